@@ -1,0 +1,378 @@
+"""The command line (a contract: DESIGN.md lists the commands and their output)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from salesbot.config import ConfigError, Settings, load_settings
+
+DEMO_DB = "sqlite:///salesbot-demo.db"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("SALESBOT_LOG_LEVEL", "WARNING"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return int(args.func(args, settings) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="salesbot", description="A sales assistant that lives in chat.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="chat in the terminal with a seeded demo team (SQLite)")
+    demo.add_argument("--db", help=f"database URL (default {DEMO_DB})")
+    demo.add_argument("--as", dest="as_", default=None, help="start as this user (default: the first rep)")
+    demo.set_defaults(func=cmd_demo)
+
+    init = sub.add_parser("init", help="create or upgrade the database (Alembic)")
+    init.set_defaults(func=cmd_init)
+
+    seed = sub.add_parser("seed", help="load a team from a TOML file")
+    seed.add_argument("file", type=Path)
+    seed.set_defaults(func=cmd_seed)
+
+    console = sub.add_parser("console", help="replay a conversation script")
+    console.add_argument("--script", type=Path, required=True)
+    console.add_argument("--json", action="store_true", help="one JSON object a line per message sent")
+    console.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
+    console.set_defaults(func=cmd_console)
+
+    for name, func, what in (
+        ("parse-date", cmd_parse_date, "PHRASE"),
+        ("understand", cmd_understand, "TEXT"),
+    ):
+        c = sub.add_parser(name, help=f"how the bot reads a {what.lower()}")
+        c.add_argument("--now", help="ISO date-time (default: now); naive means in --tz")
+        c.add_argument("--tz", help="IANA time zone (default: the configured team zone)")
+        c.add_argument("texts", nargs="+", metavar=what)
+        c.set_defaults(func=func)
+
+    users = sub.add_parser("users", help="manage users")
+    usub = users.add_subparsers(dest="action", required=True)
+    handover = usub.add_parser("handover", help="give one rep's customers, deals and reminders to another")
+    handover.add_argument("from_handle")
+    handover.add_argument("to_handle")
+    handover.set_defaults(func=cmd_users_handover)
+    leave = usub.add_parser("leave", help="mark a user as left (access ends; nothing is deleted)")
+    leave.add_argument("handle")
+    leave.add_argument("--to", dest="to_handle", help="hand their accounts to this user")
+    leave.set_defaults(func=cmd_users_leave)
+
+    outbox = sub.add_parser("outbox", help="look at the outbox")
+    outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
+    outbox.set_defaults(func=cmd_outbox)
+    return p
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.store.db import upgrade
+
+    upgrade(settings.database_url)
+    print(f"database ready: {_safe_url(settings.database_url)}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.services.errors import ServiceError
+
+    app = build(settings, clock=SystemClock())
+    try:
+        summary = app.seed(args.file)
+    except (ServiceError, OSError, ValueError) as exc:
+        print(f"seed failed, nothing loaded: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(
+        f"seeded {summary.users} users, {summary.groups} groups, {summary.customers} customers, {summary.deals} deals"
+    )
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.channels.console import ScriptError, play
+
+    if not args.script.exists():
+        print(f"no such script: {args.script}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="salesbot-script-") as tmp:
+        session = _console_session(settings, fixed_url=args.db, tmp=Path(tmp), as_json=args.json)
+        try:
+            asyncio.run(play(session, args.script))
+        except ScriptError as exc:
+            print(f"{args.script}: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            session.world.close()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.channels.console import ScriptError
+
+    url = args.db or os.environ.get("SALESBOT_DATABASE_URL") or DEMO_DB
+    session = _console_session(settings, fixed_url=url, tmp=None, as_json=False)
+    team = _demo_team_file()
+    world = session.world
+    if team is not None and _is_empty(world):
+        world.seed(team)
+    me = args.as_ or _first_rep(world)
+    print(
+        f"salesbot demo — database {_safe_url(url)}. You are {me}.\n"
+        "Type as a rep (e.g. 今天拜访了阿里巴巴,下周二再跟进 / met Initech's CTO, call back in 3 days).\n"
+        "/as NAME switches user · a number presses a button · @clock +1d moves time · /quit leaves."
+    )
+
+    async def loop() -> None:
+        nonlocal me
+        while True:
+            try:
+                line = input(f"\n{me}> ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return
+            line = line.strip()
+            if line in ("/quit", "/exit"):
+                return
+            if line.startswith("/as "):
+                me = line.removeprefix("/as ").strip()
+                print(f"(you are now {me})")
+                continue
+            if line.isdigit() and session.channel.buttons_for(me):
+                line = f"[#{line}]"
+            try:
+                await session.run_line(line, speaker=me, base=Path.cwd())
+            except ScriptError as exc:
+                print(f"({exc})")
+
+    try:
+        asyncio.run(loop())
+    finally:
+        session.world.close()
+    return 0
+
+
+def cmd_parse_date(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.nlp.dates import DateError, parse_date
+
+    now = _now_arg(args, settings)
+    for text in args.texts:
+        try:
+            reading = parse_date(text, now=now)
+            out: dict[str, Any] = {
+                "text": text,
+                "date": reading.date.isoformat(),
+                "time": reading.time.strftime("%H:%M") if reading.time else None,
+            }
+        except DateError as exc:
+            out = {"text": text, "error": str(exc)}
+        print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
+    from salesbot.nlp.intents import understand
+
+    now = _now_arg(args, settings)
+    app = build(settings, clock=SystemClock())
+    try:
+        with app.uow() as uow:
+            index = customer_index(uow)
+    finally:
+        app.close()
+    for text in args.texts:
+        said = understand(
+            text, now=now, customers=index, stages=stage_lexicon(settings), reasons=reason_lexicon(settings)
+        )
+        match = said.customer.match
+        print(
+            json.dumps(
+                {
+                    "text": text,
+                    "intent": said.intent,
+                    "customer": match.customer.name if match else None,
+                    "date": said.date.date.isoformat() if said.date else None,
+                    "time": said.date.time.strftime("%H:%M") if said.date and said.date.time else None,
+                    "amount": None,
+                    "currency": None,
+                    "stage": said.stage.stage if said.stage else None,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return 0
+
+
+def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import users
+
+    return _as_operator(
+        settings,
+        lambda uow, op: users.hand_over(uow, op, from_handle=args.from_handle, to_handle=args.to_handle),
+    )
+
+
+def cmd_users_leave(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import users
+
+    return _as_operator(settings, lambda uow, op: users.mark_left(uow, op, handle=args.handle, hand_to=args.to_handle))
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.services import delivery
+
+    app = build(settings, clock=SystemClock())
+    try:
+        with app.uow() as uow:
+            rows = delivery.dead_letters(uow)
+            for row in rows:
+                print(
+                    json.dumps(
+                        {
+                            "id": row.id,
+                            "to": f"{row.target_type}:{row.target_id}",
+                            "key": row.payload.get("key"),
+                            "attempts": row.attempts,
+                            "created_at": row.created_at.isoformat(),
+                            "error": row.last_error,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+    finally:
+        app.close()
+    if not rows:
+        print("no dead messages", file=sys.stderr)
+    return 0
+
+
+def _as_operator(settings: Settings, change: Any) -> int:
+    """The operator at the command line acts as an admin; their audit rows name no user (actor 0 is stored as null)."""
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.services.errors import ServiceError
+    from salesbot.services.users import Actor
+
+    app = build(settings, clock=SystemClock())
+    operator = Actor(
+        id=0,
+        handle="operator",
+        name="operator",
+        role="admin",
+        team_id=None,
+        lang="en",
+        timezone=settings.timezone,
+        currency=settings.currency,
+        active=True,
+    )
+    try:
+        with app.uow() as uow:
+            result = change(uow, operator)
+            uow.commit()
+    except ServiceError as exc:
+        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(json.dumps(result or {}, ensure_ascii=False))
+    return 0
+
+
+def _console_session(settings: Settings, *, fixed_url: str | None, tmp: Path | None, as_json: bool) -> Any:
+    from salesbot.bootstrap import build, frozen_clock_now
+    from salesbot.channels.console import PLATFORM, ConsoleChannel, Session
+
+    state: dict[str, Any] = {"n": 0, "url": fixed_url}
+    holder: dict[str, Any] = {}
+
+    def make_world(fresh: bool) -> Any:
+        # A script's @seed starts from an empty database; with --db (or in the demo) it loads into that one.
+        if fixed_url is None and tmp is not None and (fresh or state["url"] is None):
+            state["n"] += 1
+            state["url"] = f"sqlite:///{tmp / 'script-{}.db'.format(state['n'])}"
+        previous = holder.get("world")
+        clock = previous.clock if previous is not None else frozen_clock_now()
+        if previous is not None:
+            previous.close()
+        world = build(settings, clock=clock, database_url=state["url"])
+        world.attach(PLATFORM, channel)
+        holder["world"] = world
+        return world
+
+    channel = ConsoleChannel(
+        zone=lambda: holder["world"].zone(), now=lambda: holder["world"].clock.now(), as_json=as_json
+    )
+    return Session(make_world, channel)
+
+
+def _now_arg(args: argparse.Namespace, settings: Settings) -> datetime:
+    tz = ZoneInfo(args.tz or settings.timezone)
+    if not args.now:
+        return datetime.now(tz)
+    now = datetime.fromisoformat(args.now)
+    return now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
+
+
+def _demo_team_file() -> Path | None:
+    for candidate in (
+        Path("config/demo.toml"),
+        Path(__file__).resolve().parent.parent / "config" / "demo.toml",
+    ):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _is_empty(world: Any) -> bool:
+    from sqlalchemy import func, select
+
+    from salesbot.store.models import User
+
+    with world.uow() as uow:
+        return not uow.session.scalar(select(func.count()).select_from(User))
+
+
+def _first_rep(world: Any) -> str:
+    from sqlalchemy import select
+
+    from salesbot.store.models import User
+
+    with world.uow() as uow:
+        return uow.session.scalar(select(User.handle).where(User.role == "rep").order_by(User.id)) or "admin"
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

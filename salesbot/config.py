@@ -1,0 +1,182 @@
+"""salesbot.toml, with every key overridable from the environment as SALESBOT_<SECTION>_<KEY>.
+
+Secrets (tokens, keys) are read from the environment only; a secret written in the file is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+DEFAULT_STAGE_LABELS = {
+    "zh": {
+        "lead": "线索",
+        "qualified": "已确认需求",
+        "proposal": "方案",
+        "negotiation": "商务谈判",
+        "won": "赢单",
+        "lost": "丢单",
+    },
+    "en": {
+        "lead": "Lead",
+        "qualified": "Qualified",
+        "proposal": "Proposal",
+        "negotiation": "Negotiation",
+        "won": "Won",
+        "lost": "Lost",
+    },
+}
+# The eight reasons customers leave (price, experience, features, service, unanswered questions,
+# a competitor's move, ethics or compliance, involuntary).
+DEFAULT_LOST_REASONS = (
+    "price",
+    "experience",
+    "features",
+    "service",
+    "unanswered",
+    "competitor",
+    "ethics",
+    "involuntary",
+)
+DEFAULT_LOST_REASON_LABELS = {
+    "zh": {
+        "price": "价格",
+        "experience": "体验不佳",
+        "features": "功能不满足",
+        "service": "服务接触不愉快",
+        "unanswered": "问题没有得到答复",
+        "competitor": "竞争对手",
+        "ethics": "合规或道德顾虑",
+        "involuntary": "非自愿(搬迁、倒闭等)",
+    },
+    "en": {
+        "price": "Price",
+        "experience": "Poor experience",
+        "features": "Missing features",
+        "service": "Negative service contact",
+        "unanswered": "Questions left unanswered",
+        "competitor": "A competitor's move",
+        "ethics": "Ethics or compliance concern",
+        "involuntary": "Involuntary (moved, bankrupt)",
+    },
+}
+SECRETS = {("telegram", "token"), ("wecom", "secret"), ("wecom", "token"), ("wecom", "aes_key")}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one Settings per process, used as a cache key
+class Settings:
+    database_url: str = "sqlite:///salesbot.db"
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    language: str = "zh"
+    morning_hour: int = 9
+    conversation_ttl_minutes: int = 24 * 60
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    stage_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_STAGE_LABELS)
+    stage_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
+    lost_reason_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_LOST_REASON_LABELS)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def stage_label(self, stage: str, lang: str) -> str:
+        return self.stage_labels.get(lang, {}).get(stage) or self.stage_labels.get("en", {}).get(stage, stage)
+
+    def lost_reason_label(self, reason: str, lang: str) -> str:
+        labels = self.lost_reason_labels
+        return labels.get(lang, {}).get(reason) or labels.get("en", {}).get(reason, reason)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        return self.raw.get(name, {})
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = path or env.get("SALESBOT_CONFIG") or "salesbot.toml"
+    data: dict[str, Any] = {}
+    if Path(path).exists():
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    elif env.get("SALESBOT_CONFIG"):
+        raise ConfigError(f"SALESBOT_CONFIG points at {path}, which does not exist")
+    return settings_from(data, env)
+
+
+def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    raw = _with_env_overrides(data, env)
+    for section, key in SECRETS:
+        if key in data.get(section, {}):
+            raise ConfigError(
+                f"[{section}] {key} is a secret: set SALESBOT_{section.upper()}_{key.upper()} "
+                "in the environment instead of writing it in the file"
+            )
+    team = raw.get("team", {})
+    stages_cfg = raw.get("stages", {})
+    lost_cfg = raw.get("lost_reasons", {})
+    stages = tuple(stages_cfg.get("order", DEFAULT_STAGES))
+    for needed in ("won", "lost"):
+        if needed not in stages:
+            raise ConfigError(f"[stages] order must include '{needed}'")
+    return Settings(
+        database_url=raw.get("database", {}).get("url", Settings.database_url),
+        timezone=team.get("timezone", Settings.timezone),
+        currency=team.get("currency", Settings.currency),
+        language=team.get("language", Settings.language),
+        morning_hour=int(team.get("morning_hour", Settings.morning_hour)),
+        conversation_ttl_minutes=int(raw.get("conversation", {}).get("ttl_minutes", 24 * 60)),
+        stages=stages,
+        stage_labels=_merge_labels(DEFAULT_STAGE_LABELS, stages_cfg.get("labels", {})),
+        stage_synonyms={k: tuple(v) for k, v in stages_cfg.get("synonyms", {}).items()},
+        lost_reasons=tuple(lost_cfg.get("order", DEFAULT_LOST_REASONS)),
+        lost_reason_labels=_merge_labels(DEFAULT_LOST_REASON_LABELS, lost_cfg.get("labels", {})),
+        raw=raw,
+    )
+
+
+def _merge_labels(
+    defaults: Mapping[str, Mapping[str, str]], given: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
+    merged = {lang: dict(labels) for lang, labels in defaults.items()}
+    for lang, labels in given.items():
+        merged.setdefault(lang, {}).update(labels)
+    return merged
+
+
+def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """SALESBOT_<SECTION>_<KEY> wins over the file; values are parsed as TOML scalars where they can be."""
+    raw: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v for k, v in data.items()}
+    known_sections = {
+        "database",
+        "server",
+        "telegram",
+        "wecom",
+        "team",
+        "conversation",
+        "stages",
+        "lost_reasons",
+        "reminders",
+    } | {k for k, v in data.items() if isinstance(v, Mapping)}
+    for name, value in env.items():
+        if not name.startswith("SALESBOT_"):
+            continue
+        rest = name[len("SALESBOT_") :].lower()
+        for section in sorted(known_sections, key=len, reverse=True):
+            if rest.startswith(section + "_"):
+                raw.setdefault(section, {})[rest[len(section) + 1 :]] = _scalar(value)
+                break
+    return raw
+
+
+def _scalar(value: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return value

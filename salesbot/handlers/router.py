@@ -1,0 +1,175 @@
+"""From an incoming message to the replies: one transaction a message.
+
+The order of a turn: recognise a replayed update, find the user, take their form (locked), then a
+command, a button, an answer to the question in the form, or a new sentence. The form, the business
+change and any notifications are committed together, or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import ModuleType
+
+from salesbot.handlers import admin, customers, pipeline, visits
+from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
+from salesbot.handlers.messages import Incoming, Reply
+from salesbot.handlers.turn import Turn
+from salesbot.i18n import LANGS, t
+from salesbot.nlp.intents import Understanding, understand
+from salesbot.services import conversations, updates, users
+from salesbot.services.errors import ServiceError
+from salesbot.services.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+FLOWS: dict[str, ModuleType] = {visits.FLOW: visits, pipeline.FLOW: pipeline}
+
+
+class Router:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow_factory
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        try:
+            return self._handle(incoming)
+        except Exception:
+            log.exception("handling %s failed", incoming)
+            return [Reply(t("zh", "error_generic") + "\n" + t("en", "error_generic"))]
+
+    def _handle(self, incoming: Incoming) -> list[Reply]:
+        with self._uow() as uow:
+            if incoming.update_id is not None and not updates.first_time(
+                uow, platform=incoming.platform, update_id=incoming.update_id
+            ):
+                return []
+            actor = users.identify(uow, incoming.platform, incoming.sender_id)
+            if actor is None:
+                uow.commit()
+                return [Reply(t(uow.settings.language, "stranger"))]
+            if not actor.active:
+                uow.commit()
+                return [Reply(t(actor.lang, "user_left"))]
+            form = conversations.load_form(uow, user_id=actor.id, chat_key=incoming.chat_key)
+            turn = Turn(uow=uow, actor=actor, incoming=incoming, form=form)
+            savepoint = uow.session.begin_nested()
+            try:
+                _dispatch(turn)
+                savepoint.commit()
+            except ServiceError as refusal:
+                # The refused change is undone; the conversation ends with a clear answer, not a half state.
+                savepoint.rollback()
+                turn.replies.append(Reply(_word_refusal(turn, refusal)))
+                turn.form = None
+            conversations.save_form(uow, user_id=actor.id, chat_key=incoming.chat_key, form=turn.form)
+            uow.commit()
+            return turn.replies
+
+
+def _dispatch(turn: Turn) -> None:
+    incoming = turn.incoming
+    if incoming.button is not None:
+        _press(turn, incoming.button)
+        return
+    text = incoming.text.strip()
+    if text.startswith("/"):
+        _command(turn, text)
+        return
+    said = _understand(turn, text)
+    form = turn.form
+    if form is not None:
+        flow = FLOWS[form["flow"]]
+        if form.get("awaiting") and flow.on_text(turn, text, said):
+            if turn.form is not None and not turn.form.get("awaiting"):
+                flow.advance(turn)
+            return
+        if said.intent == "unknown":
+            # Not an answer and not a new request: ask the same question again rather than drop the form.
+            turn.reask(turn.t("answer_not_understood"))
+            return
+    turn.finish()
+    _new_sentence(turn, said)
+
+
+def _understand(turn: Turn, text: str) -> Understanding:
+    settings = turn.settings
+    return understand(
+        text,
+        now=turn.now_local(),
+        customers=customer_index(turn.uow),
+        stages=stage_lexicon(settings),
+        reasons=reason_lexicon(settings),
+    )
+
+
+def _new_sentence(turn: Turn, said: Understanding) -> None:
+    if said.intent == "visit":
+        visits.start(turn, said)
+    elif said.intent == "stage":
+        pipeline.start(turn, said)
+    elif said.intent == "my_customers":
+        customers.list_mine(turn)
+    elif said.intent == "my_deals":
+        pipeline.list_mine(turn)
+    elif said.intent == "help":
+        turn.say(turn.t("help"))
+    else:
+        turn.say(turn.t("not_understood"))
+
+
+def _press(turn: Turn, key: str) -> None:
+    form = turn.form
+    action = form.get("buttons", {}).get(key) if form else None
+    if form is None or action is None:
+        turn.say(turn.t("button_stale"))
+        return
+    flow = FLOWS[form["flow"]]
+    form["buttons"], form["rows"] = {}, []  # a form's buttons work once: a double tap finds nothing
+    if action.get("do") == "cancel":
+        turn.say(turn.t("cancelled"))
+        turn.finish()
+        return
+    if action.get("do") == "create_customer":
+        customers.create_from_choice(turn, action["name"])
+    elif "await" in action:
+        turn.ask(turn.t(action["question"]), [[turn.cancel_choice()]], awaiting=action["await"])
+        return
+    else:
+        form["slots"].update(action.get("set", {}))
+    form["awaiting"] = None
+    flow.advance(turn)
+
+
+def _command(turn: Turn, text: str) -> None:
+    name, _, rest = text.partition(" ")
+    name = name.split("@")[0].lower()
+    if name == "/cancel":
+        turn.say(turn.t("cancelled" if turn.form else "nothing_to_cancel"))
+        turn.finish()
+    elif name == "/help":
+        turn.say(turn.t("help"))
+    elif name == "/start":
+        turn.say(turn.t("hello", name=turn.actor.name))
+    elif name == "/customers":
+        customers.list_mine(turn)
+    elif name == "/deals":
+        pipeline.list_mine(turn)
+    elif name == "/lang" and rest.strip() in LANGS:
+        users.set_language(turn.uow, turn.actor, lang=rest.strip())
+        turn.actor = users.by_handle(turn.uow, turn.actor.handle)
+        turn.say(turn.t("lang_set"))
+    elif name == "/handover":
+        admin.handover(turn, rest.split())
+    else:
+        turn.say(turn.t("not_understood"))
+
+
+def _word_refusal(turn: Turn, refusal: ServiceError) -> str:
+    params = dict(refusal.params)
+    if "stage" in params:
+        params["stage"] = turn.settings.stage_label(params["stage"], turn.lang)
+    try:
+        return turn.t(refusal.code, **params)
+    except (KeyError, IndexError):
+        log.warning("no wording for refusal %s", refusal.code)
+        return turn.t("not_allowed")

@@ -1,0 +1,177 @@
+"""Logging a visit, and its follow-up.
+
+```mermaid
+stateDiagram-v2
+    [*] --> customer: customer unclear
+    [*] --> logged: customer known
+    customer --> logged: picked / typed / created
+    logged --> [*]: follow-up date in the message
+    logged --> follow_up: no date (or a past one)
+    follow_up --> follow_up_date: "another day"
+    follow_up --> [*]: tomorrow / next week / none
+    follow_up_date --> [*]: a readable future date
+```
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from salesbot.handlers import customers
+from salesbot.handlers.turn import Choice, Turn
+from salesbot.i18n import fmt_date, fmt_when
+from salesbot.nlp.dates import DateError, DateReading, parse_date
+from salesbot.nlp.intents import Understanding
+from salesbot.services import visits
+from salesbot.services.errors import Invalid
+from salesbot.services.visits import FollowUp, VisitLogged
+
+FLOW = "visit"
+
+
+def start(turn: Turn, said: Understanding) -> None:
+    slots: dict[str, Any] = {"notes": said.text, "next_step": said.next_step}
+    if said.date is not None:
+        slots["follow_up"] = _encode(said.date)
+    elif said.date_error is not None and said.date_error.code == "past":
+        slots["past_date"] = said.date_error.phrase
+    turn.start(FLOW, slots)
+    if customers.offer(turn, said.customer):
+        advance(turn)
+
+
+def advance(turn: Turn) -> None:
+    assert turn.form is not None
+    slots = turn.form["slots"]
+    if "customer_id" not in slots:
+        customers.ask(turn)
+        return
+    if "visit_id" not in slots:
+        _log(turn, slots)
+        return
+    if "follow_up" in slots:
+        _set_follow_up(turn, slots)
+
+
+def on_text(turn: Turn, text: str, said: Understanding) -> bool:
+    assert turn.form is not None
+    awaiting = turn.form.get("awaiting")
+    if awaiting == "customer":
+        return customers.answer(turn, text, said)
+    if awaiting in ("follow_up", "follow_up_date"):
+        try:
+            reading = parse_date(text, now=turn.now_local())
+        except DateError as exc:
+            if exc.code == "past":
+                _ask_follow_up(turn, warning=turn.t("date_past", date=exc.phrase))
+                return True
+            return False
+        turn.form["slots"]["follow_up"] = _encode(reading)
+        turn.form["awaiting"] = None
+        return True
+    return False
+
+
+def _log(turn: Turn, slots: dict[str, Any]) -> None:
+    follow_up = _decode(slots.get("follow_up"))
+    try:
+        logged = visits.log_visit(
+            turn.uow,
+            turn.actor,
+            customer_id=int(slots["customer_id"]),
+            notes=str(slots["notes"]),
+            next_step=slots.get("next_step"),
+            follow_up=follow_up,
+        )
+    except Invalid as exc:
+        if exc.code not in ("past_date", "past_time"):
+            raise
+        # Keep the visit; refuse only the date, and ask for a better one.
+        slots.pop("follow_up")
+        logged = visits.log_visit(
+            turn.uow,
+            turn.actor,
+            customer_id=int(slots["customer_id"]),
+            notes=str(slots["notes"]),
+            next_step=slots.get("next_step"),
+        )
+        slots["visit_id"] = logged.visit_id
+        turn.say(_logged_text(turn, logged))
+        _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
+        return
+    slots["visit_id"] = logged.visit_id
+    if logged.follow_up is not None:
+        turn.say(_logged_text(turn, logged))
+        turn.finish()
+        return
+    turn.say(_logged_text(turn, logged))
+    past = slots.pop("past_date", None)
+    _ask_follow_up(turn, warning=turn.t("date_past", date=past) if past else None)
+
+
+def _ask_follow_up(turn: Turn, *, warning: str | None = None) -> None:
+    today = turn.now_local().date()
+    question = turn.t("ask_follow_up")
+    turn.ask(
+        f"{warning}\n{question}" if warning else question,
+        [
+            [
+                Choice(
+                    turn.t("btn_tomorrow"),
+                    {"set": {"follow_up": {"on": (today + timedelta(days=1)).isoformat()}}},
+                ),
+                Choice(
+                    turn.t("btn_next_week"),
+                    {"set": {"follow_up": {"on": (today + timedelta(days=7)).isoformat()}}},
+                ),
+            ],
+            [
+                Choice(turn.t("btn_other_day"), {"await": "follow_up_date", "question": "ask_follow_up_date"}),
+                Choice(turn.t("btn_no_follow_up"), {"set": {"follow_up": None}}),
+            ],
+        ],
+        awaiting="follow_up",
+    )
+
+
+def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
+    follow_up = _decode(slots.get("follow_up"))
+    if follow_up is None:
+        turn.say(turn.t("follow_up_none"))
+        turn.finish()
+        return
+    try:
+        logged = visits.set_follow_up(turn.uow, turn.actor, visit_id=int(slots["visit_id"]), follow_up=follow_up)
+    except Invalid as exc:
+        if exc.code not in ("past_date", "past_time"):
+            raise
+        slots.pop("follow_up")
+        _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
+        return
+    turn.say(_follow_up_text(turn, logged))
+    turn.finish()
+
+
+def _logged_text(turn: Turn, logged: VisitLogged) -> str:
+    text = turn.t("visit_logged", customer=logged.customer, visited_on=fmt_date(logged.visited_on, turn.lang))
+    if logged.follow_up is not None:
+        text += "\n" + _follow_up_text(turn, logged)
+    return text
+
+
+def _follow_up_text(turn: Turn, logged: VisitLogged) -> str:
+    assert logged.follow_up is not None
+    step = turn.t("visit_next_step", next_step=logged.next_step) if logged.next_step else ""
+    return turn.t("visit_follow_up", when=fmt_when(logged.follow_up.on, logged.follow_up.at, turn.lang), next_step=step)
+
+
+def _encode(reading: DateReading) -> dict[str, str | None]:
+    return {"on": reading.date.isoformat(), "at": reading.time.strftime("%H:%M") if reading.time else None}
+
+
+def _decode(value: object) -> FollowUp | None:
+    if not isinstance(value, dict):
+        return None
+    at = value.get("at")
+    return FollowUp(on=date.fromisoformat(value["on"]), at=time.fromisoformat(at) if at else None)

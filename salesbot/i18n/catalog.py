@@ -1,0 +1,158 @@
+"""The message catalogue: key -> {lang: template}. Keep both languages on every key."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # who is talking
+    "stranger": {
+        "zh": "抱歉,我还不认识你。请找管理员要一个邀请链接。/ Sorry, I don't know you yet.",
+        "en": "Sorry, I don't know you yet. Please ask your admin for an invite. / 抱歉,我还不认识你。",
+    },
+    "user_left": {
+        "zh": "你的账号已停用。如有疑问请联系管理员。",
+        "en": "Your account has been deactivated. Please contact your admin.",
+    },
+    "error_generic": {
+        "zh": "出了点问题,这条消息没有保存。请再发一次。",
+        "en": "Something went wrong and nothing was saved. Please send it again.",
+    },
+    "not_allowed": {"zh": "你没有权限做这件事。", "en": "You are not allowed to do that."},
+    "admin_only": {
+        "zh": "只有管理员或本团队经理可以这样做。",
+        "en": "Only an admin or the team's manager can do that.",
+    },
+    # the conversation
+    "cancelled": {"zh": "好的,已取消。", "en": "OK, cancelled."},
+    "nothing_to_cancel": {"zh": "现在没有进行中的事情。", "en": "There is nothing in progress."},
+    "button_stale": {
+        "zh": "这个按钮已经过期了,没有做任何更改。",
+        "en": "That button has expired; nothing was changed.",
+    },
+    "not_understood": {
+        "zh": "没太明白。可以这样说:\n• 今天拜访了阿里,下周三给方案\n• 阿里进入商务谈判\n"
+        "• 我的客户 / 我的商机\n发送 /help 查看更多。",
+        "en": "I didn't quite get that. Try:\n• met Acme's CFO, call back in 3 days\n• move Acme to negotiation\n"
+        "• my customers / my deals\nSend /help for more.",
+    },
+    "answer_not_understood": {"zh": "没看懂这个回答。", "en": "I couldn't read that answer."},
+    "help": {
+        "zh": "我可以帮你记录销售工作,一句话就行:\n"
+        "• 记拜访:今天拜访了阿里,见了技术总监,下周三给方案\n"
+        "• 推进商机:阿里进入商务谈判 / 京东赢单了 / 比亚迪丢单了\n"
+        "• 查看:我的客户(/customers)、我的商机(/deals)\n"
+        "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
+        "缺什么我会问你,点按钮即可。",
+        "en": "I keep your sales records from one sentence:\n"
+        "• Log a visit: met Acme's CFO, call back in 3 days\n"
+        "• Move a deal: move Acme to negotiation / Acme is won / Acme is lost\n"
+        "• See: my customers (/customers), my deals (/deals)\n"
+        "• /cancel drops what you are filling in, /lang zh switches to Chinese\n"
+        "If anything is missing I will ask, with buttons.",
+    },
+    "lang_set": {"zh": "好的,以后用中文和你说话。", "en": "OK, I'll talk to you in English from now on."},
+    "hello": {
+        "zh": "你好,{name}!告诉我今天拜访了谁,或发送 /help。",
+        "en": "Hi {name}! Tell me who you visited today, or send /help.",
+    },
+    # customers
+    "ask_customer": {"zh": "是哪个客户?", "en": "Which customer?"},
+    "choose_customer": {"zh": "你说的是哪个客户?", "en": "Which customer do you mean?"},
+    "no_customer_match": {
+        "zh": "没有找到客户「{query}」。要新建这个客户吗?也可以直接再输入一次名称。",
+        "en": "I found no customer called “{query}”. Create it? Or type the name again.",
+    },
+    "customer_created": {
+        "zh": "已新建客户「{customer}」,归你负责。",
+        "en": "New customer “{customer}” created, owned by you.",
+    },
+    "customer_not_yours": {
+        "zh": "「{customer}」不是你负责的客户,没有做任何更改。如需接手请找经理。",
+        "en": "{customer} belongs to another rep, so nothing was changed. Ask your manager if you should take it over.",
+    },
+    "customer_exists": {"zh": "客户「{customer}」已经存在。", "en": "Customer {customer} already exists."},
+    "customer_not_found": {
+        "zh": "找不到这个客户(可能已归档)。",
+        "en": "That customer no longer exists (archived?).",
+    },
+    "customers_list": {"zh": "你的客户({count}):\n{lines}", "en": "Your customers ({count}):\n{lines}"},
+    "customers_line": {"zh": "• {customer}{deals}", "en": "• {customer}{deals}"},
+    "customers_line_deals": {"zh": "({n} 个进行中的商机)", "en": " ({n} open deals)"},
+    "customers_empty": {
+        "zh": "你还没有客户。记一次拜访就会自动加上。",
+        "en": "You have no customers yet. Log a visit and one is added.",
+    },
+    # visits
+    "visit_logged": {
+        "zh": "已记录:拜访「{customer}」,{visited_on}。",
+        "en": "Logged: visit to {customer}, {visited_on}.",
+    },
+    "visit_follow_up": {
+        "zh": "跟进:{when}{next_step},到时候提醒你。",
+        "en": "Follow-up: {when}{next_step}; I'll remind you.",
+    },
+    "visit_next_step": {"zh": "({next_step})", "en": " ({next_step})"},
+    "ask_follow_up": {"zh": "什么时候跟进?", "en": "When do you follow up?"},
+    "ask_follow_up_date": {
+        "zh": "哪一天跟进?比如:下周三、12月5日、3天后。",
+        "en": "Which day? For example: next wednesday, Dec 5, in 3 days.",
+    },
+    "follow_up_none": {"zh": "好的,这次不设跟进。", "en": "OK, no follow-up this time."},
+    "date_past": {
+        "zh": "{date} 已经过去了,跟进日期要在今天或以后。",
+        "en": "{date} is in the past; a follow-up must be today or later.",
+    },
+    "date_unreadable": {"zh": "看不懂日期「{phrase}」。", "en": "I can't read the date “{phrase}”."},
+    "btn_tomorrow": {"zh": "明天", "en": "Tomorrow"},
+    "btn_next_week": {"zh": "下周", "en": "Next week"},
+    "btn_other_day": {"zh": "另选日期", "en": "Another day"},
+    "btn_no_follow_up": {"zh": "不用跟进", "en": "No follow-up"},
+    "btn_cancel": {"zh": "取消", "en": "Cancel"},
+    "btn_create_customer": {"zh": "新建「{query}」", "en": "Create “{query}”"},
+    "btn_new_deal": {"zh": "新商机", "en": "New deal"},
+    # pipeline
+    "ask_stage": {"zh": "「{customer}」推进到哪个阶段?", "en": "Which stage is {customer} at now?"},
+    "ask_deal": {
+        "zh": "「{customer}」有几个进行中的商机,是哪一个?",
+        "en": "{customer} has several open deals. Which one?",
+    },
+    "ask_lost_reason": {"zh": "「{customer}」丢单的原因是?", "en": "Why was {customer} lost?"},
+    "stage_moved": {
+        "zh": "已更新:「{customer}」{from_stage} → {to_stage}。",
+        "en": "Updated: {customer} {from_stage} → {to_stage}.",
+    },
+    "stage_created": {
+        "zh": "已为「{customer}」新建商机,阶段:{to_stage}。",
+        "en": "New deal for {customer}, stage: {to_stage}.",
+    },
+    "stage_lost_reason": {"zh": "原因:{reason}。", "en": "Reason: {reason}."},
+    "same_stage": {
+        "zh": "「{customer}」已经在「{stage}」阶段了,没有更改。",
+        "en": "{customer} is already at {stage}; nothing changed.",
+    },
+    "deals_list": {"zh": "进行中的商机({count}):\n{lines}", "en": "Open deals ({count}):\n{lines}"},
+    "deals_line": {"zh": "• {customer}:{stage}{amount}", "en": "• {customer}: {stage}{amount}"},
+    "deals_empty": {"zh": "没有进行中的商机。", "en": "No open deals."},
+    # admin
+    "handover_done": {
+        "zh": "已把 {from_handle} 的 {customers} 个客户、{deals} 个商机、{reminders} 条提醒交给 {to_handle}。",
+        "en": "Handed {from_handle}'s {customers} customers, {deals} deals and {reminders} reminders to {to_handle}.",
+    },
+    "handover_usage": {
+        "zh": "用法:/handover 原负责人 新负责人",
+        "en": "Usage: /handover FROM_HANDLE TO_HANDLE",
+    },
+    "user_not_found": {"zh": "没有用户 {handle}。", "en": "There is no user {handle}."},
+    "user_left_target": {
+        "zh": "{handle} 已离职,不能接手客户。",
+        "en": "{handle} has left and cannot take accounts.",
+    },
+    # notifications (rendered by the dispatcher)
+    "reminder.follow_up": {
+        "zh": "⏰ 跟进提醒:「{customer}」{next_step_line}\n(拜访于 {visited_on})",
+        "en": "⏰ Follow up with {customer}{next_step_line}\n(visited {visited_on})",
+    },
+    "reminder.next_step": {"zh": " — {next_step}", "en": " — {next_step}"},
+    "deal.won": {"zh": "🎉 {rep} 赢下了「{customer}」!", "en": "🎉 {rep} won {customer}!"},
+    "deal.lost": {"zh": "{rep} 丢单:「{customer}」{reason_line}", "en": "{rep} lost {customer}{reason_line}"},
+    "deal.reason": {"zh": ",原因:{reason}", "en": ", reason: {reason}"},
+}

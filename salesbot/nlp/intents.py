@@ -1,0 +1,120 @@
+"""What a message asks for, and the slots it already carries. Pure: now, customers and lexicons are passed in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from salesbot.nlp.customers import CustomerIndex, Resolution
+from salesbot.nlp.dates import DateError, DateReading, find_date
+from salesbot.nlp.numerals import normalize
+from salesbot.nlp.stages import ReasonLexicon, StageLexicon, StageMention
+
+INTENTS = (
+    "visit",
+    "stage",
+    "contract",
+    "receivables",
+    "payment",
+    "reminder",
+    "help",
+    "my_customers",
+    "my_deals",
+    "unknown",
+)
+
+# Checked in order: the first family whose words appear wins. Receivables before payment, because
+# "没回款" (not paid back) contains "回款" (payment); reminder before visit, because "remind me to call" names a call.
+_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
+    ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
+    ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
+    ("reminder", r"提醒我|提醒一下|remind me|reminder"),
+    ("receivables", r"欠款|欠我们|还欠|欠多少|没回款|未回款|应收|\bowes?\b|\bowing\b|outstanding|receivable"),
+    ("payment", r"回款|到账|打款|收到.{0,12}款|付了|付款了|\bpaid\b|\breceived\b|\bpayment\b"),
+    ("contract", r"合同|\bcontract\b"),
+)
+_VISIT = re.compile(
+    r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
+    r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up)\b",
+    re.IGNORECASE,
+)
+# "推进阿里巴巴的商机" / "update Acme's stage": a move whose stage the bot must ask for.
+_MOVE_ONLY = re.compile(
+    r"推进|改阶段|更新阶段|换阶段|\b(move|advance|update)\b.*\b(deal|stage|opportunity)\b|"
+    r"\bchange\b.*\bstage\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[,，。.;；!！?？\n]")
+_FILLER_START = re.compile(r"^(再|然后|并且|并|就|要|需要|准备|and then|then|and|to|on|by|,)\s*", re.IGNORECASE)
+_FILLER_END = re.compile(r"\s*(了|吧|再说|on|by|at)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    intent: str
+    customer: Resolution
+    date: DateReading | None
+    date_error: DateError | None
+    stage: StageMention | None
+    lost_reason: str | None
+    next_step: str | None
+
+
+def understand(
+    text: str, *, now: datetime, customers: CustomerIndex, stages: StageLexicon, reasons: ReasonLexicon
+) -> Understanding:
+    clean = normalize(text)
+    customer = customers.find_in_text(clean)
+    try:
+        reading, date_error = find_date(clean, now=now), None
+    except DateError as exc:
+        reading, date_error = None, exc
+    stage = stages.find(clean)
+    intent = classify(clean, stage)
+    if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
+        reading = None  # "今天拜访了…" says when the visit was, not when to follow up
+    return Understanding(
+        text=text,
+        intent=intent,
+        customer=customer,
+        date=reading,
+        date_error=date_error,
+        stage=stage if intent == "stage" else None,
+        lost_reason=reasons.find(clean) if intent == "stage" and stage and stage.stage == "lost" else None,
+        next_step=next_step(clean, reading) if intent in ("visit", "reminder") else None,
+    )
+
+
+def classify(text: str, stage: StageMention | None) -> str:
+    for intent, pattern in _KEYWORDS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return intent
+    if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
+        return "stage"
+    if _VISIT.search(text):
+        return "visit"
+    if stage is not None and stage.is_move:
+        return "stage"
+    if _MOVE_ONLY.search(text):
+        return "stage"
+    return "unknown"
+
+
+def next_step(text: str, reading: DateReading | None) -> str | None:
+    """The clause around the follow-up date, without the date: "下周三给方案" -> "给方案"."""
+    if reading is None:
+        return None
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(text)]
+    ends = [m.start() for m in _CLAUSE.finditer(text)] + [len(text)]
+    for start, end in zip(starts, ends, strict=True):
+        if start <= reading.start < max(end, start + 1):
+            clause = (text[start : reading.start] + " " + text[reading.end : end]).strip()
+            previous = None
+            while previous != clause:
+                previous = clause
+                clause = _FILLER_END.sub("", _FILLER_START.sub("", clause)).strip()
+            return clause or None
+    return None

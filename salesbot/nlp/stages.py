@@ -1,0 +1,178 @@
+"""Stage and lost-reason phrases in zh and en, mapped to the configured keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Words reps use for the default stages, beyond the configured labels.
+BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
+    "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
+    "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+    "negotiation": ("商务谈判", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
+    "won": (
+        "赢单",
+        "赢了",
+        "签约",
+        "签单",
+        "签了",
+        "成交",
+        "拿下",
+        "closed won",
+        "closed-won",
+        "won",
+        "signed",
+    ),
+    "lost": ("丢单", "输单", "丢了", "黄了", "没戏了", "closed lost", "closed-lost", "lost"),
+}
+# Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
+MOVE_PATTERNS = (
+    r"(进入|推进到|推进至|推到|转到|转入|到了|进到|改为|改成|变成|升级到|移到|挪到)\s*{stage}",
+    r"{stage}\s*阶段",
+    r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
+    r"\b(to|into)\s+{stage}",
+    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
+    r"→\s*{stage}",
+)
+# Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
+SELF_SUFFICIENT = {"won", "lost"}
+
+BUILTIN_REASON_WORDS: dict[str, tuple[str, ...]] = {
+    "price": (
+        "价格",
+        "太贵",
+        "贵",
+        "预算",
+        "便宜",
+        "price",
+        "pricing",
+        "expensive",
+        "budget",
+        "cost",
+        "cheaper",
+    ),
+    "experience": ("体验", "不好用", "难用", "experience", "hard to use", "usability"),
+    "features": ("功能", "不满足", "缺少", "features", "feature", "missing", "functionality"),
+    "service": ("服务", "售后", "态度", "service", "support", "rude"),
+    "unanswered": (
+        "没回复",
+        "没答复",
+        "没有回复",
+        "没人回",
+        "unanswered",
+        "no answer",
+        "never answered",
+        "no response",
+    ),
+    "competitor": (
+        "竞争对手",
+        "竞品",
+        "对手",
+        "别家",
+        "友商",
+        "competitor",
+        "competition",
+        "went with",
+        "rival",
+    ),
+    "ethics": ("合规", "道德", "风控", "ethics", "ethical", "compliance"),
+    "involuntary": (
+        "倒闭",
+        "破产",
+        "搬迁",
+        "搬走",
+        "关门",
+        "bankrupt",
+        "bankruptcy",
+        "moved away",
+        "closed down",
+        "out of business",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StageMention:
+    stage: str
+    start: int
+    end: int
+    is_move: bool  # said as a move, not merely mentioned
+
+
+class Lexicon:
+    """Phrases -> keys, longest phrase first, so 商务谈判 wins over 谈判 and closed lost over lost."""
+
+    def __init__(self, words: Mapping[str, Iterable[str]]) -> None:
+        pairs = sorted(
+            ((w.lower(), key) for key, ws in words.items() for w in ws if w),
+            key=lambda p: len(p[0]),
+            reverse=True,
+        )
+        self._pairs = pairs
+        alternatives = "|".join(re.escape(w) for w, _ in pairs) or r"(?!x)x"
+        self._any = re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])", re.IGNORECASE)
+        self._key = dict(pairs)
+
+    @property
+    def pattern(self) -> str:
+        return self._any.pattern
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        return [(self._key[m.group(0).lower()], m.start(), m.end()) for m in self._any.finditer(text)]
+
+    def exact(self, text: str) -> str | None:
+        return self._key.get(text.strip().lower())
+
+
+class StageLexicon:
+    def __init__(
+        self,
+        stages: Iterable[str],
+        labels: Mapping[str, Mapping[str, str]],
+        synonyms: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self.stages = tuple(stages)
+        words: dict[str, list[str]] = {s: [s] for s in self.stages}
+        for stage in self.stages:
+            words[stage] += BUILTIN_STAGE_WORDS.get(stage, ())
+            words[stage] += [lang_labels[stage] for lang_labels in labels.values() if stage in lang_labels]
+            words[stage] += list((synonyms or {}).get(stage, ()))
+        self._lexicon = Lexicon(words)
+        stage_re = f"(?:{self._lexicon.pattern})"
+        self._moves = [re.compile(p.format(stage=stage_re), re.IGNORECASE) for p in MOVE_PATTERNS]
+
+    def find(self, text: str) -> StageMention | None:
+        """The stage a sentence moves to; a bare mention only for won/lost."""
+        for pattern in self._moves:
+            for move in pattern.finditer(text):
+                found = self._lexicon.find(move.group(0))
+                if found:
+                    stage, s, e = found[-1]
+                    return StageMention(stage, move.start() + s, move.start() + e, is_move=True)
+        for stage, s, e in self._lexicon.find(text):
+            if stage in SELF_SUFFICIENT:
+                return StageMention(stage, s, e, is_move=True)
+        mentions = self._lexicon.find(text)
+        if mentions:
+            stage, s, e = mentions[0]
+            return StageMention(stage, s, e, is_move=False)
+        return None
+
+    def exact(self, text: str) -> str | None:
+        """A reply that is just a stage name (an answer to "which stage?")."""
+        return self._lexicon.exact(text)
+
+
+class ReasonLexicon:
+    def __init__(self, reasons: Iterable[str], labels: Mapping[str, Mapping[str, str]]) -> None:
+        words: dict[str, list[str]] = {r: [r] for r in reasons}
+        for reason in words:
+            words[reason] += BUILTIN_REASON_WORDS.get(reason, ())
+            words[reason] += [lang_labels[reason] for lang_labels in labels.values() if reason in lang_labels]
+        self._lexicon = Lexicon(words)
+
+    def find(self, text: str) -> str | None:
+        found = self._lexicon.find(text)
+        return found[0][0] if found else None

@@ -1,0 +1,90 @@
+"""Customers: the names to match against, creating one, listing one's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from salesbot.services import audit, permissions
+from salesbot.services.errors import Invalid, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
+from salesbot.store.models import Customer, CustomerAlias, Deal
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    id: int
+    name: str
+    owner: str | None
+    open_deals: int
+
+
+def all_names(uow: UnitOfWork) -> list[CustomerRef]:
+    """Every live customer's name and aliases, for matching what a rep typed.
+
+    All of them, not just the actor's: a rep who names a colleague's customer is told so plainly,
+    rather than offered to create a duplicate.
+    """
+    rows = uow.session.scalars(select(Customer).where(Customer.archived.is_(False)).order_by(Customer.id))
+    return [CustomerRef(c.id, c.name, tuple(a.alias for a in c.aliases)) for c in rows]
+
+
+def get_for_change(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
+    customer = uow.session.get(Customer, customer_id)
+    if customer is None or customer.archived:
+        raise NotFound("customer_not_found", customer_id=customer_id)
+    permissions.require_change(actor, customer)
+    return customer
+
+
+def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...] = ()) -> CustomerRef:
+    permissions.require_active(actor)
+    if actor.role == "finance":
+        raise Invalid("finance_cannot_own")
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("customer_name_empty")
+    clash = uow.session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
+    if clash is not None:
+        raise Invalid("customer_exists", customer=clash.name)
+    customer = Customer(name=name, owner_id=actor.id, archived=False, created_at=uow.now())
+    customer.aliases = [CustomerAlias(alias=a) for a in aliases if a and a != name]
+    uow.session.add(customer)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="customer",
+        entity_id=customer.id,
+        action="create",
+        before=None,
+        after=audit.snapshot(customer) | {"aliases": list(aliases)},
+    )
+    return CustomerRef(customer.id, customer.name, tuple(aliases))
+
+
+def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[CustomerSummary]:
+    permissions.require_active(actor)
+    open_deals = (
+        select(Deal.customer_id, func.count().label("n"))
+        .where(Deal.stage.notin_(("won", "lost")), Deal.archived.is_(False))
+        .group_by(Deal.customer_id)
+        .subquery()
+    )
+    query = (
+        permissions.visible_customers(actor)
+        .add_columns(func.coalesce(open_deals.c.n, 0))
+        .outerjoin(open_deals, open_deals.c.customer_id == Customer.id)
+        .order_by(Customer.name)
+        .limit(limit)
+    )
+    return [CustomerSummary(c.id, c.name, c.owner.name if c.owner else None, n) for c, n in uow.session.execute(query)]

@@ -1,0 +1,50 @@
+"""Who may see and change which customers. Every channel goes through these, so every channel gets the same rules."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from salesbot.services.errors import NotAllowed
+from salesbot.services.users import Actor
+from salesbot.store.models import Customer, User
+
+
+def require_active(actor: Actor) -> None:
+    if not actor.active:
+        raise NotAllowed("user_left")
+
+
+def can_see(actor: Actor, customer: Customer) -> bool:
+    if actor.role in ("admin", "finance"):
+        return True
+    return can_change(actor, customer)
+
+
+def can_change(actor: Actor, customer: Customer) -> bool:
+    if not actor.active:
+        return False
+    if actor.role == "admin":
+        return True
+    if actor.role == "manager":
+        owner = customer.owner
+        return owner is None or (actor.team_id is not None and owner.team_id == actor.team_id)
+    if actor.role == "rep":
+        return customer.owner_id == actor.id
+    return False
+
+
+def require_change(actor: Actor, customer: Customer) -> None:
+    require_active(actor)
+    if not can_change(actor, customer):
+        raise NotAllowed("customer_not_yours", customer=customer.name)
+
+
+def visible_customers(actor: Actor) -> Select[tuple[Customer]]:
+    """A query of the customers this actor may see, not archived."""
+    query = select(Customer).where(Customer.archived.is_(False))
+    if actor.role in ("admin", "finance"):
+        return query
+    if actor.role == "manager":
+        team_members = select(User.id).where(User.team_id == actor.team_id)
+        return query.where(or_(Customer.owner_id.in_(team_members), Customer.owner_id.is_(None)))
+    return query.where(Customer.owner_id == actor.id)

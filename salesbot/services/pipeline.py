@@ -1,0 +1,185 @@
+"""Deals and their stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from salesbot.services import audit, customers, outbox, permissions
+from salesbot.services.errors import Invalid, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
+from salesbot.store.models import Customer, Deal, StageChange, User
+
+CLOSED = ("won", "lost")
+
+
+@dataclass(frozen=True)
+class DealView:
+    id: int
+    customer_id: int
+    customer: str
+    title: str
+    stage: str
+    amount: Decimal | None
+    currency: str
+    expected_close: date | None
+
+
+@dataclass(frozen=True)
+class StageMoved:
+    deal: DealView
+    from_stage: str | None
+    created: bool
+    reason: str | None
+
+
+def open_deals(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> list[DealView]:
+    customer = customers.get_for_change(uow, actor, customer_id)
+    rows = uow.session.scalars(
+        select(Deal)
+        .where(Deal.customer_id == customer.id, Deal.stage.notin_(CLOSED), Deal.archived.is_(False))
+        .order_by(Deal.id)
+    )
+    return [_view(d) for d in rows]
+
+
+def my_open_deals(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[DealView]:
+    permissions.require_active(actor)
+    visible = permissions.visible_customers(actor).with_only_columns(Customer.id)
+    query = (
+        select(Deal)
+        .where(Deal.customer_id.in_(visible), Deal.stage.notin_(CLOSED), Deal.archived.is_(False))
+        .order_by(Deal.updated_at.desc())
+        .limit(limit)
+    )
+    if actor.role == "rep":
+        query = query.where(Deal.owner_id == actor.id)
+    return [_view(d) for d in uow.session.scalars(query)]
+
+
+def move_stage(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    customer_id: int,
+    stage: str,
+    deal_id: int | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> StageMoved:
+    """Move the customer's open deal (or the one named) to `stage`; a customer with no open deal gets one.
+
+    Lost needs a reason from the configured list: the reasons are what a manager learns from.
+    """
+    settings = uow.settings
+    if stage not in settings.stages:
+        raise Invalid("unknown_stage", stage=stage)
+    if stage == "lost" and not reason:
+        raise Invalid("reason_required")
+    if reason is not None and reason not in settings.lost_reasons:
+        raise Invalid("unknown_reason", reason=reason)
+    customer = customers.get_for_change(uow, actor, customer_id)
+    now = uow.now()
+    created = False
+    if deal_id is None:
+        candidates = list(
+            uow.session.scalars(
+                select(Deal).where(Deal.customer_id == customer.id, Deal.stage.notin_(CLOSED), Deal.archived.is_(False))
+            )
+        )
+        if len(candidates) > 1:
+            raise Invalid("choose_deal", deals=[d.id for d in candidates])
+        deal = candidates[0] if candidates else None
+    else:
+        deal = uow.session.get(Deal, deal_id)
+        if deal is None or deal.customer_id != customer.id or deal.archived:
+            raise NotFound("deal_not_found", deal_id=deal_id)
+    if deal is None:
+        deal = Deal(
+            customer_id=customer.id,
+            owner_id=customer.owner_id or actor.id,
+            title=customer.name,
+            stage=stage,
+            currency=actor.currency,
+            archived=False,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(deal)
+        uow.session.flush()
+        created = True
+        before = None
+        from_stage = None
+    else:
+        if deal.stage == stage:
+            raise Invalid("same_stage", customer=customer.name, stage=stage)
+        before = audit.snapshot(deal)
+        from_stage = deal.stage
+    deal.stage = stage
+    deal.updated_at = now
+    deal.lost_reason = reason if stage == "lost" else None
+    deal.lost_note = note if stage == "lost" else None
+    uow.session.add(
+        StageChange(deal_id=deal.id, from_stage=from_stage, to_stage=stage, at=now, by_user_id=actor.id, reason=reason)
+    )
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="deal",
+        entity_id=deal.id,
+        action="create" if created else "stage",
+        before=before,
+        after=audit.snapshot(deal),
+    )
+    if stage in CLOSED:
+        _tell_manager(uow, actor, deal, customer, stage, reason)
+    return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
+
+
+def _tell_manager(
+    uow: UnitOfWork, actor: Actor, deal: Deal, customer: Customer, stage: str, reason: str | None
+) -> None:
+    """A won or lost deal is news for the rep's manager; queued with the change, so it goes iff the change stays."""
+    me = uow.session.get_one(User, actor.id)
+    manager_id = me.manager_id
+    if manager_id is None and actor.team_id is not None:
+        manager_id = uow.session.scalar(
+            select(User.id).where(
+                User.team_id == actor.team_id,
+                User.role == "manager",
+                User.active.is_(True),
+                User.id != actor.id,
+            )
+        )
+    if manager_id is None or manager_id == actor.id:
+        return
+    outbox.notify_user(
+        uow,
+        manager_id,
+        f"deal.{stage}",
+        {
+            "rep": actor.name,
+            "customer": customer.name,
+            "stage": stage,
+            "reason": reason,
+        },
+        dedupe_key=f"deal:{deal.id}:{stage}:{uow.now().isoformat()}",
+    )
+
+
+def _view(deal: Deal) -> DealView:
+    return DealView(
+        id=deal.id,
+        customer_id=deal.customer_id,
+        customer=deal.customer.name,
+        title=deal.title,
+        stage=deal.stage,
+        amount=deal.amount,
+        currency=deal.currency,
+        expected_close=deal.expected_close,
+    )

@@ -1,0 +1,68 @@
+"""Due reminders become outbox messages; the scheduler calls this, it never holds reminders itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from salesbot.services import outbox
+from salesbot.services.uow import UnitOfWork
+from salesbot.store.models import Customer, Reminder, User, Visit
+
+
+def fire_due(uow: UnitOfWork, *, limit: int = 500) -> int:
+    """Queue every reminder due by now, marking each sent in the same transaction (so it fires exactly once)."""
+    now = uow.now()
+    due = list(
+        uow.session.scalars(
+            select(Reminder)
+            .where(Reminder.state == "pending", Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for reminder in due:
+        recipient = _recipient(uow, reminder)
+        if recipient is None:
+            reminder.state = "cancelled"
+            continue
+        outbox.notify_user(
+            uow,
+            recipient,
+            f"reminder.{reminder.kind}",
+            _params(uow, reminder),
+            dedupe_key=f"reminder:{reminder.id}",
+        )
+        reminder.state = "sent"
+        reminder.sent_at = now
+    return len(due)
+
+
+def next_due(uow: UnitOfWork) -> datetime | None:
+    return uow.session.scalar(select(func.min(Reminder.due_at)).where(Reminder.state == "pending"))
+
+
+def _recipient(uow: UnitOfWork, reminder: Reminder) -> int | None:
+    """The rep who asked, or, if they have left, whoever owns the customer now."""
+    user = uow.session.get(User, reminder.user_id)
+    if user is not None and user.active:
+        return user.id
+    customer = uow.session.get(Customer, reminder.customer_id) if reminder.customer_id else None
+    if customer is not None and customer.owner is not None and customer.owner.active:
+        return customer.owner_id
+    return None
+
+
+def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
+    params: dict[str, object] = {"due_at": reminder.due_at.isoformat()}
+    if reminder.subject_type == "visit":
+        visit = uow.session.get_one(Visit, reminder.subject_id)
+        params |= {
+            "customer": visit.customer.name,
+            "next_step": visit.next_step,
+            "visited_at": visit.at.isoformat(),
+            "notes": visit.notes,
+        }
+    return params

@@ -1,0 +1,173 @@
+"""Who is talking: platform identities to users, and what a user may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from salesbot.services import audit
+from salesbot.services.errors import Invalid, NotAllowed, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.store.models import ChatIdentity, Customer, Deal, Reminder, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    handle: str
+    name: str
+    role: str
+    team_id: int | None
+    lang: str
+    timezone: str
+    currency: str
+    active: bool
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def actor_of(uow: UnitOfWork, user: User) -> Actor:
+    team = user.team
+    return Actor(
+        id=user.id,
+        handle=user.handle,
+        name=user.name,
+        role=user.role,
+        team_id=user.team_id,
+        lang=user.lang,
+        timezone=team.timezone if team else uow.settings.timezone,
+        currency=team.currency if team else uow.settings.currency,
+        active=user.active,
+    )
+
+
+def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | None:
+    """The user behind a platform account, or None for a stranger."""
+    identity = uow.session.scalar(
+        select(ChatIdentity).where(ChatIdentity.platform == platform, ChatIdentity.platform_user_id == platform_user_id)
+    )
+    if identity is None:
+        return None
+    identity.last_seen_at = uow.now()
+    return actor_of(uow, uow.session.get_one(User, identity.user_id))
+
+
+def by_handle(uow: UnitOfWork, handle: str) -> Actor:
+    user = uow.session.scalar(select(User).where(User.handle == handle))
+    if user is None:
+        raise NotFound("user_not_found", handle=handle)
+    return actor_of(uow, user)
+
+
+def link_identity(uow: UnitOfWork, *, user_id: int, platform: str, platform_user_id: str) -> None:
+    existing = uow.session.scalar(
+        select(ChatIdentity).where(ChatIdentity.platform == platform, ChatIdentity.platform_user_id == platform_user_id)
+    )
+    if existing is not None:
+        if existing.user_id != user_id:
+            raise Invalid("identity_taken", platform=platform, platform_user_id=platform_user_id)
+        return
+    row = ChatIdentity(platform=platform, platform_user_id=platform_user_id, user_id=user_id, created_at=uow.now())
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor_id=None,
+        entity="chat_identity",
+        entity_id=row.id,
+        action="link",
+        before=None,
+        after=audit.snapshot(row),
+    )
+
+
+def hand_over(uow: UnitOfWork, actor: Actor, *, from_handle: str, to_handle: str) -> dict[str, int]:
+    """Give one rep's customers, open deals and pending reminders to another. Admins and the team's manager only."""
+    source = _user(uow, from_handle)
+    target = _user(uow, to_handle)
+    _require_can_manage(actor, source)
+    if not target.active:
+        raise Invalid("user_left_target", handle=target.handle)
+    if source.id == target.id:
+        raise Invalid("same_user", handle=source.handle)
+    moved = {"customers": 0, "deals": 0, "reminders": 0}
+    for model, key, column in ((Customer, "customers", Customer.owner_id), (Deal, "deals", Deal.owner_id)):
+        query = select(model).where(column == source.id)
+        if model is Deal:
+            query = query.where(Deal.stage.notin_(("won", "lost")), Deal.archived.is_(False))
+        for row in uow.session.scalars(query):
+            before = audit.snapshot(row)
+            row.owner_id = target.id
+            audit.record(
+                uow,
+                actor_id=actor.id,
+                entity=model.__tablename__.rstrip("s"),
+                entity_id=row.id,
+                action="hand_over",
+                before=before,
+                after=audit.snapshot(row),
+            )
+            moved[key] += 1
+    result = uow.session.execute(
+        update(Reminder).where(Reminder.user_id == source.id, Reminder.state == "pending").values(user_id=target.id)
+    )
+    moved["reminders"] = result.rowcount or 0
+    return moved
+
+
+def mark_left(uow: UnitOfWork, actor: Actor, *, handle: str, hand_to: str | None = None) -> dict[str, int]:
+    """A rep who leaves keeps nothing: their access ends now and, if named, a colleague takes their accounts."""
+    user = _user(uow, handle)
+    _require_can_manage(actor, user)
+    moved = hand_over(uow, actor, from_handle=handle, to_handle=hand_to) if hand_to else {}
+    before = audit.snapshot(user)
+    user.active = False
+    user.left_at = uow.now()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="user",
+        entity_id=user.id,
+        action="left",
+        before=before,
+        after=audit.snapshot(user),
+    )
+    return moved
+
+
+def _user(uow: UnitOfWork, handle: str) -> User:
+    user = uow.session.scalar(select(User).where(User.handle == handle))
+    if user is None:
+        raise NotFound("user_not_found", handle=handle)
+    return user
+
+
+def _require_can_manage(actor: Actor, user: User) -> None:
+    if actor.is_admin:
+        return
+    if actor.role == "manager" and actor.team_id is not None and user.team_id == actor.team_id:
+        return
+    raise NotAllowed("admin_only")
+
+
+def set_language(uow: UnitOfWork, actor: Actor, *, lang: str) -> None:
+    user = uow.session.get_one(User, actor.id)
+    before = audit.snapshot(user)
+    user.lang = lang
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="user",
+        entity_id=user.id,
+        action="language",
+        before=before,
+        after=audit.snapshot(user),
+    )
