@@ -154,3 +154,33 @@ def test_handover_in_chat_is_for_admins(chat: Chat) -> None:
     assert "admin" in refused.reply.text.lower()
     [done] = chat.say("admin", "/handover rep1 rep3")
     assert "rep3" in done.reply.text
+
+
+def test_a_unique_key_clash_at_commit_is_a_conflict_and_the_router_runs_the_message_again(chat: Chat) -> None:
+    """Regression guard: two first messages of one conversation both insert its form row; the loser retries."""
+    import pytest
+
+    from salesbot.services.errors import Conflict
+    from salesbot.store.models import ConversationState
+
+    world = chat.session.world
+    with world.uow() as uow:
+        now = uow.now()
+        for _ in range(2):
+            uow.session.add(ConversationState(user_id=1, chat_key="console:x", form={}, updated_at=now))
+        with pytest.raises(Conflict):
+            uow.commit()
+
+    router = world.router
+    real = router._handle
+    attempts: list[Incoming] = []
+
+    def clash_once(incoming: Incoming):  # type: ignore[no-untyped-def]
+        attempts.append(incoming)
+        if len(attempts) == 1:
+            raise Conflict("conversation_states unique")
+        return real(incoming)
+
+    router._handle = clash_once  # type: ignore[method-assign]
+    replies = router.handle(Incoming(platform="console", chat_id="rep2", sender_id="rep2", text="my customers"))
+    assert len(attempts) == 2 and "Initech" in replies[0].text

@@ -52,8 +52,8 @@ def answer(turn: Turn, text: str, said: Understanding) -> bool:
             awaiting="customer",
         )
         return True
-    if offer(turn, resolution):
-        turn.form["awaiting"] = None  # type: ignore[index]
+    if offer(turn, resolution) and turn.form is not None:
+        turn.form["awaiting"] = None
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from salesbot.i18n import render_notification
 from salesbot.services.delivery import Address
 
 
-def renderer(settings: Settings):  # type: ignore[no-untyped-def]
+def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
     def render(payload: dict[str, Any], address: Address) -> Reply:
         text = render_notification(
             payload["key"],

@@ -18,7 +18,7 @@ from salesbot.handlers.turn import Turn
 from salesbot.i18n import LANGS, t
 from salesbot.nlp.intents import Understanding, understand
 from salesbot.services import conversations, updates, users
-from salesbot.services.errors import ServiceError
+from salesbot.services.errors import Conflict, ServiceError
 from salesbot.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,12 @@ class Router:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            return self._handle(incoming)
+            try:
+                return self._handle(incoming)
+            except Conflict:
+                # Two first messages of one conversation raced to create its form row; the loser's
+                # transaction was rolled back whole, so it is safe to run it again, now that the row exists.
+                return self._handle(incoming)
         except Exception:
             log.exception("handling %s failed", incoming)
             return [Reply(t("zh", "error_generic") + "\n" + t("en", "error_generic"))]

@@ -90,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "跟进:{when}{next_step},到时候提醒你。",
         "en": "Follow-up: {when}{next_step}; I'll remind you.",
     },
-    "visit_next_step": {"zh": "({next_step})", "en": " ({next_step})"},
+    "visit_next_step": {"zh": " {next_step}", "en": " ({next_step})"},
     "ask_follow_up": {"zh": "什么时候跟进?", "en": "When do you follow up?"},
     "ask_follow_up_date": {
         "zh": "哪一天跟进?比如:下周三、12月5日、3天后。",

@@ -46,6 +46,8 @@ _MOVE_ONLY = re.compile(
     r"\bchange\b.*\bstage\b",
     re.IGNORECASE,
 )
+# A next step that only repeats "follow up" adds nothing to a follow-up reminder.
+_GENERIC_STEP = re.compile(r"(跟进|跟进一下|回访|follow[ -]?up|follow up with (them|him|her))", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，。.;；!！?？\n]")
 _FILLER_START = re.compile(r"^(再|然后|并且|并|就|要|需要|准备|and then|then|and|to|on|by|,)\s*", re.IGNORECASE)
 _FILLER_END = re.compile(r"\s*(了|吧|再说|on|by|at)$", re.IGNORECASE)
@@ -116,5 +118,5 @@ def next_step(text: str, reading: DateReading | None) -> str | None:
             while previous != clause:
                 previous = clause
                 clause = _FILLER_END.sub("", _FILLER_START.sub("", clause)).strip()
-            return clause or None
+            return None if not clause or _GENERIC_STEP.fullmatch(clause) else clause
     return None

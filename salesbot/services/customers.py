@@ -34,8 +34,26 @@ def all_names(uow: UnitOfWork) -> list[CustomerRef]:
     All of them, not just the actor's: a rep who names a colleague's customer is told so plainly,
     rather than offered to create a duplicate.
     """
-    rows = uow.session.scalars(select(Customer).where(Customer.archived.is_(False)).order_by(Customer.id))
-    return [CustomerRef(c.id, c.name, tuple(a.alias for a in c.aliases)) for c in rows]
+    aliases: dict[int, list[str]] = {}
+    for cid, alias in uow.session.execute(
+        select(CustomerAlias.customer_id, CustomerAlias.alias).order_by(CustomerAlias.id)
+    ):
+        aliases.setdefault(cid, []).append(alias)
+    rows = uow.session.execute(
+        select(Customer.id, Customer.name).where(Customer.archived.is_(False)).order_by(Customer.id)
+    )
+    return [CustomerRef(cid, name, tuple(aliases.get(cid, ()))) for cid, name in rows]
+
+
+def names_version(uow: UnitOfWork) -> tuple[object, ...]:
+    """Changes whenever a customer or alias is added or archived: a cache of the names is good while it holds.
+
+    Customers are never deleted or renamed in place (a rename will add an alias row), so counts and
+    highest ids are enough, and they come from the primary-key indexes.
+    """
+    live = uow.session.execute(select(func.count(), func.max(Customer.id)).where(Customer.archived.is_(False))).one()
+    alias = uow.session.execute(select(func.count(), func.max(CustomerAlias.id))).one()
+    return (*live, *alias)
 
 
 def get_for_change(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:

@@ -24,3 +24,7 @@ class NotFound(ServiceError):
 
 class Invalid(ServiceError):
     code = "invalid"
+
+
+class Conflict(Exception):
+    """A concurrent transaction got there first (a unique key): the work was rolled back and may be retried."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from salesbot.clock import Clock
 from salesbot.config import Settings
+from salesbot.services.errors import Conflict
 
 
 class UnitOfWork:
@@ -30,7 +32,11 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict(str(exc.orig)) from exc
 
     def now(self) -> datetime:
         return self.clock.now()
