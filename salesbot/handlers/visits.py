@@ -28,6 +28,7 @@ from salesbot.services.errors import Invalid
 from salesbot.services.visits import FollowUp, VisitLogged
 
 FLOW = "visit"
+PAST = ("past_date", "past_time")
 
 
 def start(turn: Turn, said: Understanding) -> None:
@@ -74,9 +75,12 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
 
 
 def _log(turn: Turn, slots: dict[str, Any]) -> None:
-    follow_up = _decode(slots.get("follow_up"))
-    try:
-        logged = visits.log_visit(
+    """Record the visit; a follow-up date in the past is refused on its own, and asked for again."""
+    past = slots.pop("past_date", None)
+    warning = turn.t("date_past", date=past) if past else None
+
+    def log(follow_up: FollowUp | None) -> VisitLogged:
+        return visits.log_visit(
             turn.uow,
             turn.actor,
             customer_id=int(slots["customer_id"]),
@@ -84,30 +88,20 @@ def _log(turn: Turn, slots: dict[str, Any]) -> None:
             next_step=slots.get("next_step"),
             follow_up=follow_up,
         )
+
+    try:
+        logged = log(_decode(slots.pop("follow_up", None)))
     except Invalid as exc:
-        if exc.code not in ("past_date", "past_time"):
+        if exc.code not in PAST:
             raise
-        # Keep the visit; refuse only the date, and ask for a better one.
-        slots.pop("follow_up")
-        logged = visits.log_visit(
-            turn.uow,
-            turn.actor,
-            customer_id=int(slots["customer_id"]),
-            notes=str(slots["notes"]),
-            next_step=slots.get("next_step"),
-        )
-        slots["visit_id"] = logged.visit_id
-        turn.say(_logged_text(turn, logged))
-        _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
-        return
+        logged = log(None)  # the visit happened whatever the date: keep it
+        warning = turn.t("date_past", date=exc.params["date"])
     slots["visit_id"] = logged.visit_id
+    turn.say(_logged_text(turn, logged))
     if logged.follow_up is not None:
-        turn.say(_logged_text(turn, logged))
         turn.finish()
         return
-    turn.say(_logged_text(turn, logged))
-    past = slots.pop("past_date", None)
-    _ask_follow_up(turn, warning=turn.t("date_past", date=past) if past else None)
+    _ask_follow_up(turn, warning=warning)
 
 
 def _ask_follow_up(turn: Turn, *, warning: str | None = None) -> None:
@@ -144,7 +138,7 @@ def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
     try:
         logged = visits.set_follow_up(turn.uow, turn.actor, visit_id=int(slots["visit_id"]), follow_up=follow_up)
     except Invalid as exc:
-        if exc.code not in ("past_date", "past_time"):
+        if exc.code not in PAST:
             raise
         slots.pop("follow_up")
         _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
