@@ -1,0 +1,100 @@
+"""The command line as an operator uses it: init, seed, parse-date, understand, users."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def salesbot(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"SALESBOT_DATABASE_URL": f"sqlite:///{db}", "SALESBOT_CONFIG": ""}
+    env.pop("SALESBOT_CONFIG")
+    return subprocess.run(
+        [sys.executable, "-m", "salesbot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=db.parent,
+        check=check,
+        timeout=120,
+    )
+
+
+def test_init_seed_and_understand(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    assert "database ready" in salesbot("init", db=db).stdout
+    assert "seeded 6 users" in salesbot("seed", str(FIXTURES / "team.toml"), db=db).stdout
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)  # a second load updates, never duplicates
+    out = salesbot(
+        "understand",
+        "--now",
+        "2026-03-11T10:00",
+        "--tz",
+        "Asia/Shanghai",
+        "上午去了阿里,见了技术总监,下周三给方案",
+        "BYD moved to negotiation",
+        db=db,
+    ).stdout
+    visit, stage = (json.loads(line) for line in out.splitlines())
+    assert visit == {
+        "text": "上午去了阿里,见了技术总监,下周三给方案",
+        "intent": "visit",
+        "customer": "阿里巴巴",
+        "date": "2026-03-18",
+        "time": None,
+        "amount": None,
+        "currency": None,
+        "stage": None,
+    }
+    assert (stage["intent"], stage["customer"], stage["stage"]) == ("stage", "比亚迪", "negotiation")
+
+
+def test_parse_date_prints_one_object_a_phrase(tmp_path: Path) -> None:
+    out = salesbot(
+        "parse-date",
+        "--now",
+        "2026-03-11T10:00",
+        "--tz",
+        "Asia/Shanghai",
+        "下周四",
+        "后天下午4点",
+        "2月30日",
+        "昨天",
+        db=tmp_path / "x.db",
+    ).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0] == {"text": "下周四", "date": "2026-03-19", "time": None}
+    assert rows[1] == {"text": "后天下午4点", "date": "2026-03-13", "time": "16:00"}
+    assert set(rows[2]) == {"text", "error"} and set(rows[3]) == {"text", "error"}
+    assert "past" in rows[3]["error"]
+
+
+def test_a_bad_seed_file_loads_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[users]]\nhandle = "a"\nrole = "rep"\n[[customers]]\nname = "X"\nowner = "ghost"\n')
+    result = salesbot("seed", str(bad), db=db, check=False)
+    assert result.returncode == 1 and "ghost" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
+    assert "seeded 6 users" in salesbot("seed", str(FIXTURES / "team.toml"), db=db).stdout
+
+
+def test_users_leave_hands_over_and_ends_access(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    moved = json.loads(salesbot("users", "leave", "rep1", "--to", "rep3", db=db).stdout)
+    assert moved["customers"] == 4
+    refused = salesbot("users", "handover", "rep3", "rep1", db=db, check=False)
+    assert refused.returncode == 1 and "user_left_target" in refused.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT active FROM users WHERE handle = 'rep1'").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.handle = 'rep3'"
+        ).fetchone() == (4,)
