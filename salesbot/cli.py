@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     handover.add_argument("from_handle")
     handover.add_argument("to_handle")
     handover.set_defaults(func=cmd_users_handover)
+    invite = usub.add_parser("invite", help="a one-time invite link for a user's Telegram account")
+    invite.add_argument("handle")
+    invite.add_argument("--bot", help="the bot's username (default: [telegram] bot_username, else asked of getMe)")
+    invite.set_defaults(func=cmd_users_invite)
     leave = usub.add_parser("leave", help="mark a user as left (access ends; nothing is deleted)")
     leave.add_argument("handle")
     leave.add_argument("--to", dest="to_handle", help="hand their accounts to this user")
@@ -237,6 +241,40 @@ def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import invites
+
+    codes: list[str] = []
+
+    def make(uow: Any, operator: Any) -> dict[str, str]:
+        codes.append(invites.create(uow, operator, handle=args.handle))
+        return {}
+
+    if _as_operator(settings, make, quiet=True):
+        return 1
+    code = codes[0]
+    bot = args.bot or settings.section("telegram").get("bot_username") or _bot_username(settings)
+    if bot:
+        print(f"https://t.me/{bot}?start={code}")
+    print(f"code: {code}  (valid 7 days, once; or send the bot: /start {code})")
+    return 0
+
+
+def _bot_username(settings: Settings) -> str | None:
+    """Ask the Bot API who we are, when a token is configured; the link is a convenience, the code is what counts."""
+    token = settings.section("telegram").get("token")
+    if not token:
+        return None
+    import httpx
+
+    base = settings.section("telegram").get("base_url") or "https://api.telegram.org/bot"
+    try:
+        answer = httpx.get(f"{base}{token}/getMe", timeout=10).json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    return answer.get("result", {}).get("username") if answer.get("ok") else None
+
+
 def cmd_users_leave(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.services import users
 
@@ -273,7 +311,7 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _as_operator(settings: Settings, change: Any) -> int:
+def _as_operator(settings: Settings, change: Any, *, quiet: bool = False) -> int:
     """The operator at the command line acts as an admin; their audit rows name no user (actor 0 is stored as null)."""
     from salesbot.bootstrap import build
     from salesbot.clock import SystemClock
@@ -301,7 +339,8 @@ def _as_operator(settings: Settings, change: Any) -> int:
         return 1
     finally:
         app.close()
-    print(json.dumps(result or {}, ensure_ascii=False))
+    if not quiet:
+        print(json.dumps(result or {}, ensure_ascii=False))
     return 0
 
 

@@ -98,3 +98,14 @@ def test_users_leave_hands_over_and_ends_access(tmp_path: Path) -> None:
         assert conn.execute(
             "SELECT count(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.handle = 'rep3'"
         ).fetchone() == (4,)
+
+
+def test_users_invite_prints_a_link_and_a_code(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    out = salesbot("users", "invite", "rep1", "--bot", "acme_sales_bot", db=db).stdout.splitlines()
+    assert out[0].startswith("https://t.me/acme_sales_bot?start=")
+    code = out[0].rsplit("=", 1)[1]
+    assert f"code: {code}" in out[1] and len(code) == 16
+    missing = salesbot("users", "invite", "nobody", db=db, check=False)
+    assert missing.returncode == 1 and "user_not_found" in missing.stderr

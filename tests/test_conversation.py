@@ -184,3 +184,40 @@ def test_a_unique_key_clash_at_commit_is_a_conflict_and_the_router_runs_the_mess
     router._handle = clash_once  # type: ignore[method-assign]
     replies = router.handle(Incoming(platform="console", chat_id="rep2", sender_id="rep2", text="my customers"))
     assert len(attempts) == 2 and "Initech" in replies[0].text
+
+
+def test_an_invite_links_an_account_once(chat: Chat) -> None:
+    from salesbot.services import invites, users
+
+    world = chat.session.world
+    with world.uow() as uow:
+        code = invites.create(uow, users.by_handle(uow, "admin"), handle="rep2")
+        uow.commit()
+
+    def send(sender: str, text: str) -> list[str]:
+        return [
+            r.text
+            for r in world.router.handle(Incoming(platform="telegram", chat_id=sender, sender_id=sender, text=text))
+        ]
+
+    [welcome] = send("555", f"/start {code}")
+    assert "Welcome, Tom Lee" in welcome
+    [mine] = send("555", "my customers")
+    assert "Initech" in mine
+    [stranger] = send("666", f"/start {code}")  # used: a second account gets nothing
+    assert "don't know you" in stranger and "Initech" not in stranger
+    [guess] = send("777", "/start not-a-real-code")
+    assert guess == stranger, "a wrong code and a used code look the same"
+
+
+def test_an_invite_for_someone_who_left_links_nothing(chat: Chat) -> None:
+    from salesbot.services import invites, users
+
+    world = chat.session.world
+    with world.uow() as uow:
+        admin = users.by_handle(uow, "admin")
+        code = invites.create(uow, admin, handle="rep2")
+        users.mark_left(uow, admin, handle="rep2")
+        uow.commit()
+    [reply] = world.router.handle(Incoming(platform="telegram", chat_id="9", sender_id="9", text=f"/start {code}"))
+    assert "don't know you" in reply.text

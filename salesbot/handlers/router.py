@@ -17,7 +17,7 @@ from salesbot.handlers.messages import Incoming, Reply
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import LANGS, t
 from salesbot.nlp.intents import Understanding, understand
-from salesbot.services import conversations, updates, users
+from salesbot.services import conversations, invites, updates, users
 from salesbot.services.errors import Conflict, ServiceError
 from salesbot.services.uow import UnitOfWork
 
@@ -50,8 +50,11 @@ class Router:
                 return []
             actor = users.identify(uow, incoming.platform, incoming.sender_id)
             if actor is None:
+                actor = _redeem_invite(uow, incoming)
                 uow.commit()
-                return [Reply(t(uow.settings.language, "stranger"))]
+                if actor is None:
+                    return [Reply(t(uow.settings.language, "stranger"))]
+                return [Reply(t(actor.lang, "welcome", name=actor.name) + "\n\n" + t(actor.lang, "help"))]
             if not actor.active:
                 uow.commit()
                 return [Reply(t(actor.lang, "user_left"))]
@@ -69,6 +72,14 @@ class Router:
             conversations.save_form(uow, user_id=actor.id, chat_key=incoming.chat_key, form=turn.form)
             uow.commit()
             return turn.replies
+
+
+def _redeem_invite(uow: UnitOfWork, incoming: Incoming) -> users.Actor | None:
+    """`/start <code>` from an account we do not know yet: the one way a stranger becomes a user."""
+    command, _, code = incoming.text.strip().partition(" ")
+    if command.split("@")[0].lower() != "/start" or not code.strip() or incoming.chat_type != "private":
+        return None
+    return invites.redeem(uow, code=code.strip(), platform=incoming.platform, platform_user_id=incoming.sender_id)
 
 
 def _dispatch(turn: Turn) -> None:

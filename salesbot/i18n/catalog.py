@@ -50,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "If anything is missing I will ask, with buttons.",
     },
     "lang_set": {"zh": "好的,以后用中文和你说话。", "en": "OK, I'll talk to you in English from now on."},
+    "welcome": {"zh": "欢迎,{name}!你的账号已经连上 salesbot。", "en": "Welcome, {name}! Your account is now linked."},
     "hello": {
         "zh": "你好,{name}!告诉我今天拜访了谁,或发送 /help。",
         "en": "Hi {name}! Tell me who you visited today, or send /help.",

@@ -68,6 +68,21 @@ class ChatIdentity(Base):
     last_seen_at: Mapped[datetime | None]
 
 
+class Invite(Base):
+    """A one-time code that links a chat account to a user. Only its hash is kept: the code is a credential."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_platform: Mapped[str | None] = mapped_column(String(16))
+    used_platform_user_id: Mapped[str | None] = mapped_column(String(128))
+
+
 class Group(Base):
     __tablename__ = "groups"
     __table_args__ = (UniqueConstraint("platform", "platform_chat_id"),)
