@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--as", dest="as_", default=None, help="start as this user (default: the first rep)")
     demo.set_defaults(func=cmd_demo)
 
+    run = sub.add_parser("run", help="the production process: channels from salesbot.toml and the scheduler")
+    run.set_defaults(func=cmd_run)
+
     init = sub.add_parser("init", help="create or upgrade the database (Alembic)")
     init.set_defaults(func=cmd_init)
 
@@ -86,6 +89,18 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
     return p
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.run import ConfigMissing, serve
+
+    logging.getLogger().setLevel(os.environ.get("SALESBOT_LOG_LEVEL", "INFO"))
+    try:
+        asyncio.run(serve(settings))
+    except ConfigMissing as exc:
+        print(f"salesbot run: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:

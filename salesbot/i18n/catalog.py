@@ -50,6 +50,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "If anything is missing I will ask, with buttons.",
     },
     "lang_set": {"zh": "好的,以后用中文和你说话。", "en": "OK, I'll talk to you in English from now on."},
+    "cmd_start": {"zh": "开始", "en": "Start"},
+    "cmd_help": {"zh": "怎么用", "en": "What I can do"},
+    "cmd_customers": {"zh": "我的客户", "en": "My customers"},
+    "cmd_deals": {"zh": "我的商机", "en": "My open deals"},
+    "cmd_cancel": {"zh": "取消正在填写的内容", "en": "Drop what you are filling in"},
+    "cmd_lang": {"zh": "切换语言 zh/en", "en": "Switch language zh/en"},
     "welcome": {"zh": "欢迎,{name}!你的账号已经连上 salesbot。", "en": "Welcome, {name}! Your account is now linked."},
     "hello": {
         "zh": "你好,{name}!告诉我今天拜访了谁,或发送 /help。",

@@ -1,0 +1,224 @@
+"""Telegram, through python-telegram-bot 22: updates in as `Incoming`, `Reply` out as messages with inline keyboards.
+
+The adapter holds PTB's Application rather than extending it, and only translates: every decision is
+the router's. It is the only module that imports `telegram`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import warnings
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.warnings import PTBDeprecationWarning
+
+from salesbot.handlers.messages import Incoming, Reply
+from salesbot.i18n import t
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+COMMANDS = ("start", "help", "customers", "deals", "cancel", "lang")
+MAX_TEXT = 4096
+
+
+class DeliveryFailed(Exception):
+    """A send that failed; `permanent` parks it as dead, `retry_after` says when to try again."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+def bot_api_base(url: str | None) -> str | None:
+    """`SALESBOT_TELEGRAM_BASE_URL` may name the server ("http://host:8081") or PTB's form ending in /bot."""
+    if not url:
+        return None
+    url = url.rstrip("/")
+    return url if url.endswith("/bot") else url + "/bot"
+
+
+def webhook_secret(token: str) -> str:
+    """The secret_token Telegram sends back with every webhook call: derived from the bot token, so every
+    worker behind the load balancer agrees on it without another secret to distribute."""
+    return hmac.new(token.encode(), b"salesbot-webhook", hashlib.sha256).hexdigest()[:64]
+
+
+class TelegramChannel:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        handle: Callable[[Incoming], list[Reply]],
+        base_url: str | None = None,
+        base_file_url: str | None = None,
+    ) -> None:
+        builder = Application.builder().token(token)
+        if base := bot_api_base(base_url):
+            builder = builder.base_url(base).base_file_url(base_file_url or base.removesuffix("/bot") + "/file/bot")
+        self.app = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self._handle = handle
+        self.secret = webhook_secret(token)
+
+    @property
+    def bot(self) -> Any:
+        return self.app.bot
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self.register_commands()
+
+    async def start_polling(self) -> None:
+        """Long polling: PTB's updater fetches, the application hands each update to `_on_update`."""
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            allowed_updates=["message", "callback_query", "my_chat_member"], drop_pending_updates=False
+        )
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def set_webhook(self, url: str) -> None:
+        await self.bot.set_webhook(
+            url, secret_token=self.secret, allowed_updates=["message", "callback_query", "my_chat_member"]
+        )
+
+    def verified(self, headers: Any) -> bool:
+        """Telegram echoes the secret_token we registered; anything else did not come from Telegram."""
+        given = headers.get(SECRET_HEADER, "")
+        return bool(given) and hmac.compare_digest(given, self.secret)
+
+    async def register_commands(self) -> None:
+        for lang in ("zh", "en"):
+            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in COMMANDS]
+            await self.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=lang)
+        await self.bot.set_my_commands([BotCommand(n, t("en", f"cmd_{n}")) for n in COMMANDS])
+
+    async def process(self, data: dict[str, Any]) -> None:
+        """One update as Telegram sent it (webhook body or a polled update)."""
+        await self.app.process_update(Update.de_json(data, self.bot))
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update)
+        query = update.callback_query
+        if query is not None:
+            # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
+            await _quietly(query.answer())
+        if incoming is None:
+            return
+        replies = await asyncio.to_thread(self._handle, incoming)
+        if query is not None and query.message is not None and replies:
+            # The pressed keyboard has done its work: take it away so nobody presses it again.
+            await _quietly(query.edit_message_reply_markup(reply_markup=None))
+        for reply in replies:
+            await self._send(int(incoming.chat_id), reply)
+
+    async def send(self, address: Any, message: Reply) -> None:
+        """Outbox delivery: failures become DeliveryFailed so the dispatcher can retry or park them."""
+        try:
+            await self._send(int(address.chat_id), message)
+        except RetryAfter as exc:
+            with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta; we accept both
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise DeliveryFailed(str(exc), retry_after=seconds) from exc
+        except Forbidden as exc:
+            raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True) from exc
+        except BadRequest as exc:
+            permanent = "chat not found" in exc.message.lower()
+            raise DeliveryFailed(f"bad request: {exc.message}", permanent=permanent) from exc
+        except TelegramError as exc:
+            raise DeliveryFailed(str(exc)) from exc
+
+    async def _send(self, chat_id: int, reply: Reply) -> None:
+        markup = keyboard(reply)
+        for file in reply.files:
+            upload = InputFile(file.data, filename=file.name)
+            if file.mime.startswith("image/"):
+                await self.bot.send_photo(chat_id, upload)
+            else:
+                await self.bot.send_document(chat_id, upload)
+        chunks = split_text(reply.text)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The platform-free message, or None for updates we do not act on (edits, the bot's own, channel posts)."""
+    update_id = str(update.update_id)
+    if update.callback_query is not None:
+        query = update.callback_query
+        chat = query.message.chat if query.message is not None else None
+        return Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id if chat else query.from_user.id),
+            sender_id=str(query.from_user.id),
+            button=query.data or "",
+            update_id=update_id,
+            chat_type=chat.type if chat else "private",
+        )
+    message = update.message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return None
+    text = message.text or message.caption or ""
+    return Incoming(
+        platform=PLATFORM,
+        chat_id=str(message.chat.id),
+        sender_id=str(message.from_user.id),
+        text=text,
+        update_id=update_id,
+        chat_type=message.chat.type,
+    )
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.key) for b in row] for row in reply.buttons]
+    )
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Telegram refuses messages over 4096 characters: cut at line breaks where we can."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*chunks, text] if text or not chunks else chunks
+
+
+async def _quietly(call: Any) -> None:
+    try:
+        await call
+    except TelegramError as exc:  # an expired query or an unchanged keyboard must not lose the reply
+        log.info("telegram: %s", exc)
