@@ -118,29 +118,82 @@ async def bench_ptb_echo(n: int) -> list[float]:
     return times
 
 
+def _seeded_app(tmp: str, customers: int) -> tuple[Any, list[str]]:
+    """Ten reps sharing `customers` customers, in a fresh SQLite file."""
+    settings = settings_from({}, env={})
+    clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    app = build(settings, clock=clock, database_url=f"sqlite:///{tmp}/bench.db")
+    names = [f"客户{i:04d}" for i in range(customers)]
+    reps = [{"handle": f"rep{i}", "name": f"rep{i}", "role": "rep", "team": "east"} for i in range(10)]
+    owned = [{"name": name, "owner": f"rep{i % 10}"} for i, name in enumerate(names)]
+    app.seed_data({"timezone": "Asia/Shanghai", "users": reps, "customers": owned})
+    return app, names
+
+
+def _visit(i: int, names: list[str]) -> tuple[int, str, str]:
+    """The i-th message: which rep (0-9) sends it, about which of their customers, in which words."""
+    rep = i % 10
+    customer = names[(i * 10 + rep) % len(names)]
+    return rep, customer, SENTENCES[i % len(SENTENCES)].format(c=customer)
+
+
 def bench_log_visit(n: int, customers: int) -> list[float]:
+    """Router, handler, service and SQLite: what every channel pays per message."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = settings_from({}, env={})
-        clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-        app = build(settings, clock=clock, database_url=f"sqlite:///{tmp}/bench.db")
-        names = [f"客户{i:04d}" for i in range(customers)]
-        app.seed_data(
-            {
-                "timezone": "Asia/Shanghai",
-                "users": [{"handle": f"rep{i}", "name": f"rep{i}", "role": "rep", "team": "east"} for i in range(10)],
-                "customers": [{"name": name, "owner": f"rep{i % 10}"} for i, name in enumerate(names)],
-            }
-        )
+        app, names = _seeded_app(tmp, customers)
         times = []
         for i in range(n):
-            handle = f"rep{i % 10}"
-            customer = names[(i * 10 + i % 10) % customers]
-            text = SENTENCES[i % len(SENTENCES)].format(c=customer)
-            incoming = Incoming(platform="console", chat_id=handle, sender_id=handle, text=text, update_id=f"bench-{i}")
+            rep, customer, text = _visit(i, names)
+            incoming = Incoming(
+                platform="console", chat_id=f"rep{rep}", sender_id=f"rep{rep}", text=text, update_id=f"bench-{i}"
+            )
             t0 = time.perf_counter()
             replies = app.router.handle(incoming)
             times.append(time.perf_counter() - t0)
             assert replies and customer in replies[0].text, replies
+        app.close()
+        return times
+
+
+async def bench_telegram_log_visit(n: int, customers: int) -> list[float]:
+    """The whole Telegram path: update JSON in, PTB, router, service, SQLite, the sendMessage request out."""
+    from salesbot.channels.telegram import TelegramChannel
+    from salesbot.services import users
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app, names = _seeded_app(tmp, customers)
+        with app.uow() as uow:
+            for rep in range(10):
+                users.link_identity(
+                    uow,
+                    user_id=users.by_handle(uow, f"rep{rep}").id,
+                    platform="telegram",
+                    platform_user_id=str(1000 + rep),
+                )
+            uow.commit()
+        api = LocalBotApi()
+        channel = TelegramChannel(token="1:bench", handle=app.router.handle, request=api)
+        await channel.start()
+        times = []
+        for i in range(n):
+            rep, _customer, text = _visit(i, names)
+            user = {"id": 1000 + rep, "is_bot": False, "first_name": f"rep{rep}"}
+            data = {
+                "update_id": i + 1,
+                "message": {
+                    "message_id": i + 1,
+                    "date": int(time.time()),
+                    "text": text,
+                    "chat": {"id": 1000 + rep, "type": "private"},
+                    "from": user,
+                },
+            }
+            before = api.sent
+            t0 = time.perf_counter()
+            await channel.process(data)
+            times.append(time.perf_counter() - t0)
+            assert api.sent == before + 1, "one reply per visit"
+        await channel.stop()
         app.close()
         return times
 
@@ -165,10 +218,15 @@ def main(argv: list[str] | None = None) -> None:
     run()  # warm-up: imports, first-call costs
     baseline = summary("python-telegram-bot echo (baseline)", run())
     ours = summary(f"salesbot log a visit ({args.customers} cust.)", bench_log_visit(args.messages, args.customers))
-    print(
-        f"ratio: salesbot throughput is {ours['msgs_per_s'] / baseline['msgs_per_s']:.3f}x the baseline; "
-        f"p50 {ours['p50_ms'] / baseline['p50_ms']:.1f}x, p99 {ours['p99_ms'] / baseline['p99_ms']:.1f}x its latency"
+    telegram = summary(
+        "  the same over Telegram (PTB in/out)", asyncio.run(bench_telegram_log_visit(args.messages, args.customers))
     )
+    for name, result in (("handler path", ours), ("Telegram path", telegram)):
+        print(
+            f"ratio ({name}): {result['msgs_per_s'] / baseline['msgs_per_s']:.3f}x the baseline's throughput; "
+            f"p50 {result['p50_ms'] / baseline['p50_ms']:.1f}x, p99 {result['p99_ms'] / baseline['p99_ms']:.1f}x "
+            "its latency"
+        )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from salesbot.handlers.messages import Incoming, Reply
@@ -71,8 +72,11 @@ class TelegramChannel:
         handle: Callable[[Incoming], list[Reply]],
         base_url: str | None = None,
         base_file_url: str | None = None,
+        request: BaseRequest | None = None,
     ) -> None:
         builder = Application.builder().token(token)
+        if request is not None:  # PTB's own seam for the HTTP layer; the benchmark answers the Bot API in-process
+            builder = builder.request(request)
         if base := bot_api_base(base_url):
             builder = builder.base_url(base).base_file_url(base_file_url or base.removesuffix("/bot") + "/file/bot")
         self.app = builder.build()
