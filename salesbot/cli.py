@@ -258,16 +258,13 @@ def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.services import invites
+    from salesbot.services.errors import ServiceError
 
-    codes: list[str] = []
-
-    def make(uow: Any, operator: Any) -> dict[str, str]:
-        codes.append(invites.create(uow, operator, handle=args.handle))
-        return {}
-
-    if _as_operator(settings, make, quiet=True):
+    try:
+        code = _operator_call(settings, lambda uow, op: invites.create(uow, op, handle=args.handle))
+    except ServiceError as exc:
+        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
         return 1
-    code = codes[0]
     bot = args.bot or settings.section("telegram").get("bot_username") or _bot_username(settings)
     if bot:
         print(f"https://t.me/{bot}?start={code}")
@@ -282,7 +279,9 @@ def _bot_username(settings: Settings) -> str | None:
         return None
     import httpx
 
-    base = settings.section("telegram").get("base_url") or "https://api.telegram.org/bot"
+    from salesbot.channels.telegram import bot_api_base
+
+    base = bot_api_base(settings.section("telegram").get("base_url")) or "https://api.telegram.org/bot"
     try:
         answer = httpx.get(f"{base}{token}/getMe", timeout=10).json()
     except (httpx.HTTPError, ValueError):
@@ -326,11 +325,23 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _as_operator(settings: Settings, change: Any, *, quiet: bool = False) -> int:
+def _as_operator(settings: Settings, change: Any) -> int:
+    """Run `change` as the operator and print its result as JSON; a refusal goes to stderr with exit code 1."""
+    from salesbot.services.errors import ServiceError
+
+    try:
+        result = _operator_call(settings, change)
+    except ServiceError as exc:
+        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        return 1
+    print(json.dumps(result or {}, ensure_ascii=False))
+    return 0
+
+
+def _operator_call(settings: Settings, change: Any) -> Any:
     """The operator at the command line acts as an admin; their audit rows name no user (actor 0 is stored as null)."""
     from salesbot.bootstrap import build
     from salesbot.clock import SystemClock
-    from salesbot.services.errors import ServiceError
     from salesbot.services.users import Actor
 
     app = build(settings, clock=SystemClock())
@@ -349,14 +360,9 @@ def _as_operator(settings: Settings, change: Any, *, quiet: bool = False) -> int
         with app.uow() as uow:
             result = change(uow, operator)
             uow.commit()
-    except ServiceError as exc:
-        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
-        return 1
+        return result
     finally:
         app.close()
-    if not quiet:
-        print(json.dumps(result or {}, ensure_ascii=False))
-    return 0
 
 
 def _console_session(settings: Settings, *, fixed_url: str | None, tmp: Path | None, as_json: bool) -> Any:

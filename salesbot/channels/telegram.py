@@ -37,6 +37,7 @@ PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = ("start", "help", "customers", "deals", "cancel", "lang")
 MAX_TEXT = 4096
+UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
 
 
 class DeliveryFailed(Exception):
@@ -95,9 +96,7 @@ class TelegramChannel:
     async def start_polling(self) -> None:
         """Long polling: PTB's updater fetches, the application hands each update to `_on_update`."""
         assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            allowed_updates=["message", "callback_query", "my_chat_member"], drop_pending_updates=False
-        )
+        await self.app.updater.start_polling(allowed_updates=UPDATES, drop_pending_updates=False)
         await self.app.start()
 
     async def stop(self) -> None:
@@ -108,9 +107,7 @@ class TelegramChannel:
         await self.app.shutdown()
 
     async def set_webhook(self, url: str) -> None:
-        await self.bot.set_webhook(
-            url, secret_token=self.secret, allowed_updates=["message", "callback_query", "my_chat_member"]
-        )
+        await self.bot.set_webhook(url, secret_token=self.secret, allowed_updates=UPDATES)
 
     def verified(self, headers: Any) -> bool:
         """Telegram echoes the secret_token we registered; anything else did not come from Telegram."""
