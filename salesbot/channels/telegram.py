@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,10 +18,13 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    Message,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -28,7 +32,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from salesbot.handlers.messages import Incoming, Reply
+from salesbot.handlers.messages import Attachment, Incoming, Location, Reply
 from salesbot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = ("start", "help", "customers", "deals", "cancel", "lang")
+GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
 
@@ -118,6 +123,8 @@ class TelegramChannel:
         for lang in ("zh", "en"):
             commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in COMMANDS]
             await self.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=lang)
+            in_groups = [BotCommand(name, t(lang, f"cmd_{name}")) for name in GROUP_COMMANDS]
+            await self.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=lang)
         await self.bot.set_my_commands([BotCommand(n, t("en", f"cmd_{n}")) for n in COMMANDS])
 
     async def process(self, data: dict[str, Any]) -> None:
@@ -125,7 +132,7 @@ class TelegramChannel:
         await self.app.process_update(Update.de_json(data, self.bot))
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = to_incoming(update)
+        incoming = to_incoming(update, self._username())
         query = update.callback_query
         if query is not None:
             # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
@@ -138,6 +145,12 @@ class TelegramChannel:
             await _quietly(query.edit_message_reply_markup(reply_markup=None))
         for reply in replies:
             await self._send(int(incoming.chat_id), reply)
+
+    def _username(self) -> str | None:
+        try:
+            return self.bot.username
+        except RuntimeError:  # not initialised (no getMe yet): no mention can be recognised
+            return None
 
     async def send(self, address: Any, message: Reply) -> None:
         """Outbox delivery: failures become DeliveryFailed so the dispatcher can retry or park them."""
@@ -171,9 +184,11 @@ class TelegramChannel:
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:
     """The platform-free message, or None for updates we do not act on (edits, the bot's own, channel posts)."""
     update_id = str(update.update_id)
+    if update.my_chat_member is not None:
+        return _membership(update_id, update.my_chat_member)
     if update.callback_query is not None:
         query = update.callback_query
         chat = query.message.chat if query.message is not None else None
@@ -183,20 +198,115 @@ def to_incoming(update: Update) -> Incoming | None:
             sender_id=str(query.from_user.id),
             button=query.data or "",
             update_id=update_id,
-            chat_type=chat.type if chat else "private",
+            chat_type=_chat_type(chat.type) if chat else "private",
         )
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
+    chat_type = _chat_type(message.chat.type)
+    if chat_type is None:
+        return None
+    if message.migrate_to_chat_id is not None:
+        return Incoming(
+            platform=PLATFORM,
+            chat_id=str(message.chat.id),
+            sender_id=str(message.from_user.id),
+            update_id=update_id,
+            chat_type=chat_type,
+            event="moved",
+            moved_to=str(message.migrate_to_chat_id),
+        )
     text = message.text or message.caption or ""
+    addressed = True
+    if chat_type == "group":
+        text, addressed = _addressed(message, text, bot_username)
+    location = message.location or (message.venue.location if message.venue else None)
     return Incoming(
         platform=PLATFORM,
         chat_id=str(message.chat.id),
         sender_id=str(message.from_user.id),
         text=text,
         update_id=update_id,
-        chat_type=message.chat.type,
+        chat_type=chat_type,
+        chat_title=message.chat.title or "",
+        attachments=_attachments(message),
+        location=Location(location.latitude, location.longitude) if location else None,
+        addressed=addressed,
     )
+
+
+def _chat_type(telegram_type: str) -> str | None:
+    """Telegram's four chat types as our two; a channel is not a conversation."""
+    return {"private": "private", "group": "group", "supergroup": "group"}.get(telegram_type)
+
+
+def _membership(update_id: str, change: ChatMemberUpdated) -> Incoming | None:
+    if _chat_type(change.chat.type) != "group":
+        return None  # a user blocking the bot in private needs nothing: the outbox learns it from a 403
+    present = ("member", "administrator", "creator", "restricted")
+    was, now = change.old_chat_member.status in present, change.new_chat_member.status in present
+    if was == now:
+        return None
+    return Incoming(
+        platform=PLATFORM,
+        chat_id=str(change.chat.id),
+        sender_id=str(change.from_user.id),
+        update_id=update_id,
+        chat_type="group",
+        chat_title=change.chat.title or "",
+        event="joined" if now else "left",
+    )
+
+
+def _addressed(message: Message, text: str, bot_username: str | None) -> tuple[str, bool]:
+    """In a group, what is meant for the bot: a command (not one for another bot), an @mention, a reply to it.
+    The mention itself is taken out, so "@salesbot 今天拜访了华为" reads like the private message."""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        target = command.partition("@")[2]
+        return text, not target or (bot_username is not None and target.lower() == bot_username.lower())
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if author is not None and author.is_bot and (author.username or "").lower() == (bot_username or "").lower():
+        return text, True
+    if bot_username:
+        mention = re.compile(rf"@{re.escape(bot_username)}\b", re.IGNORECASE)
+        if mention.search(text):
+            return mention.sub("", text).strip(), True
+    return text, False
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    with warnings.catch_warnings():  # PTB 22 warns that durations become timedeltas; we read either
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        found = []
+        if message.photo:
+            largest = message.photo[-1]  # Telegram lists the sizes smallest first
+            found.append(
+                Attachment("photo", largest.file_id, largest.file_unique_id, None, "image/jpeg", largest.file_size)
+            )
+        for kind in ("document", "voice", "audio", "video", "video_note"):
+            media = getattr(message, kind)
+            if media is None:
+                continue
+            found.append(
+                Attachment(
+                    "video" if kind == "video_note" else kind,
+                    media.file_id,
+                    media.file_unique_id,
+                    getattr(media, "file_name", None),
+                    getattr(media, "mime_type", None),
+                    media.file_size,
+                    _seconds(getattr(media, "duration", None)),
+                )
+            )
+    return tuple(found)
+
+
+def _seconds(duration: int | timedelta | None) -> int | None:
+    if duration is None:
+        return None
+    return int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -26,6 +26,25 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the user sent, as the platform keeps it: we store its id and metadata, not its bytes."""
+
+    kind: str  # photo | document | voice | audio | video
+    file_id: str
+    unique_id: str | None = None
+    name: str | None = None
+    mime: str | None = None
+    size: int | None = None
+    duration: int | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class Incoming:
     platform: str
     chat_id: str
@@ -33,8 +52,16 @@ class Incoming:
     text: str = ""
     button: str | None = None  # the key of a pressed button
     update_id: str | None = None
-    chat_type: str = "private"
-    attachments: tuple[str, ...] = field(default=())
+    chat_type: str = "private"  # private | group
+    chat_title: str = ""
+    attachments: tuple[Attachment, ...] = field(default=())
+    location: Location | None = None
+    # In a group the bot acts only on what is addressed to it: a command, a mention, a reply to the bot.
+    addressed: bool = True
+    # Not a message but a change of the chat: "joined" (the bot was added), "left" (removed), "moved"
+    # (a group became a supergroup and changed its id to `moved_to`).
+    event: str | None = None
+    moved_to: str | None = None
 
     @property
     def chat_key(self) -> str:

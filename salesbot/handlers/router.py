@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from types import ModuleType
 
-from salesbot.handlers import admin, customers, pipeline, visits
+from salesbot.handlers import admin, customers, fieldwork, groups, pipeline, visits
 from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
 from salesbot.handlers.messages import Incoming, Reply
 from salesbot.handlers.turn import Turn
@@ -48,8 +48,17 @@ class Router:
                 uow, platform=incoming.platform, update_id=incoming.update_id
             ):
                 return []
+            if incoming.event is not None:
+                replies = groups.on_event(uow, incoming)
+                uow.commit()
+                return replies
             actor = users.identify(uow, incoming.platform, incoming.sender_id)
-            if actor is None:
+            if incoming.chat_type == "group":
+                # Strangers, guests and chatter not meant for the bot get silence: nothing is learnt by asking.
+                if actor is None or not actor.active or not incoming.addressed:
+                    uow.commit()
+                    return []
+            elif actor is None:
                 actor = _redeem_invite(uow, incoming)
                 uow.commit()
                 if actor is None:
@@ -84,13 +93,30 @@ def _redeem_invite(uow: UnitOfWork, incoming: Incoming) -> users.Actor | None:
 
 def _dispatch(turn: Turn) -> None:
     incoming = turn.incoming
+    text = incoming.text.strip()
+    if text.startswith("/") and groups.is_group_command(text):
+        groups.command(turn, text)
+        return
+    if incoming.chat_type == "group" and not groups.may_answer(turn):
+        return
     if incoming.button is not None:
         _press(turn, incoming.button)
         return
-    text = incoming.text.strip()
     if text.startswith("/"):
         _command(turn, text)
         return
+    carries = bool(incoming.attachments or incoming.location)
+    if text:
+        _converse(turn, text, caption=carries)
+    elif not carries:
+        turn.say(turn.t("not_understood"))  # a sticker, a poll: nothing we keep
+    if carries:
+        fieldwork.keep(turn)
+
+
+def _converse(turn: Turn, text: str, *, caption: bool = False) -> None:
+    """A sentence: the answer to the open question, or a new request. A caption the bot cannot read is
+    only a caption: the photo it came with is still kept, without a "not understood"."""
     said = _understand(turn, text)
     form = turn.form
     if form is not None:
@@ -101,8 +127,11 @@ def _dispatch(turn: Turn) -> None:
             return
         if said.intent == "unknown":
             # Not an answer and not a new request: ask the same question again rather than drop the form.
-            turn.reask(turn.t("answer_not_understood"))
+            if not caption:
+                turn.reask(turn.t("answer_not_understood"))
             return
+    if caption and said.intent == "unknown":
+        return
     turn.finish()
     _new_sentence(turn, said)
 

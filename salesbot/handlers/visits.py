@@ -149,6 +149,8 @@ def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
 
 def _logged_text(turn: Turn, logged: VisitLogged) -> str:
     text = turn.t("visit_logged", customer=logged.customer, visited_on=fmt_date(logged.visited_on, turn.lang))
+    if logged.attachments:
+        text += "\n" + turn.t("visit_attachments", n=logged.attachments)
     if logged.follow_up is not None:
         text += "\n" + _follow_up_text(turn, logged)
     return text

@@ -7,6 +7,7 @@ with it, in the recipient's language, at the moment they go out.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from salesbot.config import Settings
 from salesbot.i18n.catalog import MESSAGES
 
 LANGS = ("zh", "en")
+_LOCALES = {"zh": "zh_CN", "en": "en_US"}
 _WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -40,6 +42,13 @@ def fmt_when(d: date, at: time | None, lang: str) -> str:
     return fmt_date(d, lang) + (f" {at.strftime('%H:%M')}" if at else "")
 
 
+def fmt_money(amount: Decimal | str, currency: str, lang: str) -> str:
+    """Money as a reader of that language writes it (¥1,200,000.00 / US$8,500.00), through babel's CLDR data."""
+    from babel.numbers import format_currency
+
+    return format_currency(Decimal(amount), currency, locale=_LOCALES[lang_of(lang)])
+
+
 def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
     """Word an outbox payload for its recipient: instants become local dates in their zone, keys become labels."""
     shown = dict(params)
@@ -55,6 +64,11 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
     if "next_step" in shown:
         shown["next_step_line"] = (
             t(lang, "reminder.next_step", next_step=shown["next_step"]) if shown["next_step"] else ""
+        )
+    if "amount" in params:
+        amount = params["amount"]
+        shown["amount_line"] = (
+            t(lang, "amount_line", amount=fmt_money(amount, params["currency"], lang)) if amount is not None else ""
         )
     if "reason" in shown:
         shown["reason_line"] = t(lang, "deal.reason", reason=shown["reason"]) if shown.get("reason") else ""

@@ -56,6 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd_deals": {"zh": "我的商机", "en": "My open deals"},
     "cmd_cancel": {"zh": "取消正在填写的内容", "en": "Drop what you are filling in"},
     "cmd_lang": {"zh": "切换语言 zh/en", "en": "Switch language zh/en"},
+    "cmd_link": {"zh": "把这个群关联到团队", "en": "Link this group to a team"},
+    "cmd_unlink": {"zh": "取消这个群的关联", "en": "Unlink this group"},
     "welcome": {"zh": "欢迎,{name}!你的账号已经连上 salesbot。", "en": "Welcome, {name}! Your account is now linked."},
     "hello": {
         "zh": "你好,{name}!告诉我今天拜访了谁,或发送 /help。",
@@ -96,6 +98,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "visit_follow_up": {
         "zh": "跟进:{when}{next_step},到时候提醒你。",
         "en": "Follow-up: {when}{next_step}; I'll remind you.",
+    },
+    "visit_attachments": {
+        "zh": "已附上之前发来的 {n} 个照片/文件/位置。",
+        "en": "Attached the {n} photo(s), file(s) or location(s) you sent before.",
+    },
+    # field work
+    "kind_photo": {"zh": "照片", "en": "Photo"},
+    "kind_document": {"zh": "文件", "en": "Document"},
+    "kind_voice": {"zh": "语音", "en": "Voice note"},
+    "kind_audio": {"zh": "音频", "en": "Audio"},
+    "kind_video": {"zh": "视频", "en": "Video"},
+    "kind_location": {"zh": "位置", "en": "Location"},
+    "attachment_added": {
+        "zh": "📎 {what}已加到「{customer}」的拜访({when})。",
+        "en": "📎 {what} added to the visit to {customer} ({when}).",
+    },
+    "checked_in": {
+        "zh": "📍 已签到:「{customer}」的拜访({when})。",
+        "en": "📍 Checked in: visit to {customer} ({when}).",
+    },
+    "attachment_waiting": {
+        "zh": "📎 {what}已保存。{hours} 小时内记下的下一次拜访会带上它。",
+        "en": "📎 {what} kept. It will join the next visit you log within {hours} hours.",
+    },
+    "attachment_kind": {"zh": "不支持这种文件。", "en": "I can't keep that kind of file."},
+    "attachment_no_file": {
+        "zh": "没收到文件内容,请再发一次。",
+        "en": "The file didn't come through; please send it again.",
+    },
+    "location_invalid": {
+        "zh": "这个位置看不懂,请再发一次。",
+        "en": "I can't read that location; please send it again.",
     },
     "visit_next_step": {"zh": " {next_step}", "en": " ({next_step})"},
     "ask_follow_up": {"zh": "什么时候跟进?", "en": "When do you follow up?"},
@@ -153,12 +187,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{handle} 已离职,不能接手客户。",
         "en": "{handle} has left and cannot take accounts.",
     },
+    # team groups
+    "group_hello": {
+        "zh": "大家好,我是销售助手。管理员或团队经理发送 /link 即可把这个群关联到团队。",
+        "en": "Hello, I'm the sales assistant. An admin or the team's manager can send /link to link this group.",
+    },
+    "group_hello_linked": {
+        "zh": "大家好,这个群已关联为「{group}」。@我 或用命令和我说话。",
+        "en": "Hello again: this chat is linked as {group}. Mention me or use a command to talk to me.",
+    },
+    "group_linked": {
+        "zh": "已关联:这个群现在是「{team}」的团队群「{group}」,会收到团队通知和日报。",
+        "en": "Linked: this chat is now {team}'s group “{group}”; it will get the team's notices and digests.",
+    },
+    "group_moved": {
+        "zh": "(之前关联的群不再接收通知。)",
+        "en": "(The chat linked before no longer gets them.)",
+    },
+    "group_unlinked": {
+        "zh": "已取消关联「{group}」,这个群不再接收通知。",
+        "en": "Unlinked {group}: this chat gets no more notices.",
+    },
+    "group_not_linked": {
+        "zh": "这个群还没有关联团队。管理员或团队经理发送 /link 即可关联。",
+        "en": "This group isn't linked to a team yet. An admin or the team's manager can send /link.",
+    },
+    "group_not_found": {
+        "zh": "没有叫「{name}」的群或团队。",
+        "en": "There is no group or team called “{name}”.",
+    },
+    "group_only": {"zh": "这个命令要在群里发。", "en": "Send that command in the group itself."},
     # notifications (rendered by the dispatcher)
     "reminder.follow_up": {
         "zh": "⏰ 跟进提醒:「{customer}」{next_step_line}\n(拜访于 {visited_on})",
         "en": "⏰ Follow up with {customer}{next_step_line}\n(visited {visited_on})",
     },
     "reminder.next_step": {"zh": " — {next_step}", "en": " — {next_step}"},
+    "amount_line": {"zh": "金额 {amount}。", "en": " Amount: {amount}."},
+    "group.deal_won": {
+        "zh": "🎉 {rep} 赢下了「{customer}」!{amount_line}",
+        "en": "🎉 {rep} won {customer}!{amount_line}",
+    },
     "deal.won": {"zh": "🎉 {rep} 赢下了「{customer}」!", "en": "🎉 {rep} won {customer}!"},
     "deal.lost": {"zh": "{rep} 丢单:「{customer}」{reason_line}", "en": "{rep} lost {customer}{reason_line}"},
     "deal.reason": {"zh": ",原因:{reason}", "en": ", reason: {reason}"},

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from salesbot.services import audit, customers, outbox, permissions
+from salesbot.services import audit, customers, groups, outbox, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -138,7 +138,31 @@ def move_stage(
     )
     if stage in CLOSED:
         _tell_manager(uow, actor, deal, customer, stage, reason)
+    if stage == "won":
+        _tell_team(uow, actor, deal, customer)
     return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
+
+
+def _tell_team(uow: UnitOfWork, actor: Actor, deal: Deal, customer: Customer) -> None:
+    """A win is the team's news: every group linked to the owner's team hears it."""
+    owner = uow.session.get(User, deal.owner_id) if deal.owner_id else None
+    team_id = owner.team_id if owner is not None and owner.team_id else actor.team_id
+    if team_id is None:
+        return
+    rep = owner.name if owner is not None else actor.name
+    for group in groups.linked_to_team(uow, team_id):
+        outbox.notify_group(
+            uow,
+            group.id,
+            "group.deal_won",
+            {
+                "rep": rep,
+                "customer": customer.name,
+                "amount": str(deal.amount) if deal.amount is not None else None,
+                "currency": deal.currency,
+            },
+            dedupe_key=f"deal:{deal.id}:won:group:{group.id}:{uow.now().isoformat()}",
+        )
 
 
 def _tell_manager(

@@ -123,6 +123,9 @@ def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
                     name=spec.get("name", handle),
                     team_id=team_id,
                     lang=spec.get("lang", settings.language),
+                    # Until someone links a real chat with /link, the group is heard in the console.
+                    platform="console",
+                    platform_chat_id=f"group:{handle}",
                 )
             )
         else:

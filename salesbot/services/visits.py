@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from salesbot.services import audit, customers
+from salesbot.services import attachments, audit, customers
 from salesbot.services.dates import due_instant
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -28,6 +28,7 @@ class VisitLogged:
     visited_on: date
     next_step: str | None
     follow_up: FollowUp | None
+    attachments: int = 0  # photos, files and locations sent before the visit was logged, now joined to it
 
 
 def log_visit(
@@ -71,7 +72,8 @@ def log_visit(
     )
     if follow_up is not None and due is not None:
         _schedule(uow, actor, visit, due)
-    return _logged(visit, actor, follow_up)
+    adopted = attachments.adopt_loose(uow, actor, visit)
+    return _logged(visit, actor, follow_up, attachments=adopted)
 
 
 def set_follow_up(uow: UnitOfWork, actor: Actor, *, visit_id: int, follow_up: FollowUp | None) -> VisitLogged:
@@ -125,11 +127,12 @@ def _schedule(uow: UnitOfWork, actor: Actor, visit: Visit, due: datetime) -> Non
     )
 
 
-def _logged(visit: Visit, actor: Actor, follow_up: FollowUp | None) -> VisitLogged:
+def _logged(visit: Visit, actor: Actor, follow_up: FollowUp | None, *, attachments: int = 0) -> VisitLogged:
     return VisitLogged(
         visit_id=visit.id,
         customer=visit.customer.name,
         visited_on=visit.at.astimezone(actor.tz).date(),
         next_step=visit.next_step,
         follow_up=follow_up,
+        attachments=attachments,
     )

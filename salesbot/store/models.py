@@ -171,6 +171,35 @@ class Visit(Base):
     customer: Mapped[Customer] = relationship(lazy="joined")
 
 
+class Attachment(Base):
+    """A photo, document, voice note or shared location a user sent, kept with what it documents.
+
+    Only the platform's file id and metadata are stored, not the bytes: the platform keeps the file.
+    A row with no subject is loose: it was sent before its visit was logged, and joins the next one.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_subject", "subject_type", "subject_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # photo | document | voice | audio | video | location
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None]
+    platform: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    mime: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None]
+    duration: Mapped[int | None]  # seconds, for voice, audio and video
+    caption: Mapped[str | None] = mapped_column(Text)
+    # Coordinates are not money: six decimals locate a door to within about 10 cm.
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    created_at: Mapped[datetime]
+    attached_at: Mapped[datetime | None]
+
+
 class Reminder(Base):
     """One row a reminder: the scheduler scans these, it never holds them."""
 

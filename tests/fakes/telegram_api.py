@@ -360,13 +360,17 @@ class FakeBotApi:
         username: str | None = None,
         language_code: str | None = None,
         update_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
+        """A text message; ``reply_to`` names a message in the chat it answers (as a swipe-to-reply does)."""
         user = self._user(user_id, first_name=first_name, username=username, language_code=language_code)
         chat_id = chat_id if chat_id is not None else user_id
         if chat_type == "private" and chat_id < 0:
             chat_type = _group_type(chat_id)
         chat = self._chat(chat_id, chat_type=chat_type)
         message = self._user_message(user, chat, text=text)
+        if reply_to is not None:
+            message["reply_to_message"] = copy.deepcopy(self._messages[(chat_id, reply_to)])
         if text.startswith("/"):
             # PTB's CommandHandler only matches messages carrying a bot_command entity.
             command = text.split(maxsplit=1)[0]
@@ -469,12 +473,32 @@ class FakeBotApi:
         return self._update({"message": message}, update_id)
 
     def group_update(
-        self, *, user_id: int, chat_id: int, text: str, title: str = "Team", update_id: int | None = None
+        self,
+        *,
+        user_id: int,
+        chat_id: int,
+        text: str,
+        title: str = "Team",
+        update_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         self._chat(chat_id, title=title)
         return self.text_update(
-            user_id=user_id, text=text, chat_id=chat_id, chat_type=_group_type(chat_id), update_id=update_id
+            user_id=user_id,
+            text=text,
+            chat_id=chat_id,
+            chat_type=_group_type(chat_id),
+            update_id=update_id,
+            reply_to=reply_to,
         )
+
+    def migrate_update(
+        self, *, chat_id: int, to_chat_id: int, user_id: int = 1, update_id: int | None = None
+    ) -> dict[str, Any]:
+        """The service message in a group that became a supergroup: its id changes to ``to_chat_id``."""
+        chat = self._chat(chat_id, chat_type="group")
+        message = self._user_message(self._user(user_id), chat, migrate_to_chat_id=to_chat_id)
+        return self._update({"message": message}, update_id)
 
     def my_chat_member_update(
         self,

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import Bot
 
+from salesbot.bootstrap import App, build
+from salesbot.channels.telegram import TelegramChannel
+from salesbot.clock import FrozenClock
+from salesbot.config import settings_from
 from tests.fakes.telegram_api import FakeBotApi
+from tests.telegram.support import FIXTURES
 
 
 @pytest.fixture
@@ -26,3 +34,16 @@ async def ptb_bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
     )
     async with bot:
         yield bot
+
+
+@pytest.fixture
+async def bot(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[tuple[App, TelegramChannel]]:
+    clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
+    app.seed(FIXTURES / "team.toml")
+    channel = TelegramChannel(token=fake_bot_api.token, handle=app.router.handle, base_url=fake_bot_api.url)
+    app.attach("telegram", channel)
+    await channel.start()
+    yield app, channel
+    await channel.stop()
+    app.close()

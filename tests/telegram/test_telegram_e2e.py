@@ -3,64 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiohttp
-import pytest
 
-from salesbot.bootstrap import App, build
-from salesbot.channels.telegram import SECRET_HEADER, TelegramChannel, webhook_secret
+from salesbot.bootstrap import build
+from salesbot.channels.telegram import SECRET_HEADER, webhook_secret
 from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
 from salesbot.services import invites, users
 from tests.fakes.telegram_api import FakeBotApi
+from tests.telegram.support import FIXTURES, feed, link, texts
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 REP1, MGR1, STRANGER = 1001, 2001, 9999
-
-
-@pytest.fixture
-async def bot(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[tuple[App, TelegramChannel]]:
-    clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-    app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
-    app.seed(FIXTURES / "team.toml")
-    channel = TelegramChannel(token=fake_bot_api.token, handle=app.router.handle, base_url=fake_bot_api.url)
-    app.attach("telegram", channel)
-    await channel.start()
-    yield app, channel
-    await channel.stop()
-    app.close()
-
-
-_ids = itertools.count(1)
-
-
-async def feed(channel: TelegramChannel, update: dict) -> None:  # type: ignore[type-arg]
-    """Hand an update to the bot as a webhook call would; the same dict fed twice keeps its update_id."""
-    update.setdefault("update_id", next(_ids))
-    await channel.process(update)
-
-
-def link(app: App, handle: str, telegram_id: int) -> None:
-    with app.uow() as uow:
-        users.link_identity(
-            uow, user_id=users.by_handle(uow, handle).id, platform="telegram", platform_user_id=str(telegram_id)
-        )
-        uow.commit()
-
-
-def texts(api: FakeBotApi, chat_id: int) -> list[str]:
-    """What a chat actually received: sendMessage calls the server accepted."""
-    return [
-        c.params["text"]
-        for c in api.calls
-        if c.method == "sendMessage" and c.status == 200 and str(c.params.get("chat_id")) == str(chat_id)
-    ]
 
 
 async def test_a_rep_links_with_an_invite_and_logs_a_visit_with_a_follow_up(bot, fake_bot_api: FakeBotApi) -> None:
