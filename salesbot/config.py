@@ -9,6 +9,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,56 @@ DEFAULT_LOST_REASON_LABELS = {
         "involuntary": "Involuntary (moved, bankrupt)",
     },
 }
+DEFAULT_APPROVAL_RULES: tuple[dict[str, Any], ...] = (
+    {"currency": "CNY", "below": "100000", "steps": ["manager"]},
+    {"currency": "CNY", "up_to": "1000000", "steps": ["manager", "admin"]},
+    {"currency": "CNY", "steps": ["manager", "admin", "finance"]},
+    {"currency": "USD", "below": "15000", "steps": ["manager"]},
+    {"currency": "USD", "up_to": "150000", "steps": ["manager", "admin"]},
+    {"currency": "USD", "steps": ["manager", "admin", "finance"]},
+    {"steps": ["manager", "admin"]},
+)
+STEP_KINDS = ("manager", "admin", "finance")
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """Which approvers a contract needs: the first rule whose conditions all hold gives the steps."""
+
+    steps: tuple[str, ...]
+    currency: str | None = None  # None: any currency
+    below: Decimal | None = None  # amount < below
+    up_to: Decimal | None = None  # amount <= up_to
+    net_days_over: int | None = None  # payment later than this many days after approval
+    installments_over: int | None = None
+
+    def matches(self, amount: Decimal, currency: str, *, net_days: int | None, installments: int | None) -> bool:
+        return (
+            (self.currency is None or self.currency == currency)
+            and (self.below is None or amount < self.below)
+            and (self.up_to is None or amount <= self.up_to)
+            and (self.net_days_over is None or (net_days or 0) > self.net_days_over)
+            and (self.installments_over is None or (installments or 1) > self.installments_over)
+        )
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    rules: tuple[ApprovalRule, ...]
+    remind_after_hours: int = 24  # an approver who has not decided by then is reminded
+    escalate_after_hours: int = 48  # and after this long their manager is told
+    won_stage: str = "won"  # where the deal goes when its contract is finally approved
+    installment_interval_days: int = 30
+
+    def steps_for(
+        self, amount: Decimal, currency: str, *, net_days: int | None = None, installments: int | None = None
+    ) -> tuple[str, ...]:
+        for rule in self.rules:
+            if rule.matches(amount, currency, net_days=net_days, installments=installments):
+                return rule.steps
+        return ("manager",)
+
+
 SECRETS = {("telegram", "token"), ("wecom", "secret"), ("wecom", "token"), ("wecom", "aes_key")}
 
 
@@ -85,6 +136,7 @@ class Settings:
     stage_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
     lost_reason_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_LOST_REASON_LABELS)
+    approvals: ApprovalPolicy = field(default_factory=lambda: _approval_policy({}))
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def stage_label(self, stage: str, lang: str) -> str:
@@ -137,8 +189,50 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         stage_synonyms={k: tuple(v) for k, v in stages_cfg.get("synonyms", {}).items()},
         lost_reasons=tuple(lost_cfg.get("order", DEFAULT_LOST_REASONS)),
         lost_reason_labels=_merge_labels(DEFAULT_LOST_REASON_LABELS, lost_cfg.get("labels", {})),
+        approvals=_approval_policy(raw.get("approvals", {}), stages),
         raw=raw,
     )
+
+
+def _approval_policy(cfg: Mapping[str, Any], stages: tuple[str, ...] = DEFAULT_STAGES) -> ApprovalPolicy:
+    rules = []
+    for n, spec in enumerate(cfg.get("rules", DEFAULT_APPROVAL_RULES), start=1):
+        steps = tuple(spec.get("steps", ()))
+        if not steps:
+            raise ConfigError(f"[[approvals.rules]] number {n} has no steps")
+        for step in steps:
+            if step not in STEP_KINDS and not step.startswith("user:"):
+                raise ConfigError(f"[[approvals.rules]] step {step!r}: use manager, admin, finance or user:<handle>")
+        rules.append(
+            ApprovalRule(
+                steps=steps,
+                currency=spec.get("currency"),
+                below=_decimal(spec, "below"),
+                up_to=_decimal(spec, "up_to"),
+                net_days_over=spec.get("net_days_over"),
+                installments_over=spec.get("installments_over"),
+            )
+        )
+    won_stage = cfg.get("won_stage", "won")
+    if won_stage not in stages:
+        raise ConfigError(f"[approvals] won_stage {won_stage!r} is not one of [stages] order")
+    return ApprovalPolicy(
+        rules=tuple(rules),
+        remind_after_hours=int(cfg.get("remind_after_hours", 24)),
+        escalate_after_hours=int(cfg.get("escalate_after_hours", 48)),
+        won_stage=won_stage,
+        installment_interval_days=int(cfg.get("installment_interval_days", 30)),
+    )
+
+
+def _decimal(spec: Mapping[str, Any], key: str) -> Decimal | None:
+    # Amounts in the file are written as strings ("100000") or integers; never read through a float.
+    value = spec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise ConfigError(f"[[approvals.rules]] {key} = {value}: write amounts as integers or strings")
+    return Decimal(str(value))
 
 
 def _merge_labels(
@@ -163,6 +257,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "stages",
         "lost_reasons",
         "reminders",
+        "approvals",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}
     for name, value in env.items():
         if not name.startswith("SALESBOT_"):

@@ -38,15 +38,20 @@ class Sent:
     at: datetime
     to: str
     reply: Reply
+    edit_of: int | None = None  # this message rewrites an earlier one (its number in the transcript, from 1)
+    edited: bool = False  # a later message rewrote this one: its buttons are gone, as on a phone
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        shown: dict[str, Any] = {
             "at": self.at.isoformat(timespec="seconds"),
             "to": self.to,
             "text": self.reply.text,
             "buttons": [[{"key": b.key, "label": b.label} for b in row] for row in self.reply.buttons],
             "files": [{"name": f.name, "mime": f.mime, "bytes": len(f.data)} for f in self.reply.files],
         }
+        if self.edit_of is not None:
+            shown["edit_of"] = self.edit_of
+        return shown
 
 
 @dataclass
@@ -59,25 +64,34 @@ class ConsoleChannel:
     as_json: bool = False
     transcript: list[Sent] = field(default_factory=list)
 
-    async def send(self, address: Address, message: Reply) -> None:
-        self.show(address.chat_id, message)
+    async def send(self, address: Address, message: Reply) -> str:
+        return self.show(address.chat_id, message)
 
-    def show(self, to: str, reply: Reply) -> None:
-        sent = Sent(at=self.now().astimezone(self.zone()), to=to, reply=reply)
+    async def edit(self, address: Address, ref: str, message: Reply) -> None:
+        """A card rewritten with its outcome: shown again, and the old copy's buttons stop being pressable."""
+        original = self.transcript[int(ref) - 1]
+        original.edited = True
+        self.show(address.chat_id, Reply(text=message.text), edit_of=int(ref))
+
+    def show(self, to: str, reply: Reply, *, edit_of: int | None = None) -> str:
+        sent = Sent(at=self.now().astimezone(self.zone()), to=to, reply=reply, edit_of=edit_of)
         self.transcript.append(sent)
+        ref = str(len(self.transcript))
         if self.as_json:
             print(json.dumps(sent.as_json(), ensure_ascii=False), file=self.out, flush=True)
-            return
-        print(f"\n[{sent.at:%Y-%m-%d %H:%M}] → {to}\n{_indent(reply.text)}", file=self.out)
+            return ref
+        mark = f" (✏️ #{edit_of})" if edit_of is not None else ""
+        print(f"\n[{sent.at:%Y-%m-%d %H:%M}] → {to}{mark}\n{_indent(reply.text)}", file=self.out)
         for n, button in enumerate((b for row in reply.buttons for b in row), start=1):
             print(f"    [{n}] {button.label}", file=self.out)
         for file in reply.files:
             print(f"    📎 {file.name} ({file.mime}, {len(file.data)} bytes)", file=self.out)
         self.out.flush()
+        return ref
 
     def buttons_for(self, handle: str) -> tuple[Button, ...]:
         for sent in reversed(self.transcript):
-            if sent.to == handle and sent.reply.buttons:
+            if sent.to == handle and sent.reply.buttons and not sent.edited:
                 return tuple(b for row in sent.reply.buttons for b in row)
         return ()
 

@@ -12,9 +12,9 @@ import hmac
 import logging
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     BotCommand,
@@ -36,6 +36,7 @@ from salesbot.handlers.messages import Attachment, Incoming, Location, Reply
 from salesbot.i18n import t
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -152,25 +153,22 @@ class TelegramChannel:
         except RuntimeError:  # not initialised (no getMe yet): no mention can be recognised
             return None
 
-    async def send(self, address: Any, message: Reply) -> None:
-        """Outbox delivery: failures become DeliveryFailed so the dispatcher can retry or park them."""
-        try:
-            await self._send(int(address.chat_id), message)
-        except RetryAfter as exc:
-            with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta; we accept both
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise DeliveryFailed(str(exc), retry_after=seconds) from exc
-        except Forbidden as exc:
-            raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True) from exc
-        except BadRequest as exc:
-            permanent = "chat not found" in exc.message.lower()
-            raise DeliveryFailed(f"bad request: {exc.message}", permanent=permanent) from exc
-        except TelegramError as exc:
-            raise DeliveryFailed(str(exc)) from exc
+    async def send(self, address: Any, message: Reply) -> str | None:
+        """Outbox delivery; returns the id of the message that carries the buttons, so it can be edited later."""
+        return await _delivering(self._send(int(address.chat_id), message))
 
-    async def _send(self, chat_id: int, reply: Reply) -> None:
+    async def edit(self, address: Any, ref: str, message: Reply) -> None:
+        """Rewrite a sent card with its outcome; the new text has no keyboard, so nobody presses an old one."""
+        edit = self.bot.edit_message_text(
+            split_text(message.text)[0], chat_id=int(address.chat_id), message_id=int(ref), reply_markup=None
+        )
+        try:
+            await _delivering(edit)
+        except DeliveryFailed as exc:
+            if "not modified" not in str(exc).lower():  # already showing it: a retried edit
+                raise
+
+    async def _send(self, chat_id: int, reply: Reply) -> str:
         markup = keyboard(reply)
         for file in reply.files:
             upload = InputFile(file.data, filename=file.name)
@@ -179,9 +177,32 @@ class TelegramChannel:
             else:
                 await self.bot.send_document(chat_id, upload)
         chunks = split_text(reply.text)
+        sent = None
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+            sent = await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+        assert sent is not None
+        return str(sent.message_id)
+
+
+async def _delivering(call: Awaitable[T]) -> T:
+    """A Bot API call for the outbox: failures become DeliveryFailed, so the dispatcher can retry or park them."""
+    try:
+        return await call
+    except RetryAfter as exc:
+        with warnings.catch_warnings():  # PTB 22 warns that the int becomes a timedelta; we accept both
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        raise DeliveryFailed(str(exc), retry_after=seconds) from exc
+    except Forbidden as exc:
+        raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True) from exc
+    except BadRequest as exc:
+        message = exc.message.lower()
+        permanent = "chat not found" in message or "message to edit not found" in message
+        raise DeliveryFailed(f"bad request: {exc.message}", permanent=permanent) from exc
+    except TelegramError as exc:
+        raise DeliveryFailed(str(exc)) from exc
 
 
 def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:

@@ -7,8 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salesbot.config import Settings
-from salesbot.handlers.messages import Reply
-from salesbot.i18n import render_notification
+from salesbot.handlers.messages import Button, Reply
+from salesbot.i18n import render_notification, t
 from salesbot.services.delivery import Address
 
 
@@ -21,6 +21,10 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
             tz=ZoneInfo(address.timezone),
             settings=settings,
         )
-        return Reply(text=text)
+        lang = address.lang
+        buttons = tuple(
+            tuple(Button(key=b["key"], label=t(lang, b["label"])) for b in row) for row in payload.get("buttons", [])
+        )
+        return Reply(text=text, buttons=buttons)
 
     return render

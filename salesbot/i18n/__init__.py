@@ -49,6 +49,21 @@ def fmt_money(amount: Decimal | str, currency: str, lang: str) -> str:
     return format_currency(Decimal(amount), currency, locale=_LOCALES[lang_of(lang)])
 
 
+def fmt_terms(terms: dict[str, Any] | None, lang: str) -> str:
+    """Payment terms as a short phrase: "首付30% · 分3期 · 账期60天" / "30% upfront · 3 installments · net 60"."""
+    terms = terms or {}
+    parts = []
+    if terms.get("upfront_percent"):
+        parts.append(t(lang, "terms_upfront", percent=Decimal(terms["upfront_percent"]).normalize()))
+    if (terms.get("installments") or 1) > 1:
+        parts.append(t(lang, "terms_installments", n=terms["installments"]))
+    if terms.get("net_days"):
+        parts.append(t(lang, "terms_net", days=terms["net_days"]))
+    if terms.get("on_delivery"):
+        parts.append(t(lang, "terms_on_delivery"))
+    return " · ".join(parts) or t(lang, "terms_once")
+
+
 def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
     """Word an outbox payload for its recipient: instants become local dates in their zone, keys become labels."""
     shown = dict(params)
@@ -65,6 +80,7 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
         shown["next_step_line"] = (
             t(lang, "reminder.next_step", next_step=shown["next_step"]) if shown["next_step"] else ""
         )
+    _contract_lines(shown, params, lang)
     if "amount" in params:
         amount = params["amount"]
         shown["amount_line"] = (
@@ -73,3 +89,28 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
     if "reason" in shown:
         shown["reason_line"] = t(lang, "deal.reason", reason=shown["reason"]) if shown.get("reason") else ""
     return t(lang, key, **shown)
+
+
+def _contract_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) -> None:
+    """The optional lines of a contract card or notice, each empty when its facts are absent."""
+    if params.get("amount") is not None and params.get("currency"):
+        shown["money"] = fmt_money(params["amount"], params["currency"], lang)
+    if "terms" in params:
+        shown["terms"] = fmt_terms(params["terms"], lang)
+    if "version" in params:
+        shown["version_tag"] = t(lang, "version_tag", version=params["version"]) if params["version"] > 1 else ""
+    if "note" in params:
+        shown["note_line"] = t(lang, "note_line", note=params["note"]) if params["note"] else ""
+    if "comment" in params:
+        shown["comment"] = params["comment"] or "-"
+    history = []
+    if params.get("deal"):
+        history.append(t(lang, "card_deal_line", deal=params["deal"], stage=shown["stage"], since=shown["stage_on"]))
+    if params.get("visit_at"):
+        history.append(t(lang, "card_visit_line", on=shown["visit_on"], notes=params.get("visit_notes", "")))
+    shown["history"] = "\n".join(history)
+    if "schedule" in params:
+        shown["schedule_lines"] = "\n".join(
+            f"• {fmt_date(date.fromisoformat(due), lang)}  {fmt_money(amount, params['currency'], lang)}"
+            for due, amount in params["schedule"]
+        )

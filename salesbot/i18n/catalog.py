@@ -187,6 +187,99 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{handle} 已离职,不能接手客户。",
         "en": "{handle} has left and cannot take accounts.",
     },
+    # contracts and approvals
+    "ask_amount": {
+        "zh": "「{customer}」合同金额是多少?比如:120万、85,000 USD。",
+        "en": "What is the amount of the {customer} contract? For example: 85,000 USD, ¥1.2m.",
+    },
+    "amount_unreadable": {
+        "zh": "没看懂金额。请写数字,比如 120万 或 85,000 USD。",
+        "en": "I couldn't read an amount. Write a number, like 85,000 USD or 120万.",
+    },
+    "contract_submitted": {
+        "zh": "已提交「{customer}」合同{version_tag}:{money},付款:{terms}。\n现在等 {approver} 审批(共 {steps} 步)。",
+        "en": "Submitted the {customer} contract{version_tag}: {money}, payment: {terms}.\n"
+        "Waiting for {approver} (step 1 of {steps}).",
+    },
+    "contract_withdrawn": {
+        "zh": "已撤回「{customer}」合同({money})。",
+        "en": "Withdrew the {customer} contract ({money}).",
+    },
+    "no_pending_contract": {
+        "zh": "「{customer}」没有你提交、正在审批的合同。",
+        "en": "You have no contract for {customer} waiting for approval.",
+    },
+    "no_rejected_contract": {
+        "zh": "「{customer}」没有被驳回或撤回、可以重新提交的合同。",
+        "en": "There is no rejected or withdrawn {customer} contract to resubmit.",
+    },
+    "approvals_list": {"zh": "等你审批({count}):\n{lines}", "en": "Waiting for your approval ({count}):\n{lines}"},
+    "approvals_line": {"zh": "• 「{customer}」{money},{rep} 提交", "en": "• {customer} {money}, from {rep}"},
+    "approvals_empty": {"zh": "没有等你审批的合同。", "en": "Nothing is waiting for your approval."},
+    "ask_reject_comment": {
+        "zh": "驳回的原因是?(会发给 {rep})",
+        "en": "Why reject it? ({rep} will see your comment.)",
+    },
+    "ask_question_comment": {"zh": "你想问 {rep} 什么?", "en": "What would you like to ask {rep}?"},
+    "approved_step_done": {
+        "zh": "已批准「{customer}」合同,转给 {next} 审批。",
+        "en": "Approved the {customer} contract; it goes to {next} next.",
+    },
+    "approved_done": {
+        "zh": "已批准「{customer}」合同,合同生效。",
+        "en": "Approved the {customer} contract; it is now active.",
+    },
+    "rejected_done": {
+        "zh": "已驳回「{customer}」合同,已告诉 {rep}。",
+        "en": "Rejected the {customer} contract; {rep} has been told.",
+    },
+    "asked_done": {"zh": "问题已发给 {rep}。", "en": "Your question went to {rep}."},
+    "approval_stale": {
+        "zh": "「{customer}」合同已经不在这一步了,没有做任何更改。",
+        "en": "The {customer} contract has moved on from this step; nothing was changed.",
+    },
+    "approval_not_yours": {
+        "zh": "这个审批不是给你的,没有做任何更改。",
+        "en": "This approval is not yours; nothing was changed.",
+    },
+    "comment_required": {"zh": "请写几个字说明。", "en": "Please write a short comment."},
+    "no_approver": {
+        "zh": "找不到可以审批这份合同的人,请联系管理员。",
+        "en": "Nobody can approve this contract; please ask your admin.",
+    },
+    "amount_invalid": {
+        "zh": "金额要大于零,最多两位小数。",
+        "en": "The amount must be above zero, with at most 2 decimals.",
+    },
+    "currency_invalid": {"zh": "不认识币种 {currency}。", "en": "I don't know the currency {currency}."},
+    "terms_invalid": {"zh": "付款条件不合理,请检查。", "en": "Those payment terms don't add up; please check."},
+    "contract_not_resubmittable": {
+        "zh": "「{customer}」这份合同不能重新提交。",
+        "en": "That {customer} contract can't be resubmitted.",
+    },
+    "contract_already_resubmitted": {
+        "zh": "「{customer}」合同已经重新提交过了。",
+        "en": "That {customer} contract was already resubmitted.",
+    },
+    "contract_not_pending": {
+        "zh": "「{customer}」合同已经不在审批中了。",
+        "en": "The {customer} contract is no longer waiting for approval.",
+    },
+    "contract_not_found": {"zh": "找不到这份合同。", "en": "I can't find that contract."},
+    "contract_not_yours": {"zh": "这不是你提交的合同。", "en": "That is not your contract."},
+    "unknown_decision": {"zh": "不认识这个操作。", "en": "I don't know that action."},
+    "btn_approve": {"zh": "✅ 批准", "en": "✅ Approve"},
+    "btn_reject": {"zh": "❌ 驳回", "en": "❌ Reject"},
+    "btn_ask": {"zh": "❓ 提问", "en": "❓ Ask a question"},
+    "terms_upfront": {"zh": "首付{percent}%", "en": "{percent}% upfront"},
+    "terms_installments": {"zh": "分{n}期", "en": "{n} installments"},
+    "terms_net": {"zh": "账期{days}天", "en": "net {days}"},
+    "terms_on_delivery": {"zh": "货到付款", "en": "on delivery"},
+    "terms_once": {"zh": "一次付清", "en": "one payment"},
+    "version_tag": {"zh": "(第{version}版)", "en": " (version {version})"},
+    "note_line": {"zh": "\n备注:{note}", "en": "\nNote: {note}"},
+    "card_deal_line": {"zh": "商机「{deal}」:{stage}(自 {since})", "en": "Deal “{deal}”: {stage} since {since}"},
+    "card_visit_line": {"zh": "最近拜访 {on}:{notes}", "en": "Last visit {on}: {notes}"},
     # team groups
     "group_hello": {
         "zh": "大家好,我是销售助手。管理员或团队经理发送 /link 即可把这个群关联到团队。",
@@ -223,6 +316,50 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "⏰ Follow up with {customer}{next_step_line}\n(visited {visited_on})",
     },
     "reminder.next_step": {"zh": " — {next_step}", "en": " — {next_step}"},
+    "card.contract": {
+        "zh": "📝 合同审批({step}/{steps})\n客户:「{customer}」 提交人:{rep}{version_tag}\n金额:{money}\n"
+        "付款:{terms}{note_line}\n{history}",
+        "en": "📝 Contract approval ({step}/{steps})\nCustomer: {customer} · from {rep}{version_tag}\n"
+        "Amount: {money}\nPayment: {terms}{note_line}\n{history}",
+    },
+    "card.contract_approved": {
+        "zh": "✅ 已批准:「{customer}」{money}({by})",
+        "en": "✅ Approved: {customer} {money} (by {by})",
+    },
+    "card.contract_rejected": {
+        "zh": "❌ 已驳回:「{customer}」{money}({by}:{comment})",
+        "en": "❌ Rejected: {customer} {money} (by {by}: {comment})",
+    },
+    "card.contract_withdrawn": {
+        "zh": "↩️ 已撤回:「{customer}」{money}({by})",
+        "en": "↩️ Withdrawn: {customer} {money} (by {by})",
+    },
+    "contract.question": {
+        "zh": "❓ {by} 对「{customer}」合同({money})有疑问:{comment}",
+        "en": "❓ {by} has a question about the {customer} contract ({money}): {comment}",
+    },
+    "contract.rejected": {
+        "zh": "❌ 「{customer}」合同({money})被 {by} 驳回:{comment}\n修改后说「重新提交{customer}合同 …」即可。",
+        "en": "❌ {by} rejected the {customer} contract ({money}): {comment}\n"
+        "Say “resubmit the {customer} contract …” with your changes.",
+    },
+    "contract.step_approved": {
+        "zh": "👍 {by} 批准了「{customer}」合同({money}),现在等 {next} 审批。",
+        "en": "👍 {by} approved the {customer} contract ({money}); now waiting for {next}.",
+    },
+    "contract.approved": {
+        "zh": "✅ 「{customer}」合同({money})已全部批准,合同生效。\n回款计划:\n{schedule_lines}",
+        "en": "✅ The {customer} contract ({money}) is approved and active.\nPayment schedule:\n{schedule_lines}",
+    },
+    "reminder.approval": {
+        "zh": "⏰ 「{customer}」合同({money},{rep} 提交)从 {waiting_on} 起等你审批。发送「我的审批」查看。",
+        "en": "⏰ The {customer} contract ({money}, from {rep}) has waited for you since {waiting_on}. "
+        "Send “my approvals” to see it.",
+    },
+    "reminder.approval_escalation": {
+        "zh": "⚠️ {rep} 的「{customer}」合同({money})从 {waiting_on} 起一直在等 {approver} 审批。",
+        "en": "⚠️ {rep}'s {customer} contract ({money}) has waited for {approver} since {waiting_on}.",
+    },
     "amount_line": {"zh": "金额 {amount}。", "en": " Amount: {amount}."},
     "group.deal_won": {
         "zh": "🎉 {rep} 赢下了「{customer}」!{amount_line}",

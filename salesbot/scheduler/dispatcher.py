@@ -24,9 +24,10 @@ LEASE = timedelta(minutes=2)
 
 
 class Sender(Protocol):
-    """What the dispatcher needs of a channel."""
+    """What the dispatcher needs of a channel: send returns the platform's id of the message (or None), which
+    `edit` takes to rewrite it; a channel that cannot edit has no `edit`, and gets the new text as a message."""
 
-    async def send(self, address: Address, message: Any) -> None: ...
+    async def send(self, address: Address, message: Any) -> str | None: ...
 
 
 Render = Callable[[dict[str, Any], Address], Any]
@@ -70,12 +71,19 @@ class Dispatcher:
             return
         if row.attempts > 1:
             log.info("outbox %s resent (attempt %s, dedupe %s)", row.id, row.attempts, row.dedupe_key)
+        channel = self._channels[row.address.platform]
+        message = self._render(row.payload, row.address)
+        ref: str | None = None
         try:
-            await self._channels[row.address.platform].send(row.address, self._render(row.payload, row.address))
+            edit = getattr(channel, "edit", None)
+            if row.edits is not None and edit is not None:
+                await edit(row.address, row.edits, message)
+            else:
+                ref = await channel.send(row.address, message)
         except Exception as exc:  # a channel's failure must not stop the others
             self._failed(row, exc)
             return
-        self._finish(row, lambda uow: delivery.mark_sent(uow, row.id))
+        self._finish(row, lambda uow: delivery.mark_sent(uow, row.id, message_ref=ref))
 
     def _failed(self, row: delivery.Claimed, exc: Exception) -> None:
         reason = f"{type(exc).__name__}: {exc}"

@@ -29,6 +29,7 @@ class Claimed:
     attempts: int
     dedupe_key: str | None
     address: Address | None
+    edits: str | None = None  # the platform id of the sent message this one rewrites, if it can be rewritten
 
 
 def claim(uow: UnitOfWork, *, platforms: Collection[str], lease: timedelta, limit: int) -> list[Claimed]:
@@ -48,6 +49,11 @@ def claim(uow: UnitOfWork, *, platforms: Collection[str], lease: timedelta, limi
     for row in rows:
         row.attempts += 1
         row.not_before = now + lease
+        edits = None
+        if row.payload.get("edit_of") is not None:
+            edits = uow.session.scalar(
+                select(OutboxMessage.message_ref).where(OutboxMessage.id == row.payload["edit_of"])
+            )
         claimed.append(
             Claimed(
                 row.id,
@@ -55,16 +61,17 @@ def claim(uow: UnitOfWork, *, platforms: Collection[str], lease: timedelta, limi
                 row.attempts,
                 row.dedupe_key,
                 _address(uow, row.target_type, row.target_id, platforms),
+                edits,
             )
         )
     return claimed
 
 
-def mark_sent(uow: UnitOfWork, outbox_id: int) -> None:
+def mark_sent(uow: UnitOfWork, outbox_id: int, *, message_ref: str | None = None) -> None:
     uow.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(state="sent", sent_at=uow.now(), last_error=None)
+        .values(state="sent", sent_at=uow.now(), last_error=None, message_ref=message_ref)
     )
 
 

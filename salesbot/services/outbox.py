@@ -21,8 +21,16 @@ def notify_user(
     *,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
+    buttons: list[list[dict[str, str]]] | None = None,
+    edit_of: int | None = None,
 ) -> OutboxMessage:
-    return _queue(uow, "user", user_id, key, params, dedupe_key=dedupe_key, not_before=not_before)
+    """`buttons` ({key, label} rows, labels as catalogue keys) make it a card; `edit_of` rewrites a sent message."""
+    extra: dict[str, Any] = {}
+    if buttons:
+        extra["buttons"] = buttons
+    if edit_of is not None:
+        extra["edit_of"] = edit_of
+    return _queue(uow, "user", user_id, key, params, dedupe_key=dedupe_key, not_before=not_before, extra=extra)
 
 
 def notify_group(
@@ -46,12 +54,13 @@ def _queue(
     *,
     dedupe_key: str | None,
     not_before: datetime | None,
+    extra: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     now = uow.now()
     row = OutboxMessage(
         target_type=target_type,
         target_id=target_id,
-        payload={"key": key, "params": params},
+        payload={"key": key, "params": params, **(extra or {})},
         state="pending",
         attempts=0,
         not_before=not_before or now,

@@ -119,12 +119,40 @@ def move_stage(
             raise Invalid("same_stage", customer=customer.name, stage=stage)
         before = audit.snapshot(deal)
         from_stage = deal.stage
+    _record_move(uow, actor, deal, customer, stage=stage, reason=reason, note=note, before=before)
+    return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
+
+
+def close_by_contract(uow: UnitOfWork, approver: Actor, *, deal_id: int, stage: str) -> None:
+    """A contract's final approval moves its deal: the approval chain is the authority here, so the final
+    approver (who may be finance, with no say over the pipeline) needs no pipeline permission."""
+    deal = uow.session.get_one(Deal, deal_id)
+    if deal.stage == stage or deal.archived:
+        return
+    _record_move(uow, approver, deal, deal.customer, stage=stage, reason=None, note=None, before=audit.snapshot(deal))
+
+
+def _record_move(
+    uow: UnitOfWork,
+    actor: Actor,
+    deal: Deal,
+    customer: Customer,
+    *,
+    stage: str,
+    reason: str | None,
+    note: str | None,
+    before: dict[str, object] | None,
+) -> None:
+    now = uow.now()
+    from_stage = before["stage"] if before else None
     deal.stage = stage
     deal.updated_at = now
     deal.lost_reason = reason if stage == "lost" else None
     deal.lost_note = note if stage == "lost" else None
     uow.session.add(
-        StageChange(deal_id=deal.id, from_stage=from_stage, to_stage=stage, at=now, by_user_id=actor.id, reason=reason)
+        StageChange(
+            deal_id=deal.id, from_stage=from_stage, to_stage=stage, at=now, by_user_id=actor.id or None, reason=reason
+        )
     )
     uow.session.flush()
     audit.record(
@@ -132,7 +160,7 @@ def move_stage(
         actor_id=actor.id,
         entity="deal",
         entity_id=deal.id,
-        action="create" if created else "stage",
+        action="stage" if before else "create",
         before=before,
         after=audit.snapshot(deal),
     )
@@ -140,7 +168,6 @@ def move_stage(
         _tell_manager(uow, actor, deal, customer, stage, reason)
     if stage == "won":
         _tell_team(uow, actor, deal, customer)
-    return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
 
 
 def _tell_team(uow: UnitOfWork, actor: Actor, deal: Deal, customer: Customer) -> None:

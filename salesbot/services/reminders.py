@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from salesbot.services import outbox
 from salesbot.services.uow import UnitOfWork
-from salesbot.store.models import Customer, Reminder, User, Visit
+from salesbot.store.models import ApprovalStep, Contract, Customer, Reminder, User, Visit
 
 
 def fire_due(uow: UnitOfWork, *, limit: int = 500) -> int:
@@ -24,6 +24,9 @@ def fire_due(uow: UnitOfWork, *, limit: int = 500) -> int:
         )
     )
     for reminder in due:
+        if reminder.subject_type == "approval_step" and not _still_deciding(uow, reminder.subject_id):
+            reminder.state = "cancelled"  # decided or withdrawn in the meantime
+            continue
         recipient = _recipient(uow, reminder)
         if recipient is None:
             reminder.state = "cancelled"
@@ -44,11 +47,18 @@ def next_due(uow: UnitOfWork) -> datetime | None:
     return uow.session.scalar(select(func.min(Reminder.due_at)).where(Reminder.state == "pending"))
 
 
+def _still_deciding(uow: UnitOfWork, step_id: int) -> bool:
+    step = uow.session.get(ApprovalStep, step_id)
+    return step is not None and step.state == "deciding"
+
+
 def _recipient(uow: UnitOfWork, reminder: Reminder) -> int | None:
     """The rep who asked, or, if they have left, whoever owns the customer now."""
     user = uow.session.get(User, reminder.user_id)
     if user is not None and user.active:
         return user.id
+    if reminder.subject_type == "approval_step":
+        return None
     customer = uow.session.get(Customer, reminder.customer_id) if reminder.customer_id else None
     if customer is not None and customer.owner is not None and customer.owner.active:
         return customer.owner_id
@@ -64,5 +74,16 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
             "next_step": visit.next_step,
             "visited_at": visit.at.isoformat(),
             "notes": visit.notes,
+        }
+    elif reminder.subject_type == "approval_step":
+        step = uow.session.get_one(ApprovalStep, reminder.subject_id)
+        contract = uow.session.get_one(Contract, step.contract_id)
+        params |= {
+            "customer": contract.customer.name,
+            "amount": str(contract.amount),
+            "currency": contract.currency,
+            "approver": uow.session.get_one(User, step.approver_id).name,
+            "rep": uow.session.get_one(User, contract.owner_id).name,
+            "waiting_at": step.started_at.isoformat() if step.started_at else None,
         }
     return params

@@ -200,6 +200,82 @@ class Attachment(Base):
     attached_at: Mapped[datetime | None]
 
 
+class Contract(Base):
+    """One version of a contract submitted for approval. A resubmission is a new row pointing at the one it
+    replaces, so the history of what was asked and decided stays as it was."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # who submitted it
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    terms: Mapped[dict[str, Any]]  # installments, upfront_percent, net_days, on_delivery
+    note: Mapped[str | None] = mapped_column(Text)
+    # pending -> active | rejected | withdrawn; a rejected one may be superseded by its next version
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    step: Mapped[int] = mapped_column(Integer, default=0)  # the approval step now deciding (its seq)
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class ApprovalStep(Base):
+    """One approver's turn on one contract version, in order; the chain is fixed when the contract is submitted."""
+
+    __tablename__ = "approval_steps"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "seq"),
+        Index("ix_approval_steps_approver", "approver_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    seq: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(64))  # the configured step it came from: manager, admin, user:kim
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # waiting (a later turn) | deciding | approved | rejected | cancelled
+    state: Mapped[str] = mapped_column(String(16), default="waiting")
+    started_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Installment(Base):
+    """A payment the customer owes under an active contract, with its due date."""
+
+    __tablename__ = "installments"
+    __table_args__ = (UniqueConstraint("contract_id", "seq"), Index("ix_installments_due", "state", "due_on"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    seq: Mapped[int]
+    due_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    paid: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | paid | cancelled
+    created_at: Mapped[datetime]
+
+
+class ActionButton(Base):
+    """A button that outlives a conversation (an approval card): its key, who may press it and what it means.
+
+    The key is all the platform carries; the meaning stays here and is re-checked when pressed.
+    """
+
+    __tablename__ = "action_buttons"
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class Reminder(Base):
     """One row a reminder: the scheduler scans these, it never holds them."""
 
@@ -241,6 +317,8 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The platform's id of the message once sent, so a card can later be edited to show its outcome.
+    message_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEntry(Base):
