@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -237,14 +238,20 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
                     "customer": match.customer.name if match else None,
                     "date": said.date.date.isoformat() if said.date else None,
                     "time": said.date.time.strftime("%H:%M") if said.date and said.date.time else None,
-                    "amount": None,
-                    "currency": None,
+                    "amount": _decimal_text(said.amount.amount) if said.amount else None,
+                    "currency": (said.amount.currency or settings.currency) if said.amount else None,
                     "stage": said.stage.stage if said.stage else None,
                 },
                 ensure_ascii=False,
             )
         )
     return 0
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A plain decimal string, as DESIGN.md promises: "1200000", "1200000.5" (no exponent, no trailing zeros)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:

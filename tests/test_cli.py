@@ -12,8 +12,10 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def salesbot(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"SALESBOT_DATABASE_URL": f"sqlite:///{db}", "SALESBOT_CONFIG": ""}
+def salesbot(
+    *args: str, db: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"SALESBOT_DATABASE_URL": f"sqlite:///{db}", "SALESBOT_CONFIG": ""} | (env or {})
     env.pop("SALESBOT_CONFIG")
     return subprocess.run(
         [sys.executable, "-m", "salesbot.cli", *args],
@@ -53,6 +55,52 @@ def test_init_seed_and_understand(tmp_path: Path) -> None:
         "stage": None,
     }
     assert (stage["intent"], stage["customer"], stage["stage"]) == ("stage", "比亚迪", "negotiation")
+
+
+def test_understand_prints_amounts_as_decimal_strings_with_a_currency(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    texts = (
+        "京东合同提交审批,金额45.5万,分三期",
+        "new contract Initech $120k, 30% upfront",
+        "received 8,500 from Initech",
+        "京东打款1,200,000.50到账了",
+        "BYD signed a contract for 1.2M",
+        "京东转账HK$5,000",
+        "阿里还有多少没回款",
+        "拜访比亚迪,见了3个人,下周二再聊",
+    )
+    out = salesbot("understand", "--now", "2026-03-11T10:00", "--tz", "Asia/Shanghai", *texts, db=db).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["text"], r["intent"], r["customer"], r["amount"], r["currency"]) for r in rows] == [
+        (texts[0], "contract", "京东", "455000", "CNY"),
+        (texts[1], "contract", "Initech", "120000", "USD"),
+        (texts[2], "payment", "Initech", "8500", "CNY"),
+        (texts[3], "payment", "京东", "1200000.5", "CNY"),
+        (texts[4], "contract", "比亚迪", "1200000", "CNY"),
+        (texts[5], "payment", "京东", "5000", "HKD"),
+        (texts[6], "receivables", "阿里巴巴", None, None),
+        (texts[7], "visit", "比亚迪", None, None),
+    ]
+    assert all(set(r) == {"text", "intent", "customer", "date", "time", "amount", "currency", "stage"} for r in rows)
+
+
+def test_understand_uses_the_team_currency_when_the_text_names_none(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    out = salesbot(
+        "understand",
+        "--now",
+        "2026-03-11T10:00",
+        "received 8,500 from Initech",
+        "京东合同¥45.5万",
+        db=db,
+        env={"SALESBOT_TEAM_CURRENCY": "USD"},
+    ).stdout
+    assert [(r["amount"], r["currency"]) for r in map(json.loads, out.splitlines())] == [
+        ("8500", "USD"),
+        ("455000", "CNY"),
+    ]
 
 
 def test_parse_date_prints_one_object_a_phrase(tmp_path: Path) -> None:

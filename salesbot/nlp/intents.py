@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.customers import CustomerIndex, Resolution
 from salesbot.nlp.dates import DateError, DateReading, find_date
 from salesbot.nlp.numerals import normalize
@@ -24,16 +25,46 @@ INTENTS = (
     "unknown",
 )
 
-# Checked in order: the first family whose words appear wins. Receivables before payment, because
-# "没回款" (not paid back) contains "回款" (payment); reminder before visit, because "remind me to call" names a call.
-_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
-    ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
-    ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
-    ("reminder", r"提醒我|提醒一下|remind me|reminder"),
-    ("receivables", r"欠款|欠我们|还欠|欠多少|没回款|未回款|应收|\bowes?\b|\bowing\b|outstanding|receivable"),
-    ("payment", r"回款|到账|打款|收到.{0,12}款|付了|付款了|\bpaid\b|\breceived\b|\bpayment\b"),
-    ("contract", r"合同|\bcontract\b"),
+# Checked in order: the first family whose words appear wins. Reminder before visit, because "remind me to call"
+# names a call. Unpaid before paid, because "没回款" contains "回款" and "haven't paid" contains "paid"; a payment
+# before the owing words, because "京东还清了欠款" settles a debt rather than asking about one; the payment words
+# before the contract words, because "received payment for the Initech contract" is a payment. The payment words
+# are past-tense receipts: terms in a new contract ("分两次付清", "to be paid on delivery", "payment on delivery")
+# must not make it a payment. 报价 (a quote) is a stage word, not a contract; an invoice goes with the contract it
+# bills.
+_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (intent, re.compile(pattern, re.IGNORECASE))
+    for intent, pattern in (
+        ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
+        ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
+        ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
+        ("reminder", r"提醒我|提醒一下|remind me|reminder"),
+        (
+            "receivables",
+            r"欠多少|欠我们|还欠|没回款|未回款|没付|未付|没有付|没给钱|逾期|\bunpaid\b|\boverdue\b|"
+            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
+        ),
+        (
+            "payment",
+            r"回款|到账|打款|收款|汇款|转账|付了|付款了|已付|已支付|支付了|已还款|还款了|"
+            r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
+            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元|块|钱|款|[$¥￥€]|\d{3,})|"
+            r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
+            r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
+            r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
+            r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
+            r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
+            r"\bwired\b|\bremitted\b|"
+            r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
+            r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
+            r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
+            r"(?:signed\s+|new\s+|final\s+|revised\s+)?"
+            r"(?:contract|order|po|purchase|proposal|quote|rfp|email|call|feedback|signature|request|invoice|"
+            r"document|message|reply|response)s?\b)",
+        ),
+        ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable"),
+        ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
+    )
 )
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
@@ -63,6 +94,8 @@ class Understanding:
     stage: StageMention | None
     lost_reason: str | None
     next_step: str | None
+    amount: Money | None = None  # currency None: the team's default applies
+    terms: Terms | None = None
 
 
 def understand(
@@ -87,12 +120,27 @@ def understand(
         stage=stage if intent == "stage" else None,
         lost_reason=reasons.find(clean) if intent == "stage" and stage and stage.stage == "lost" else None,
         next_step=next_step(clean, reading) if intent in ("visit", "reminder") else None,
+        amount=_amount(clean, intent, customer, reading),
+        terms=find_terms(clean),
     )
+
+
+# Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
+# amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables"))
+
+
+def _amount(text: str, intent: str, customer: Resolution, reading: DateReading | None) -> Money | None:
+    # A customer called "3M" or a date the date reader took is not an amount.
+    taken = [(m.start, m.end) for m in customer.matches if m.start is not None and m.end is not None]
+    if reading is not None:
+        taken.append((reading.start, reading.end))
+    return find_amount(text, exclude=taken, explicit=intent not in _MONEY_INTENTS)
 
 
 def classify(text: str, stage: StageMention | None) -> str:
     for intent, pattern in _KEYWORDS:
-        if re.search(pattern, text, re.IGNORECASE):
+        if pattern.search(text):
             return intent
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
         return "stage"
