@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="chat in the terminal with a seeded demo team (SQLite)")
-    demo.add_argument("--db", help=f"database URL (default {DEMO_DB})")
+    demo.add_argument("--db", type=_database_url, help=f"database URL or SQLite file (default {DEMO_DB})")
     demo.add_argument("--as", dest="as_", default=None, help="start as this user (default: the first rep)")
     demo.set_defaults(func=cmd_demo)
 
@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="replay a conversation script")
     console.add_argument("--script", type=Path, required=True)
     console.add_argument("--json", action="store_true", help="one JSON object a line per message sent")
-    console.add_argument("--db", help="database URL (default: a fresh temporary SQLite file)")
+    console.add_argument(
+        "--db", type=_database_url, help="database URL or SQLite file (default: a fresh temporary SQLite file)"
+    )
     console.set_defaults(func=cmd_console)
 
     for name, func, what in (
@@ -370,6 +372,11 @@ def _operator_call(settings: Settings, change: Any) -> Any:
         return result
     finally:
         app.close()
+
+
+def _database_url(value: str) -> str:
+    """A URL as given, or a file path as the SQLite URL it means (`--db demo.db`)."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
 def _console_session(settings: Settings, *, fixed_url: str | None, tmp: Path | None, as_json: bool) -> Any:

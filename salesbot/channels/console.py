@@ -86,6 +86,8 @@ class ConsoleChannel:
             print(f"    [{n}] {button.label}", file=self.out)
         for file in reply.files:
             print(f"    📎 {file.name} ({file.mime}, {len(file.data)} bytes)", file=self.out)
+        for forward in reply.forwards:
+            print(f"    📎 {forward.name or forward.kind} ({forward.kind})", file=self.out)
         self.out.flush()
         return ref
 

@@ -170,6 +170,14 @@ class TelegramChannel:
 
     async def _send(self, chat_id: int, reply: Reply) -> str:
         markup = keyboard(reply)
+        for forward in reply.forwards:
+            send = {
+                "photo": self.bot.send_photo,
+                "voice": self.bot.send_voice,
+                "audio": self.bot.send_audio,
+                "video": self.bot.send_video,
+            }.get(forward.kind, self.bot.send_document)
+            await send(chat_id, forward.file_id)
         for file in reply.files:
             upload = InputFile(file.data, filename=file.name)
             if file.mime.startswith("image/"):

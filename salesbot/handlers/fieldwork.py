@@ -19,11 +19,14 @@ def keep(turn: Turn) -> None:
     form = turn.form
     # The rep is still answering questions about a visit not yet logged: what they send belongs to it.
     hold = form is not None and form["flow"] == "visit" and "visit_id" not in form["slots"]
-    for item in _items(turn):
+    if turn.files_taken:
+        return
+    for item in items(turn):
         turn.say(_kept_text(turn, attachments.keep(turn.uow, turn.actor, item, hold=hold)))
 
 
-def _items(turn: Turn) -> list[Item]:
+def items(turn: Turn) -> list[Item]:
+    """What the message carries, as the attachments service keeps it."""
     incoming = turn.incoming
     items = [
         Item(
@@ -54,10 +57,10 @@ def _items(turn: Turn) -> list[Item]:
 
 def _kept_text(turn: Turn, kept: Kept) -> str:
     what = turn.t(f"kind_{kept.kind}")
-    if kept.visit_id is None:
+    if kept.subject_type is None:
         return turn.t("attachment_waiting", what=what, hours=int(attachments.WAITS_FOR_VISIT.total_seconds() // 3600))
-    assert kept.visited_at is not None
-    local = kept.visited_at.astimezone(turn.actor.tz)
+    assert kept.at is not None
+    local = kept.at.astimezone(turn.actor.tz)
     when = fmt_when(local.date(), local.time(), turn.lang)
     key = "checked_in" if kept.kind == "location" else "attachment_added"
     return turn.t(key, what=what, customer=kept.customer, when=when)

@@ -19,13 +19,6 @@ class File:
 
 
 @dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    files: tuple[File, ...] = ()
-
-
-@dataclass(frozen=True)
 class Attachment:
     """A file the user sent, as the platform keeps it: we store its id and metadata, not its bytes."""
 
@@ -36,6 +29,14 @@ class Attachment:
     mime: str | None = None
     size: int | None = None
     duration: int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    files: tuple[File, ...] = ()  # made by us (a chart, a spreadsheet)
+    forwards: tuple[Attachment, ...] = ()  # already on the platform (a rep's PDF): sent again by its file id
 
 
 @dataclass(frozen=True)

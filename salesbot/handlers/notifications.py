@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salesbot.config import Settings
-from salesbot.handlers.messages import Button, Reply
+from salesbot.handlers.messages import Attachment, Button, Reply
 from salesbot.i18n import render_notification, t
 from salesbot.services.delivery import Address
 
@@ -25,6 +25,13 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
         buttons = tuple(
             tuple(Button(key=b["key"], label=t(lang, b["label"])) for b in row) for row in payload.get("buttons", [])
         )
-        return Reply(text=text, buttons=buttons)
+        files = payload.get("params", {}).get("files", [])
+        # A file id is only good on the platform that issued it; elsewhere the card names the file in its text.
+        forwards = tuple(
+            Attachment(kind=f["kind"], file_id=f["file_id"], name=f.get("name"))
+            for f in files
+            if f.get("platform") == address.platform
+        )
+        return Reply(text=text, buttons=buttons, forwards=forwards)
 
     return render

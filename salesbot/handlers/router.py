@@ -11,19 +11,25 @@ import logging
 from collections.abc import Callable
 from types import ModuleType
 
-from salesbot.handlers import admin, customers, fieldwork, groups, pipeline, visits
+from salesbot.handlers import admin, approvals, contracts, customers, fieldwork, groups, pipeline, visits
 from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
 from salesbot.handlers.messages import Incoming, Reply
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import LANGS, t
+from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.intents import Understanding, understand
-from salesbot.services import conversations, invites, updates, users
+from salesbot.services import cards, conversations, invites, updates, users
 from salesbot.services.errors import Conflict, ServiceError
 from salesbot.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-FLOWS: dict[str, ModuleType] = {visits.FLOW: visits, pipeline.FLOW: pipeline}
+FLOWS: dict[str, ModuleType] = {
+    visits.FLOW: visits,
+    pipeline.FLOW: pipeline,
+    contracts.FLOW: contracts,
+    approvals.FLOW: approvals,
+}
 
 
 class Router:
@@ -156,8 +162,12 @@ def _new_sentence(turn: Turn, said: Understanding) -> None:
         customers.list_mine(turn)
     elif said.intent == "my_deals":
         pipeline.list_mine(turn)
+    elif said.intent == "contract":
+        contracts.start(turn, said)
     elif said.intent == "help":
         turn.say(turn.t("help"))
+    elif asks_my_approvals(said.text):
+        approvals.list_waiting(turn)
     else:
         turn.say(turn.t("not_understood"))
 
@@ -166,7 +176,7 @@ def _press(turn: Turn, key: str) -> None:
     form = turn.form
     action = form.get("buttons", {}).get(key) if form else None
     if form is None or action is None:
-        turn.say(turn.t("button_stale"))
+        _press_card(turn, key)
         return
     flow = FLOWS[form["flow"]]
     form["buttons"], form["rows"] = {}, []  # a form's buttons work once: a double tap finds nothing
@@ -183,6 +193,19 @@ def _press(turn: Turn, key: str) -> None:
         form["slots"].update(action.get("set", {}))
     form["awaiting"] = None
     flow.advance(turn)
+
+
+def _press_card(turn: Turn, key: str) -> None:
+    """A button on a card (an approval request), which lives outside any conversation: who may press it and
+    what it meant are stored with its key; the flow re-checks that the matter still waits for this press."""
+    card = cards.pressed(turn.uow, key)
+    if card is None or card.used:
+        turn.say(turn.t("button_stale"))
+        return
+    if card.user_id != turn.actor.id:
+        turn.say(turn.t("approval_not_yours"))
+        return
+    FLOWS[card.action["flow"]].on_card(turn, card.action)
 
 
 def _command(turn: Turn, text: str) -> None:
@@ -203,6 +226,8 @@ def _command(turn: Turn, text: str) -> None:
         users.set_language(turn.uow, turn.actor, lang=rest.strip())
         turn.actor = users.by_handle(turn.uow, turn.actor.handle)
         turn.say(turn.t("lang_set"))
+    elif name == "/approvals":
+        approvals.list_waiting(turn)
     elif name == "/handover":
         admin.handover(turn, rest.split())
     else:

@@ -36,6 +36,8 @@ class Turn:
     incoming: Incoming
     form: Form | None
     replies: list[Reply] = field(default_factory=list)
+    # The message's files went with what it created (a contract), so they are not kept again on their own.
+    files_taken: bool = False
 
     @property
     def settings(self) -> Settings:

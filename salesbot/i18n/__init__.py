@@ -54,7 +54,7 @@ def fmt_terms(terms: dict[str, Any] | None, lang: str) -> str:
     terms = terms or {}
     parts = []
     if terms.get("upfront_percent"):
-        parts.append(t(lang, "terms_upfront", percent=Decimal(terms["upfront_percent"]).normalize()))
+        parts.append(t(lang, "terms_upfront", percent=f"{Decimal(terms['upfront_percent']).normalize():f}"))
     if (terms.get("installments") or 1) > 1:
         parts.append(t(lang, "terms_installments", n=terms["installments"]))
     if terms.get("net_days"):
@@ -108,6 +108,9 @@ def _contract_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) ->
         history.append(t(lang, "card_deal_line", deal=params["deal"], stage=shown["stage"], since=shown["stage_on"]))
     if params.get("visit_at"):
         history.append(t(lang, "card_visit_line", on=shown["visit_on"], notes=params.get("visit_notes", "")))
+    if params.get("files"):
+        names = ", ".join(f.get("name") or t(lang, f"kind_{f['kind']}") for f in params["files"])
+        history.append(t(lang, "card_files_line", names=names))
     shown["history"] = "\n".join(history)
     if "schedule" in params:
         shown["schedule_lines"] = "\n".join(

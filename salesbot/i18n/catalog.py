@@ -114,6 +114,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "📎 {what}已加到「{customer}」的拜访({when})。",
         "en": "📎 {what} added to the visit to {customer} ({when}).",
     },
+    "attachment_added_contract": {
+        "zh": "📎 {what}已附在「{customer}」合同上,审批人会看到。",
+        "en": "📎 {what} attached to the {customer} contract; the approvers will see it.",
+    },
     "checked_in": {
         "zh": "📍 已签到:「{customer}」的拜访({when})。",
         "en": "📍 Checked in: visit to {customer} ({when}).",
@@ -279,6 +283,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "version_tag": {"zh": "(第{version}版)", "en": " (version {version})"},
     "note_line": {"zh": "\n备注:{note}", "en": "\nNote: {note}"},
     "card_deal_line": {"zh": "商机「{deal}」:{stage}(自 {since})", "en": "Deal “{deal}”: {stage} since {since}"},
+    "card_files_line": {"zh": "📎 附件:{names}", "en": "📎 Attached: {names}"},
     "card_visit_line": {"zh": "最近拜访 {on}:{notes}", "en": "Last visit {on}: {notes}"},
     # team groups
     "group_hello": {

@@ -17,7 +17,7 @@ from salesbot.services import audit
 from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
-from salesbot.store.models import Attachment, Customer, Visit
+from salesbot.store.models import Attachment, Contract, Customer, Visit
 
 KINDS = ("photo", "document", "voice", "audio", "video", "location")
 # "Right after a visit": long enough to walk out of the meeting room and share a location.
@@ -47,13 +47,13 @@ class Item:
 class Kept:
     attachment_id: int
     kind: str
-    visit_id: int | None  # None: kept loose, waiting for the next visit
+    subject_type: str | None  # "visit" or "contract"; None: kept loose, waiting for the next visit
     customer: str | None
-    visited_at: datetime | None
+    at: datetime | None  # when the visit was, or the contract submitted
 
 
-def keep(uow: UnitOfWork, actor: Actor, item: Item, *, hold: bool = False) -> Kept:
-    """Store what the rep sent, with their latest visit if it was logged just now.
+def keep(uow: UnitOfWork, actor: Actor, item: Item, *, hold: bool = False, contract_id: int | None = None) -> Kept:
+    """Store what the rep sent: with the contract it came with, else with their visit if logged just now.
 
     `hold` keeps it loose even so: the rep is in the middle of logging another visit, which it belongs to.
     """
@@ -85,11 +85,15 @@ def keep(uow: UnitOfWork, actor: Actor, item: Item, *, hold: bool = False) -> Ke
         before=None,
         after=audit.snapshot(row),
     )
+    if contract_id is not None:
+        contract = uow.session.get_one(Contract, contract_id)
+        _attach(uow, actor, row, "contract", contract.id)
+        return Kept(row.id, row.kind, "contract", contract.customer.name, contract.submitted_at)
     visit = None if hold else _latest_visit(uow, actor, since=now - JOINS_LAST_VISIT)
     if visit is None:
         return Kept(row.id, row.kind, None, None, None)
-    _attach(uow, actor, row, visit)
-    return Kept(row.id, row.kind, visit.id, visit.customer.name, visit.at)
+    _attach(uow, actor, row, "visit", visit.id)
+    return Kept(row.id, row.kind, "visit", visit.customer.name, visit.at)
 
 
 def adopt_loose(uow: UnitOfWork, actor: Actor, visit: Visit) -> int:
@@ -104,23 +108,23 @@ def adopt_loose(uow: UnitOfWork, actor: Actor, visit: Visit) -> int:
         .order_by(Attachment.id)
     ).all()
     for row in loose:
-        _attach(uow, actor, row, visit)
+        _attach(uow, actor, row, "visit", visit.id)
     return len(loose)
 
 
-def of_visit(uow: UnitOfWork, visit_id: int) -> list[Attachment]:
+def of(uow: UnitOfWork, subject_type: str, subject_id: int) -> list[Attachment]:
     return list(
         uow.session.scalars(
             select(Attachment)
-            .where(Attachment.subject_type == "visit", Attachment.subject_id == visit_id)
+            .where(Attachment.subject_type == subject_type, Attachment.subject_id == subject_id)
             .order_by(Attachment.id)
         )
     )
 
 
-def _attach(uow: UnitOfWork, actor: Actor, row: Attachment, visit: Visit) -> None:
+def _attach(uow: UnitOfWork, actor: Actor, row: Attachment, subject_type: str, subject_id: int) -> None:
     before = audit.snapshot(row)
-    row.subject_type, row.subject_id, row.attached_at = "visit", visit.id, uow.now()
+    row.subject_type, row.subject_id, row.attached_at = subject_type, subject_id, uow.now()
     audit.record(
         uow,
         actor_id=actor.id,

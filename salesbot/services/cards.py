@@ -45,7 +45,14 @@ def send(
     rows = []
     for row in buttons:
         rows.append([{"key": _button(uow, user_id, b.action), "label": b.label} for b in row])
-    outbox.notify_user(uow, user_id, key, params, dedupe_key=f"card:{card}:{user_id}", buttons=rows)
+    # One copy waits in the outbox at a time; a card asked for again once the first went out is a new copy.
+    waiting = uow.session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key == f"card:{card}:{user_id}", OutboxMessage.state == "pending"
+        )
+    )
+    if waiting is None:
+        outbox.notify_user(uow, user_id, key, params, dedupe_key=f"card:{card}:{user_id}", buttons=rows)
 
 
 def close(uow: UnitOfWork, *, card: str, key: str, params: dict[str, Any]) -> None:

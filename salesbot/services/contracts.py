@@ -17,6 +17,7 @@ other finds the contract moved on and is told so. Each step, its notifications a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from salesbot.services import approvals, audit, cards, customers, outbox, permissions, pipeline
+from salesbot.services import approvals, attachments, audit, cards, customers, outbox, permissions, pipeline
 from salesbot.services.cards import CardButton
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -108,6 +109,7 @@ def submit(
     terms: PaymentTerms,
     note: str | None = None,
     replaces: int | None = None,
+    files: Sequence[attachments.Item] = (),
 ) -> ContractView:
     """Save the contract as pending and send its card to the first approver; `replaces` makes it the next
     version of a rejected or withdrawn one (which stays as it was)."""
@@ -163,6 +165,8 @@ def submit(
         before=None,
         after=audit.snapshot(contract),
     )
+    for item in files:  # kept before the card is made, so the approver sees them with it
+        attachments.keep(uow, actor, item, contract_id=contract.id)
     _start_step(uow, contract, 0)
     return view(uow, contract)
 
@@ -181,12 +185,7 @@ def decide(
     permissions.require_active(actor)
     if decision not in DECISIONS:
         raise Invalid("unknown_decision", decision=decision)
-    contract = _get(uow, contract_id, lock=True)
-    step = _step(uow, contract.id, seq)
-    if step.approver_id != actor.id:
-        raise NotAllowed("approval_not_yours")
-    if contract.status != "pending" or contract.version != version or contract.step != seq or step.state != "deciding":
-        raise Invalid("approval_stale", customer=contract.customer.name, status=contract.status)
+    contract, step = _deciding(uow, actor, contract_id=contract_id, version=version, seq=seq, lock=True)
     if decision in ("reject", "ask") and not (comment or "").strip():
         raise Invalid("comment_required")
     now = uow.now()
@@ -254,6 +253,26 @@ def decide(
         after=audit.snapshot(contract),
     )
     return Decided(view(uow, contract), decision, schedule)
+
+
+def ensure_deciding(uow: UnitOfWork, actor: Actor, *, contract_id: int, version: int, seq: int) -> ContractView:
+    """Refuse now, before asking for a comment, a press that `decide` would refuse later."""
+    permissions.require_active(actor)
+    contract, _ = _deciding(uow, actor, contract_id=contract_id, version=version, seq=seq, lock=False)
+    return view(uow, contract)
+
+
+def _deciding(
+    uow: UnitOfWork, actor: Actor, *, contract_id: int, version: int, seq: int, lock: bool
+) -> tuple[Contract, ApprovalStep]:
+    """The contract and step a card was made for, if the presser is that step's approver and it still waits."""
+    contract = _get(uow, contract_id, lock=lock)
+    step = _step(uow, contract.id, seq)
+    if step.approver_id != actor.id:
+        raise NotAllowed("approval_not_yours")
+    if contract.status != "pending" or contract.version != version or contract.step != seq or step.state != "deciding":
+        raise Invalid("approval_stale", customer=contract.customer.name, status=contract.status)
+    return contract, step
 
 
 def withdraw(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> ContractView:
@@ -395,22 +414,7 @@ def _start_step(uow: UnitOfWork, contract: Contract, seq: int) -> None:
     step = _step(uow, contract.id, seq)
     now = uow.now()
     step.state, step.started_at = "deciding", now
-    params = _card_params(uow, contract)
-    action = {"flow": "approval", "contract_id": contract.id, "version": contract.version, "seq": seq}
-    cards.send(
-        uow,
-        step.approver_id,
-        card=_card(contract, seq),
-        key="card.contract",
-        params=params,
-        buttons=[
-            [
-                CardButton("btn_approve", {**action, "decision": "approve"}),
-                CardButton("btn_reject", {**action, "decision": "reject"}),
-            ],
-            [CardButton("btn_ask", {**action, "decision": "ask"})],
-        ],
-    )
+    _send_card(uow, contract, step)
     policy = uow.settings.approvals
     reminders = [("approval", step.approver_id, policy.remind_after_hours)]
     escalate_to = approvals.next_one_up(uow, step.approver_id, not_=contract.owner_id)
@@ -431,6 +435,32 @@ def _start_step(uow: UnitOfWork, contract: Contract, seq: int) -> None:
         )
 
 
+def resend_card(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> None:
+    """The card again, with fresh buttons, for the approver whose turn it is (the old copies still work too)."""
+    contract = _get(uow, contract_id)
+    step = _step(uow, contract.id, contract.step)
+    if contract.status == "pending" and step.approver_id == actor.id:
+        _send_card(uow, contract, step)
+
+
+def _send_card(uow: UnitOfWork, contract: Contract, step: ApprovalStep) -> None:
+    action = {"flow": "approval", "contract_id": contract.id, "version": contract.version, "seq": step.seq}
+    cards.send(
+        uow,
+        step.approver_id,
+        card=_card(contract, step.seq),
+        key="card.contract",
+        params=_card_params(uow, contract),
+        buttons=[
+            [
+                CardButton("btn_approve", {**action, "decision": "approve"}),
+                CardButton("btn_reject", {**action, "decision": "reject"}),
+            ],
+            [CardButton("btn_ask", {**action, "decision": "ask"})],
+        ],
+    )
+
+
 def _card_params(uow: UnitOfWork, contract: Contract) -> dict[str, Any]:
     """What an approver needs to decide without opening anything: who, how much, on what terms, and the deal's story."""
     owner = uow.session.get_one(User, contract.owner_id)
@@ -444,6 +474,11 @@ def _card_params(uow: UnitOfWork, contract: Contract) -> dict[str, Any]:
         "note": contract.note or "",
         "step": contract.step + 1,
         "steps": _step_count(uow, contract.id),
+        "files": [
+            {"kind": a.kind, "file_id": a.file_id, "name": a.file_name, "platform": a.platform}
+            for a in attachments.of(uow, "contract", contract.id)
+            if a.file_id
+        ],
     }
     deal = uow.session.get(Deal, contract.deal_id) if contract.deal_id else None
     if deal is not None:
@@ -493,7 +528,7 @@ def _deal_for(
             before=None,
             after=audit.snapshot(deal),
         )
-    if deal.amount is None:
+    if (deal.amount, deal.currency) != (amount, currency):  # the contract is now the best word on its value
         before = audit.snapshot(deal)
         deal.amount, deal.currency, deal.updated_at = amount, currency, now
         audit.record(

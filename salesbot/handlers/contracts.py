@@ -1,0 +1,152 @@
+"""Submitting a contract in one sentence, withdrawing it, resubmitting it after a rejection.
+
+```mermaid
+stateDiagram-v2
+    [*] --> customer: customer unclear
+    [*] --> amount: customer known, no amount
+    [*] --> submitted: customer and amount in the sentence
+    customer --> amount: no amount yet
+    customer --> submitted
+    amount --> submitted: a readable amount
+    submitted --> [*]: the first approver gets the card
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from salesbot.handlers import customers, fieldwork
+from salesbot.handlers.turn import Turn
+from salesbot.i18n import fmt_money, fmt_terms
+from salesbot.nlp.amounts import Terms, parse_amount
+from salesbot.nlp.contracts import contract_action
+from salesbot.nlp.intents import Understanding
+from salesbot.services import contracts
+from salesbot.services.attachments import Item
+from salesbot.services.contracts import ContractView, PaymentTerms
+
+FLOW = "contract"
+
+
+def start(turn: Turn, said: Understanding) -> None:
+    slots: dict[str, Any] = {"action": contract_action(said.text)}
+    if said.amount is not None:
+        slots["amount"] = str(said.amount.amount)
+        slots["currency"] = said.amount.currency or turn.actor.currency
+    if said.terms is not None:
+        slots["terms"] = _terms(said.terms).as_json()
+    turn.start(FLOW, slots)
+    _carry_files(turn)
+    if customers.offer(turn, said.customer):
+        advance(turn)
+
+
+def advance(turn: Turn) -> None:
+    assert turn.form is not None
+    slots = turn.form["slots"]
+    if "customer_id" not in slots:
+        customers.ask(turn)
+        return
+    action = slots["action"]
+    if action == "withdraw":
+        _withdraw(turn, slots)
+        return
+    previous = None
+    if action == "resubmit":
+        previous = _latest(turn, slots, ("rejected", "withdrawn"), missing="no_rejected_contract")
+        if previous is None:
+            return
+        slots.setdefault("amount", str(previous.amount))
+        slots.setdefault("currency", previous.currency)
+        slots.setdefault("terms", previous.terms.as_json())
+    if "amount" not in slots:
+        turn.ask(turn.t("ask_amount", customer=slots["customer"]), [[turn.cancel_choice()]], awaiting="amount")
+        return
+    submitted = contracts.submit(
+        turn.uow,
+        turn.actor,
+        customer_id=int(slots["customer_id"]),
+        amount=Decimal(slots["amount"]),
+        currency=slots.get("currency") or turn.actor.currency,
+        terms=PaymentTerms.from_json(slots.get("terms")),
+        replaces=previous.id if previous else None,
+        files=[Item(**f) for f in slots.get("files", [])],
+    )
+    turn.say(
+        turn.t(
+            "contract_submitted",
+            customer=submitted.customer,
+            version_tag=turn.t("version_tag", version=submitted.version) if submitted.version > 1 else "",
+            money=fmt_money(submitted.amount, submitted.currency, turn.lang),
+            terms=fmt_terms(submitted.terms.as_json(), turn.lang),
+            approver=submitted.approver,
+            steps=submitted.steps,
+        )
+    )
+    turn.finish()
+
+
+def on_text(turn: Turn, text: str, said: Understanding) -> bool:
+    assert turn.form is not None
+    awaiting = turn.form.get("awaiting")
+    if awaiting == "customer":
+        return customers.answer(turn, text, said)
+    if awaiting == "amount":
+        _carry_files(turn)
+        money = said.amount or parse_amount(text)
+        if money is None:
+            turn.reask(turn.t("amount_unreadable"))
+            return True
+        slots = turn.form["slots"]
+        slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency
+        if said.terms is not None:
+            slots["terms"] = _terms(said.terms).as_json()
+        turn.form["awaiting"] = None
+        return True
+    return False
+
+
+def _carry_files(turn: Turn) -> None:
+    """A PDF or photo sent with the contract travels in the form until the contract exists (maybe two
+    questions later), then goes with it to the approvers."""
+    assert turn.form is not None
+    files = [asdict(item) for item in fieldwork.items(turn) if item.kind != "location"]
+    if files:
+        turn.form["slots"].setdefault("files", []).extend(_json_safe(f) for f in files)
+        turn.files_taken = True
+
+
+def _json_safe(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in item.items()}
+
+
+def _withdraw(turn: Turn, slots: dict[str, Any]) -> None:
+    pending = _latest(turn, slots, ("pending",), missing="no_pending_contract")
+    if pending is None:
+        return
+    done = contracts.withdraw(turn.uow, turn.actor, contract_id=pending.id)
+    turn.say(
+        turn.t("contract_withdrawn", customer=done.customer, money=fmt_money(done.amount, done.currency, turn.lang))
+    )
+    turn.finish()
+
+
+def _latest(turn: Turn, slots: dict[str, Any], statuses: tuple[str, ...], *, missing: str) -> ContractView | None:
+    found = contracts.mine(turn.uow, turn.actor, customer_id=int(slots["customer_id"]), statuses=statuses)
+    if not found:
+        turn.say(turn.t(missing, customer=slots["customer"]))
+        turn.finish()
+        return None
+    return found[0]
+
+
+def _terms(terms: Terms) -> PaymentTerms:
+    return PaymentTerms(
+        installments=terms.installments,
+        upfront_percent=terms.upfront_percent,
+        net_days=terms.net_days,
+        on_delivery=terms.on_delivery,
+    )

@@ -1,0 +1,28 @@
+"""What a contract sentence asks to do: submit (the default), withdraw or resubmit; and "my approvals"."""
+
+from __future__ import annotations
+
+import re
+
+_WITHDRAW = re.compile(r"撤回|撤销|收回|\bwithdraw|\bretract|\bpull\s+(back\s+)?(the\s+)?\w*\s*contract", re.IGNORECASE)
+_RESUBMIT = re.compile(
+    r"重新提交|再次提交|重新报|重提|改了.{0,10}(再|重新)?提交|\bre-?submit|\bsubmit\b.{0,40}\bagain\b", re.IGNORECASE
+)
+_MY_APPROVALS = re.compile(
+    r"^\s*(我的审批|待审批|待我审批|审批列表|等我审批的?|my approvals|pending approvals|approvals|"
+    r"what needs my approval\??|waiting for (my )?approval)\s*$",
+    re.IGNORECASE,
+)
+
+
+def contract_action(text: str) -> str:
+    """submit | withdraw | resubmit: resubmitting says "submit" too, so it is checked first."""
+    if _RESUBMIT.search(text):
+        return "resubmit"
+    if _WITHDRAW.search(text):
+        return "withdraw"
+    return "submit"
+
+
+def asks_my_approvals(text: str) -> bool:
+    return bool(_MY_APPROVALS.match(text))
