@@ -83,6 +83,16 @@ def test_self_approval_is_skipped(run_script) -> None:  # type: ignore[no-untype
     assert labels(to(sent, "admin")[0]) == ["✅ Approve", "❌ Reject", "❓ Ask a question"]
 
 
+def test_a_question_is_answered_from_its_button_and_the_card_comes_back(run_script) -> None:  # type: ignore[no-untyped-def]
+    sent = run_script(SCRIPTS / "contract_question.txt")
+    rep1 = to(sent, "rep1")
+    assert "第二期什么时候付" in rep1[1].reply.text and labels(rep1[1]) == ["💬 回答"]
+    mgr1 = [s.reply.text for s in to(sent, "mgr1")]
+    answer = next(i for i, text in enumerate(mgr1) if "验收后30天内" in text)
+    assert "合同审批" in mgr1[answer + 1], "the card comes back with the answer"
+    assert "生效" in rep1[-1].reply.text
+
+
 def card_keys(chat: Chat, handle: str) -> dict[str, str]:
     card = next(s for s in reversed(chat.sent) if s.to == handle and s.reply.buttons)
     return {b.label: b.key for row in card.reply.buttons for b in row}

@@ -24,12 +24,17 @@ FLOW = "approval"
 def on_card(turn: Turn, action: dict[str, Any]) -> None:
     """A card's button, already known to be this user's; whether the contract still waits is checked here."""
     key = {k: int(action[k]) for k in ("contract_id", "version", "seq")}
-    if action["decision"] == "approve":
+    decision = action["decision"]
+    if decision == "approve":
         _decide(turn, key, "approve", None)
         return
+    if decision == "answer":
+        turn.start(FLOW, {**key, "decision": decision})
+        turn.ask(turn.t("ask_answer"), [[turn.cancel_choice()]], awaiting="comment")
+        return
     waiting = contracts.ensure_deciding(turn.uow, turn.actor, **key)
-    turn.start(FLOW, {**key, "decision": action["decision"]})
-    question = "ask_reject_comment" if action["decision"] == "reject" else "ask_question_comment"
+    turn.start(FLOW, {**key, "decision": decision})
+    question = "ask_reject_comment" if decision == "reject" else "ask_question_comment"
     turn.ask(turn.t(question, rep=waiting.owner), [[turn.cancel_choice()]], awaiting="comment")
 
 
@@ -39,6 +44,11 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
         return False
     slots = turn.form["slots"]
     key = {k: int(slots[k]) for k in ("contract_id", "version", "seq")}
+    if slots["decision"] == "answer":
+        approver = contracts.answer_question(turn.uow, turn.actor, text=text.strip(), **key)
+        turn.say(turn.t("answer_sent", approver=approver))
+        turn.finish()
+        return True
     _decide(turn, key, slots["decision"], text.strip())
     return True
 

@@ -272,6 +272,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "contract_not_found": {"zh": "找不到这份合同。", "en": "I can't find that contract."},
     "contract_not_yours": {"zh": "这不是你提交的合同。", "en": "That is not your contract."},
     "unknown_decision": {"zh": "不认识这个操作。", "en": "I don't know that action."},
+    "ask_answer": {"zh": "请写你的回答:", "en": "Write your answer:"},
+    "answer_sent": {
+        "zh": "回答已发给 {approver},合同卡片也重新发给了他。",
+        "en": "Your answer went to {approver}, with the card again.",
+    },
+    "btn_answer": {"zh": "💬 回答", "en": "💬 Answer"},
     "btn_approve": {"zh": "✅ 批准", "en": "✅ Approve"},
     "btn_reject": {"zh": "❌ 驳回", "en": "❌ Reject"},
     "btn_ask": {"zh": "❓ 提问", "en": "❓ Ask a question"},
@@ -347,6 +353,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "❌ 「{customer}」合同({money})被 {by} 驳回:{comment}\n修改后说「重新提交{customer}合同 …」即可。",
         "en": "❌ {by} rejected the {customer} contract ({money}): {comment}\n"
         "Say “resubmit the {customer} contract …” with your changes.",
+    },
+    "contract.answer": {
+        "zh": "💬 {rep} 回答了你关于「{customer}」合同的问题:{answer}",
+        "en": "💬 {rep} answered your question about the {customer} contract: {answer}",
     },
     "contract.step_approved": {
         "zh": "👍 {by} 批准了「{customer}」合同({money}),现在等 {next} 审批。",

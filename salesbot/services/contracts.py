@@ -199,11 +199,27 @@ def decide(
             before=None,
             after={"step": seq, "comment": comment},
         )
-        outbox.notify_user(
+        # The requester answers from a button on the question; the answer comes back with the card.
+        cards.send(
             uow,
             contract.owner_id,
-            "contract.question",
-            {**_card_params(uow, contract), "by": actor.name, "comment": comment},
+            card=f"{_card(contract, seq)}:question:{uow.now().isoformat()}",
+            key="contract.question",
+            params={**_card_params(uow, contract), "by": actor.name, "comment": comment},
+            buttons=[
+                [
+                    CardButton(
+                        "btn_answer",
+                        {
+                            "flow": "approval",
+                            "decision": "answer",
+                            "contract_id": contract.id,
+                            "version": contract.version,
+                            "seq": seq,
+                        },
+                    )
+                ]
+            ],
         )
         return Decided(view(uow, contract), decision, [])
     before_step, before = audit.snapshot(step), audit.snapshot(contract)
@@ -253,6 +269,37 @@ def decide(
         after=audit.snapshot(contract),
     )
     return Decided(view(uow, contract), decision, schedule)
+
+
+def answer_question(uow: UnitOfWork, actor: Actor, *, contract_id: int, version: int, seq: int, text: str) -> str:
+    """The requester's answer to an approver's question: it goes to the approver with the card again.
+    Returns the approver's name."""
+    permissions.require_active(actor)
+    contract = _get(uow, contract_id)
+    if contract.owner_id != actor.id:
+        raise NotAllowed("contract_not_yours")
+    if contract.status != "pending" or contract.version != version or contract.step != seq:
+        raise Invalid("approval_stale", customer=contract.customer.name, status=contract.status)
+    if not text.strip():
+        raise Invalid("comment_required")
+    step = _step(uow, contract.id, seq)
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="contract",
+        entity_id=contract.id,
+        action="answer",
+        before=None,
+        after={"step": seq, "answer": text},
+    )
+    outbox.notify_user(
+        uow,
+        step.approver_id,
+        "contract.answer",
+        {"customer": contract.customer.name, "rep": actor.name, "answer": text},
+    )
+    _send_card(uow, contract, step)
+    return uow.session.get_one(User, step.approver_id).name
 
 
 def ensure_deciding(uow: UnitOfWork, actor: Actor, *, contract_id: int, version: int, seq: int) -> ContractView:
