@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from salesbot.bootstrap import App
-from salesbot.services import updates
-from salesbot.store.models import ProcessedUpdate
+from salesbot.clock import FrozenClock
+from salesbot.services import updates, users
+from salesbot.store.models import ChatIdentity, ProcessedUpdate
 
 
 def in_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -71,3 +73,25 @@ def test_a_duplicate_racing_an_open_turn_waits_and_is_handled_once(app: App, out
     assert other() is (outcome == "rollback")
     with app.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 1
+
+
+@pytest.mark.parametrize("handle", ["rep1", "rep2", "mgr1", "fin1", "admin"])
+def test_identify_gives_the_same_actor_as_the_user_row(app: App, handle: str) -> None:
+    """The one-statement look-up agrees with the ORM one, team zone and currency included (admin has no team)."""
+    with app.uow() as uow:
+        assert users.identify(uow, "console", handle) == users.by_handle(uow, handle)
+
+
+def test_identify_notes_when_an_account_was_last_seen_and_knows_no_strangers(app: App, clock: FrozenClock) -> None:
+    def seen() -> object:
+        with app.uow() as uow:
+            return uow.session.scalar(select(ChatIdentity.last_seen_at).where(ChatIdentity.platform_user_id == "rep1"))
+
+    for _ in range(2):
+        with app.uow() as uow:
+            assert users.identify(uow, "console", "rep1") is not None
+            assert users.identify(uow, "console", "nobody") is None
+            assert users.identify(uow, "telegram", "rep1") is None
+            uow.commit()
+        assert seen() == clock.now()
+        clock.advance(timedelta(minutes=5))
