@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from salesbot.bootstrap import App
 from salesbot.clock import FrozenClock
-from salesbot.services import updates, users
-from salesbot.store.models import ChatIdentity, ProcessedUpdate
+from salesbot.services import conversations, updates, users
+from salesbot.services.errors import Conflict
+from salesbot.store.models import ChatIdentity, ConversationState, ProcessedUpdate
 
 
 def in_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -95,3 +96,77 @@ def test_identify_notes_when_an_account_was_last_seen_and_knows_no_strangers(app
             uow.commit()
         assert seen() == clock.now()
         clock.advance(timedelta(minutes=5))
+
+
+def load(app: App, chat_key: str = "console:rep1") -> dict[str, Any] | None:
+    with app.uow() as uow:
+        return conversations.load_form(uow, user_id=1, chat_key=chat_key)
+
+
+def save(app: App, form: dict[str, Any] | None, chat_key: str = "console:rep1") -> None:
+    with app.uow() as uow:
+        conversations.load_form(uow, user_id=1, chat_key=chat_key)
+        conversations.save_form(uow, user_id=1, chat_key=chat_key, form=form)
+        uow.commit()
+
+
+def state_rows(app: App) -> list[tuple[Any, ...]]:
+    with app.uow() as uow:
+        return [tuple(r) for r in uow.session.execute(select(ConversationState.form, ConversationState.updated_at))]
+
+
+def test_a_form_is_kept_replaced_and_cleared(app: App, clock: FrozenClock) -> None:
+    assert load(app) is None
+    save(app, None)
+    assert state_rows(app) == []  # no form and none to keep: no row either
+    save(app, {"flow": "visit", "slots": {"notes": "x"}})
+    assert load(app) == {"flow": "visit", "slots": {"notes": "x"}}
+    clock.advance(timedelta(minutes=1))
+    save(app, {"flow": "visit", "slots": {"notes": "y"}})
+    assert load(app) == {"flow": "visit", "slots": {"notes": "y"}}
+    assert load(app, "console:other") is None
+    clock.advance(timedelta(minutes=1))
+    save(app, None)
+    assert load(app) is None
+    assert state_rows(app) == [(None, clock.now())]
+    clock.advance(timedelta(minutes=1))
+    save(app, None)  # still nothing: the row is left as it was
+    assert state_rows(app) == [(None, clock.now() - timedelta(minutes=1))]
+
+
+def test_save_without_load_and_twice_in_a_turn(app: App) -> None:
+    with app.uow() as uow:
+        conversations.save_form(uow, user_id=1, chat_key="console:rep1", form={"n": 1})
+        conversations.save_form(uow, user_id=1, chat_key="console:rep1", form={"n": 2})
+        uow.commit()
+    assert load(app) == {"n": 2}
+
+
+def test_an_expired_form_reads_as_none_and_is_cleared(app: App, clock: FrozenClock) -> None:
+    save(app, {"flow": "visit"})
+    clock.advance(timedelta(minutes=app.settings.conversation_ttl_minutes))
+    assert load(app) is None
+    save(app, None)
+    assert [form for form, _at in state_rows(app)] == [None]
+
+
+def test_a_form_row_created_since_we_looked_is_a_conflict(app: App) -> None:
+    """The loser of two first messages gets Conflict (the router then runs its turn again), not an error."""
+    with app.uow() as uow:
+        assert conversations.load_form(uow, user_id=1, chat_key="console:rep1") is None
+        uow.session.add(ConversationState(user_id=1, chat_key="console:rep1", form={}, updated_at=uow.now()))
+        uow.session.flush()  # what the other worker did meanwhile
+        with pytest.raises(Conflict):
+            conversations.save_form(uow, user_id=1, chat_key="console:rep1", form={"flow": "visit"})
+
+
+def test_a_second_message_waits_for_the_form_of_the_first(app: App) -> None:
+    """The row lock: the second turn reads the form only after the first has saved it."""
+    save(app, {"step": 1})
+    with app.uow() as uow:
+        assert conversations.load_form(uow, user_id=1, chat_key="console:rep1") == {"step": 1}
+        other = in_thread(lambda: load(app))
+        time.sleep(0.3)
+        conversations.save_form(uow, user_id=1, chat_key="console:rep1", form={"step": 2})
+        uow.commit()
+    assert other() == {"step": 2}
