@@ -51,6 +51,7 @@ PARTS: tuple[tuple[str, Any, str], ...] = (
     ("save_form", conversations, "save_form"),
     ("commit", UnitOfWork, "commit"),
     ("rollback+close (uow exit)", UnitOfWork, "__exit__"),
+    ("ORM flushes (anywhere above)", Session, "flush"),
 )
 
 
