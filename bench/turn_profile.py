@@ -1,4 +1,4 @@
-"""Where one "log a visit" turn spends its time: milliseconds per part of Router.handle, SQLite file.
+"""Where one "log a visit" turn spends its time: milliseconds per part of Router.handle (SQLite, or PostgreSQL).
 
 Wraps the parts of a turn with timers (no profiler, so the figures are close to the real cost), runs the
 same messages as bench/handler_throughput.py and prints the mean and median of each part, nested as called.
@@ -12,7 +12,6 @@ import cProfile
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handler_throughput import _seeded_app, _visit  # noqa: E402
+from handler_throughput import _seeded_app, _visit, fresh_database  # noqa: E402
 
 from salesbot.handlers import router  # noqa: E402
 from salesbot.handlers.messages import Incoming  # noqa: E402
@@ -79,10 +78,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--database-url", help="a PostgreSQL server to run on (default: a SQLite file)")
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top functions instead")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        app, names = _seeded_app(tmp, args.customers)
+    with fresh_database(args.database_url) as url:
+        app, names = _seeded_app(url, args.customers)
         for incoming in _messages(names, 0, 100):  # warm-up: caches, the customer index, first-call costs
             app.router.handle(incoming)
         todo = _messages(names, 100, 100 + args.messages)
