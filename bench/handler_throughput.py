@@ -3,7 +3,8 @@ python-telegram-bot echo handler measured in the same run, on the same machine.
 
 The baseline runs PTB's real Application and Message.reply_text over a request object that answers the
 Bot API in-process (no network), so the ratio says what our stack costs per message relative to the
-least a Telegram bot can do. Run: .venv/bin/python bench/handler_throughput.py [--messages N]
+least a Telegram bot can do. Run: .venv/bin/python bench/handler_throughput.py [--messages N]; with
+--database-url postgresql+psycopg://… our two paths run on PostgreSQL instead (in a schema made for the run).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import create_engine, text
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 from telegram.request import BaseRequest, RequestData
@@ -118,11 +122,30 @@ async def bench_ptb_echo(n: int) -> list[float]:
     return times
 
 
-def _seeded_app(tmp: str, customers: int) -> tuple[Any, list[str]]:
-    """Ten reps sharing `customers` customers, in a fresh SQLite file."""
+@contextmanager
+def fresh_database(server: str | None = None) -> Iterator[str]:
+    """An empty database: a SQLite file in a temporary folder, or a new schema on a PostgreSQL server."""
+    if not server:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.db"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _seeded_app(url: str, customers: int) -> tuple[Any, list[str]]:
+    """Ten reps sharing `customers` customers, in the empty database at `url`."""
     settings = settings_from({}, env={})
     clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-    app = build(settings, clock=clock, database_url=f"sqlite:///{tmp}/bench.db")
+    app = build(settings, clock=clock, database_url=url)
     names = [f"客户{i:04d}" for i in range(customers)]
     reps = [{"handle": f"rep{i}", "name": f"rep{i}", "role": "rep", "team": "east"} for i in range(10)]
     owned = [{"name": name, "owner": f"rep{i % 10}"} for i, name in enumerate(names)]
@@ -137,10 +160,10 @@ def _visit(i: int, names: list[str]) -> tuple[int, str, str]:
     return rep, customer, SENTENCES[i % len(SENTENCES)].format(c=customer)
 
 
-def bench_log_visit(n: int, customers: int) -> list[float]:
-    """Router, handler, service and SQLite: what every channel pays per message."""
-    with tempfile.TemporaryDirectory() as tmp:
-        app, names = _seeded_app(tmp, customers)
+def bench_log_visit(n: int, customers: int, server: str | None = None) -> list[float]:
+    """Router, handler, service and the database: what every channel pays per message."""
+    with fresh_database(server) as url:
+        app, names = _seeded_app(url, customers)
         times = []
         for i in range(n):
             rep, customer, text = _visit(i, names)
@@ -155,13 +178,13 @@ def bench_log_visit(n: int, customers: int) -> list[float]:
         return times
 
 
-async def bench_telegram_log_visit(n: int, customers: int) -> list[float]:
-    """The whole Telegram path: update JSON in, PTB, router, service, SQLite, the sendMessage request out."""
+async def bench_telegram_log_visit(n: int, customers: int, server: str | None = None) -> list[float]:
+    """The whole Telegram path: update JSON in, PTB, router, service, database, the sendMessage request out."""
     from salesbot.channels.telegram import TelegramChannel
     from salesbot.services import users
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app, names = _seeded_app(tmp, customers)
+    with fresh_database(server) as url:
+        app, names = _seeded_app(url, customers)
         with app.uow() as uow:
             for rep in range(10):
                 users.link_identity(
@@ -205,7 +228,7 @@ def summary(name: str, times: list[float]) -> dict[str, float]:
         "p50_ms": statistics.median(ordered) * 1000,
         "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
     }
-    print(f"{name:<34} {out['msgs_per_s']:>9.0f} msg/s   p50 {out['p50_ms']:7.2f} ms   p99 {out['p99_ms']:7.2f} ms")
+    print(f"{name:<44} {out['msgs_per_s']:>9.0f} msg/s   p50 {out['p50_ms']:7.2f} ms   p99 {out['p99_ms']:7.2f} ms")
     return out
 
 
@@ -213,13 +236,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--database-url", help="a PostgreSQL server to run our paths on (default: a SQLite file)")
     args = parser.parse_args(argv)
+    where = "PostgreSQL" if args.database_url else "SQLite"
     run: Callable[[], list[float]] = lambda: asyncio.run(bench_ptb_echo(args.messages))  # noqa: E731
     run()  # warm-up: imports, first-call costs
     baseline = summary("python-telegram-bot echo (baseline)", run())
-    ours = summary(f"salesbot log a visit ({args.customers} cust.)", bench_log_visit(args.messages, args.customers))
+    ours = summary(
+        f"salesbot log a visit ({args.customers} cust., {where})",
+        bench_log_visit(args.messages, args.customers, args.database_url),
+    )
     telegram = summary(
-        "  the same over Telegram (PTB in/out)", asyncio.run(bench_telegram_log_visit(args.messages, args.customers))
+        "  the same over Telegram (PTB in/out)",
+        asyncio.run(bench_telegram_log_visit(args.messages, args.customers, args.database_url)),
     )
     for name, result in (("handler path", ours), ("Telegram path", telegram)):
         print(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import lazyload
 
 from salesbot.services import audit, permissions
 from salesbot.services.errors import Invalid, NotFound
@@ -45,19 +46,34 @@ def all_names(uow: UnitOfWork) -> list[CustomerRef]:
     return [CustomerRef(cid, name, tuple(aliases.get(cid, ()))) for cid, name in rows]
 
 
+_CUSTOMERS = Customer.__table__
+_ALIASES = CustomerAlias.__table__
+_LIVE = (
+    select(func.count().label("n"), func.max(_CUSTOMERS.c.id).label("top"))
+    .where(_CUSTOMERS.c.archived.is_(False))
+    .subquery("live")
+)
+_ALIASED = select(func.count().label("n"), func.max(_ALIASES.c.id).label("top")).subquery("aliased")
+# Every turn asks this: one statement (two one-row aggregates side by side), built once.
+_VERSION = select(_LIVE.c.n, _LIVE.c.top, _ALIASED.c.n, _ALIASED.c.top).select_from(_LIVE.join(_ALIASED, true()))
+
+
 def names_version(uow: UnitOfWork) -> tuple[object, ...]:
     """Changes whenever a customer or alias is added or archived: a cache of the names is good while it holds.
 
     Customers are never deleted or renamed in place (a rename will add an alias row), so counts and
-    highest ids are enough, and they come from the primary-key indexes.
+    highest ids are enough.
     """
-    live = uow.session.execute(select(func.count(), func.max(Customer.id)).where(Customer.archived.is_(False))).one()
-    alias = uow.session.execute(select(func.count(), func.max(CustomerAlias.id))).one()
-    return (*live, *alias)
+    return tuple(uow.session.connection().execute(_VERSION).one())
+
+
+# Changing a customer needs neither its aliases nor (except for a manager's permission check) its owner, which
+# the model loads eagerly: here they load only if asked for. Built once: loader options are costly to make.
+_FOR_CHANGE = (lazyload(Customer.aliases), lazyload(Customer.owner))
 
 
 def get_for_change(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
-    customer = uow.session.get(Customer, customer_id)
+    customer = uow.session.get(Customer, customer_id, options=_FOR_CHANGE)
     if customer is None or customer.archived:
         raise NotFound("customer_not_found", customer_id=customer_id)
     permissions.require_change(actor, customer)

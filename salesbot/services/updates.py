@@ -1,20 +1,37 @@
-"""Exactly-once intake: a platform update id is recorded in the transaction that handles it."""
+"""Exactly-once intake: a platform update id is recorded in the transaction that handles it.
+
+One statement a turn: `INSERT … ON CONFLICT DO NOTHING` on the (platform, update_id) primary key. It inserts
+for the first delivery and does nothing for a replay; under a race on PostgreSQL the second insert waits for
+the first transaction and then does nothing if it committed (or inserts if it rolled back), so exactly one
+of them goes on to handle the update. SQLite serialises writers (BEGIN IMMEDIATE), so it cannot race at all.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import ProcessedUpdate
 
+_TABLE = ProcessedUpdate.__table__
+_KEY = ("platform", "update_id")
+
+
+def _insert_once(insert: Callable[..., Any]) -> Insert:
+    """Built once per dialect (so SQLAlchemy compiles it once): a turn only binds three values. The row count,
+    1 inserted or 0 a duplicate, is the answer; SQLAlchemy keeps an INSERT's row count only when asked to."""
+    return insert(_TABLE).on_conflict_do_nothing(index_elements=_KEY).execution_options(preserve_rowcount=True)
+
+
+_INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+
 
 def first_time(uow: UnitOfWork, *, platform: str, update_id: str) -> bool:
     """True the first time an update is seen; False for a retry or a replay (then handle nothing)."""
-    if uow.session.get(ProcessedUpdate, (platform, update_id)) is not None:
-        return False
-    try:
-        with uow.session.begin_nested():
-            uow.session.add(ProcessedUpdate(platform=platform, update_id=update_id, at=uow.now()))
-    except IntegrityError:
-        return False
-    return True
+    values = {"platform": platform, "update_id": update_id, "at": uow.now()}
+    connection = uow.session.connection()
+    return connection.execute(_INSERT_ONCE[connection.dialect.name], values).rowcount == 1

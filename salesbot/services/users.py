@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from salesbot.services import audit
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
-from salesbot.store.models import ChatIdentity, Customer, Deal, Reminder, User
+from salesbot.store.models import ChatIdentity, Customer, Deal, Reminder, Team, User
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,50 @@ def actor_of(uow: UnitOfWork, user: User) -> Actor:
     )
 
 
-def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | None:
-    """The user behind a platform account, or None for a stranger."""
-    identity = uow.session.scalar(
-        select(ChatIdentity).where(ChatIdentity.platform == platform, ChatIdentity.platform_user_id == platform_user_id)
+_IDENTITIES = ChatIdentity.__table__
+_USERS = User.__table__
+_TEAMS = Team.__table__
+# Who is talking, in one statement (identity, user and team), built once so SQLAlchemy compiles it once.
+_IDENTIFY = (
+    select(
+        _IDENTITIES.c.id.label("identity_id"),
+        _IDENTITIES.c.last_seen_at,
+        _USERS.c.id,
+        _USERS.c.handle,
+        _USERS.c.name,
+        _USERS.c.role,
+        _USERS.c.team_id,
+        _USERS.c.lang,
+        _USERS.c.active,
+        _TEAMS.c.timezone,
+        _TEAMS.c.currency,
     )
-    if identity is None:
+    .select_from(_IDENTITIES.join(_USERS, _USERS.c.id == _IDENTITIES.c.user_id).outerjoin(_TEAMS))
+    .where(_IDENTITIES.c.platform == bindparam("platform"), _IDENTITIES.c.platform_user_id == bindparam("user"))
+)
+_SEEN = update(_IDENTITIES).where(_IDENTITIES.c.id == bindparam("identity_id")).values(last_seen_at=bindparam("now"))
+
+
+def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | None:
+    """The user behind a platform account, or None for a stranger. Notes when the account was last seen."""
+    connection = uow.session.connection()
+    row = connection.execute(_IDENTIFY, {"platform": platform, "user": platform_user_id}).first()
+    if row is None:
         return None
-    identity.last_seen_at = uow.now()
-    return actor_of(uow, uow.session.get_one(User, identity.user_id))
+    now = uow.now()
+    if row.last_seen_at != now:
+        connection.execute(_SEEN, {"identity_id": row.identity_id, "now": now})
+    return Actor(
+        id=row.id,
+        handle=row.handle,
+        name=row.name,
+        role=row.role,
+        team_id=row.team_id,
+        lang=row.lang,
+        timezone=row.timezone if row.timezone is not None else uow.settings.timezone,
+        currency=row.currency if row.currency is not None else uow.settings.currency,
+        active=row.active,
+    )
 
 
 def by_handle(uow: UnitOfWork, handle: str) -> Actor:

@@ -1,0 +1,116 @@
+"""Where one "log a visit" turn spends its time: milliseconds per part of Router.handle (SQLite, or PostgreSQL).
+
+Wraps the parts of a turn with timers (no profiler, so the figures are close to the real cost), runs the
+same messages as bench/handler_throughput.py and prints the mean and median of each part, nested as called.
+`--cprofile` prints cProfile's top functions instead. Run: .venv/bin/python bench/turn_profile.py [--messages N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from handler_throughput import _seeded_app, _visit, fresh_database  # noqa: E402
+
+from salesbot.handlers import router  # noqa: E402
+from salesbot.handlers.messages import Incoming  # noqa: E402
+from salesbot.services import audit, conversations, customers, updates, users, visits  # noqa: E402
+from salesbot.services.uow import UnitOfWork  # noqa: E402
+
+# (label, owner, attribute): each is replaced by a timed wrapper while the benchmark runs.
+PARTS: tuple[tuple[str, Any, str], ...] = (
+    ("turn (Router.handle)", router.Router, "handle"),
+    ("session open (uow enter)", UnitOfWork, "__enter__"),
+    ("update dedupe (first_time)", updates, "first_time"),
+    ("identify", users, "identify"),
+    ("load_form", conversations, "load_form"),
+    ("savepoint open", Session, "begin_nested"),
+    ("dispatch (in savepoint)", router, "_dispatch"),
+    ("understand, all", router, "_understand"),
+    ("customer_index", router, "customer_index"),
+    ("nlp understand", router, "understand"),
+    ("log_visit", visits, "log_visit"),
+    ("get_for_change", customers, "get_for_change"),
+    ("audit.record", audit, "record"),
+    ("audit.snapshot", audit, "snapshot"),
+    ("save_form", conversations, "save_form"),
+    ("commit", UnitOfWork, "commit"),
+    ("rollback+close (uow exit)", UnitOfWork, "__exit__"),
+    ("ORM flushes (anywhere above)", Session, "flush"),
+)
+
+
+def _timed(spent: dict[str, list[float]], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[label].append(time.perf_counter() - t0)
+
+    return wrapper
+
+
+def _messages(names: list[str], lo: int, hi: int) -> list[Incoming]:
+    out = []
+    for i in range(lo, hi):
+        rep, _customer, text = _visit(i, names)
+        sender = f"rep{rep}"
+        out.append(Incoming(platform="console", chat_id=sender, sender_id=sender, text=text, update_id=f"p-{i}"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--database-url", help="a PostgreSQL server to run on (default: a SQLite file)")
+    parser.add_argument("--cprofile", action="store_true", help="print cProfile's top functions instead")
+    args = parser.parse_args(argv)
+    with fresh_database(args.database_url) as url:
+        app, names = _seeded_app(url, args.customers)
+        for incoming in _messages(names, 0, 100):  # warm-up: caches, the customer index, first-call costs
+            app.router.handle(incoming)
+        todo = _messages(names, 100, 100 + args.messages)
+        if args.cprofile:
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [app.router.handle(m) for m in todo])
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+            app.close()
+            return
+        spent: dict[str, list[float]] = defaultdict(list)
+        originals = [(owner, attr, getattr(owner, attr)) for _label, owner, attr in PARTS]
+        for (label, owner, attr), (_o, _a, fn) in zip(PARTS, originals, strict=True):
+            setattr(owner, attr, _timed(spent, label, fn))
+        try:
+            for incoming in todo:
+                assert app.router.handle(incoming)
+        finally:
+            for owner, attr, fn in originals:
+                setattr(owner, attr, fn)
+        app.close()
+    turns = len(spent["turn (Router.handle)"])
+    print(f"{'part':<30} {'calls/turn':>10} {'mean ms/turn':>13} {'p50 ms/call':>12}")
+    for label, _owner, _attr in PARTS:
+        calls = spent.get(label, [])
+        if calls:
+            per_turn = sum(calls) / turns * 1000
+            print(f"{label:<30} {len(calls) / turns:>10.1f} {per_turn:>13.3f} {statistics.median(calls) * 1000:>12.3f}")
+
+
+if __name__ == "__main__":
+    main()
