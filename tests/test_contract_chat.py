@@ -169,3 +169,10 @@ def test_an_unreadable_amount_asks_again(chat: Chat) -> None:
     assert "couldn't read an amount" in again.reply.text
     [done] = chat.to("rep2", chat.say("rep2", "$12k"))
     assert "$12,000.00" in done.reply.text
+
+
+def test_a_note_in_the_sentence_is_on_the_card(chat: Chat) -> None:
+    chat.say("rep1", "提交阿里合同 8万,备注:含三年维保")
+    chat.clock("+1m")
+    card = next(s for s in chat.sent if s.to == "mgr1")
+    assert "备注:含三年维保" in card.reply.text and "¥80,000.00" in card.reply.text

@@ -22,7 +22,7 @@ from salesbot.handlers import customers, fieldwork
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import fmt_money, fmt_terms
 from salesbot.nlp.amounts import Terms, parse_amount
-from salesbot.nlp.contracts import contract_action
+from salesbot.nlp.contracts import contract_action, contract_note
 from salesbot.nlp.intents import Understanding
 from salesbot.services import contracts
 from salesbot.services.attachments import Item
@@ -32,7 +32,7 @@ FLOW = "contract"
 
 
 def start(turn: Turn, said: Understanding) -> None:
-    slots: dict[str, Any] = {"action": contract_action(said.text)}
+    slots: dict[str, Any] = {"action": contract_action(said.text), "note": contract_note(said.text)}
     if said.amount is not None:
         slots["amount"] = str(said.amount.amount)
         slots["currency"] = said.amount.currency or turn.actor.currency
@@ -72,6 +72,7 @@ def advance(turn: Turn) -> None:
         amount=Decimal(slots["amount"]),
         currency=slots.get("currency") or turn.actor.currency,
         terms=PaymentTerms.from_json(slots.get("terms")),
+        note=slots.get("note"),
         replaces=previous.id if previous else None,
         files=[Item(**f) for f in slots.get("files", [])],
     )

@@ -8,6 +8,8 @@ _WITHDRAW = re.compile(r"撤回|撤销|收回|\bwithdraw|\bretract|\bpull\s+(bac
 _RESUBMIT = re.compile(
     r"重新提交|再次提交|重新报|重提|改了.{0,10}(再|重新)?提交|\bre-?submit|\bsubmit\b.{0,40}\bagain\b", re.IGNORECASE
 )
+# "…,备注:客户要求月底前签" / "…; note: legal reviewed": everything after the marker is the note.
+_NOTE = re.compile(r"(?:备注|附言|说明|\bnotes?\b|\bcomment\b)\s*[:：]\s*(?P<note>.+)$", re.IGNORECASE | re.DOTALL)
 _MY_APPROVALS = re.compile(
     r"^\s*(我的审批|待审批|待我审批|审批列表|等我审批的?|my approvals|pending approvals|approvals|"
     r"what needs my approval\??|waiting for (my )?approval)\s*$",
@@ -22,6 +24,11 @@ def contract_action(text: str) -> str:
     if _WITHDRAW.search(text):
         return "withdraw"
     return "submit"
+
+
+def contract_note(text: str) -> str | None:
+    match = _NOTE.search(text)
+    return match["note"].strip() or None if match else None
 
 
 def asks_my_approvals(text: str) -> bool:
