@@ -64,10 +64,11 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, product
+from itertools import accumulate, chain, product
 from pathlib import Path
 from typing import NamedTuple
 
@@ -116,6 +117,12 @@ MIN_SCORE = 0.6
 # A short form matching more customers than this (in a sentence) is a generic word, not a
 # reference to any of them: "北京" for 300 北京xx companies.
 _MAX_SHORT_FORM_FANOUT = 8
+# Entries kept by each index's memo of per-mention answers before it starts afresh.
+_CACHE_SIZE = 8192
+
+_Found = tuple[tuple[float, str, int], ...]  # (score, how, customer) for each customer a mention gives
+_ExactStep = tuple[int, bool, _Found]  # (length, ends in a Latin letter/digit, what it gives)
+_PrefixStep = tuple[int, bool, bool, _Found]  # (length, ends in a Latin letter/digit, valid, what it gives)
 
 _EXACT = 1.0
 _ALIAS = 0.97
@@ -299,6 +306,24 @@ def _norm_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
 
 
+class _NormTable(dict[int, str]):
+    """str.translate table: each char's NFKC lower-case form, worked out on first sight and then
+    looked up at C speed (a 500-char message no longer costs a Python call a character)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _norm_char(chr(code))
+        if len(self) < _NORM_TABLE_SIZE:  # bounded: a text of rare symbols must not grow it for ever
+            self[code] = value
+        return value
+
+
+_NORM_TABLE_SIZE = 65536
+_NORM_TABLE = _NormTable()
+# Runs of what str.isalnum() accepts ([^\W_] is exactly that), and of those that are not CJK (_is_word).
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_LATIN_RUN = re.compile(r"(?:(?![\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f])[^\W_])+")
+
+
 def _lcp(a: str, b: str) -> int:
     n = min(len(a), len(b))
     i = 0
@@ -434,6 +459,7 @@ def _near_readings(ch: str) -> frozenset[str]:
     return frozenset(_fuzzy_syllable(r) for r in _readings(ch))
 
 
+@lru_cache(maxsize=8192)  # pure; a long message asks about the same windows again and again
 def _compare_cjk(window: str, key: str, anchored: bool) -> tuple[float, str] | None:
     """Score an all-CJK window against an equally long CJK key, or None.
 
@@ -486,36 +512,43 @@ class _Prepared:
     __slots__ = ("c2n", "compact", "n2o", "norm")
 
     def __init__(self, text: str) -> None:
-        self.n2o: list[int] | None
+        self.n2o: list[int] | None = None
         if text.isascii():
             norm = text.lower()
-            self.n2o = None
         else:
-            parts: list[str] = []
-            n2o: list[int] = []
-            for i, ch in enumerate(text):
-                nc = _norm_char(ch)
-                parts.append(nc)
-                n2o.extend([i] * len(nc))
-            norm = "".join(parts)
-            self.n2o = n2o
+            norm = text.translate(_NORM_TABLE)
+            if len(norm) != len(text):  # some char expanded (㈱ -> (株)): map positions back one by one
+                n2o: list[int] = []
+                for i, ch in enumerate(text):
+                    n2o.extend([i] * len(_NORM_TABLE[ord(ch)]))
+                self.n2o = n2o
         self.norm = norm
+        # Runs of letters and digits are kept; between two runs, whitespace and a single joining
+        # character (AT&T) vanish, anything else becomes one _SEP (never before the first run).
         compact: list[str] = []
         c2n: list[int] = []
-        last = len(norm) - 1
-        for i, ch in enumerate(norm):
-            if ch.isalnum():
-                compact.append(ch)
-                c2n.append(i)
-            elif ch.isspace() or (
-                ch in _SOFT_PUNCT and 0 < i < last and norm[i - 1].isalnum() and norm[i + 1].isalnum()
-            ):
-                continue
-            elif compact and compact[-1] != _SEP:
-                compact.append(_SEP)
-                c2n.append(i)
+        gap_start = 0
+        for m in _ALNUM_RUN.finditer(norm):
+            start, end = m.span()
+            if compact and start > gap_start:
+                self._separate(norm, gap_start, start, compact, c2n, inner=True)
+            compact.append(m.group())
+            c2n.extend(range(start, end))
+            gap_start = end
+        if compact and len(norm) > gap_start:
+            self._separate(norm, gap_start, len(norm), compact, c2n, inner=False)
         self.compact = "".join(compact)
         self.c2n = c2n
+
+    @staticmethod
+    def _separate(norm: str, start: int, end: int, compact: list[str], c2n: list[int], *, inner: bool) -> None:
+        if inner and end - start == 1 and norm[start] in _SOFT_PUNCT:
+            return
+        for i in range(start, end):
+            if not norm[i].isspace():
+                compact.append(_SEP)
+                c2n.append(i)
+                return
 
     def orig(self, n: int) -> int:
         return n if self.n2o is None else self.n2o[n]
@@ -536,17 +569,8 @@ class _Prepared:
 
     def latin_words(self) -> Iterator[tuple[int, int]]:
         """Normalised spans of runs of non-CJK letters/digits."""
-        norm = self.norm
-        start = -1
-        for i, ch in enumerate(norm):
-            if _is_word(ch):
-                if start < 0:
-                    start = i
-            elif start >= 0:
-                yield start, i
-                start = -1
-        if start >= 0:
-            yield start, len(norm)
+        for m in _LATIN_RUN.finditer(self.norm):
+            yield m.span()
 
 
 def _soft_gap(gap: str) -> bool:
@@ -629,8 +653,8 @@ class CustomerIndex:
         # within distance d shares at least (its bigram count - 3d) of them with the window.
         # Postings are split by key length because only lengths within the budget can match.
         self._lat_keys: list[str] = []
-        self._lat_nbig: list[int] = []
-        self._lat_post: dict[tuple[str, int], list[int]] = {}
+        self._lat_min_shared: list[int] = []  # bigrams a window must share with the key to be worth an OSA
+        self._lat_post: dict[int, dict[str, list[int]]] = {}  # key length -> bigram -> key numbers
         self._cjk_keys: list[str] = []
         for key in self._keys:
             if key in _GENERIC:
@@ -651,10 +675,20 @@ class CustomerIndex:
                 bigrams = _padded_bigrams(key)
                 i = len(self._lat_keys)
                 self._lat_keys.append(key)
-                self._lat_nbig.append(len(bigrams))
+                self._lat_min_shared.append(len(bigrams) - 3 * _typo_budget(len(key)))
                 for bg in bigrams:
-                    self._lat_post.setdefault((bg, len(key)), []).append(i)
+                    self._lat_post.setdefault(len(key), {}).setdefault(bg, []).append(i)
 
+        # The fuzzy candidates starting with each bigram (a key's first bigram is never generic here).
+        self._fuzzy3_by_start: dict[str, list[str]] = {}
+        for key in self._keys:
+            if key in self._fuzzy3:
+                self._fuzzy3_by_start.setdefault(key[:2], []).append(key)
+        # Short-form and typo answers per mention: pure functions of the index, asked again and
+        # again by a long message.
+        self._prefix_cache: dict[tuple[str, bool], tuple[bool, _Found]] = {}
+        self._plans: dict[str, tuple[tuple[_ExactStep, ...], tuple[_PrefixStep, ...]]] = {}
+        self._typo_cache: dict[tuple[str, int], tuple[tuple[str, float], ...]] = {}
         self._blob_cache: tuple[str, list[int]] | None = None
         # Built on first use, since they need the pinyin table.
         self._py_first: dict[tuple[int, str], list[str]] | None = None
@@ -709,23 +743,36 @@ class CustomerIndex:
         prep = _Prepared(text)
         c = prep.compact
         hits: list[_Hit] = []
-        seen: set[tuple[str, int]] = set()
-        fuzzy_cjk = bool(self._cjk_keys)
+        covered = bytearray(len(c) + 1)  # compact chars inside an exact mention
+        cjk_at: list[int] = []
         for p in range(len(c) - 1):
             ch = c[p]
             if ch == _SEP:
                 continue
             cjk = _is_cjk(ch)
             if c[p : p + 2] in self._start and (cjk or prep.boundary_before(p)):
-                self._exact_and_prefix_at(prep, p, hits)
-            if cjk and fuzzy_cjk:
-                self._cjk_fuzzy_at(prep, p, hits, seen)
-        exact_spans = [(h.start, h.end) for h in hits if h.exact]
+                self._exact_and_prefix_at(prep, p, hits, covered)
+            if cjk:
+                cjk_at.append(p)
+        if self._cjk_keys:
+            # Every fuzzy window looked at from p holds p or p + 1, and a Chinese fuzzy hit that
+            # overlaps an exact mention is dropped by _drop_shadowed: such positions are skipped,
+            # which is what keeps a message repeating a name from costing a comparison a char.
+            seen: set[tuple[str, int]] = set()
+            starts, ends, skips = self._fuzzy3_by_start, self._end_bigram, self._skip3
+            last = len(c) - 2
+            for p in cjk_at:
+                if covered[p] or covered[p + 1]:
+                    continue
+                bigram = c[p : p + 2]
+                if bigram in starts or bigram in ends or (p < last and c[p] + c[p + 2] in skips):
+                    self._cjk_fuzzy_at(prep, p, hits, seen)
+        exact_spans = _SpanIndex((h.start, h.end) for h in hits if h.exact)
         if self._lat_keys or self._cjk_keys:
             self._latin_windows(prep, hits, exact_spans)
-        return _drop_shadowed(hits)
+        return _drop_shadowed(hits, exact_spans)
 
-    def _exact_and_prefix_at(self, prep: _Prepared, p: int, hits: list[_Hit]) -> None:
+    def _exact_and_prefix_at(self, prep: _Prepared, p: int, hits: list[_Hit], covered: bytearray) -> None:
         keys = self._keys
         s = prep.compact[p : p + self._max_len]
         i = bisect_left(keys, s)
@@ -733,51 +780,85 @@ class CustomerIndex:
         lcp = max(_lcp(s, keys[i]) if i < len(keys) else 0, _lcp(s, keys[i - 1]) if i else 0)
         if lcp < 2:
             return
-        for length in range(2, lcp + 1):
-            k = s[:length]
+        plan = self._plans.get(s[:lcp])
+        if plan is None:
+            if len(self._plans) >= _CACHE_SIZE:
+                self._plans.clear()
+            plan = self._plans[s[:lcp]] = self._plan(s[:lcp])
+        exact_steps, prefix_steps = plan
+        for length, at_word, found in exact_steps:
+            if at_word and not prep.boundary_after(p + length - 1):
+                continue
+            start, end = prep.span(p, p + length)
+            covered[p : p + length] = b"\x01" * length
+            hits.extend(_Hit(score, how, cust, start, end, True) for score, how, cust in found)
+        for length, at_word, valid, found in prefix_steps:
+            if at_word and not prep.boundary_after(p + length - 1):
+                continue
+            if valid:
+                start, end = prep.span(p, p + length)
+                hits.extend(_Hit(score, how, cust, start, end, False) for score, how, cust in found)
+                return
+
+    def _plan(self, window: str) -> tuple[tuple[_ExactStep, ...], tuple[_PrefixStep, ...]]:
+        """What a compact window starting a mention can mean, before word boundaries are checked:
+        the keys it spells exactly (shortest first), then its short forms (longest first, up to
+        the first cut that is too short or too generic to mean anything). Pure, so cached."""
+        exact_steps: list[_ExactStep] = []
+        for length in range(2, len(window) + 1):
+            k = window[:length]
             entries = self._entries.get(k)
             if entries is None or k in _GENERIC:
                 continue
-            if _is_word(k[-1]) and not prep.boundary_after(p + length - 1):
-                continue
-            start, end = prep.span(p, p + length)
-            for cust, kind in entries:
-                hits.append(_Hit(_KIND_SCORE[kind], _KIND_HOW[kind], cust, start, end, True))
-        for length in range(lcp, 1, -1):
-            mention = s[:length]
+            found = tuple((_KIND_SCORE[kind], _KIND_HOW[kind], cust) for cust, kind in entries)
+            exact_steps.append((length, _is_word(k[-1]), found))
+        prefix_steps: list[_PrefixStep] = []
+        for length in range(len(window), 1, -1):
+            mention = window[:length]
             if not _meaningful(mention) or mention in _GENERIC:
-                return
-            if _is_word(mention[-1]) and not prep.boundary_after(p + length - 1):
-                continue
-            if self._prefix_hits(mention, length, prep.span(p, p + length), hits, whole_words=True):
-                return
+                break
+            valid, short = self._short_forms(mention, length, whole_words=True)
+            at_word = _is_word(mention[-1])
+            prefix_steps.append((length, at_word, valid, short))
+            if valid and not at_word:
+                break  # always taken: no shorter cut is ever looked at
+        return tuple(exact_steps), tuple(prefix_steps)
 
     def _prefix_hits(
         self, mention: str, length: int, span: tuple[int, int], hits: list[_Hit], *, whole_words: bool
     ) -> bool:
         """Add short-form hits for ``mention``; False if it is no valid short form of anything."""
+        cached = self._prefix_cache.get((mention, whole_words))
+        if cached is None:
+            if len(self._prefix_cache) >= _CACHE_SIZE:
+                self._prefix_cache.clear()
+            cached = self._prefix_cache[mention, whole_words] = self._short_forms(mention, length, whole_words)
+        valid, found = cached
+        hits.extend(_Hit(score, how, cust, *span, False) for score, how, cust in found)
+        return valid
+
+    def _short_forms(self, mention: str, length: int, whole_words: bool) -> tuple[bool, _Found]:
+        """(whether ``mention`` is a valid short form, the (score, how, customer) it gives)."""
         keys = self._keys
         lo = bisect_left(keys, mention)
         hi = bisect_left(keys, mention + _MAX_CHAR, lo)
         if whole_words and hi - lo > 4 * _MAX_SHORT_FORM_FANOUT:
-            return True  # generic; a shorter cut would be even more so
-        found: list[_Hit] = []
+            return True, ()  # generic; a shorter cut would be even more so
+        found: list[tuple[float, str, int]] = []
         for k in keys[lo:hi]:
             if len(k) == length or not self._valid_cut(k, length, whole_words):
                 continue
             cover = length / len(k)
             for cust, kind in self._entries[k]:
                 if kind == "core":
-                    score, how = _CORE_PREFIX_BASE + _PREFIX_SPAN * cover, "contains"
+                    found.append((_CORE_PREFIX_BASE + _PREFIX_SPAN * cover, "contains", cust))
                 else:
-                    score, how = _PREFIX_BASE + _PREFIX_SPAN * cover, "prefix"
-                found.append(_Hit(score, how, cust, *span, False))
+                    found.append((_PREFIX_BASE + _PREFIX_SPAN * cover, "prefix", cust))
         if not found:
-            return False
-        if whole_words and len({h.cust for h in found}) > _MAX_SHORT_FORM_FANOUT:
-            return True
-        hits.extend(found)
-        return True
+            return False, ()
+        if whole_words and len({cust for _, _, cust in found}) > _MAX_SHORT_FORM_FANOUT:
+            return True, ()
+        return True, tuple(found)
 
     def _valid_cut(self, key: str, length: int, whole_words: bool) -> bool:
         # "北京京" is not a short form of 北京京东世纪贸易: the mention must reach into the name proper.
@@ -827,12 +908,7 @@ class CustomerIndex:
         c = prep.compact
         ch = c[p]
         bigram = c[p : p + 2]
-        candidates: list[tuple[str, int]] = []
-        if bigram in self._start and bigram not in _GENERIC:
-            keys = self._keys
-            lo = bisect_left(keys, bigram)
-            hi = bisect_left(keys, bigram + _MAX_CHAR, lo)
-            candidates.extend((k, p) for k in keys[lo:hi] if k in self._fuzzy3)
+        candidates: list[tuple[str, int]] = [(k, p) for k in self._fuzzy3_by_start.get(bigram, ())]
         for k in self._end_bigram.get(bigram, ()):
             if p + 2 - len(k) >= 0:
                 candidates.append((k, p + 2 - len(k)))
@@ -876,26 +952,42 @@ class CustomerIndex:
     def _latin_hits(
         self, word: str, min_key_len: int, span: tuple[int, int], hits: list[_Hit], contests: bool = False
     ) -> None:
-        m = len(word)
-        if m < 4:
+        if len(word) < 4:
             return
+        found = self._typo_cache.get((word, min_key_len))
+        if found is None:
+            if len(self._typo_cache) >= _CACHE_SIZE:
+                self._typo_cache.clear()
+            found = self._typo_cache[word, min_key_len] = self._latin_typos(word, min_key_len)
+        for k, score in found:
+            self._add_fuzzy(k, (score, "typo"), span, hits, contests)
+
+    def _latin_typos(self, word: str, min_key_len: int) -> tuple[tuple[str, float], ...]:
+        """The Latin keys within typo distance of ``word``, with their scores."""
+        m = len(word)
+        postings = [
+            post
+            for n in range(max(m - 2, min_key_len), m + 3)
+            if abs(n - m) <= _typo_budget(n) and (post := self._lat_post.get(n)) is not None
+        ]
+        if not postings:
+            return ()  # no key of a length within reach: the common case for long windows
         bigrams = _padded_bigrams(word)
-        counts: dict[int, int] = {}
-        for n in range(max(m - 2, min_key_len), m + 3):
-            if abs(n - m) > _typo_budget(n):
-                continue
-            for bg in bigrams:
-                for i in self._lat_post.get((bg, n), ()):
-                    counts[i] = counts.get(i, 0) + 1
+        counts: Counter[int] = Counter()
+        for post in postings:
+            counts.update(chain.from_iterable(post[bg] for bg in bigrams & post.keys()))
+        min_shared = self._lat_min_shared
+        found: list[tuple[str, float]] = []
         for i, shared in counts.items():
+            if shared < min_shared[i]:
+                continue
             k = self._lat_keys[i]
             n = len(k)
             budget = _typo_budget(n)
-            if shared < self._lat_nbig[i] - 3 * budget:
-                continue
             dist = _osa(word, k, budget)
             if 0 < dist <= budget:
-                self._add_fuzzy(k, (_latin_typo_score(dist, n), "typo"), span, hits, contests)
+                found.append((k, _latin_typo_score(dist, n)))
+        return tuple(found)
 
     def _pinyin_typed_hits(self, word: str, span: tuple[int, int], hits: list[_Hit], contests: bool = False) -> None:
         if len(word) < 5 or not self._cjk_keys:
@@ -903,7 +995,7 @@ class CustomerIndex:
         for k in self._pinyin_joined_index().get(word, ()):
             self._add_fuzzy(k, (_PINYIN_TYPED, "homophone"), span, hits, contests)
 
-    def _latin_windows(self, prep: _Prepared, hits: list[_Hit], exact_spans: list[tuple[int, int]]) -> None:
+    def _latin_windows(self, prep: _Prepared, hits: list[_Hit], exact_spans: _SpanIndex) -> None:
         """Latin typos ("initec's") and pinyin-typed names ("jingdong") over runs of 1..n words."""
         norm = prep.norm
         words = list(prep.latin_words())
@@ -926,7 +1018,7 @@ class CustomerIndex:
                 # Windows that cut into an exact mention are noise; ones that extend it may be a
                 # misspelt longer name.
                 a, b = span
-                if any(a < e and s < b and not (a <= s and e <= b) for s, e in exact_spans):
+                if any(not (a <= s and e <= b) for s, e in exact_spans.overlapping(a, b)):
                     continue
                 self._latin_hits(joined, 5, span, hits, contests=True)
                 self._pinyin_typed_hits(joined, span, hits, contests=True)
@@ -967,16 +1059,19 @@ class CustomerIndex:
     # -- decision -------------------------------------------------------------------------
 
     def _decide(self, hits: list[_Hit]) -> Resolution:
-        best: dict[int, _Hit] = {}
+        # The best hit per customer by _rank; its last two terms are the customer's own, so within one
+        # customer the first three decide (and this runs for every hit of a long message).
+        best: dict[int, tuple[tuple[float, int, int], _Hit]] = {}
         for h in hits:
             if h.score < MIN_SCORE:
                 continue
+            key = (-h.score, _HOW_ORDER[h.how], h.start - h.end)
             cur = best.get(h.cust)
-            if cur is None or self._rank(h) < self._rank(cur):
-                best[h.cust] = h
+            if cur is None or key < cur[0]:
+                best[h.cust] = (key, h)
         if not best:
             return _NONE
-        ranked = sorted(best.values(), key=self._rank)
+        ranked = sorted((h for _, h in best.values()), key=self._rank)
         if ranked[0].how in _EXACT_HOWS and not ranked[0].contested:
             ranked = [h for h in ranked if h.how in _EXACT_HOWS and not h.contested]
         top = ranked[0].score
@@ -990,31 +1085,68 @@ class CustomerIndex:
         return (-h.score, _HOW_ORDER[h.how], -width, len(customer.name), customer.id)
 
 
-def _drop_shadowed(hits: list[_Hit]) -> list[_Hit]:
+class _SpanIndex:
+    """Spans sorted by start, to ask which of them overlap or contain a span without a pass over
+    all of them: a sentence repeating a name ("华为华为华为…") has hundreds, and asking each hit
+    about every one made a 500-character message take 20 ms."""
+
+    __slots__ = ("_starts", "_widest", "spans")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(set(spans))
+        self._starts = [s for s, _ in self.spans]
+        self._widest = max((e - s for s, e in self.spans), default=0)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def overlapping(self, a: int, b: int) -> Iterator[tuple[int, int]]:
+        # A span overlapping [a, b) starts before b and, being at most `_widest` long, after a - _widest.
+        lo = bisect_right(self._starts, a - self._widest)
+        for s, e in self.spans[lo : bisect_left(self._starts, b, lo)]:
+            if e > a:
+                yield s, e
+
+    def containing(self, a: int, b: int) -> Iterator[tuple[int, int]]:
+        lo = bisect_left(self._starts, b - self._widest)
+        for s, e in self.spans[lo : bisect_right(self._starts, a, lo)]:
+            if e >= b:
+                yield s, e
+
+
+def _drop_shadowed(hits: list[_Hit], exact: _SpanIndex) -> list[_Hit]:
     """Longer literal mentions explain the shorter ones inside them and any fuzzy overlap."""
-    exact = [(h.start, h.end) for h in hits if h.exact]
     if not exact:
         return hits
+    # reach[a]: the furthest end of an exact span starting before a; reach_from[a]: of one starting at a.
+    size = max(e for _, e in exact.spans) + 2
+    reach_from = [0] * size
+    for s, e in exact.spans:
+        reach_from[s] = max(reach_from[s], e)
+    reach = list(accumulate(reach_from, max, initial=0))
     kept: list[_Hit] = []
     contesting: list[_Hit] = []
     for h in hits:
-        width = h.end - h.start
+        a, b = h.start, h.end
         if h.exact:
-            if any(s <= h.start and h.end <= e and e - s > width for s, e in exact):
+            if reach[min(a, size)] >= b or (a < size and reach_from[a] > b):
+                continue  # a wider exact span holds it
+        elif reach[min(b, size)] > a:  # it overlaps an exact span
+            width = b - a
+            if not (h.contests and all(a <= s and e <= b and e - s < width for s, e in exact.overlapping(a, b))):
                 continue
-        else:
-            over = [(s, e) for s, e in exact if h.start < e and s < h.end]
-            if over:
-                if not (h.contests and all(h.start <= s and e <= h.end and e - s < width for s, e in over)):
-                    continue
-                contesting.append(h)
+            contesting.append(h)
         kept.append(h)
     if not contesting:
         return kept
+    rival_score: dict[tuple[int, int], float] = {}
+    for f in contesting:
+        rival_score[f.start, f.end] = max(f.score, rival_score.get((f.start, f.end), f.score))
+    rivals_at = _SpanIndex(rival_score)
     out: list[_Hit] = []
     for h in kept:
         if h.exact:
-            rivals = [f.score for f in contesting if f.start <= h.start and h.end <= f.end]
+            rivals = [rival_score[span] for span in rivals_at.containing(h.start, h.end)]
             if rivals:
                 # Both readings are plausible; rank the one explaining more text first.
                 h = h._replace(score=min(h.score, max(rivals) - 0.01), contested=True)

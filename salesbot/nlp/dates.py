@@ -35,11 +35,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
-from salesbot.nlp.numerals import normalize, parse_cn_int
+from salesbot.nlp.numerals import normalize
+from salesbot.nlp.numerals import parse_cn_int as _parse_cn_int
+
+# Pure and called for every number a rule reads: cached.
+_cn_int = lru_cache(maxsize=4096)(_parse_cn_int)
 
 __all__ = ["DateError", "DateReading", "find_date", "parse_date"]
 
@@ -71,18 +78,18 @@ class DateError(ValueError):
 
 
 # --------------------------------------------------------------------------- internal types
+# Named tuples rather than frozen dataclasses: a message dense with dates makes hundreds of these,
+# and a tuple is several times cheaper to build.
 
 
-@dataclass(frozen=True)
-class _Clock:
+class _Clock(NamedTuple):
     hour: int | None  # None: only a period of the day was named (下午, this morning)
     minute: int = 0
     period: str | None = None  # a key of _PERIOD_HOURS, or "am" / "pm"
     literal: bool = False  # written 24-hour style (15点, 09:30): no business-hours guess
 
 
-@dataclass(frozen=True)
-class _Value:
+class _Value(NamedTuple):
     """What one rule read from its match."""
 
     day: dt.date | None = None
@@ -92,15 +99,13 @@ class _Value:
     error: str | None = None  # has the shape of a date but is none (2月30日)
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     start: int
     end: int
     value: _Value
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(NamedTuple):
     """Adjacent parts read together: at most one day and one clock."""
 
     start: int
@@ -112,15 +117,11 @@ class _Group:
     error: str | None
 
 
-@dataclass(frozen=True)
-class _Ctx:
+class _Ctx(NamedTuple):
     now: dt.datetime  # naive, in the team's timezone
+    today: dt.date  # now.date(), asked for by almost every rule
     day_first: bool
-    timezone: str = "UTC"  # the team's timezone by name or offset, for dateparser
-
-    @property
-    def today(self) -> dt.date:
-        return self.now.date()
+    tzinfo: dt.tzinfo  # the team's timezone, for dateparser's answers that name a zone ("10:00 +0800")
 
 
 class _Unreadable(Exception):
@@ -132,8 +133,14 @@ class _Unreadable(Exception):
 _EARLY_MONTH_LAST_DAY = 10  # 月初 / early month covers the 1st..10th (上旬)
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    # calendar.monthrange works out the weekday too; only February needs a thought.
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return _MONTH_DAYS[month]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -141,19 +148,21 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month0 + 1, min(day.day, _last_day(year, month0 + 1)))
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+# timedelta(n) rather than timedelta(days=n): keyword arguments make it twice as slow, and these
+# run for nearly every phrase.
 
 
 def _week_day(today: dt.date, weeks: int, weekday: int) -> dt.date:
-    return _monday(today) + dt.timedelta(weeks=weeks, days=weekday)
+    return today + dt.timedelta(7 * weeks + weekday - today.weekday())
 
 
 def _on_or_after(today: dt.date, weekday: int) -> dt.date:
-    return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    return today + dt.timedelta((weekday - today.weekday()) % 7)
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date:
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise _Unreadable(f"there is no year {year}")  # "12/31/0000"
     if not 1 <= month <= 12:
         raise _Unreadable(f"there is no month {month}")
     if not 1 <= day <= _last_day(year, month):
@@ -161,6 +170,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+@lru_cache(maxsize=1024)  # pure, and a message full of dates asks the same few questions
 def _next_month_day(today: dt.date, month: int, day: int) -> dt.date:
     """The next `month`/`day` that is not in the past (Feb 29 waits for a leap year)."""
     if not 1 <= month <= 12:
@@ -173,6 +183,7 @@ def _next_month_day(today: dt.date, month: int, day: int) -> dt.date:
     raise AssertionError("unreachable: a leap year comes within 8 years")
 
 
+@lru_cache(maxsize=1024)
 def _next_day_of_month(today: dt.date, day: int) -> dt.date:
     """The next `day`th of a month that is not in the past (31号 skips 30-day months)."""
     if not 1 <= day <= 31:
@@ -291,6 +302,26 @@ _W = r"(?<![a-z])"  # \b treats CJK as word characters, so English words get exp
 _E = r"(?![a-z])"
 # A preposition right before a short form makes it a date: "on sat", "by the 15th".
 _DATE_PREPOSITION = re.compile(r"(?<![a-z])(?:on|by|until|till|before|from|since|due)\s+(?:the\s+)?$", re.I)
+_FOLLOWED_BY_WORD = re.compile(r"\s+[a-z]", re.I)
+
+
+def _framing(m: re.Match[str]) -> tuple[bool, bool]:
+    """What the short-form rules read around their match: a preposition before it, a word after it."""
+    return _after_preposition(m.string, m.start("all")), _FOLLOWED_BY_WORD.match(m.string, m.end("all")) is not None
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """Whether "on", "by the", "until"... ends right before `start`: _DATE_PREPOSITION searched
+    from just before the words it can match, not from the start of the text (quadratic in a long
+    message full of dates)."""
+    i = start
+    while i and text[i - 1].isspace():
+        i -= 1
+    if text[max(i - 3, 0) : i].lower() == "the":
+        i -= 3
+        while i and text[i - 1].isspace():
+            i -= 1
+    return _DATE_PREPOSITION.search(text, max(i - 8, 0), start) is not None
 
 
 def _en_number(word: str) -> int:
@@ -299,7 +330,7 @@ def _en_number(word: str) -> int:
 
 
 def _cn_number(text: str) -> int:
-    value = parse_cn_int(text)
+    value = _cn_int(text)
     if value is None:
         raise _Unreadable(f"{text!r} is not a number")
     return value
@@ -324,21 +355,43 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     handler: _Handler
+    needs: tuple[str, ...]
+    also: tuple[str, ...]  # empty, or literals of which a match holds one as well as one of `needs`
+    # None: the handler reads only its match. Else a function of the match returning all the handler reads of
+    # the text around it (the word before, a preposition), so readings are reused only where that is the same.
+    context: Callable[[re.Match[str]], object] | None
 
 
 _RULES: list[_Rule] = []
 
 
-def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+def _rule(
+    pattern: str, *, needs: str, also: str = "", context: Callable[[re.Match[str]], object] | None = None
+) -> Callable[[_Handler], _Handler]:
     """Register a rule. The lookahead wrapper makes finditer report a match at every position,
-    so a long phrase never hides a shorter one starting inside it; overlaps are settled later."""
+    so a long phrase never hides a shorter one starting inside it; overlaps are settled later.
+
+    `needs` lists, separated by "|", literal lower-case strings of which every match the handler
+    accepts contains at least one (a word or character the phrase cannot do without). A text
+    holding none of them skips the rule (_rules_for finds the words of all rules at once), so a
+    phrase does not pay for forty scans; `also`, in the same form, is a second condition checked
+    after it (月 and one of 底末初中 for 月底). A handler that reads the text around its match (m.string,
+    m.start()) declares what it reads as `context`; readings are reused for the same match in the same
+    context, so a message repeating a date costs per distinct phrase.
+    """
 
     def register(handler: _Handler) -> _Handler:
         compiled = re.compile(f"(?=(?P<all>{pattern}))", re.IGNORECASE)
-        _RULES.append(_Rule(handler.__name__, compiled, handler))
+        also_words = tuple(also.split("|")) if also else ()
+        _RULES.append(_Rule(handler.__name__, compiled, handler, tuple(needs.split("|")), also_words, context))
         return handler
 
     return register
+
+
+# The only non-ASCII characters that re.IGNORECASE matches with ASCII letters; mapped so that a
+# lower-cased text holds a rule's `needs` whenever the rule's pattern can match it.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _shift(ctx: _Ctx, amount: int, unit: str) -> _Value:
@@ -347,35 +400,35 @@ def _shift(ctx: _Ctx, amount: int, unit: str) -> _Value:
         moment = ctx.now + (dt.timedelta(hours=amount) if unit == "hour" else dt.timedelta(minutes=amount))
         return _Value(day=moment.date(), clock=_Clock(moment.hour, moment.minute, literal=True))
     if unit in ("day", "week"):
-        return _Value(day=ctx.today + dt.timedelta(days=amount * (7 if unit == "week" else 1)))
+        return _Value(day=ctx.today + dt.timedelta(amount * (7 if unit == "week" else 1)))
     return _Value(day=_add_months(ctx.today, amount * (12 if unit == "year" else 1)))
 
 
 # ---- relative days: 今天 明天 后天 大后天 昨天, today tomorrow yesterday
 
 
-@_rule("(?<![以之然最])(?:" + "|".join(_CN_DAY_WORDS) + ")")
+@_rule("(?<![以之然最])(?:" + "|".join(_CN_DAY_WORDS) + ")", needs="天|日|儿", also="今|明|后|昨|前")
 def _cn_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = _CN_DAY_WORDS[m["all"]]
-    return _Value(day=ctx.today + dt.timedelta(days=offset), named=offset != 0)
+    return _Value(day=ctx.today + dt.timedelta(offset), named=offset != 0)
 
 
-@_rule(r"(?P<d>[今明昨])(?P<p>[早晚])上?")
+@_rule(r"(?P<d>[今明昨])(?P<p>[早晚])上?", needs="早|晚")
 def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = {"今": 0, "明": 1, "昨": -1}[m["d"]]
     clock = _Clock(None, period=_CN_PERIODS[m["p"]])
-    return _Value(day=ctx.today + dt.timedelta(days=offset), clock=clock, named=offset != 0)
+    return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
 @_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}")  # fmt: skip
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
     clock = _Clock(None, period="night") if (m["word"] or "").lower() == "tonight" else None
-    return _Value(day=ctx.today + dt.timedelta(days=offset), clock=clock, named=offset != 0)
+    return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
-@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening){_E}")
+@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening){_E}", needs="this")
 def _en_this_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), named=False)
 
@@ -389,7 +442,7 @@ _CN_UNITS = {
 
 
 @_rule(rf"(?P<n>{_COUNT}|半)\s*(?P<ge>个)?\s*(?P<u>天|日|周|星期|礼拜|月|年)\s*"
-       r"(?P<dir>以后|之后|过后|后|以内|之内|内|以前|之前|前)")  # fmt: skip
+       r"(?P<dir>以后|之后|过后|后|以内|之内|内|以前|之前|前)", needs="后|内|前")  # fmt: skip
 def _cn_offset(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     unit, ago = _CN_UNITS[m["u"]], m["dir"].endswith("前")
     if unit == "month" and not m["ge"] and m["n"] != "半":
@@ -402,24 +455,24 @@ def _cn_offset(m: re.Match[str], ctx: _Ctx) -> _Value | None:
         if unit == "year":
             return _shift(ctx, -6 if ago else 6, "month")
         return None
-    amount = parse_cn_int(m["n"])
+    amount = _cn_int(m["n"])
     if amount is None:
         return None
     return _shift(ctx, -amount if ago else amount, unit)
 
 
-@_rule(rf"过\s*(?P<n>{_COUNT})\s*个?\s*(?P<u>天|周|星期|礼拜|月)(?:以后|之后|后)?")
+@_rule(rf"过\s*(?P<n>{_COUNT})\s*个?\s*(?P<u>天|周|星期|礼拜|月)(?:以后|之后|后)?", needs="过")
 def _cn_after(m: re.Match[str], ctx: _Ctx) -> _Value | None:
-    amount = parse_cn_int(m["n"])
+    amount = _cn_int(m["n"])
     return None if amount is None else _shift(ctx, amount, _CN_UNITS[m["u"]])
 
 
-@_rule(rf"(?P<n>{_COUNT}|半)\s*个?\s*(?P<u>小时|钟头|分钟)\s*(?:以后|之后|后)")
+@_rule(rf"(?P<n>{_COUNT}|半)\s*个?\s*(?P<u>小时|钟头|分钟)\s*(?:以后|之后|后)", needs="后", also="时|头|分")
 def _cn_hours_later(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     unit = "minute" if m["u"] == "分钟" else "hour"
     if m["n"] == "半":
         return _shift(ctx, 30, "minute") if unit == "hour" else None
-    amount = parse_cn_int(m["n"])
+    amount = _cn_int(m["n"])
     return None if amount is None else _shift(ctx, amount, unit)
 
 
@@ -432,7 +485,8 @@ def _en_unit(word: str) -> tuple[int, str]:
 
 @_rule(rf"{_W}(?:(?:in|within|after)\s+(?P<n1>{_EN_COUNT})\s+(?P<u1>{_EN_UNIT})(?:'?\s+time)?"
        rf"|(?P<n2>{_EN_COUNT})\s+(?P<u2>{_EN_UNIT})\s+"
-       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}")  # fmt: skip
+       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}", needs="day|week|fortnight|month|year|hour|hr|min",
+       also="in|after|from|later|hence|ago")  # fmt: skip
 def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Value:
     count, unit_word = (m["n1"], m["u1"]) if m["n1"] else (m["n2"], m["u2"])
     factor, unit = _en_unit(unit_word)
@@ -444,7 +498,8 @@ def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Value:
 # ---- weekdays: 下周三 下下周一 周六 这周五 上周二 周末, next thursday, this saturday, fri
 
 
-@_rule(rf"{_CN_WEEK_PREFIX}?\s*{_CN_WEEK}(?P<wd>[一二三四五六日天1-7])(?![{_NOT_A_WEEKDAY_AFTER}])")
+@_rule(rf"(?:{_CN_WEEK_PREFIX}\s*)?{_CN_WEEK}(?P<wd>[一二三四五六日天1-7])(?![{_NOT_A_WEEKDAY_AFTER}])",
+       needs="周|期|拜")  # fmt: skip
 def _cn_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     weekday = _CN_WEEKDAYS[m["wd"]]
     if m["which"] is None:
@@ -452,12 +507,12 @@ def _cn_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_week_day(ctx.today, _CN_WEEK_SHIFT[m["which"]], weekday))
 
 
-@_rule(rf"{_CN_WEEK_PREFIX}?\s*{_CN_WEEK}末")
+@_rule(rf"(?:{_CN_WEEK_PREFIX}\s*)?{_CN_WEEK}末", needs="末")
 def _cn_weekend(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_weekend(ctx.today, _CN_WEEK_SHIFT[m["which"]] if m["which"] else None))
 
 
-@_rule(r"(?P<which>下下个|下下|下个|下|上上个|上上|上个|上)\s*(?:周|星期|礼拜)")
+@_rule(r"(?P<which>下下个|下下|下个|下|上上个|上上|上个|上)\s*(?:周|星期|礼拜)", needs="周|期|拜")
 def _cn_week(m: re.Match[str], ctx: _Ctx) -> _Value:
     # "下周再联系": a week with no day means its Monday.
     return _Value(day=_week_day(ctx.today, _CN_WEEK_SHIFT[m["which"]], 0))
@@ -473,7 +528,8 @@ _EN_SHIFT = {"next": 1, "last": -1, "this": 0}
 
 
 @_rule(rf"{_W}(?:(?P<which>next|this\s+coming|coming|this|last)\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}"
-       rf"(?:\s+(?P<week>next|this|last)\s+week{_E})?")  # fmt: skip
+       rf"(?:\s+(?P<week>next|this|last)\s+week{_E})?",
+       needs="mon|tue|wed|thu|fri|sat|sun", context=_framing)  # fmt: skip
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     word = m["wd"].lower()
     weekday = _EN_WEEKDAYS[word]
@@ -481,24 +537,24 @@ def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     if which in ("next", "last"):
         return _Value(day=_week_day(ctx.today, _EN_SHIFT[which], weekday))
     # "sat" and "sun" are words too: bare, they count only after a preposition ("on sat").
-    framed = bool(which) or bool(_DATE_PREPOSITION.search(m.string, 0, m.start("all")))
+    framed = bool(which) or _after_preposition(m.string, m.start("all"))
     ambiguous = word in ("sat", "sun") and not framed
     return _Value(day=_on_or_after(ctx.today, weekday), ambiguous=ambiguous)
 
 
-@_rule(rf"{_W}(?P<which>next|this|last)\s+week\s+(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}")
+@_rule(rf"{_W}(?P<which>next|this|last)\s+week\s+(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}", needs="week")
 def _en_week_then_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     weekday = _EN_WEEKDAYS[m["wd"].lower()]
     return _Value(day=_week_day(ctx.today, _EN_SHIFT[m["which"].lower()], weekday))
 
 
-@_rule(rf"{_W}(?:(?P<which>next|this|last)\s+)?weekend{_E}")
+@_rule(rf"{_W}(?:(?P<which>next|this|last)\s+)?weekend{_E}", needs="weekend")
 def _en_weekend(m: re.Match[str], ctx: _Ctx) -> _Value:
     which = (m["which"] or "").lower()
     return _Value(day=_weekend(ctx.today, _EN_SHIFT[which] if which else None))
 
 
-@_rule(rf"{_W}(?P<which>next|last)\s+(?P<u>week|month|year){_E}")
+@_rule(rf"{_W}(?P<which>next|last)\s+(?P<u>week|month|year){_E}", needs="next|last")
 def _en_next_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     shift, unit = _EN_SHIFT[m["which"].lower()], m["u"].lower()
     # A period with no day means its first day: Monday, the 1st, January 1st.
@@ -530,6 +586,8 @@ def _month_relative(ctx: _Ctx, which: str | None, position: str) -> _Value:
 def _named_month(ctx: _Ctx, year: int | None, month: int, position: str) -> _Value:
     if not 1 <= month <= 12:
         return _Value(error=f"there is no month {month}")
+    if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return _Value(error=f"there is no year {year}")  # "end of March 0000"
     if year is not None:
         return _Value(day=_month_position(ctx.today, year, month, position))
     day = _month_position(ctx.today, ctx.today.year, month, position)
@@ -538,17 +596,18 @@ def _named_month(ctx: _Ctx, year: int | None, month: int, position: str) -> _Val
     return _Value(day=day)
 
 
-@_rule(rf"{_CN_MONTH_PREFIX}?\s*月份?(?P<pos>底|末|初|中)(?!旬)")
+@_rule(rf"(?:{_CN_MONTH_PREFIX}\s*)?月份?(?P<pos>底|末|初|中)(?!旬)", needs="月", also="底|末|初|中")
 def _cn_month_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _month_relative(ctx, m["which"], _position(m["pos"]))
 
 
-@_rule(rf"(?:(?P<y>(?<!\d)\d{{4}}|[今明去])\s*年\s*)?(?P<mon>{_MONTH_NUM})\s*月份?(?P<pos>底|末|初|中)(?!旬)")
+@_rule(rf"(?:(?P<y>(?<!\d)\d{{4}}|[今明去])\s*年\s*)?(?P<mon>{_MONTH_NUM})\s*月份?(?P<pos>底|末|初|中)(?!旬)",
+       needs="月", also="底|末|初|中")  # fmt: skip
 def _cn_named_month_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _named_month(ctx, _cn_year(m["y"], ctx), _cn_number(m["mon"]), _position(m["pos"]))
 
 
-@_rule(r"(?:(?P<which>[今明去])|(?<!\d)(?P<y>\d{4}))?\s*年年?(?P<pos>底|末|初)")
+@_rule(r"(?:(?:(?P<which>[今明去])|(?<!\d)(?P<y>\d{4}))\s*)?年年?(?P<pos>底|末|初)", needs="年")
 def _cn_year_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     position = _position(m["pos"])
     year = _cn_year(m["which"] or m["y"], ctx)
@@ -558,24 +617,25 @@ def _cn_year_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=day if day >= ctx.today else _year_position(ctx.today, ctx.today.year + 1, position))
 
 
-@_rule(rf"{_W}{_EN_POSITION}[\s-]+(?:the\s+)?(?:(?P<which>this|next|last)\s+)?month{_E}")
+@_rule(rf"{_W}{_EN_POSITION}[\s-]+(?:the\s+)?(?:(?P<which>this|next|last)\s+)?month{_E}", needs="month")
 def _en_month_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _month_relative(ctx, (m["which"] or "").lower() or None, _position(m["pos"]))
 
 
-@_rule(rf"{_W}(?:(?P<which>this|next|last)\s+)?(?:month[\s-]end|eom){_E}")
+@_rule(rf"{_W}(?:(?P<which>this|next|last)\s+)?(?:month[\s-]end|eom){_E}", needs="end|eom")
 def _en_month_end(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _month_relative(ctx, (m["which"] or "").lower() or None, "end")
 
 
-@_rule(rf"{_W}{_EN_POSITION}[\s-]+(?:of\s+)?(?P<mon>{_EN_MONTH})\.?{_E}(?:,?\s+(?P<y>\d{{4}})(?!\d))?")
+@_rule(rf"{_W}{_EN_POSITION}[\s-]+(?:of\s+)?(?P<mon>{_EN_MONTH})\.?{_E}(?:,?\s+(?P<y>\d{{4}})(?!\d))?",
+       needs="early|beginning|start|mid|end|late")  # fmt: skip
 def _en_named_month_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     year = int(m["y"]) if m["y"] else None
     return _named_month(ctx, year, _EN_MONTHS[m["mon"].lower()], _position(m["pos"]))
 
 
 @_rule(rf"{_W}(?:(?P<pos>early|beginning\s+of|start\s+of|end\s+of|late)\s+(?:the\s+)?(?:(?P<which>this|next|last)\s+)?year"
-       rf"|(?:(?P<which2>this|next|last)\s+)?(?:year[\s-]end|eoy)){_E}")  # fmt: skip
+       rf"|(?:(?P<which2>this|next|last)\s+)?(?:year[\s-]end|eoy)){_E}", needs="year|eoy")  # fmt: skip
 def _en_year_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     position = _position(m["pos"]) if m["pos"] else "end"
     which = (m["which"] or m["which2"] or "").lower()
@@ -585,7 +645,7 @@ def _en_year_position(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=day if day >= ctx.today else _year_position(ctx.today, ctx.today.year + 1, position))
 
 
-@_rule(rf"{_W}(?:end\s+of\s+(?:the\s+)?(?:(?P<which>this|next)\s+)?week|eow){_E}")
+@_rule(rf"{_W}(?:end\s+of\s+(?:the\s+)?(?:(?P<which>this|next)\s+)?week|eow){_E}", needs="end|eow")
 def _en_week_end(m: re.Match[str], ctx: _Ctx) -> _Value:
     # The business week ends on Friday; said at the weekend, the week is ending now.
     if (m["which"] or "").lower() == "next":
@@ -593,7 +653,7 @@ def _en_week_end(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=max(_week_day(ctx.today, 0, 4), ctx.today))
 
 
-@_rule(rf"{_W}(?:end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business){_E}")
+@_rule(rf"{_W}(?:end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business){_E}", needs="end|eod|cob|close")
 def _en_day_end(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today, named=False)
 
@@ -621,13 +681,13 @@ def _explicit_date(ctx: _Ctx, year: int | None, month: int, day: int) -> _Value:
 
 
 @_rule(rf"(?:(?P<y>(?<!\d)\d{{4}}|(?<!\d)\d{{2}}|[{_CN_DIGITS}]{{4}}|[今明后去前])\s*年\s*)?"
-       rf"(?P<mon>{_MONTH_NUM})\s*月\s*(?P<d>{_DAY_NUM})(?:\s*[日号]|(?![\d天个周点时:]))")  # fmt: skip
+       rf"(?P<mon>{_MONTH_NUM})\s*月\s*(?P<d>{_DAY_NUM})(?:\s*[日号]|(?![\d天个周点时:]))", needs="月")  # fmt: skip
 def _cn_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, _cn_year(m["y"], ctx), _cn_number(m["mon"]), _cn_number(m["d"]))
 
 
 # 10号楼 (building 10), 3号线 (line 3), 第5号: numbers with 号 that are not days.
-@_rule(rf"(?<!第)(?P<d>{_DAY_NUM})\s*[号日](?![楼线馆厅房门店仓院车机位台口桌码])")
+@_rule(rf"(?<!第)(?P<d>{_DAY_NUM})\s*[号日](?![楼线馆厅房门店仓院车机位台口桌码])", needs="号|日")
 def _cn_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     try:
         return _Value(day=_next_day_of_month(ctx.today, _cn_number(m["d"])))
@@ -635,26 +695,26 @@ def _cn_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Value:
         return _Value(error=str(exc))
 
 
-@_rule(rf"{_CN_MONTH_PREFIX}\s*月\s*(?P<d>{_DAY_NUM})\s*[号日]")
+@_rule(rf"{_CN_MONTH_PREFIX}\s*月\s*(?P<d>{_DAY_NUM})\s*[号日]", needs="月", also="号|日")
 def _cn_relative_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     first = _add_months(ctx.today.replace(day=1), _MONTH_SHIFT[m["which"]])
     return _explicit_date(ctx, first.year, first.month, _cn_number(m["d"]))
 
 
-@_rule(r"(?P<which>下下个|下下|下个|下|上个|上)\s*月份?")
+@_rule(r"(?P<which>下下个|下下|下个|下|上个|上)\s*月份?", needs="月", also="上|下")
 def _cn_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     # "下个月再说": a month with no day means its first day.
     return _Value(day=_add_months(ctx.today.replace(day=1), _CN_WEEK_SHIFT[m["which"]]))
 
 
 @_rule(r"(?<![\d/.-])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<mon>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
-       r"(?![\d/.-])(?:\s*[日号])?")  # fmt: skip
+       r"(?![\d/.-])(?:\s*[日号])?", needs="-|/|.")  # fmt: skip
 def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]), int(m["mon"]), int(m["d"]))
 
 
 @_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
-       r"(?![\d/-]|\.\d|\s*[%:点])")  # fmt: skip
+       r"(?![\d/-]|\.\d|\s*[%:点])", needs="-|/|.")  # fmt: skip
 def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if m["sep"] == "." and not m["y"]:
         return None  # 3.5 is a number
@@ -666,29 +726,29 @@ def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     # In a sentence "3-5个" is a range and "砍了1/3" a fraction far more often than a date.
     a, b = int(m["a"]), int(m["b"])
     looks_like_fraction = m["sep"] == "/" and a < b <= 10
-    return replace(value, ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
+    return value._replace(ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
 
 
 @_rule(rf"{_W}(?P<mon>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:a-z])"
-       r"(?:,?\s+(?P<y>\d{4})(?!\d))?")  # fmt: skip
+       r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
 
 
 @_rule(rf"(?<![a-z\d])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_EN_MONTH})\.?{_E}"
-       r"(?:,?\s+(?P<y>\d{4})(?!\d))?")  # fmt: skip
+       r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_day_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
 
 
-@_rule(r"(?<![a-z\d])(?P<the>the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)(?![a-z])")
+@_rule(r"(?<![a-z\d])(?P<the>the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)(?![a-z])", needs="st|nd|rd|th", context=_framing)
 def _en_ordinal_day(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     day = int(m["d"])
     if not 1 <= day <= 31:
         return None
     # "by the 15th" is a date; "the 5th meeting" and "our 3rd visit" are not.
-    framed = bool(m["the"]) or bool(_DATE_PREPOSITION.search(m.string, 0, m.start("all")))
-    followed_by_word = re.match(r"\s+[a-z]", m.string[m.end("all") :], re.IGNORECASE) is not None
+    framed = bool(m["the"]) or _after_preposition(m.string, m.start("all"))
+    followed_by_word = _FOLLOWED_BY_WORD.match(m.string, m.end("all")) is not None
     return _Value(day=_next_day_of_month(ctx.today, day), ambiguous=not framed or followed_by_word)
 
 
@@ -699,19 +759,23 @@ def _ampm(word: str) -> str:
     return "am" if word.lower().startswith("a") else "pm"
 
 
+def _char_before(m: re.Match[str]) -> str:
+    start = m.start("all")
+    return m.string[start - 1] if start else ""
+
+
 def _count_word_before(m: re.Match[str]) -> bool:
     # 提了3点建议 / 这两点 / 第三点: 点 counts points, not hours.
-    start = m.start("all")
-    return start > 0 and m.string[start - 1] in "第了有这那几"
+    return _char_before(m) in tuple("第了有这那几")
 
 
 @_rule(rf"(?:(?P<p>{_CN_PERIOD_BEFORE_HOUR})\s*)?(?P<h>{_HOUR_NUM})\s*[点时]"
        rf"(?:\s*(?P<half>半)|\s*(?P<q1>一刻)|\s*(?P<q3>三刻)"
-       rf"|\s*(?P<m>{_MINUTE_NUM})(?:\s*分)?|\s*整|\s*钟)?")  # fmt: skip
+       rf"|\s*(?P<m>{_MINUTE_NUM})(?:\s*分)?|\s*整|\s*钟)?", needs="点|时", context=_char_before)  # fmt: skip
 def _cn_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
-    hour = parse_cn_int(m["h"])
+    hour = _cn_int(m["h"])
     minute_text = (m["m"] or "0").lstrip("零〇") or "0"  # 三点零五: 零 only pads the minutes
-    minute = 30 if m["half"] else 15 if m["q1"] else 45 if m["q3"] else parse_cn_int(minute_text)
+    minute = 30 if m["half"] else 15 if m["q1"] else 45 if m["q3"] else _cn_int(minute_text)
     if hour is None or minute is None or hour > 24 or minute > 59:
         return None
     literal = hour >= 13 or hour == 0 or m["h"].startswith("0")
@@ -720,7 +784,7 @@ def _cn_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
 
 
 @_rule(rf"(?:(?P<p>{_CN_PERIOD_BEFORE_HOUR})\s*)?(?<![\d:.])(?P<h>\d{{1,2}})\s*:\s*(?P<m>\d{{2}})(?![\d:])"
-       rf"(?:\s*{_AMPM})?")  # fmt: skip
+       rf"(?:\s*{_AMPM})?", needs=":")  # fmt: skip
 def _colon_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     hour, minute = int(m["h"]), int(m["m"])
     if hour > 24 or minute > 59:
@@ -730,7 +794,7 @@ def _colon_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     return _Value(clock=_Clock(hour, minute, period, literal))
 
 
-@_rule(rf"(?<![\d:.])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s*{_AMPM}")
+@_rule(rf"(?<![\d:.])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s*{_AMPM}", needs="am|pm|a.m|p.m")
 def _ampm_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     hour, minute = int(m["h"]), int(m["m"] or 0)
     if not 1 <= hour <= 12 or minute > 59:
@@ -739,7 +803,7 @@ def _ampm_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
 
 
 @_rule(rf"{_W}(?:(?P<at>at|@)\s*)?(?P<h>\d{{1,2}})(?![\d:.]|\s*(?:a\.?m|p\.?m|%))"
-       rf"(?P<oclock>\s*o'?clock{_E})?")  # fmt: skip
+       rf"(?P<oclock>\s*o'?clock{_E})?", needs="at|@|clock")  # fmt: skip
 def _en_bare_hour(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if not (m["at"] or m["oclock"]):
         return None  # a lone number is not a time
@@ -750,17 +814,18 @@ def _en_bare_hour(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not m["oclock"])
 
 
-@_rule(rf"{_W}(?:12\s*)?(?P<w>noon|midday|midnight){_E}")
+@_rule(rf"{_W}(?:12\s*)?(?P<w>noon|midday|midnight){_E}", needs="noon|mid")
 def _en_noon(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(clock=_Clock(0 if m["w"].lower() == "midnight" else 12, 0, None, literal=True))
 
 
-@_rule(rf"{_CN_PERIOD}(?!好)")  # 早上好 is a greeting
+@_rule(rf"{_CN_PERIOD}(?!好)", needs="晨|早|午|晚|夜")  # 早上好 is a greeting
 def _cn_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(clock=_Clock(None, period=_CN_PERIODS[m["all"]]))
 
 
-@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night){_E}")
+@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night){_E}",
+       needs="morning|afternoon|evening|night")  # fmt: skip
 def _en_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     # "good morning": an English period word is a time only next to a day ("tomorrow morning").
     return _Value(clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), ambiguous=True)
@@ -769,77 +834,176 @@ def _en_period(m: re.Match[str], ctx: _Ctx) -> _Value:
 # --------------------------------------------------------------------------- scanning
 
 
+def _index_needs() -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[str, int, int]]], int]:
+    """The `needs` and `also` words of all rules as bit masks of rule numbers: single characters
+    by character, longer words by their first character, and the rules that have no `also`."""
+    single: dict[str, tuple[int, int]] = {}
+    longer: dict[str, dict[str, tuple[int, int]]] = {}
+    for i, rule in enumerate(_RULES):
+        for words, slot in ((rule.needs, 0), (rule.also, 1)):
+            for word in words:
+                table = single if len(word) == 1 else longer.setdefault(word[0], {})
+                masks = list(table.get(word, (0, 0)))
+                masks[slot] |= 1 << i
+                table[word] = (masks[0], masks[1])
+    by_first = {first: [(word, *masks) for word, masks in words.items()] for first, words in longer.items()}
+    no_also = sum(1 << i for i, rule in enumerate(_RULES) if not rule.also)
+    return single, by_first, no_also
+
+
+_NEEDS_CHARS, _NEEDS_WORDS, _NO_ALSO = _index_needs()
+
+
+def _rules_for(folded: str) -> list[int]:
+    """The numbers of the rules whose `needs` (and `also`, if any) a lower-cased text holds, in order."""
+    needs, also = 0, _NO_ALSO
+    for ch in set(folded):
+        masks = _NEEDS_CHARS.get(ch)
+        if masks:
+            needs |= masks[0]
+            also |= masks[1]
+        words = _NEEDS_WORDS.get(ch)
+        if words:
+            for word, word_needs, word_also in words:
+                if word in folded:
+                    needs |= word_needs
+                    also |= word_also
+    wanted = needs & also
+    numbers = []
+    while wanted:
+        lowest = wanted & -wanted
+        numbers.append(lowest.bit_length() - 1)
+        wanted ^= lowest
+    return numbers
+
+
+_MEMO_FROM = 48  # texts longer than this reuse readings (a phrase this short cannot repeat much)
+
+
 def _prepare(text: str) -> str:
-    return normalize(text).translate(_SIMPLIFY)
+    # Both tables map only non-ASCII characters.
+    return text if text.isascii() else normalize(text).translate(_SIMPLIFY)
 
 
-def _scan(text: str, ctx: _Ctx) -> list[_Part]:
-    found: list[_Part] = []
-    for rule in _RULES:
+def _scan(text: str, ctx: _Ctx, *, shortcuts: bool = True) -> list[_Part]:
+    """The parts found in `text`, longest first where they overlap.
+
+    `shortcuts` (always on, except in the test that checks they change nothing) skips rules whose
+    `needs` are absent and reuses a handler's reading of a match already seen in this text: a
+    long message full of dates then costs per distinct phrase, not per repetition.
+    """
+    # (-length, is an error, start, a tie-breaker keeping rule order, end, value): sorted as is.
+    found: list[tuple[int, bool, int, int, int, _Value]] = []
+    if shortcuts:
+        indexes: Iterable[int] = _rules_for(text.lower() if text.isascii() else text.translate(_ASCII_FOLD).lower())
+    else:
+        indexes = range(len(_RULES))
+    memo = shortcuts and len(text) > _MEMO_FROM
+    seen: dict[tuple[int, tuple[str | Any, ...], object], _Value | None] = {}
+    for index in indexes:
+        rule = _RULES[index]
+        handler, context = rule.handler, rule.context
         for m in rule.pattern.finditer(text):
-            start, end = m.span("all")
+            start, end = m.span(1)  # group 1 is "all"
             if start == end:
                 continue
-            try:
-                value = rule.handler(m, ctx)
-            except _Unreadable as exc:
-                value = _Value(error=str(exc))
+            key = (index, m.groups(), context(m) if context else None) if memo else None
+            if key is not None and key in seen:
+                value = seen[key]
+            else:
+                try:
+                    value = handler(m, ctx)
+                except _Unreadable as exc:
+                    value = _Value(error=str(exc))
+                if key is not None:
+                    seen[key] = value
             if value is not None:
-                found.append(_Part(start, end, value))
+                found.append((start - end, value.error is not None, start, len(found), end, value))
+    if len(found) <= 1:
+        return [_Part(f[2], f[4], f[5]) for f in found]
     # The longest reading wins ("下个月底" over "月底"); on a tie, a readable part beats an
     # error ("周三十点" is 周三 + 十点, not the impossible 三十点), then the earlier one.
-    found.sort(key=lambda p: (p.start - p.end, p.value.error is not None, p.start))
+    found.sort()
+    # The chosen parts never overlap, so kept sorted by start only the neighbours of a new part
+    # can overlap it: a bisection instead of a comparison with every part chosen so far.
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[_Part] = []
-    for part in found:
-        if all(part.end <= other.start or part.start >= other.end for other in chosen):
-            chosen.append(part)
-    return sorted(chosen, key=lambda p: p.start)
+    for _, _, start, _, end, value in found:
+        i = bisect_right(starts, start)
+        if (i == 0 or ends[i - 1] <= start) and (i == len(starts) or end <= starts[i]):
+            starts.insert(i, start)
+            ends.insert(i, end)
+            chosen.insert(i, _Part(start, end, value))
+    return chosen
 
 
 # What may sit between a day and its time: "tomorrow at 4pm", "明天 下午3点", "下周一的上午",
 # "2026-12-05T15:00".
-_JOINER = re.compile(r"\s*(?:,|at|@|on|的|T)?\s*", re.IGNORECASE)
-
-
-def _fits(group: list[_Part], part: _Part) -> bool:
-    values = [p.value for p in group]
-    if part.value.error or any(v.error for v in values):
-        return False
-    if part.value.day and any(v.day for v in values):
-        return False
-    clocks = [v.clock for v in values if v.clock] + ([part.value.clock] if part.value.clock else [])
-    return sum(c.hour is not None for c in clocks) <= 1 and sum(c.hour is None for c in clocks) <= 1
+_JOINER = re.compile(r"\s*+(?:,|at|@|on|的|T)?\s*+", re.IGNORECASE)  # possessive: linear on long gaps
 
 
 def _merge(parts: list[_Part]) -> _Group:
-    values = [p.value for p in parts]
-    day_values = [v for v in values if v.day]
-    clocks = [v.clock for v in values if v.clock]
-    exact = next((c for c in clocks if c.hour is not None), None)
-    vague = next((c for c in clocks if c.hour is None), None)
+    if len(parts) == 1:  # most groups: no lists to build
+        part = parts[0]
+        v = part.value
+        return _Group(part.start, part.end, v.day, v.clock, v.day is not None and v.named, v.ambiguous, v.error)
+    day: dt.date | None = None
+    exact: _Clock | None = None
+    vague: _Clock | None = None
+    named, ambiguous, error = False, True, None
+    for part in parts:  # one loop, no generators: this runs for every "明早8点半", "tomorrow at 4pm"
+        v = part.value
+        if v.day is not None:
+            day = day or v.day
+            named = named or v.named
+        if v.clock is not None:
+            if v.clock.hour is not None:
+                exact = exact or v.clock
+            else:
+                vague = vague or v.clock
+        ambiguous = ambiguous and v.ambiguous
+        error = error or v.error
     clock = exact or vague
     if exact and vague and exact.period is None:
-        clock = replace(exact, period=vague.period)  # 明早 + 8点半, "tomorrow morning at 9"
-    return _Group(
-        start=parts[0].start,
-        end=parts[-1].end,
-        day=day_values[0].day if day_values else None,
-        clock=clock,
-        named=any(v.named for v in day_values),
-        ambiguous=all(v.ambiguous for v in values),
-        error=next((v.error for v in values if v.error), None),
-    )
+        clock = exact._replace(period=vague.period)  # 明早 + 8点半, "tomorrow morning at 9"
+    return _Group(parts[0].start, parts[-1].end, day, clock, named, ambiguous, error)
 
 
-def _groups(text: str, ctx: _Ctx) -> list[_Group]:
-    runs: list[list[_Part]] = []
-    for part in _scan(text, ctx):
-        last = runs[-1] if runs else None
-        if last and _JOINER.fullmatch(text, last[-1].end, part.start) and _fits(last, part):
-            last.append(part)
+def _groups(text: str, ctx: _Ctx, *, shortcuts: bool = True) -> list[_Group]:
+    """Parts next to each other joined into groups: at most one day, one exact clock and one
+    vague one ("明早" + "8点半"), and nothing impossible, in a group."""
+    parts = _scan(text, ctx, shortcuts=shortcuts)
+    if len(parts) <= 1:
+        return [_merge(parts)] if parts else []
+    groups: list[_Group] = []
+    run: list[_Part] = []
+    day = error = False
+    exact = vague = 0  # clocks in the run with an hour, and with only a period of the day
+    for part in parts:
+        v = part.value
+        has_day, has_error = v.day is not None, bool(v.error)
+        has_exact = v.clock is not None and v.clock.hour is not None
+        has_vague = v.clock is not None and v.clock.hour is None
+        fits = (
+            run
+            and not (has_day and day)
+            and not (has_error or error)
+            and exact + has_exact <= 1
+            and vague + has_vague <= 1
+            and _JOINER.fullmatch(text, run[-1].end, part.start)
+        )
+        if fits:
+            run.append(part)
+            day, exact, vague = day or has_day, exact + has_exact, vague + has_vague
         else:
-            runs.append([part])
-    return [_merge(run) for run in runs]
+            if run:
+                groups.append(_merge(run))
+            run = [part]
+            day, error, exact, vague = has_day, has_error, int(has_exact), int(has_vague)
+    if run:
+        groups.append(_merge(run))
+    return groups
 
 
 # --------------------------------------------------------------------------- resolving
@@ -885,8 +1049,7 @@ def _running(clock: _Clock, now: dt.datetime) -> bool:
     return default <= now.hour < end
 
 
-@dataclass(frozen=True)
-class _Resolved:
+class _Resolved(NamedTuple):
     date: dt.date
     time: dt.time | None
     past: bool
@@ -917,7 +1080,7 @@ def _resolve(group: _Group, ctx: _Ctx, *, in_sentence: bool) -> _Resolved:
             return _Resolved(today, time, False, tier)
         if _running(clock, now):
             return _Resolved(today, None, False, 3)
-        return _Resolved(today if ahead else today + dt.timedelta(days=1), time, False, 2)
+        return _Resolved(today if ahead else today + dt.timedelta(1), time, False, 2)
     day = group.day
     if day == today and _running(clock, now):
         return _Resolved(day, None, False, 3 if not group.named else 1)
@@ -929,11 +1092,16 @@ def _resolve(group: _Group, ctx: _Ctx, *, in_sentence: bool) -> _Resolved:
     return _Resolved(day, time, past, 5 if past else 2 if clock.hour is not None else 3)
 
 
+_AWARE_TZ_TYPES = (ZoneInfo, dt.timezone)
+
+
 def _context(now: dt.datetime, day_first: bool) -> _Ctx:
-    if now.tzinfo is None or now.utcoffset() is None:
+    tzinfo = now.tzinfo
+    # ZoneInfo and fixed offsets always give an offset; any other tzinfo is asked.
+    if tzinfo is None or (type(tzinfo) not in _AWARE_TZ_TYPES and now.utcoffset() is None):
         raise ValueError("now must be timezone-aware (the team's timezone)")
-    timezone = getattr(now.tzinfo, "key", None) or now.strftime("%z")  # ZoneInfo name, else "+0800"
-    return _Ctx(now=now.replace(tzinfo=None), day_first=day_first, timezone=timezone)
+    naive = now.replace(tzinfo=None)
+    return _Ctx(naive, naive.date(), day_first, tzinfo)
 
 
 def _past_error(phrase: str, day: dt.date, time: dt.time | None) -> DateError:
@@ -969,7 +1137,9 @@ def parse_date(phrase: str, *, now: dt.datetime, allow_past: bool = False, day_f
     groups = _groups(text, ctx)
     if len(groups) == 1:
         group = groups[0]
-        covered = _FILLER.fullmatch(text, 0, group.start) and _FILLER.fullmatch(text, group.end)
+        covered = (not group.start or _FILLER.fullmatch(text, 0, group.start)) and (
+            group.end == len(text) or _FILLER.fullmatch(text, group.end)
+        )
         if covered:
             original = phrase[group.start : group.end]
             try:
@@ -992,20 +1162,29 @@ def find_date(text: str, *, now: dt.datetime, allow_past: bool = False, day_firs
     dateparser is not used here: its search mode reads too many ordinary words as dates.
     """
     ctx = _context(now, day_first)
-    candidates: list[tuple[int, int, _Group, _Resolved | None, str | None]] = []
+    # The best tier wins, then the earliest group (groups come in order). A group's reading does
+    # not depend on where it stands, so a date said many times is resolved once.
+    best: tuple[int, _Group, _Resolved | None, str | None] | None = None
+    outcomes: dict[tuple[Any, ...], tuple[_Resolved | None, str | None]] = {}
     for group in _groups(_prepare(text), ctx):
         if group.ambiguous:
             continue
-        try:
-            resolved = _resolve(group, ctx, in_sentence=True)
-        except _Unreadable as exc:
-            candidates.append((5, group.start, group, None, str(exc)))
-            continue
-        if resolved.tier is not None:
-            candidates.append((resolved.tier, group.start, group, resolved, None))
-    if not candidates:
+        outcome = outcomes.get(group[2:])
+        if outcome is None:
+            try:
+                outcome = _resolve(group, ctx, in_sentence=True), None
+            except _Unreadable as exc:
+                outcome = None, str(exc)
+            outcomes[group[2:]] = outcome
+        resolved, error = outcome
+        tier = 5 if resolved is None else resolved.tier
+        if tier is not None and (best is None or tier < best[0]):
+            best = (tier, group, resolved, error)
+            if tier == 1:
+                break  # nothing beats the first named day
+    if best is None:
         return None
-    _, _, group, resolved, error = min(candidates, key=lambda c: (c[0], c[1]))
+    _, group, resolved, error = best
     original = text[group.start : group.end]
     if resolved is None:
         raise _unreadable(original, error)
@@ -1035,17 +1214,32 @@ def _parse_with_dateparser(phrase: str, text: str, ctx: _Ctx, *, allow_past: boo
     original = phrase[start:end]
     if not _looks_like_date(stripped):
         raise _unreadable(original or phrase)
+    lowered = stripped.lower()
+    if _AGREE_MONTH.search(lowered) and not _DP_DAY_NUMBER.search(lowered):
+        # "March 2027" names no day; dateparser would invent one, and no answer of its could be kept.
+        raise _unreadable(original)
     import dateparser  # slow to import and rarely needed, so only here
 
+    # No TIMEZONE setting: dateparser then reads a phrase without a zone in the frame of RELATIVE_BASE
+    # (the team's wall clock) and returns a zone it read ("10:00 +0800") on its answer, which we convert.
+    # With TIMEZONE it spent 5% more time and compared some times against the wrong now ("from 3pm"
+    # said at 10:00 came out tomorrow; dateparser issues 1092, 1213).
     settings: dict[str, Any] = {
         "RELATIVE_BASE": ctx.now,
         "PREFER_DATES_FROM": "future",
-        "TIMEZONE": ctx.timezone,
-        "RETURN_AS_TIMEZONE_AWARE": False,
         "DATE_ORDER": "DMY" if ctx.day_first else "MDY",
     }
-    result = dateparser.parse(stripped, languages=["zh", "en"], settings=settings)
-    if result is None or not _agrees(stripped, result, ctx):
+    try:
+        result = dateparser.parse(stripped, languages=["zh", "en"], settings=settings)
+    except (ValueError, OverflowError):  # dateparser's own failure on a phrase it cannot read
+        result = None
+    if result is None:
+        raise _unreadable(original)
+    written = result.replace(tzinfo=None)  # the day and time as the phrase has them, for _agrees
+    if result.tzinfo is not None:
+        result = result.astimezone(ctx.tzinfo)
+    result = result.replace(tzinfo=None)
+    if not _agrees(stripped, written, result, ctx):
         raise _unreadable(original)
     day = result.date()
     time = result.time().replace(second=0, microsecond=0) if _DP_TIME.search(stripped) else None
@@ -1063,14 +1257,25 @@ def _looks_like_date(text: str) -> bool:
     return bool(_DP_UNIT.search(text) and _DP_NUMBER.search(text))
 
 
-def _agrees(text: str, result: dt.datetime, ctx: _Ctx) -> bool:
-    """Reject dateparser answers that contradict the phrase: it drops words it does not know."""
+_AGREE_WEEKDAY = re.compile(rf"{_W}({_EN_WEEKDAY}){_E}")
+_AGREE_MONTH = re.compile(rf"{_W}{_EN_MONTH}{_E}")
+_AGREE_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})(?:st|nd|rd|th)(?![a-z])")
+_AGREE_AHEAD = re.compile(rf"{_W}(?:from\s+now|from\s+today|later|in){_E}")
+_AGREE_AGO = re.compile(rf"{_W}ago{_E}")
+
+
+def _agrees(text: str, written: dt.datetime, result: dt.datetime, ctx: _Ctx) -> bool:
+    """Reject dateparser answers that contradict the phrase: it drops words it does not know.
+
+    `written` is the answer in the phrase's own zone ("Tue 23:00 UTC" is a Tuesday), `result` in the team's.
+    """
     lowered = text.lower()
-    weekday = re.search(rf"{_W}({_EN_WEEKDAY}){_E}", lowered)
-    if weekday and _EN_WEEKDAYS[weekday.group(1)] != result.weekday():
+    weekday = _AGREE_WEEKDAY.search(lowered)
+    if weekday and _EN_WEEKDAYS[weekday.group(1)] != written.weekday():
         return False  # "Thursday, March 5, 2027" names a Friday
-    if re.search(rf"{_W}{_EN_MONTH}{_E}", lowered) and not _DP_DAY_NUMBER.search(lowered):
-        return False  # "March 2027" names no day; dateparser would invent one
-    if re.search(rf"{_W}(?:from\s+now|from\s+today|later|in){_E}", lowered) and result < ctx.now:
+    ordinal = _AGREE_ORDINAL.search(lowered)
+    if ordinal and int(ordinal.group(1)) != written.day:
+        return False  # "next month on the 15th": dateparser drops "on the 15th" and answers the 11th
+    if _AGREE_AHEAD.search(lowered) and result < ctx.now:
         return False
-    return not (re.search(rf"{_W}ago{_E}", lowered) and result > ctx.now)
+    return not (_AGREE_AGO.search(lowered) and result > ctx.now)

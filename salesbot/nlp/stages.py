@@ -145,20 +145,20 @@ class StageLexicon:
 
     def find(self, text: str) -> StageMention | None:
         """The stage a sentence moves to; a bare mention only for won/lost."""
+        mentions = self._lexicon.find(text)
+        if not mentions:
+            return None  # every move pattern holds a stage phrase
         for pattern in self._moves:
             for move in pattern.finditer(text):
                 found = self._lexicon.find(move.group(0))
                 if found:
                     stage, s, e = found[-1]
                     return StageMention(stage, move.start() + s, move.start() + e, is_move=True)
-        for stage, s, e in self._lexicon.find(text):
+        for stage, s, e in mentions:
             if stage in SELF_SUFFICIENT:
                 return StageMention(stage, s, e, is_move=True)
-        mentions = self._lexicon.find(text)
-        if mentions:
-            stage, s, e = mentions[0]
-            return StageMention(stage, s, e, is_move=False)
-        return None
+        stage, s, e = mentions[0]
+        return StageMention(stage, s, e, is_move=False)
 
     def exact(self, text: str) -> str | None:
         """A reply that is just a stage name (an answer to "which stage?")."""

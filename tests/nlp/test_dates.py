@@ -459,13 +459,19 @@ UNREADABLE_ROWS = [
     ("明天 and 后天", WED, UNREADABLE),
     ("下午3点到5点", WED, UNREADABLE),
     # handed to dateparser, whose answers are cross-checked
-    ("March 2027", WED, UNREADABLE),  # names no day
+    ("March 2027", WED, UNREADABLE),  # names no day (refused before dateparser, which would invent one)
     ("Thursday, March 5, 2027", WED, UNREADABLE),  # March 5, 2027 is a Friday
+    ("next month on the 15th", WED, UNREADABLE),  # dateparser drops "on the 15th" and answers April 11th
 ]
 
 DATEPARSER_ROWS = [
     ("in 2 weeks and 3 days", WED, "2026-03-28"),
     ("Friday, March 5, 2027", WED, "2027-03-05"),
+    ("15th of next month", WED, "2026-04-15"),
+    # a zone in the phrase: the answer is given in the team's zone (Asia/Shanghai)
+    ("12 Dec 2026 10:00 +0800", WED, "2026-12-12 10:00"),
+    ("5 Oct 2026 23:30 UTC", WED, "2026-10-06 07:30"),
+    ("Tue, 13 Oct 2026 23:00 UTC", WED, "2026-10-14 07:00"),  # a Tuesday where it was written
 ]
 
 TABLE = (
@@ -676,6 +682,28 @@ def test_find_date_allow_past_and_day_first() -> None:
     assert reading is not None and fmt(reading) == "2026-03-10"
     reading = find_date("call on 5/12", now=WED, day_first=True)
     assert reading is not None and fmt(reading) == "2026-12-05"
+
+
+def test_span_has_no_leading_whitespace() -> None:
+    # 周三 / 周末 / 月底 / 年底 with no 下/本/这 before them took the spaces before them into their span.
+    sentences = [
+        ("拜访, 周三再谈", "周三"),
+        ("拜访  周末再谈", "周末"),
+        ("说好  月底付款", "月底"),
+        ("ok  年底", "年底"),
+    ]
+    for sentence, phrase in sentences:
+        reading = find_date(sentence, now=WED)
+        assert reading is not None and reading.text == phrase
+
+
+def test_year_zero_is_unreadable_not_a_crash() -> None:
+    # These escaped as a bare ValueError ("year 0 is out of range") from parse_date and find_date.
+    for phrase in ("0000-01-01", "Dec 5, 0000", "12/31/0000", "end of March 0000"):
+        for function in (parse_date, find_date):
+            with pytest.raises(DateError) as info:
+                function(phrase, now=WED)
+            assert info.value.code == "unreadable" and "no year 0" in info.value.message
 
 
 def test_dateparser_is_imported_lazily() -> None:
