@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from salesbot.services import approvals, attachments, audit, cards, customers, outbox, permissions, pipeline
 from salesbot.services.cards import CardButton
@@ -369,13 +369,20 @@ def waiting_for(uow: UnitOfWork, actor: Actor) -> list[ContractView]:
 
 
 def mine(uow: UnitOfWork, actor: Actor, *, customer_id: int, statuses: tuple[str, ...]) -> list[ContractView]:
-    """The actor's own contracts for a customer in these states, newest first (what withdraw and resubmit act on)."""
+    """The actor's own contracts for a customer in these states, newest first (what withdraw and resubmit act
+    on); a version already resubmitted is history, not a contract to act on."""
+    superseded = select(Contract.previous_id).where(Contract.previous_id.is_not(None))
     rows = uow.session.scalars(
         select(Contract)
-        .where(Contract.customer_id == customer_id, Contract.owner_id == actor.id, Contract.status.in_(statuses))
+        .where(
+            Contract.customer_id == customer_id,
+            Contract.owner_id == actor.id,
+            Contract.status.in_(statuses),
+            Contract.id.notin_(superseded),
+        )
         .order_by(Contract.id.desc())
     )
-    return [view(uow, c) for c in rows if statuses != ("rejected", "withdrawn") or _newer_version(uow, c.id) is None]
+    return [view(uow, c) for c in rows]
 
 
 def view(uow: UnitOfWork, contract: Contract) -> ContractView:
@@ -623,7 +630,7 @@ def _step(uow: UnitOfWork, contract_id: int, seq: int) -> ApprovalStep:
 
 
 def _step_count(uow: UnitOfWork, contract_id: int) -> int:
-    return len(uow.session.scalars(select(ApprovalStep.id).where(ApprovalStep.contract_id == contract_id)).all())
+    return uow.session.scalar(select(func.count()).where(ApprovalStep.contract_id == contract_id)) or 0
 
 
 def _newer_version(uow: UnitOfWork, contract_id: int) -> int | None:
