@@ -28,7 +28,7 @@ from handler_throughput import _seeded_app, _visit, fresh_database  # noqa: E402
 
 from salesbot.handlers import router  # noqa: E402
 from salesbot.handlers.messages import Incoming  # noqa: E402
-from salesbot.services import audit, conversations, customers, updates, users, visits  # noqa: E402
+from salesbot.services import attachments, audit, conversations, customers, updates, users, visits  # noqa: E402
 from salesbot.services.uow import UnitOfWork  # noqa: E402
 
 # (label, owner, attribute): each is replaced by a timed wrapper while the benchmark runs.
@@ -45,8 +45,11 @@ PARTS: tuple[tuple[str, Any, str], ...] = (
     ("nlp understand", router, "understand"),
     ("log_visit", visits, "log_visit"),
     ("get_for_change", customers, "get_for_change"),
+    ("loose attachments check", visits, "_has_loose"),
     ("audit.record", audit, "record"),
     ("audit.snapshot", audit, "snapshot"),
+    ("reminder insert", visits, "_schedule"),
+    ("adopt_loose", attachments, "adopt_loose"),
     ("save_form", conversations, "save_form"),
     ("commit", UnitOfWork, "commit"),
     ("rollback+close (uow exit)", UnitOfWork, "__exit__"),

@@ -39,7 +39,9 @@ class App:
         self.dispatcher = Dispatcher(self.uow, self.channels, renderer(self.settings))
 
     def scan(self) -> int:
-        return jobs.scan_reminders(self.uow)
+        # Briefs first: a morning brief carries the day's undated follow-ups, which the reminder scan would
+        # otherwise send one by one at the same hour.
+        return jobs.send_digests(self.uow) + jobs.scan_reminders(self.uow) + jobs.send_collections(self.uow)
 
     def next_event(self) -> datetime | None:
         return jobs.next_event(self.uow)

@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     leave.add_argument("--to", dest="to_handle", help="hand their accounts to this user")
     leave.set_defaults(func=cmd_users_leave)
 
+    imp = sub.add_parser("import", help="bring in customers, contracts or invoices from a CSV or XLSX file")
+    imp.add_argument("kind", choices=("customers", "contracts", "invoices"))
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=cmd_import)
+    exp = sub.add_parser("export", help="customers or open receivables to a CSV or XLSX file")
+    exp.add_argument("kind", choices=("customers", "receivables"))
+    exp.add_argument("file", type=Path, help="the file to write; .xlsx or .csv")
+    exp.set_defaults(func=cmd_export)
+
     outbox = sub.add_parser("outbox", help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
@@ -128,7 +137,8 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         app.close()
     print(
-        f"seeded {summary.users} users, {summary.groups} groups, {summary.customers} customers, {summary.deals} deals"
+        f"seeded {summary.users} users, {summary.groups} groups, {summary.customers} customers, {summary.deals} deals, "
+        f"{summary.contracts} contracts, {summary.invoices} invoices"
     )
     return 0
 
@@ -278,6 +288,33 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     if bot:
         print(f"https://t.me/{bot}?start={code}")
     print(f"code: {code}  (valid 7 days, once; or send the bot: /start {code})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """All or nothing: one bad row refuses the whole file, naming the row."""
+    from salesbot import sheets
+    from salesbot.services import imports
+
+    try:
+        specs = sheets.read_rows(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    return _as_operator(settings, lambda uow, op: vars(imports.rows(uow, args.kind, specs)))
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot import sheets
+    from salesbot.services import exports
+
+    suffix = args.file.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        print("the file must end in .xlsx or .csv", file=sys.stderr)
+        return 2
+    sheet = _operator_call(settings, lambda uow, op: exports.sheet(uow, op, args.kind))
+    args.file.write_bytes(sheets.xlsx([sheet]) if suffix == ".xlsx" else sheets.write_csv(sheet))
+    print(json.dumps({"file": str(args.file), "rows": len(sheet.rows)}, ensure_ascii=False))
     return 0
 
 

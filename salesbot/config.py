@@ -76,6 +76,15 @@ DEFAULT_APPROVAL_RULES: tuple[dict[str, Any], ...] = (
     {"steps": ["manager", "admin"]},
 )
 STEP_KINDS = ("manager", "admin", "finance")
+COLLECTION_ROLES = ("rep", "manager", "finance", "admin")
+# Before the due date the rep is warned; on it and after, the circle widens as the debt ages.
+DEFAULT_COLLECTION_STEPS: tuple[dict[str, Any], ...] = (
+    {"days": -3, "to": ["rep"]},
+    {"days": 0, "to": ["rep"]},
+    {"days": 3, "to": ["rep"]},
+    {"days": 7, "to": ["rep", "manager"]},
+    {"days": 30, "to": ["manager", "finance"]},
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,68 @@ class ApprovalPolicy:
         return ("manager",)
 
 
+@dataclass(frozen=True)
+class CollectionStep:
+    days: int  # relative to the due date: -3 is three days before, 0 the day itself, 7 a week late
+    to: tuple[str, ...]  # rep (the customer's owner), manager (the rep's), finance, admin
+
+
+@dataclass(frozen=True)
+class CollectionPolicy:
+    """When an open installment is chased, and whom each reminder goes to; everything stops once it is paid."""
+
+    steps: tuple[CollectionStep, ...]
+    # After the last step, the last step's people are reminded again every this many days (0: never again).
+    repeat_every_days: int = 30
+    hour: int | None = None  # local hour of the one daily collection message; None: the team's morning hour
+    # A day the job did not run (the bot was down) is caught up the next time, back to this many days.
+    catch_up_days: int = 7
+    # True: a payment recorded by a rep waits for finance to confirm it before it settles anything.
+    finance_confirms: bool = False
+
+    def steps_on(self, days_from_due: int) -> tuple[CollectionStep, ...]:
+        """The steps that fall on this day, counted from the due date (negative: before it)."""
+        hits = tuple(step for step in self.steps if step.days == days_from_due)
+        last = self.steps[-1] if self.steps else None
+        if (
+            not hits
+            and last is not None
+            and self.repeat_every_days > 0
+            and days_from_due > last.days
+            and (days_from_due - last.days) % self.repeat_every_days == 0
+        ):
+            return (last,)
+        return hits
+
+
+DIGEST_CHARTS = ("funnel", "aging")
+
+
+@dataclass(frozen=True)
+class DigestTime:
+    hour: int
+    minute: int = 0
+
+
+@dataclass(frozen=True)
+class DigestPolicy:
+    """When the team digests and personal briefs go out, in each team's own time zone."""
+
+    enabled: bool = True
+    daily: DigestTime = DigestTime(18)  # the team group's daily digest: the 24 hours up to this time
+    # A group's own daily time, by group handle ([digests.groups.<handle>] hour, minute).
+    groups: Mapping[str, DigestTime] = field(default_factory=dict)
+    weekly_weekday: int = 1  # ISO weekday of the weekly summary of last week (1 = Monday)
+    weekly: DigestTime = DigestTime(9)
+    brief: DigestTime | None = None  # each person's morning brief; None: the team's morning hour
+    top: int = 5  # overdue receivables named in the daily digest
+    daily_charts: tuple[str, ...] = ()
+    weekly_charts: tuple[str, ...] = DIGEST_CHARTS
+
+    def daily_for(self, group_handle: str) -> DigestTime:
+        return self.groups.get(group_handle, self.daily)
+
+
 SECRETS = {("telegram", "token"), ("wecom", "secret"), ("wecom", "token"), ("wecom", "aes_key")}
 
 
@@ -137,6 +208,8 @@ class Settings:
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
     lost_reason_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_LOST_REASON_LABELS)
     approvals: ApprovalPolicy = field(default_factory=lambda: _approval_policy({}))
+    collections: CollectionPolicy = field(default_factory=lambda: _collection_policy({}))
+    digests: DigestPolicy = field(default_factory=DigestPolicy)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def stage_label(self, stage: str, lang: str) -> str:
@@ -190,6 +263,8 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         lost_reasons=tuple(lost_cfg.get("order", DEFAULT_LOST_REASONS)),
         lost_reason_labels=_merge_labels(DEFAULT_LOST_REASON_LABELS, lost_cfg.get("labels", {})),
         approvals=_approval_policy(raw.get("approvals", {}), stages),
+        collections=_collection_policy(raw.get("collections", {})),
+        digests=_digest_policy(raw.get("digests", {})),
         raw=raw,
     )
 
@@ -222,6 +297,74 @@ def _approval_policy(cfg: Mapping[str, Any], stages: tuple[str, ...] = DEFAULT_S
         escalate_after_hours=int(cfg.get("escalate_after_hours", 48)),
         won_stage=won_stage,
         installment_interval_days=int(cfg.get("installment_interval_days", 30)),
+    )
+
+
+def _collection_policy(cfg: Mapping[str, Any]) -> CollectionPolicy:
+    steps = []
+    for n, spec in enumerate(cfg.get("steps", DEFAULT_COLLECTION_STEPS), start=1):
+        to = tuple(spec.get("to", ()))
+        if "days" not in spec or not to:
+            raise ConfigError(f"[[collections.steps]] number {n} needs days and to")
+        for who in to:
+            if who not in COLLECTION_ROLES:
+                raise ConfigError(f"[[collections.steps]] to {who!r}: use {', '.join(COLLECTION_ROLES)}")
+        steps.append(CollectionStep(days=int(spec["days"]), to=to))
+    steps.sort(key=lambda step: step.days)
+    hour = cfg.get("hour")
+    if hour is not None and not 0 <= int(hour) <= 23:
+        raise ConfigError("[collections] hour must be 0 to 23")
+    return CollectionPolicy(
+        steps=tuple(steps),
+        repeat_every_days=int(cfg.get("repeat_every_days", 30)),
+        hour=int(hour) if hour is not None else None,
+        catch_up_days=int(cfg.get("catch_up_days", 7)),
+        finance_confirms=bool(cfg.get("finance_confirms", False)),
+    )
+
+
+def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
+    def at(spec: Mapping[str, Any], where: str, default: DigestTime | None) -> DigestTime | None:
+        if "hour" not in spec and "minute" not in spec:
+            return default
+        hour, minute = int(spec.get("hour", default.hour if default else 0)), int(spec.get("minute", 0))
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise ConfigError(f"{where}: hour must be 0 to 23 and minute 0 to 59")
+        return DigestTime(hour, minute)
+
+    def charts(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        kinds = tuple(cfg.get(key, default))
+        for kind in kinds:
+            if kind not in DIGEST_CHARTS:
+                raise ConfigError(f"[digests] {key}: {kind!r} is not one of {', '.join(DIGEST_CHARTS)}")
+        return kinds
+
+    weekday = int(cfg.get("weekly_weekday", 1))
+    if not 1 <= weekday <= 7:
+        raise ConfigError("[digests] weekly_weekday must be 1 (Monday) to 7 (Sunday)")
+    groups = {}
+    for handle, spec in cfg.get("groups", {}).items():
+        groups[handle] = at(spec, f"[digests.groups.{handle}]", DigestPolicy.daily)
+    brief_hour = cfg.get("brief_hour")
+    return DigestPolicy(
+        enabled=bool(cfg.get("enabled", True)),
+        daily=at(cfg, "[digests]", DigestPolicy.daily) or DigestPolicy.daily,
+        groups=groups,
+        weekly_weekday=weekday,
+        weekly=at(
+            {"hour": cfg["weekly_hour"], "minute": cfg.get("weekly_minute", 0)} if "weekly_hour" in cfg else {},
+            "[digests] weekly_hour",
+            DigestPolicy.weekly,
+        )
+        or DigestPolicy.weekly,
+        brief=at(
+            {"hour": brief_hour, "minute": cfg.get("brief_minute", 0)} if brief_hour is not None else {},
+            "[digests] brief_hour",
+            None,
+        ),
+        top=int(cfg.get("top", 5)),
+        daily_charts=charts("daily_charts", ()),
+        weekly_charts=charts("weekly_charts", DIGEST_CHARTS),
     )
 
 
@@ -258,6 +401,9 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "lost_reasons",
         "reminders",
         "approvals",
+        "collections",
+        "digests",
+        "outbox",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}
     for name, value in env.items():
         if not name.startswith("SALESBOT_"):

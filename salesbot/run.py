@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from salesbot.bootstrap import App, build
 from salesbot.clock import SystemClock
 from salesbot.config import Settings
+from salesbot.scheduler.leader import CHECK_SECONDS, Leadership
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -46,7 +47,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         await channel.bot.delete_webhook()
         await channel.start_polling()
         log.info("telegram: long polling")
-    scheduler = _scheduler(app)
+    leadership = Leadership(app.engine)
+    await asyncio.to_thread(leadership.check)
+    scheduler = _scheduler(app, leadership)
     scheduler.start()
     try:
         await stop.wait()
@@ -54,32 +57,37 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         scheduler.shutdown(wait=False)
         await web_runner.cleanup()
         await channel.stop()
-        if app.dispatcher is not None:
+        if leadership.leading and app.dispatcher is not None:
             await app.dispatcher.drain()
+        leadership.release()
         app.close()
 
 
-def _scheduler(app: App) -> AsyncIOScheduler:
-    """Job definitions live here, in code; the reminders and the outbox are our own tables, never a job store."""
+def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
+    """Job definitions live here, in code; the reminders and the outbox are our own tables, never a job store.
+
+    Every worker ticks, but only the leader (see scheduler/leader.py) does the work: the others only ask for
+    the lock, so one of them takes over within a minute of the leader's death.
+    """
     scheduler = AsyncIOScheduler(timezone="UTC")
 
+    async def lead() -> None:
+        await asyncio.to_thread(leadership.check)
+
     async def scan() -> None:
+        if not leadership.leading:
+            return
+        # Due follow-ups and approval reminders, then each person's once-a-day collection message.
         fired = await asyncio.to_thread(app.scan)
         if fired:
-            log.info("reminders fired: %s", fired)
+            log.info("reminders and collection messages queued: %s", fired)
 
     async def dispatch() -> None:
-        if app.dispatcher is not None:
+        if leadership.leading and app.dispatcher is not None:
             await app.dispatcher.drain()
 
-    scheduler.add_job(
-        scan,
-        "interval",
-        minutes=1,
-        id="reminder-scan",
-        max_instances=1,
-        coalesce=True,
-    )
+    scheduler.add_job(lead, "interval", seconds=CHECK_SECONDS, id="leader", max_instances=1, coalesce=True)
+    scheduler.add_job(scan, "interval", minutes=1, id="reminder-scan", max_instances=1, coalesce=True)
     scheduler.add_job(dispatch, "interval", seconds=2, id="outbox-dispatch", max_instances=1, coalesce=True)
     return scheduler
 

@@ -157,3 +157,30 @@ def test_users_invite_prints_a_link_and_a_code(tmp_path: Path) -> None:
     assert f"code: {code}" in out[1] and len(code) == 16
     missing = salesbot("users", "invite", "nobody", db=db, check=False)
     assert missing.returncode == 1 and "user_not_found" in missing.stderr
+
+
+def test_import_and_export_customers_and_invoices(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("init", db=db)
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    customers = "name,owner,aliases\n美团,rep1,Meituan;美团点评\n阿里巴巴,,阿里云\n"
+    (tmp_path / "customers.csv").write_text(customers, "utf-8")
+    out = json.loads(salesbot("import", "customers", str(tmp_path / "customers.csv"), db=db).stdout)
+    assert out == {"added": 2, "unchanged": 0}, "a new customer, and a new alias for a known one"
+    invoices = 'customer,number,amount,currency,due\n美团,INV-1,"12,500",CNY,2099-01-31\n'
+    (tmp_path / "invoices.csv").write_text(invoices, "utf-8")
+    assert json.loads(salesbot("import", "invoices", str(tmp_path / "invoices.csv"), db=db).stdout)["added"] == 1
+    again = json.loads(salesbot("import", "invoices", str(tmp_path / "invoices.csv"), db=db).stdout)
+    assert again == {"added": 0, "unchanged": 1}, "the same invoice number is not billed twice"
+    (tmp_path / "bad.csv").write_text("customer,number,amount,due\n美团,INV-2,1,2099-01-31\n无名,INV-3,1,2099-01-31\n")
+    refused = salesbot("import", "invoices", str(tmp_path / "bad.csv"), db=db, check=False)
+    assert refused.returncode == 1 and "'row': 3" in refused.stderr
+    exported = json.loads(salesbot("export", "receivables", str(tmp_path / "r.csv"), db=db).stdout)
+    assert exported["rows"] == 1, "the refused file added nothing"
+    text = (tmp_path / "r.csv").read_text("utf-8-sig")
+    assert "美团,rep1" not in text and "美团,张伟,INV-1,1,2099-01-31,12500.00" in text
+    salesbot("export", "customers", str(tmp_path / "c.xlsx"), db=db)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "c.xlsx").active.iter_rows(values_only=True))
+    assert ("美团", "rep1", "Meituan; 美团点评", False) in rows

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from salesbot.bootstrap import App
 from salesbot.clock import FrozenClock
+from salesbot.scheduler import jobs
 from salesbot.services import customers, pipeline, reminders, users, visits
+from salesbot.services.audit import snapshot
 from salesbot.services.errors import Invalid, NotAllowed
 from salesbot.services.visits import FollowUp
 from salesbot.store.models import AuditEntry, Customer, Deal, OutboxMessage, Reminder, StageChange, Visit
@@ -49,6 +51,25 @@ def test_visit_with_follow_up_schedules_a_reminder_at_the_morning_hour(app: App)
         audit = uow.session.scalar(select(AuditEntry).where(AuditEntry.entity == "visit"))
         assert audit.entity_id == logged.visit_id and audit.actor_id == rep1.id
         assert audit.after["next_step"] == "给方案"
+
+
+def test_a_visit_written_with_core_is_audited_as_the_orm_would_snapshot_it(app: App) -> None:
+    """log_visit inserts the row with Core and words the audit from its values: the same as a snapshot of the row."""
+    rep1 = actor(app, "rep1")
+    with app.uow() as uow:
+        logged = visits.log_visit(
+            uow,
+            rep1,
+            customer_id=customer_id(app, "阿里巴巴"),
+            notes="见了技术总监",
+            follow_up=FollowUp(date(2026, 3, 18), time(15, 30)),
+        )
+        uow.commit()
+    with app.uow() as uow:
+        visit = uow.session.get_one(Visit, logged.visit_id)
+        entry = uow.session.scalar(select(AuditEntry).where(AuditEntry.entity == "visit"))
+        assert entry.after == snapshot(visit)
+        assert entry.before is None
 
 
 def test_follow_up_with_a_time_fires_at_that_time(app: App) -> None:
@@ -127,11 +148,12 @@ def test_due_reminders_fire_exactly_once_through_the_outbox(app: App, clock: Fro
             follow_up=FollowUp(date(2026, 3, 18)),
         )
         uow.commit()
+    # The reminder scan alone: App.scan runs the digests first, and a morning brief carries an undated follow-up.
     clock.set(datetime(2026, 3, 18, 0, 59, tzinfo=UTC))
-    assert app.scan() == 0
+    assert jobs.scan_reminders(app.uow) == 0
     clock.set(datetime(2026, 3, 18, 1, 0, tzinfo=UTC))
-    assert app.scan() == 1
-    assert app.scan() == 0
+    assert jobs.scan_reminders(app.uow) == 1
+    assert jobs.scan_reminders(app.uow) == 0
     with app.uow() as uow:
         row = uow.session.scalar(select(OutboxMessage))
         assert row.target_id == rep1.id and row.payload["key"] == "reminder.follow_up"
@@ -276,7 +298,7 @@ def test_reminder_of_a_rep_who_left_goes_to_the_new_owner(app: App, clock: Froze
         users.mark_left(uow, admin, handle="rep1", hand_to="rep3")
         uow.commit()
     clock.advance(timedelta(days=8))
-    app.scan()
+    jobs.scan_reminders(app.uow)
     rep3 = actor(app, "rep3")
     with app.uow() as uow:
         assert uow.session.scalar(select(OutboxMessage.target_id)) == rep3.id

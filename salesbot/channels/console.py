@@ -125,6 +125,7 @@ class Session:
         self._make_world = make_world
         self.channel = channel
         self.world = make_world(False)
+        self._seeded = False
         self._updates = count(1)
 
     async def run_line(
@@ -139,7 +140,10 @@ class Session:
         if not line:
             return
         if line.startswith("@seed"):
-            self.world = self._make_world(True)
+            # The first @seed starts a fresh database; a later one adds to it (a book of contracts after the team).
+            if not self._seeded:
+                self.world = self._make_world(True)
+                self._seeded = True
             self.world.seed(base / line.removeprefix("@seed").strip())
         elif line.startswith("@clock"):
             await self.advance(self._parse_clock(line.removeprefix("@clock").strip(), line_no))

@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 PLATFORM = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-COMMANDS = ("start", "help", "customers", "deals", "cancel", "lang")
+COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "cancel", "lang")
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook

@@ -7,8 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salesbot.config import Settings
-from salesbot.handlers.messages import Attachment, Button, Reply
+from salesbot.handlers.messages import Attachment, Button, File, Reply
 from salesbot.i18n import render_notification, t
+from salesbot.i18n.digests import chart_labels
 from salesbot.services.delivery import Address
 
 
@@ -32,6 +33,26 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
             for f in files
             if f.get("platform") == address.platform
         )
-        return Reply(text=text, buttons=buttons, forwards=forwards)
+        charts = payload.get("params", {}).get("charts", [])
+        return Reply(text=text, buttons=buttons, forwards=forwards, files=_charts(charts, payload, lang, settings))
 
     return render
+
+
+def _charts(charts: list[dict[str, Any]], payload: dict[str, Any], lang: str, settings: Settings) -> tuple[File, ...]:
+    """A digest carries its charts' data; the PNGs are drawn now, labelled in the reader's language."""
+    if not charts:
+        return ()
+    from salesbot import charts as drawing  # matplotlib comes in with the first chart, not before
+
+    files = []
+    team = payload["params"].get("team", "")
+    for chart in charts:
+        name, title, panels = chart_labels(chart, team=team, lang=lang, settings=settings)
+        bars = [
+            drawing.Panel(panel, [drawing.Bar(label, length, text) for label, length, text in rows])
+            for panel, rows in panels
+        ]
+        png = drawing.funnel(title, bars[0].bars) if chart["kind"] == "funnel" else drawing.aging(title, bars)
+        files.append(File(name=name, mime=drawing.PNG_MIME, data=png))
+    return tuple(files)

@@ -11,7 +11,19 @@ import logging
 from collections.abc import Callable
 from types import ModuleType
 
-from salesbot.handlers import admin, approvals, contracts, customers, fieldwork, groups, pipeline, visits
+from salesbot.handlers import (
+    admin,
+    approvals,
+    contracts,
+    customers,
+    fieldwork,
+    groups,
+    payments,
+    pipeline,
+    receivables,
+    schedules,
+    visits,
+)
 from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
 from salesbot.handlers.messages import Incoming, Reply
 from salesbot.handlers.turn import Turn
@@ -29,6 +41,9 @@ FLOWS: dict[str, ModuleType] = {
     pipeline.FLOW: pipeline,
     contracts.FLOW: contracts,
     approvals.FLOW: approvals,
+    receivables.FLOW: receivables,
+    payments.FLOW: payments,
+    schedules.FLOW: schedules,
 }
 
 
@@ -131,12 +146,15 @@ def _converse(turn: Turn, text: str, *, caption: bool = False) -> None:
             if turn.form is not None and not turn.form.get("awaiting"):
                 flow.advance(turn)
             return
-        if said.intent == "unknown":
+        if said.intent == "unknown" and form.get("awaiting"):
             # Not an answer and not a new request: ask the same question again rather than drop the form.
             if not caption:
                 turn.reask(turn.t("answer_not_understood"))
             return
     if caption and said.intent == "unknown":
+        return
+    if said.intent == "export":
+        receivables.export(turn)  # what was just shown: the form says, so it is not dropped
         return
     turn.finish()
     _new_sentence(turn, said)
@@ -164,6 +182,12 @@ def _new_sentence(turn: Turn, said: Understanding) -> None:
         pipeline.list_mine(turn)
     elif said.intent == "contract":
         contracts.start(turn, said)
+    elif said.intent == "receivables":
+        receivables.start(turn, said)
+    elif said.intent == "payment":
+        payments.start(turn, said)
+    elif said.intent == "schedule":
+        schedules.start(turn, said)
     elif said.intent == "help":
         turn.say(turn.t("help"))
     elif asks_my_approvals(said.text):
@@ -179,6 +203,9 @@ def _press(turn: Turn, key: str) -> None:
         _press_card(turn, key)
         return
     flow = FLOWS[form["flow"]]
+    if action.get("do") == "export":
+        receivables.export(turn)  # the list stays as it was, its More button still good
+        return
     form["buttons"], form["rows"] = {}, []  # a form's buttons work once: a double tap finds nothing
     if action.get("do") == "cancel":
         turn.say(turn.t("cancelled"))
@@ -228,6 +255,9 @@ def _command(turn: Turn, text: str) -> None:
         turn.say(turn.t("lang_set"))
     elif name == "/approvals":
         approvals.list_waiting(turn)
+    elif name == "/receivables":
+        turn.start(receivables.FLOW, {"view": "who_owes", "page": 1})
+        receivables.advance(turn)
     elif name == "/handover":
         admin.handover(turn, rest.split())
     else:

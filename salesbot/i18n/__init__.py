@@ -49,6 +49,13 @@ def fmt_money(amount: Decimal | str, currency: str, lang: str) -> str:
     return format_currency(Decimal(amount), currency, locale=_LOCALES[lang_of(lang)])
 
 
+def fmt_totals(totals: dict[str, Decimal], lang: str) -> str:
+    """Sums in several currencies side by side (¥1,200.00 + US$80.00), never added together."""
+    return " + ".join(fmt_money(amount, currency, lang) for currency, amount in totals.items()) or fmt_money(
+        0, "CNY", lang
+    )
+
+
 def fmt_terms(terms: dict[str, Any] | None, lang: str) -> str:
     """Payment terms as a short phrase: "首付30% · 分3期 · 账期60天" / "30% upfront · 3 installments · net 60"."""
     terms = terms or {}
@@ -66,6 +73,10 @@ def fmt_terms(terms: dict[str, Any] | None, lang: str) -> str:
 
 def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
     """Word an outbox payload for its recipient: instants become local dates in their zone, keys become labels."""
+    if key.startswith("digest."):
+        from salesbot.i18n import digests  # imported here: it builds on this module's helpers
+
+        return digests.render(key, params, lang=lang, tz=tz, settings=settings)
     shown = dict(params)
     if params.get("stage"):
         shown["stage"] = settings.stage_label(params["stage"], lang)
@@ -76,11 +87,16 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
             local = datetime.fromisoformat(value).astimezone(tz)
             shown[name] = fmt_when(local.date(), local.time(), lang)
             shown[name.removesuffix("_at") + "_on"] = fmt_date(local.date(), lang)
+    for name, value in params.items():
+        if name.endswith("_on") and isinstance(value, str) and len(value) == 10:
+            shown[name] = fmt_date(date.fromisoformat(value), lang)  # a calendar day, no zone to convert
     if "next_step" in shown:
         shown["next_step_line"] = (
             t(lang, "reminder.next_step", next_step=shown["next_step"]) if shown["next_step"] else ""
         )
     _contract_lines(shown, params, lang)
+    if key == "collections.daily":
+        _collection_lines(shown, params, lang)
     if "amount" in params:
         amount = params["amount"]
         shown["amount_line"] = (
@@ -89,6 +105,38 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
     if "reason" in shown:
         shown["reason_line"] = t(lang, "deal.reason", reason=shown["reason"]) if shown.get("reason") else ""
     return t(lang, key, **shown)
+
+
+def _collection_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) -> None:
+    """The day's items, most overdue first, and the totals per currency."""
+    lines = []
+    totals: dict[str, Decimal] = {}
+    for item in params["items"]:
+        due = date.fromisoformat(item["due_on"])
+        days = item["days"]
+        if days > 0:
+            when = t(lang, "collections.late", days=days, due=fmt_date(due, lang))
+        elif days == 0:
+            when = t(lang, "collections.today")
+        else:
+            when = t(lang, "collections.before", days=-days, due=fmt_date(due, lang))
+        lines.append(
+            t(
+                lang,
+                "collections.line",
+                customer=item["customer"],
+                contract=item["contract"],
+                seq=item["seq"],
+                money=fmt_money(item["amount"], item["currency"], lang),
+                when=when,
+                rep=t(lang, "collections.rep", rep=item["rep"]) if item.get("rep") else "",
+            )
+        )
+        totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
+    shown["lines"] = "\n".join(lines)
+    shown["count"] = len(lines)
+    shown["totals"] = fmt_totals(totals, lang)
+    shown["example"] = params["items"][0]["customer"] if params["items"] else ""
 
 
 def _contract_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) -> None:

@@ -39,13 +39,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "我可以帮你记录销售工作,一句话就行:\n"
         "• 记拜访:今天拜访了阿里,见了技术总监,下周三给方案\n"
         "• 推进商机:阿里进入商务谈判 / 京东赢单了 / 比亚迪丢单了\n"
-        "• 查看:我的客户(/customers)、我的商机(/deals)\n"
+        "• 提交合同:阿里合同50万,分三期 (经理在消息里一键审批)\n"
+        "• 记回款:收到阿里回款30万 / 阿里第二期改到6月30日\n"
+        "• 问应收:谁还欠款 / 阿里还欠多少 / 我的应收 / 账龄 / 二八客户,再说“导出”拿Excel\n"
+        "• 查看:我的客户(/customers)、我的商机(/deals)、我的审批(/approvals)\n"
         "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
         "缺什么我会问你,点按钮即可。",
         "en": "I keep your sales records from one sentence:\n"
         "• Log a visit: met Acme's CFO, call back in 3 days\n"
         "• Move a deal: move Acme to negotiation / Acme is won / Acme is lost\n"
-        "• See: my customers (/customers), my deals (/deals)\n"
+        "• Submit a contract: Acme contract 85,000 USD net 30 (your manager approves with one tap)\n"
+        "• Record a payment: Acme paid 20k today / move Acme's 2nd installment to June 30\n"
+        "• Ask: who owes us? / how much does Acme owe / my receivables / aging / top customers, then “export”\n"
+        "• See: my customers (/customers), my deals (/deals), my approvals (/approvals)\n"
         "• /cancel drops what you are filling in, /lang zh switches to Chinese\n"
         "If anything is missing I will ask, with buttons.",
     },
@@ -54,6 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd_help": {"zh": "怎么用", "en": "What I can do"},
     "cmd_customers": {"zh": "我的客户", "en": "My customers"},
     "cmd_deals": {"zh": "我的商机", "en": "My open deals"},
+    "cmd_approvals": {"zh": "待我审批", "en": "Waiting for my approval"},
+    "cmd_receivables": {"zh": "谁还欠款", "en": "Who owes us"},
     "cmd_cancel": {"zh": "取消正在填写的内容", "en": "Drop what you are filling in"},
     "cmd_lang": {"zh": "切换语言 zh/en", "en": "Switch language zh/en"},
     "cmd_link": {"zh": "把这个群关联到团队", "en": "Link this group to a team"},
@@ -383,4 +391,265 @@ MESSAGES: dict[str, dict[str, str]] = {
     "deal.won": {"zh": "🎉 {rep} 赢下了「{customer}」!", "en": "🎉 {rep} won {customer}!"},
     "deal.lost": {"zh": "{rep} 丢单:「{customer}」{reason_line}", "en": "{rep} lost {customer}{reason_line}"},
     "deal.reason": {"zh": ",原因:{reason}", "en": ", reason: {reason}"},
+    # receivables: who owes us
+    "scope_own": {"zh": "你负责的客户", "en": "your customers"},
+    "scope_team": {"zh": "本团队的客户", "en": "your team's customers"},
+    "scope_all": {"zh": "全部客户", "en": "all customers"},
+    "scope_limited": {
+        "zh": "ℹ️ 你只能查看{scope},以下只包括这些。",
+        "en": "ℹ️ You can see {scope} only, so this covers just those.",
+    },
+    "customer_not_visible": {
+        "zh": "「{customer}」不是你负责的客户,看不到它的账目。",
+        "en": "{customer} is not one of your customers, so I can't show its accounts.",
+    },
+    "owes_title": {"zh": "💰 应收排行({scope},{day}):", "en": "💰 Who owes us ({scope}, {day}):"},
+    "mine_title": {"zh": "💰 我的应收({scope},{day}):", "en": "💰 My receivables ({scope}, {day}):"},
+    "owes_line": {"zh": "{n}. {customer}  {money}{late}", "en": "{n}. {customer}  {money}{late}"},
+    "owner_tag": {"zh": " · {owner}", "en": " · {owner}"},
+    "late_days": {"zh": "(逾期{days}天)", "en": " ({days} days overdue)"},
+    "due_today": {"zh": "(今天到期)", "en": " (due today)"},
+    "due_in_days": {"zh": "({days}天后到期)", "en": " (due in {days} days)"},
+    "owes_total": {"zh": "合计未收:{money}", "en": "Outstanding: {money}"},
+    "owes_overdue": {"zh": "其中已逾期:{money}", "en": "Overdue: {money}"},
+    "owes_due_soon": {"zh": "30天内到期:{money}", "en": "Due within 30 days: {money}"},
+    "owes_empty": {"zh": "{scope}目前没有未收的款项。", "en": "Nothing outstanding for {scope}."},
+    "page_of": {"zh": "第{page}/{pages}页,共{count}条", "en": "Page {page} of {pages}, {count} in all"},
+    "btn_more": {"zh": "更多 ▸", "en": "More ▸"},
+    "btn_export": {"zh": "📥 导出Excel", "en": "📥 Export XLSX"},
+    "statement_title": {"zh": "💰 {customer} 未收款项({day}):", "en": "💰 {customer} still owes ({day}):"},
+    "statement_contract": {"zh": "合同 {contract}:", "en": "Contract {contract}:"},
+    "statement_line": {
+        "zh": "  第{seq}期 {due} {money}{paid}{when}",
+        "en": "  #{seq} due {due}: {money}{paid}{when}",
+    },
+    "paid_part": {"zh": "(已收{money})", "en": " ({money} paid)"},
+    "statement_total": {"zh": "合计未收:{money}", "en": "Outstanding: {money}"},
+    "statement_credit": {"zh": "客户余额(多付):{money}", "en": "Credit on account (overpaid): {money}"},
+    "statement_none": {"zh": "{customer} 没有未收的款项。", "en": "{customer} owes nothing."},
+    "aging_title": {"zh": "📊 账龄({scope},截至{day}):", "en": "📊 Aging ({scope}, as of {day}):"},
+    "aging_total": {"zh": "合计:", "en": "Total:"},
+    "bucket_current": {"zh": "未到期", "en": "Current"},
+    "bucket_1-30": {"zh": "1–30天", "en": "1–30 days"},
+    "bucket_31-60": {"zh": "31–60天", "en": "31–60 days"},
+    "bucket_61-90": {"zh": "61–90天", "en": "61–90 days"},
+    "bucket_90+": {"zh": "90天以上", "en": "90+ days"},
+    "top_title": {
+        "zh": "⭐ 带来80%营收的客户({scope},{since}以来签约):",
+        "en": "⭐ The customers that bring 80% of revenue ({scope}, signed since {since}):",
+    },
+    "top_currency": {
+        "zh": "{currency}:{n}个客户中的{k}个,共{money}",
+        "en": "{currency}: {k} of {n} customers, {money} in all",
+    },
+    "top_line": {
+        "zh": "{n}. {customer}  {money}  占{share},累计{cumulative}{owes}",
+        "en": "{n}. {customer}  {money}  {share} (cumulative {cumulative}){owes}",
+    },
+    "top_owes": {"zh": ",未收{money}", "en": ", {money} outstanding"},
+    "top_empty": {
+        "zh": "{scope}近12个月没有签约的合同。",
+        "en": "No contracts signed in the last 12 months for {scope}.",
+    },
+    "export_nothing": {
+        "zh": "先问一个问题(谁还欠款 / 账龄 / 华为还欠多少 / 二八客户),再说“导出”。",
+        "en": "Ask a question first (who owes us / aging / how much does Acme owe / top customers), then say “export”.",
+    },
+    "export_done": {"zh": "📥 已导出:{name}", "en": "📥 Exported: {name}"},
+    "export_name_owes": {"zh": "应收排行", "en": "receivables"},
+    "export_name_items": {"zh": "应收明细", "en": "open installments"},
+    "export_name_customer": {"zh": "客户应收", "en": "customer receivables"},
+    "export_name_aging": {"zh": "账龄", "en": "aging"},
+    "export_name_top": {"zh": "二八客户", "en": "top customers"},
+    "cols_owes": {
+        "zh": "客户|负责人|币种|未收|已逾期|最长逾期天数|期数",
+        "en": "Customer|Owner|Currency|Outstanding|Overdue|Oldest overdue (days)|Installments",
+    },
+    "cols_items": {
+        "zh": "客户|负责人|合同|期|到期日|金额|已收|未收|币种|逾期天数",
+        "en": "Customer|Owner|Contract|Installment|Due|Amount|Paid|Outstanding|Currency|Days overdue",
+    },
+    "cols_aging": {
+        "zh": "销售|币种|未到期|1–30天|31–60天|61–90天|90天以上|合计",
+        "en": "Rep|Currency|Current|1–30 days|31–60 days|61–90 days|90+ days|Total",
+    },
+    "cols_top": {
+        "zh": "币种|排名|客户|营收|占比|累计占比|未收",
+        "en": "Currency|Rank|Customer|Revenue|Share|Cumulative share|Outstanding",
+    },
+    # payments
+    "ask_payment_amount": {"zh": "{customer} 回款多少钱?", "en": "How much did {customer} pay?"},
+    "payment_preview": {
+        "zh": "收到 {customer} 回款 {money}({day})。确认后将:",
+        "en": "{customer} paid {money} ({day}). Once you confirm, this:",
+    },
+    "payment_recorded": {
+        "zh": "✅ 已记录 {customer} 回款 {money}({day}):",
+        "en": "✅ Recorded {money} from {customer} ({day}):",
+    },
+    "payment_pending": {
+        "zh": "📝 已记录 {customer} 回款 {money}({day}),财务确认到账后冲抵应收:",
+        "en": "📝 Recorded {money} from {customer} ({day}); it settles once finance confirms it arrived:",
+    },
+    "payment_confirmed_done": {
+        "zh": "✅ 已确认 {customer} 回款 {money}({day}):",
+        "en": "✅ Confirmed {money} from {customer} ({day}):",
+    },
+    "payment_rejected_done": {
+        "zh": "✖ 已退回 {customer} 回款 {money}({day}),没有冲抵任何款项。",
+        "en": "✖ Sent back {money} from {customer} ({day}); it settles nothing.",
+    },
+    "share_line": {
+        "zh": "• 合同{contract} 第{seq}期(到期{due}):冲抵 {money}{left}",
+        "en": "• Contract {contract} #{seq} (due {due}): {money} applied{left}",
+    },
+    "share_left": {"zh": ",还差 {money}", "en": ", {money} still owed"},
+    "share_settled": {"zh": ",结清", "en": ", settled"},
+    "share_credit": {"zh": "• 多出 {money} 记为客户余额", "en": "• {money} left over is kept as credit"},
+    "share_all_credit": {
+        "zh": "• 没有待收的{currency}款项,{money} 全部记为客户余额",
+        "en": "• Nothing is owed in {currency}, so all {money} is kept as credit",
+    },
+    "payment_twin_warning": {
+        "zh": "⚠️ 这一天已经记过一笔 {customer} 同样金额的回款,请确认不是重复。",
+        "en": "⚠️ A payment of the same amount from {customer} is already recorded for that day: is this a second one?",
+    },
+    "btn_record_payment": {"zh": "✅ 确认记录", "en": "✅ Record it"},
+    "payment_in_future_said": {
+        "zh": "回款日期不能晚于今天:还没到账的钱先不记。到账后再告诉我。",
+        "en": "A payment can't be dated after today. Tell me once the money has arrived.",
+    },
+    "payment_in_future": {
+        "zh": "回款日期 {day} 还没到,不能记录。",
+        "en": "{day} has not come yet, so I can't record it.",
+    },
+    "amount_not_positive": {"zh": "金额要大于0。", "en": "The amount must be more than zero."},
+    "finance_only": {"zh": "只有财务可以确认回款。", "en": "Only finance can confirm a payment."},
+    "payment_already_decided": {
+        "zh": "这笔 {customer} 的回款已经处理过了,没有做任何更改。",
+        "en": "That payment from {customer} was already handled; nothing was changed.",
+    },
+    "payment_not_found": {"zh": "找不到这笔回款。", "en": "I can't find that payment."},
+    "btn_payment_confirm": {"zh": "✅ 已到账", "en": "✅ Arrived"},
+    "btn_payment_reject": {"zh": "✖ 未到账", "en": "✖ Not received"},
+    "payment.confirm_card": {
+        "zh": "💵 请确认到账:{rep} 记录了 {customer} 回款 {money},到账日 {received_on}。",
+        "en": "💵 Please confirm: {rep} recorded {money} from {customer}, received on {received_on}.",
+    },
+    "card.payment_confirmed": {
+        "zh": "✅ {by} 已确认到账:{customer} {money}({received_on})",
+        "en": "✅ {by} confirmed: {money} from {customer} ({received_on})",
+    },
+    "card.payment_rejected": {
+        "zh": "✖ {by} 未确认到账:{customer} {money}({received_on})",
+        "en": "✖ {by} did not confirm: {money} from {customer} ({received_on})",
+    },
+    "payment.confirmed": {
+        "zh": "✅ 财务 {by} 已确认 {customer} 回款 {money}({received_on}),已冲抵应收。",
+        "en": "✅ {by} (finance) confirmed {money} from {customer} ({received_on}); it is settled.",
+    },
+    "payment.rejected": {
+        "zh": "✖ 财务 {by} 没有确认 {customer} 回款 {money}({received_on}),请核实后重新记录。",
+        "en": "✖ {by} (finance) did not confirm {money} from {customer} ({received_on}). "
+        "Please check, and record it again.",
+    },
+    # payment schedules
+    "installment_label": {
+        "zh": "合同{contract} 第{seq}期 {due} {money}",
+        "en": "Contract {contract} #{seq} due {due}, {money}",
+    },
+    "ask_which_installment": {"zh": "{customer} 的哪一期?", "en": "Which installment of {customer}?"},
+    "no_such_installment": {
+        "zh": "{customer} 没有未结清的第{seq}期。",
+        "en": "{customer} has no open installment #{seq}.",
+    },
+    "no_open_installments": {"zh": "{customer} 没有未结清的分期。", "en": "{customer} has no open installments."},
+    "ask_new_due": {"zh": "{label}:改到哪一天?", "en": "{label}: move it to which day?"},
+    "ask_split_amount": {"zh": "{label}:拆出多少钱?", "en": "{label}: how much do you want to split off?"},
+    "due_moved": {"zh": "📅 已改期:{customer} {label}", "en": "📅 Moved: {customer} {label}"},
+    "installment_split": {
+        "zh": "✂️ 已拆分 {customer} 合同{contract} 第{seq}期:\n• {kept}\n• {part}",
+        "en": "✂️ Split {customer}'s contract {contract} #{seq}:\n• {kept}\n• {part}",
+    },
+    "due_date_past": {
+        "zh": "「{phrase}」已经过去了,到期日要在今天或以后。",
+        "en": "“{phrase}” is in the past; a due date must be today or later.",
+    },
+    "due_in_past": {
+        "zh": "{day} 已经过去了,到期日要在今天或以后。",
+        "en": "{day} is in the past; a due date must be today or later.",
+    },
+    "split_amount": {
+        "zh": "拆出的金额要大于0,且小于还没付的 {unpaid}。",
+        "en": "The part split off must be more than zero and less than the {unpaid} still unpaid.",
+    },
+    "installment_settled": {
+        "zh": "第{seq}期已经结清,不能再改。",
+        "en": "Installment #{seq} is settled; it can't be changed.",
+    },
+    "installment_not_found": {"zh": "找不到这一期。", "en": "I can't find that installment."},
+    # collection reminders
+    "collections.daily": {
+        "zh": "📌 今日回款提醒({count}项):\n{lines}\n合计:{totals}\n收到款项时告诉我,例如“收到{example}回款5万”。",
+        "en": "📌 Collections for today ({count}):\n{lines}\nIn all: {totals}\n"
+        "When money arrives, tell me, e.g. “{example} paid 50k”.",
+    },
+    "collections.line": {
+        "zh": "• {customer} 合同{contract} 第{seq}期 {money} {when}{rep}",
+        "en": "• {customer}, contract {contract} #{seq}: {money} {when}{rep}",
+    },
+    "collections.before": {"zh": "{days}天后到期({due})", "en": "due in {days} days ({due})"},
+    "collections.today": {"zh": "今天到期", "en": "due today"},
+    "collections.late": {"zh": "已逾期{days}天(到期{due})", "en": "{days} days overdue (due {due})"},
+    "collections.rep": {"zh": " · 负责人 {rep}", "en": " · rep {rep}"},
+    # digests: the team group's daily digest and weekly summary, each person's morning brief, and their charts
+    "digest.daily": {
+        "zh": "📊 {team} 日报 · {day}\n({since} 起)",
+        "en": "📊 {team} daily digest · {day}\n(since {since})",
+    },
+    "digest.weekly": {"zh": "📈 {team} 周报 · {first} – {last}", "en": "📈 {team} weekly summary · {first} – {last}"},
+    "digest.brief": {
+        "zh": "☀️ 早上好!今天({day})要跟进 {count} 个客户:",
+        "en": "☀️ Good morning! {count} follow-up(s) today ({day}):",
+    },
+    "digest.more": {"zh": "… 还有 {n} 项", "en": "… and {n} more"},
+    "digest.visits": {"zh": "🚶 拜访 {total} 次:", "en": "🚶 {total} visit(s):"},
+    "digest.visit_line": {"zh": "• {rep}:{count} 次", "en": "• {rep}: {count}"},
+    "digest.moves": {"zh": "🔀 商机推进:", "en": "🔀 Deals moved:"},
+    "digest.move_line": {
+        "zh": "• {customer}「{deal}」:{old} → {new}({rep})",
+        "en": "• {customer} “{deal}”: {old} → {new} ({rep})",
+    },
+    "digest.submitted": {"zh": "📝 提交合同:", "en": "📝 Contracts submitted:"},
+    "digest.approved": {"zh": "✅ 合同审批通过:", "en": "✅ Contracts approved:"},
+    "digest.contract_line": {"zh": "• {customer} {money}({rep})", "en": "• {customer} {money} ({rep})"},
+    "digest.payments": {"zh": "💰 回款 {totals}:", "en": "💰 Payments received, {totals}:"},
+    "digest.payment_line": {"zh": "• {customer} {money}", "en": "• {customer} {money}"},
+    "digest.follow_ups": {"zh": "📅 今日待跟进:", "en": "📅 Follow-ups due today:"},
+    "digest.follow_up_line": {"zh": "• {rep}:{customer}{time}", "en": "• {rep}: {customer}{time}"},
+    "digest.approvals": {"zh": "⏳ 等待审批:", "en": "⏳ Waiting for approval:"},
+    "digest.approval_line": {
+        "zh": "• {customer} {money},等 {approver} 审批(自 {since})",
+        "en": "• {customer} {money}, with {approver} since {since}",
+    },
+    "digest.overdue": {"zh": "⏰ 逾期应收(最多的{n}个):", "en": "⏰ Overdue receivables (the biggest {n}):"},
+    "digest.overdue_line": {
+        "zh": "• {customer} {money},最久逾期 {days} 天({rep})",
+        "en": "• {customer} {money}, oldest {days} days late ({rep})",
+    },
+    "digest.week_visits": {"zh": "🚶 拜访 {count} 次", "en": "🚶 {count} visit(s)"},
+    "digest.week_won": {"zh": "🏆 赢单 {count} 个:{totals}", "en": "🏆 {count} deal(s) won: {totals}"},
+    "digest.week_lost": {"zh": "❌ 丢单 {count} 个:{totals}", "en": "❌ {count} deal(s) lost: {totals}"},
+    "digest.week_approved": {
+        "zh": "✅ 合同通过 {count} 份:{totals}",
+        "en": "✅ {count} contract(s) approved: {totals}",
+    },
+    "digest.week_payments": {"zh": "💰 回款 {count} 笔:{totals}", "en": "💰 {count} payment(s) received: {totals}"},
+    "digest.brief_line": {
+        "zh": "• {time}{customer}{next_step}(上次拜访 {visited_on})",
+        "en": "• {time}{customer}{next_step} (visited {visited_on})",
+    },
+    "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
+    "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
+    "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
 }

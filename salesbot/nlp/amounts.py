@@ -305,30 +305,41 @@ def _candidates(text: str, *, answer: bool) -> list[_Candidate]:
     found: list[_Candidate] = []
     has_money_word: bool | None = None  # looked up once, only when a bare number needs it
     for match in _AMOUNT.finditer(text):
-        reading = _read(match, text)
-        if reading is None:
-            continue
-        amount, currency, marked = reading
-        if not marked and not answer:
+        # A bare number in a sentence is money only beside a money word; decide that from the
+        # match's form first, so a line of numbers ("at 3 at 3 …") is not read number by number.
+        if not answer and not _marked(match):
             if match["cn"] is not None:
                 continue
             if has_money_word is None:
                 has_money_word = _MONEY_WORDS.search(text) is not None
             if not has_money_word:
                 continue
+        reading = _read(match, text)
+        if reading is None:
+            continue
+        amount, currency = reading
         before = text[max(0, match.start() - _LOOKBACK) : match.start()]
         found.append(
             _Candidate(
                 Money(amount, currency, match.start(), match.end()),
-                marked=marked,
+                marked=_marked(match),
                 part=_PART_AFTER.search(before) is not None or _PART_BEFORE.match(text, match.end()) is not None,
             )
         )
     return found
 
 
-def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None, bool] | None:
-    """The value, currency and markedness of one match, or None when it is not money."""
+def _marked(match: re.Match[str]) -> bool:
+    """Whether the match's own form says money: a currency, a multiplier (万, k), a thousands comma, a 角 part."""
+    if match["pre"] or match["suf"]:
+        return True
+    if match["cn"] is not None:
+        return match["cnfrac"] is not None or any(c in _CN_BIG for c in match["cn"])
+    return match["mult"] is not None or "," in match["int"]
+
+
+def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None] | None:
+    """The value and currency of one match, or None when it is not money."""
     pre, suf = match["pre"], match["suf"]
     currency = _PREFIX_CURRENCY[pre.lower()] if pre else None
     if suf:
@@ -361,11 +372,10 @@ def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None, bool] |
         value = _multiplier(mult)
         amount *= value
         amount += _tail(match, value)
-    marked = currency is not None or mult is not None or "," in digits
-    return _clean(amount), currency, marked
+    return _clean(amount), currency
 
 
-def _read_chinese(match: re.Match[str], currency: str | None) -> tuple[Decimal, str | None, bool] | None:
+def _read_chinese(match: re.Match[str], currency: str | None) -> tuple[Decimal, str | None] | None:
     run = match["cn"]
     whole = parse_cn_int(run)
     if whole is None:
@@ -374,8 +384,7 @@ def _read_chinese(match: re.Match[str], currency: str | None) -> tuple[Decimal, 
     if match["cnfrac"]:
         frac_digits = "".join(str(parse_cn_int(c)) for c in match["cnfrac"])
         amount = Decimal(f"{whole}.{frac_digits}") * _multiplier(match["cnunit"])
-    marked = currency is not None or match["cnfrac"] is not None or any(c in _CN_BIG for c in run)
-    return _clean(amount), currency, marked
+    return _clean(amount), currency
 
 
 def _multiplier(word: str) -> int:

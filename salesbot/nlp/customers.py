@@ -65,7 +65,7 @@ import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, product
@@ -716,7 +716,6 @@ class CustomerIndex:
                 self._cjk_query_hits(key, span, hits)
             elif not any(_is_cjk(ch) for ch in key):
                 self._latin_hits(key, 4, span, hits)
-                self._pinyin_typed_hits(key, span, hits)
         # A name written inside a longer answer ("阿里巴巴杭州分公司", "拜访比亚地") still counts,
         # but below whole-answer evidence, and the less of the answer it explains the weaker:
         # in "新东风" the short form 新东 leaves 风 unexplained, the typo reading explains it.
@@ -949,18 +948,30 @@ class CustomerIndex:
                 if result is not None:
                     self._add_fuzzy(k, result, span, hits)
 
-    def _latin_hits(
-        self, word: str, min_key_len: int, span: tuple[int, int], hits: list[_Hit], contests: bool = False
-    ) -> None:
+    def _latin_near(self, word: str, min_key_len: int) -> tuple[tuple[str, float], ...]:
+        """The Latin keys a typo away from ``word``, with their scores; remembered across calls."""
         if len(word) < 4:
-            return
+            return ()
         found = self._typo_cache.get((word, min_key_len))
         if found is None:
             if len(self._typo_cache) >= _CACHE_SIZE:
                 self._typo_cache.clear()
             found = self._typo_cache[word, min_key_len] = self._latin_typos(word, min_key_len)
-        for k, score in found:
+        return found
+
+    def _pinyin_typed(self, word: str) -> Sequence[str]:
+        """The Chinese keys whose pinyin, typed without tones or spaces, is ``word`` ("jingdong")."""
+        if len(word) < 5 or not self._cjk_keys:
+            return ()
+        return self._pinyin_joined_index().get(word, ())
+
+    def _latin_hits(
+        self, word: str, min_key_len: int, span: tuple[int, int], hits: list[_Hit], contests: bool = False
+    ) -> None:
+        for k, score in self._latin_near(word, min_key_len):
             self._add_fuzzy(k, (score, "typo"), span, hits, contests)
+        for k in self._pinyin_typed(word):
+            self._add_fuzzy(k, (_PINYIN_TYPED, "homophone"), span, hits, contests)
 
     def _latin_typos(self, word: str, min_key_len: int) -> tuple[tuple[str, float], ...]:
         """The Latin keys within typo distance of ``word``, with their scores."""
@@ -989,12 +1000,6 @@ class CustomerIndex:
                 found.append((k, _latin_typo_score(dist, n)))
         return tuple(found)
 
-    def _pinyin_typed_hits(self, word: str, span: tuple[int, int], hits: list[_Hit], contests: bool = False) -> None:
-        if len(word) < 5 or not self._cjk_keys:
-            return
-        for k in self._pinyin_joined_index().get(word, ()):
-            self._add_fuzzy(k, (_PINYIN_TYPED, "homophone"), span, hits, contests)
-
     def _latin_windows(self, prep: _Prepared, hits: list[_Hit], exact_spans: _SpanIndex) -> None:
         """Latin typos ("initec's") and pinyin-typed names ("jingdong") over runs of 1..n words."""
         norm = prep.norm
@@ -1014,6 +1019,9 @@ class CustomerIndex:
                 joined = "".join(parts)
                 if len(joined) < 5 or joined in self._entries:
                     continue
+                # Most windows are near no key; find that out before working out where they sit.
+                if not self._latin_near(joined, 5) and not self._pinyin_typed(joined):
+                    continue
                 span = prep.norm_span(words[i][0], words[j][1])
                 # Windows that cut into an exact mention are noise; ones that extend it may be a
                 # misspelt longer name.
@@ -1021,7 +1029,6 @@ class CustomerIndex:
                 if any(not (a <= s and e <= b) for s, e in exact_spans.overlapping(a, b)):
                     continue
                 self._latin_hits(joined, 5, span, hits, contests=True)
-                self._pinyin_typed_hits(joined, span, hits, contests=True)
 
     def _blob(self) -> tuple[str, list[int]]:
         """All keys in one string, so substring search runs in C instead of a loop over keys."""

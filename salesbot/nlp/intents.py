@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from salesbot.nlp import receivables
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.customers import CustomerIndex, Resolution
 from salesbot.nlp.dates import DateError, DateReading, find_date
@@ -22,6 +23,8 @@ INTENTS = (
     "help",
     "my_customers",
     "my_deals",
+    "schedule",
+    "export",
     "unknown",
 )
 
@@ -127,7 +130,7 @@ def understand(
 
 # Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
 # amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
-_MONEY_INTENTS = frozenset(("contract", "payment", "receivables"))
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule"))
 
 
 def _amount(text: str, intent: str, customer: Resolution, reading: DateReading | None) -> Money | None:
@@ -139,9 +142,15 @@ def _amount(text: str, intent: str, customer: Resolution, reading: DateReading |
 
 
 def classify(text: str, stage: StageMention | None) -> str:
+    if receivables.is_export(text):
+        return "export"
+    if receivables.names_schedule_change(text):
+        return "schedule"  # "华为第二期的回款推迟到6月30日" moves a due date; it reports no payment
     for intent, pattern in _KEYWORDS:
         if pattern.search(text):
             return intent
+    if receivables.question(text) in ("aging", "top") and not _VISIT.search(text):
+        return "receivables"  # "账龄" / "二八客户" ask about the book; "拜访大客户华为" is a visit
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
         return "stage"
     if _VISIT.search(text):

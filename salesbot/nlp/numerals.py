@@ -28,6 +28,10 @@ _TABLE.update(
 )
 
 
+# What normalize does, for callers that add mappings of their own and translate once.
+NORMALIZE_TABLE: dict[int, str] = dict(_TABLE)
+
+
 def normalize(text: str) -> str:
     """Map full-width and IME punctuation to ASCII, one character for one character.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from salesbot.services import delivery, reminders
+from salesbot.services import collections, delivery, digests, reminders
 from salesbot.services.uow import UnitOfWork
 
 
@@ -21,8 +21,30 @@ def scan_reminders(uow_factory: Callable[[], UnitOfWork]) -> int:
             return fired
 
 
-def next_event(uow_factory: Callable[[], UnitOfWork]) -> datetime | None:
-    """The next instant at which a job has something to do (a reminder or a message waiting to retry)."""
+def send_collections(uow_factory: Callable[[], UnitOfWork]) -> int:
+    """Each person's one collection message of the day, once their collection hour has come."""
     with uow_factory() as uow:
-        times = [t for t in (reminders.next_due(uow), delivery.next_due(uow)) if t is not None]
+        n = collections.run_due(uow)
+        uow.commit()
+    return n
+
+
+def send_digests(uow_factory: Callable[[], UnitOfWork]) -> int:
+    """The team digests and personal briefs whose time has come, each once a day (weekly: once a week)."""
+    with uow_factory() as uow:
+        n = digests.run_due(uow)
+        uow.commit()
+    return n
+
+
+def next_event(uow_factory: Callable[[], UnitOfWork]) -> datetime | None:
+    """The next instant at which a job has something to do (a reminder, a digest, a message waiting to retry)."""
+    with uow_factory() as uow:
+        due = (
+            reminders.next_due(uow),
+            delivery.next_due(uow),
+            collections.next_due(uow),
+            digests.next_due(uow),
+        )
+        times = [t for t in due if t is not None]
     return min(times) if times else None

@@ -26,7 +26,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
-from salesbot.services import approvals, attachments, audit, cards, customers, outbox, permissions, pipeline
+from salesbot.services import (
+    approvals,
+    attachments,
+    audit,
+    cards,
+    customers,
+    outbox,
+    payments,
+    permissions,
+    pipeline,
+)
 from salesbot.services.cards import CardButton
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -460,6 +470,9 @@ def _make_schedule(uow: UnitOfWork, contract: Contract, approver: Actor) -> list
                 created_at=uow.now(),
             )
         )
+    uow.session.flush()
+    # A customer who paid ahead (credit from an earlier overpayment) has the new installments settled from it.
+    payments.apply_credit(uow, customer_id=contract.customer_id, currency=contract.currency, actor_id=approver.id)
     return parts
 
 

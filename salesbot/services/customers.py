@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import lazyload
 
 from salesbot.services import audit, permissions
@@ -68,15 +68,29 @@ def names_version(uow: UnitOfWork) -> tuple[object, ...]:
 
 
 # Changing a customer needs neither its aliases nor (except for a manager's permission check) its owner, which
-# the model loads eagerly: here they load only if asked for. Built once: loader options are costly to make.
-_FOR_CHANGE = (lazyload(Customer.aliases), lazyload(Customer.owner))
+# the model loads eagerly: here they load only if asked for. The whole statement is built once: session.get
+# would build a select and its loader options' cache key on every call (~0.35 ms, against ~0.16 ms for this).
+_FOR_CHANGE = (
+    select(Customer)
+    .where(Customer.id == bindparam("customer_id"))
+    .options(lazyload(Customer.aliases), lazyload(Customer.owner))
+)
 
 
 def get_for_change(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
-    customer = uow.session.get(Customer, customer_id, options=_FOR_CHANGE)
+    customer = uow.session.execute(_FOR_CHANGE, {"customer_id": customer_id}).scalar_one_or_none()
     if customer is None or customer.archived:
         raise NotFound("customer_not_found", customer_id=customer_id)
     permissions.require_change(actor, customer)
+    return customer
+
+
+def get_for_collection(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
+    """A customer whose money this actor may record or reschedule: the rep's, the team's, or any for finance."""
+    customer = uow.session.execute(_FOR_CHANGE, {"customer_id": customer_id}).scalar_one_or_none()
+    if customer is None or customer.archived:
+        raise NotFound("customer_not_found", customer_id=customer_id)
+    permissions.require_collect(actor, customer)
     return customer
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import ChatIdentity, Group, OutboxMessage, Team, User
@@ -20,6 +20,7 @@ class Address:
     label: str  # how logs and the console name the recipient: a handle or "group:<handle>"
     lang: str
     timezone: str
+    kind: str = "private"  # "private" | "group": platforms pace the two differently
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,44 @@ class Claimed:
 
 def claim(uow: UnitOfWork, *, platforms: Collection[str], lease: timedelta, limit: int) -> list[Claimed]:
     """Take up to `limit` due rows for a while: a dispatcher that dies mid-send leaves them to come back
-    when the lease runs out, so nothing is lost (a message may go twice; its dedupe key shows it)."""
+    when the lease runs out, so nothing is lost (a message may go twice; its dedupe key shows it).
+
+    A row waits while an earlier row to the same recipient is in someone's hands or waiting for its retry,
+    so one chat's messages go out in the order they were queued, whatever failed in between."""
     now = uow.now()
+    # The recipients held back, and from which row on: one pass over the few rows not yet due (index on
+    # state, not_before), instead of a look-up per candidate row.
+    held = (
+        select(
+            OutboxMessage.target_type,
+            OutboxMessage.target_id,
+            func.min(OutboxMessage.id).label("first_id"),
+        )
+        .where(
+            OutboxMessage.state == "pending",
+            OutboxMessage.not_before > now,
+            # Claimed (attempts) or failed (last_error): not merely queued for later, like a scheduled reminder.
+            or_(OutboxMessage.attempts > 0, OutboxMessage.last_error.is_not(None)),
+        )
+        .group_by(OutboxMessage.target_type, OutboxMessage.target_id)
+        .subquery()
+    )
     rows = list(
         uow.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.state == "pending", OutboxMessage.not_before <= now)
-            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .outerjoin(
+                held,
+                and_(held.c.target_type == OutboxMessage.target_type, held.c.target_id == OutboxMessage.target_id),
+            )
+            .where(
+                OutboxMessage.state == "pending",
+                OutboxMessage.not_before <= now,
+                or_(held.c.first_id.is_(None), OutboxMessage.id < held.c.first_id),
+            )
+            # In the order queued: a retry that has come due goes before what was queued behind it.
+            .order_by(OutboxMessage.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=OutboxMessage)
         )
     )
     claimed = []
@@ -75,10 +105,24 @@ def mark_sent(uow: UnitOfWork, outbox_id: int, *, message_ref: str | None = None
     )
 
 
-def retry_later(uow: UnitOfWork, outbox_id: int, *, at: datetime, error: str) -> None:
-    uow.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(not_before=at, last_error=error[:2000])
-    )
+def retry_later(uow: UnitOfWork, outbox_id: int, *, at: datetime, error: str, tried: bool = True) -> None:
+    """Try again at `at`. `tried=False` when the platform said plainly it took nothing (a 429): that claim is
+    not an attempt, so waiting out rate limits never uses up the attempts that park a message as dead."""
+    values: dict[str, Any] = {"not_before": at, "last_error": error[:2000]}
+    if not tried:
+        values["attempts"] = OutboxMessage.attempts - 1
+    uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
+
+
+def release(uow: UnitOfWork, outbox_ids: Collection[int]) -> None:
+    """Hand back claimed rows that were not tried (more than could go before the lease ran out, or queued
+    behind a message that must wait): due at once, for whoever claims next, and not counted as an attempt."""
+    if outbox_ids:
+        uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(outbox_ids)), OutboxMessage.state == "pending")
+            .values(not_before=uow.now(), attempts=OutboxMessage.attempts - 1)
+        )
 
 
 def mark_dead(uow: UnitOfWork, outbox_id: int, *, error: str) -> None:
@@ -108,9 +152,11 @@ def _address(uow: UnitOfWork, target_type: str, target_id: int, platforms: Colle
         team = uow.session.get(Team, group.team_id) if group.team_id else None
         timezone = team.timezone if team else settings.timezone
         if group.platform in platforms and group.platform_chat_id:
-            return Address(group.platform, group.platform_chat_id, f"group:{group.handle}", group.lang, timezone)
+            label = f"group:{group.handle}"
+            return Address(group.platform, group.platform_chat_id, label, group.lang, timezone, "group")
         if "console" in platforms:
-            return Address("console", f"group:{group.handle}", f"group:{group.handle}", group.lang, timezone)
+            label = f"group:{group.handle}"
+            return Address("console", label, label, group.lang, timezone, "group")
         return None
     user = uow.session.get(User, target_id)
     if user is None or not user.active:

@@ -48,3 +48,21 @@ def visible_customers(actor: Actor) -> Select[tuple[Customer]]:
         team_members = select(User.id).where(User.team_id == actor.team_id)
         return query.where(or_(Customer.owner_id.in_(team_members), Customer.owner_id.is_(None)))
     return query.where(Customer.owner_id == actor.id)
+
+
+def can_collect(actor: Actor, customer: Customer) -> bool:
+    """Record a payment or change a due date: whoever may change the customer, and finance for any customer."""
+    return can_change(actor, customer) or (actor.active and actor.role == "finance")
+
+
+def require_collect(actor: Actor, customer: Customer) -> None:
+    require_active(actor)
+    if not can_collect(actor, customer):
+        raise NotAllowed("customer_not_yours", customer=customer.name)
+
+
+def scope_of(actor: Actor) -> str:
+    """How far the actor sees: "own" customers, their "team"'s, or "all"."""
+    if actor.role in ("admin", "finance"):
+        return "all"
+    return "team" if actor.role == "manager" else "own"

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from salesbot.services import audit
+from salesbot.services import audit, imports
 from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import (
@@ -36,6 +36,8 @@ class SeedSummary:
     groups: int
     customers: int
     deals: int
+    contracts: int = 0
+    invoices: int = 0
 
 
 def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
@@ -188,12 +190,18 @@ def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
         session.add(StageChange(deal_id=deal.id, from_stage=None, to_stage=stage, at=now, by_user_id=None))
         deals += 1
     session.flush()
+    # Contracts and invoices the team already has: their money is owed from day one.
+    tz = ZoneInfo(timezone)
+    signed = sum(imports.contract(uow, spec, default_currency=currency, tz=tz) for spec in data.get("contracts", []))
+    billed = sum(imports.invoice(uow, spec, default_currency=currency, tz=tz) for spec in data.get("invoices", []))
     return SeedSummary(
         teams=len(teams),
         users=len(data.get("users", [])),
         groups=len(data.get("groups", [])),
         customers=len(customers),
         deals=deals,
+        contracts=signed,
+        invoices=billed,
     )
 
 

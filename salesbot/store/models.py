@@ -215,6 +215,8 @@ class Contract(Base):
     currency: Mapped[str] = mapped_column(String(3))
     terms: Mapped[dict[str, Any]]  # installments, upfront_percent, net_days, on_delivery
     note: Mapped[str | None] = mapped_column(Text)
+    # The team's own number for a contract brought in by seed or import ("HT-2026-001"), so a re-import finds it.
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)
     # pending -> active | rejected | withdrawn; a rejected one may be superseded by its next version
     status: Mapped[str] = mapped_column(String(16), default="pending")
     step: Mapped[int] = mapped_column(Integer, default=0)  # the approval step now deciding (its seq)
@@ -259,6 +261,84 @@ class Installment(Base):
     currency: Mapped[str] = mapped_column(String(3))
     paid: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
     state: Mapped[str] = mapped_column(String(16), default="open")  # open | paid | cancelled
+    # An invoice brought in by seed or import keeps its number, so a re-import finds it instead of adding it twice.
+    reference: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+    contract: Mapped[Contract] = relationship(lazy="joined")
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid if self.state == "open" else Decimal(0)
+
+
+class Payment(Base):
+    """Money a customer paid, as recorded in chat or imported. Once confirmed it is allocated to the customer's
+    open installments in its currency, oldest due first; what is left over is the customer's credit."""
+
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    received_on: Mapped[date] = mapped_column(Date)
+    # pending (finance has yet to confirm it, where the config asks for that) | confirmed | rejected
+    state: Mapped[str] = mapped_column(String(16), default="confirmed")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class PaymentAllocation(Base):
+    """The part of a payment that settled one installment. A payment's amount less its allocations is credit."""
+
+    __tablename__ = "payment_allocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installments.id"), index=True)
+    amount: Mapped[Decimal]
+    created_at: Mapped[datetime]
+
+
+class CollectionNotice(Base):
+    """The one collection message a person gets on a day (their local day), with the items it bundled.
+
+    The row is written even when nothing was due, so the daily job knows it has looked, and the unique key
+    keeps two workers, or a restart, from sending a second message that day.
+    """
+
+    __tablename__ = "collection_notices"
+    __table_args__ = (UniqueConstraint("user_id", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on: Mapped[date] = mapped_column(Date)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class DigestRun(Base):
+    """One digest or brief for one group or person on one day (a weekly summary: the day its week starts).
+
+    Written even when there was nothing to say, so the job knows it has looked; the unique key keeps two workers,
+    or a restart, from sending it twice. `since` and `until` are the instants it reported on: the next daily
+    digest starts where this one ended, so nothing is reported twice or missed.
+    """
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("kind", "target_type", "target_id", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # daily | weekly | brief
+    target_type: Mapped[str] = mapped_column(String(8))  # group | user
+    target_id: Mapped[int]
+    on: Mapped[date] = mapped_column(Date)
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    sent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
 

@@ -13,16 +13,26 @@ refuses it too, so the mistake shows up in tests rather than in production.
         api.push_update(api.text_update(user_id=1, text="hi"))
         ...
         assert api.sent("sendMessage", chat_id=1)[0]["text"] == "..."
+
+``FakeBotApi(limits=TelegramLimits())`` also enforces Telegram's flood limits, strictly (at most so many accepted
+sends in ANY window of the limit's length, counted on arrival), answering 429 with ``retry_after`` as Telegram
+does; ``too_many`` counts those answers. ``clock`` sets the time the limits are counted in (a test's own clock).
+``python -m tests.fakes.telegram_api --limits --scale 10`` runs it as a process of its own (the outbox bench).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import copy
 import itertools
 import json
+import math
 import re
+import sys
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -102,6 +112,65 @@ class Call:
     params: dict[str, Any]
     status: int | None = None
     response: dict[str, Any] | None = None
+    at: float = 0.0  # arrival, on the server's clock
+
+
+# Methods that post a message into a chat, and so count against Telegram's flood limits.
+_SENDING = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvoice", "sendlocation"})
+
+
+@dataclass(frozen=True)
+class TelegramLimits:
+    """Telegram's documented limits as (count, seconds): 30 a second in all, 1 a second in a private chat,
+    20 a minute in a group. ``scaled(10)`` makes every one ten times faster (same shape, a tenth of the time)."""
+
+    overall: tuple[int, float] = (30, 1.0)
+    private: tuple[int, float] = (1, 1.0)
+    group: tuple[int, float] = (20, 60.0)
+
+    def scaled(self, factor: float) -> TelegramLimits:
+        return TelegramLimits(
+            (self.overall[0], self.overall[1] / factor),
+            (self.private[0], self.private[1] / factor),
+            (self.group[0], self.group[1] / factor),
+        )
+
+
+class _Windows:
+    """Sliding-window logs: a send is refused if it would make more than ``count`` in the last ``seconds``.
+    Deliberately not a token bucket, and not the code under test: the strictest reading of the limits."""
+
+    def __init__(self, limits: TelegramLimits) -> None:
+        self.limits = limits
+        self._overall: deque[float] = deque()
+        self._chats: dict[str, deque[float]] = {}
+
+    def wait(self, chat_id: Any, now: float) -> float:
+        """Seconds until this send would be allowed; 0: allowed now."""
+        limit = self.limits.private if _is_private(chat_id) else self.limits.group
+        waits = [
+            self._wait(self._overall, self.limits.overall, now),
+            self._wait(self._chats.setdefault(str(chat_id), deque()), limit, now),
+        ]
+        return max(waits)
+
+    def accept(self, chat_id: Any, now: float) -> None:
+        for log in (self._overall, self._chats.setdefault(str(chat_id), deque())):
+            log.append(max(now, log[-1]) if log else now)  # kept in order even if requests finish out of order
+
+    @staticmethod
+    def _wait(log: deque[float], limit: tuple[int, float], now: float) -> float:
+        count, seconds = limit
+        while log and log[0] <= now - seconds:
+            log.popleft()
+        return 0.0 if len(log) < count else log[-count] + seconds - now
+
+
+def _is_private(chat_id: Any) -> bool:
+    try:
+        return int(chat_id) > 0
+    except (TypeError, ValueError):
+        return False  # an @username names a channel or a public group
 
 
 @dataclass(frozen=True)
@@ -165,8 +234,19 @@ class FakeBotApi:
     #: Long polls wait at most this long, whatever ``timeout`` the bot asks for, so tests stay fast.
     max_poll_timeout: float = 2.0
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: TelegramLimits | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.token = token
+        self.clock = clock
+        self.too_many = 0  # 429s answered for going over ``limits``
+        self._windows = _Windows(limits) if limits is not None else None
         self.url = ""
         self.calls: list[Call] = []
         self.downloads: list[str] = []
@@ -540,6 +620,7 @@ class FakeBotApi:
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        at = self.clock()  # on arrival, before reading the body: a slow read must not make requests look closer
         try:
             params = await _read_params(request)
         except ValueError as exc:
@@ -547,7 +628,7 @@ class FakeBotApi:
             parse_error: ApiError | None = ApiError(400, f"Bad Request: {exc}")
         else:
             parse_error = None
-        call = Call(method=method, params=params)
+        call = Call(method=method, params=params, at=at)
         self.calls.append(call)
         self._poke()
         try:
@@ -562,7 +643,12 @@ class FakeBotApi:
             if failures:
                 failure = failures.pop(0)
                 raise ApiError(failure.status, failure.description, failure.parameters)
+            limited = self._windows is not None and method.lower() in _SENDING
+            if limited:
+                self._check_limits(params.get("chat_id"), call.at)
             body: dict[str, Any] = {"ok": True, "result": await handler(params)}
+            if limited and self._windows is not None:
+                self._windows.accept(params.get("chat_id"), call.at)
             status = 200
         except ApiError as err:
             status = err.status
@@ -577,6 +663,14 @@ class FakeBotApi:
         call.response = copy.deepcopy(body)
         self._poke()
         return web.json_response(body, status=status)
+
+    def _check_limits(self, chat_id: Any, now: float) -> None:
+        assert self._windows is not None
+        wait = self._windows.wait(chat_id, now)
+        if wait > 0:
+            self.too_many += 1
+            retry_after = max(1, math.ceil(wait))  # Telegram says it in whole seconds
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
     async def _handle_download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -1125,3 +1219,32 @@ def _default_description(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return f"Error {status}"
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    """Run until stdin closes, then print what was accepted and refused, as JSON, on stdout."""
+    limits = TelegramLimits().scaled(args.scale) if args.limits else None
+    async with FakeBotApi(limits=limits, port=args.port) as api:
+        print(api.url, flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        accepted = [c.at for c in api.calls if c.method.lower() in _SENDING and c.status == HTTPStatus.OK]
+        first = min(accepted, default=0.0)
+        per_10s: dict[int, int] = {}
+        for at in accepted:
+            per_10s[int((at - first) // 10)] = per_10s.get(int((at - first) // 10), 0) + 1
+        stats = {
+            "accepted": len(accepted),
+            "too_many": api.too_many,
+            "first": first,
+            "last": max(accepted, default=0.0),
+            "per_10s": [per_10s.get(i, 0) for i in range(max(per_10s, default=-1) + 1)],
+        }
+        print(json.dumps(stats), flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="a fake Telegram Bot API server on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--limits", action="store_true", help="enforce Telegram's flood limits")
+    parser.add_argument("--scale", type=float, default=1.0, help="every limit this many times faster")
+    asyncio.run(_serve(parser.parse_args()))

@@ -24,6 +24,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -308,6 +309,58 @@ def test_date_shortcuts_change_nothing(text: str) -> None:
     ctx = dates._context(NOW, False)
     prepared = dates._prepare(text)
     assert dates._groups(prepared, ctx) == dates._groups(prepared, ctx, shortcuts=False)
+
+
+def _parse_date_reference(text: str, now: dt.datetime) -> Any:
+    """parse_date without its shortcuts: every rule's match read and joined, then the hand-over to dateparser
+    (stubbed by the caller) unless one group covers the phrase."""
+    ctx = dates._context(now, False)
+    prepared = dates._prepare(text)
+    groups = dates._groups(prepared, ctx, shortcuts=False)
+    if len(groups) == 1 and dates._covers(groups[0], prepared):
+        return dates._reading(groups[0], text, ctx, allow_past=False)
+    return dates._parse_with_dateparser(text, prepared, ctx, allow_past=False)
+
+
+def _same_answer_as_the_reference(text: str, now: dt.datetime) -> None:
+    def outcome(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except DateError as exc:
+            return ("DateError", exc.code, exc.phrase, exc.message)
+
+    def handed_over(phrase: str, prepared: str, ctx: Any, *, allow_past: bool) -> Any:
+        return ("dateparser", phrase, prepared, allow_past)
+
+    with mock.patch.object(dates, "_parse_with_dateparser", handed_over):
+        expected = outcome(lambda: _parse_date_reference(text, now))
+        assert outcome(lambda: parse_date(text, now=now)) == expected
+
+
+@settings(PROPERTY, max_examples=300)
+@given(text=texts, now=nows)
+def test_parse_date_shortcuts_change_nothing(text: str, now: dt.datetime) -> None:
+    # Reading only a match that spans the phrase, and sending a phrase the matches cannot cover to dateparser
+    # unread, are optimisations only.
+    _same_answer_as_the_reference(text, now)
+
+
+def test_parse_date_shortcuts_change_nothing_on_the_tables() -> None:
+    for phrase, now, _expected in TABLE:
+        _same_answer_as_the_reference(phrase, now)
+    for text in [*(row[0] for row in FIND), *WORST]:
+        _same_answer_as_the_reference(text, NOW)
+
+
+@pytest.mark.parametrize("rule", dates._RULES, ids=[rule.name for rule in dates._RULES])
+def test_date_fast_patterns_match_like_the_reference(rule: Any) -> None:
+    # A rule's fast pattern (a guard on the first character, no IGNORECASE, on the folded text) finds the same
+    # matches, every group at the same span, as its reference pattern on the prepared text.
+    assert rule.fast.pattern.startswith("(?=["), "no first-character guard: the rule scans slowly"
+    for text in [*DATE_PHRASES, *(row[0] for row in FIND), *WORST, "\u0130n 2 DAYS, \u017fat the 5TH, MON \u212a"]:
+        prepared = dates._prepare(text)
+        expected = [m.regs for m in rule.pattern.finditer(prepared)]
+        assert [m.regs for m in rule.fast.finditer(dates._fold(prepared))] == expected, text
 
 
 def test_customer_memos_change_nothing() -> None:

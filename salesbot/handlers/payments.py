@@ -1,0 +1,142 @@
+"""Recording a payment in one sentence ("收到美的回款30万", "Acme paid 20k today"), confirmed with one tap.
+
+```mermaid
+stateDiagram-v2
+    [*] --> customer: customer unclear
+    [*] --> amount: no amount
+    [*] --> confirm: customer and amount known
+    customer --> amount
+    customer --> confirm
+    amount --> confirm: a readable amount
+    confirm --> recorded: the rep confirms (button, or "确认" / "yes")
+    recorded --> [*]: settled now, or sent to finance to confirm
+```
+
+The rep sees what the payment will settle (which installments, what is left, any credit) before anything is
+written, so a wrong customer or a mistyped amount is caught while it costs nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from salesbot.handlers import customers
+from salesbot.handlers.turn import Choice, Turn
+from salesbot.i18n import fmt_date, fmt_money
+from salesbot.nlp.amounts import parse_amount
+from salesbot.nlp.dates import DateError
+from salesbot.nlp.intents import Understanding
+from salesbot.nlp.receivables import is_yes, payment_day
+from salesbot.services import payments
+from salesbot.services.payments import Plan
+
+FLOW = "payment"
+
+
+def start(turn: Turn, said: Understanding) -> None:
+    try:
+        day = payment_day(said.text, now=turn.now_local())
+    except DateError:
+        turn.say(turn.t("payment_in_future_said"))
+        return
+    slots: dict[str, Any] = {"day": day.isoformat()}
+    if said.amount is not None:
+        slots["amount"] = str(said.amount.amount)
+        slots["currency"] = said.amount.currency or turn.actor.currency
+    turn.start(FLOW, slots)
+    if customers.offer(turn, said.customer):
+        advance(turn)
+
+
+def advance(turn: Turn) -> None:
+    assert turn.form is not None
+    slots = turn.form["slots"]
+    if "customer_id" not in slots:
+        customers.ask(turn)
+        return
+    if "amount" not in slots:
+        turn.ask(turn.t("ask_payment_amount", customer=slots["customer"]), [[turn.cancel_choice()]], awaiting="amount")
+        return
+    kwargs = {
+        "customer_id": int(slots["customer_id"]),
+        "amount": Decimal(slots["amount"]),
+        "currency": slots.get("currency") or turn.actor.currency,
+        "received_on": date.fromisoformat(slots["day"]),
+    }
+    if not slots.get("confirmed"):
+        plan = payments.preview(turn.uow, turn.actor, **kwargs)
+        text = _plan_text(turn, plan, "payment_preview")
+        if plan.same_day_twin:
+            text = turn.t("payment_twin_warning", customer=plan.customer) + "\n" + text
+        turn.ask(
+            text,
+            [[Choice(turn.t("btn_record_payment"), {"set": {"confirmed": True}}), turn.cancel_choice()]],
+            awaiting="confirm",
+        )
+        return
+    done = payments.record(turn.uow, turn.actor, **kwargs)
+    key = "payment_pending" if done.state == "pending" else "payment_recorded"
+    turn.say(_plan_text(turn, done.plan, key))
+    turn.finish()
+
+
+def on_text(turn: Turn, text: str, said: Understanding) -> bool:
+    assert turn.form is not None
+    awaiting = turn.form.get("awaiting")
+    slots = turn.form["slots"]
+    if awaiting == "customer":
+        return customers.answer(turn, text, said)
+    if awaiting == "amount":
+        money = said.amount or parse_amount(text)
+        if money is None:
+            turn.reask(turn.t("amount_unreadable"))
+            return True
+        slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency
+        turn.form["awaiting"] = None
+        return True
+    if awaiting == "confirm" and is_yes(text):
+        slots["confirmed"] = True
+        turn.form["awaiting"] = None
+        return True
+    return False
+
+
+def on_card(turn: Turn, action: dict[str, Any]) -> None:
+    """Finance's Confirm / Reject on a payment a rep recorded."""
+    done = payments.decide(turn.uow, turn.actor, payment_id=int(action["id"]), confirm=action["decision"] == "confirm")
+    key = "payment_confirmed_done" if done.state == "confirmed" else "payment_rejected_done"
+    turn.say(_plan_text(turn, done.plan, key))
+
+
+def _plan_text(turn: Turn, plan: Plan, key: str) -> str:
+    lang = turn.lang
+    lines = [
+        turn.t(
+            key,
+            customer=plan.customer,
+            money=fmt_money(plan.amount, plan.currency, lang),
+            day=fmt_date(plan.received_on, lang),
+        )
+    ]
+    for share in plan.shares:
+        left = (
+            turn.t("share_left", money=fmt_money(share.left, plan.currency, lang))
+            if share.left > 0
+            else turn.t("share_settled")
+        )
+        lines.append(
+            turn.t(
+                "share_line",
+                contract=share.contract,
+                seq=share.seq,
+                due=fmt_date(share.due_on, lang),
+                money=fmt_money(share.amount, plan.currency, lang),
+                left=left,
+            )
+        )
+    if plan.credit > 0 and key != "payment_rejected_done":
+        credit_key = "share_credit" if plan.shares else "share_all_credit"
+        lines.append(turn.t(credit_key, money=fmt_money(plan.credit, plan.currency, lang), currency=plan.currency))
+    return "\n".join(lines)

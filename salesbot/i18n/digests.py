@@ -1,0 +1,188 @@
+"""Digests worded for their reader: sections of lines, trimmed to fit one message, and the labels of their charts.
+
+A message must fit the strictest platform we send to: a WeCom group robot's markdown takes 4096 bytes (Telegram
+takes 4096 characters, which 4096 bytes always are). Each list is cut to a few lines with "… and N more", and cut
+shorter until the whole text fits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from salesbot.config import Settings
+from salesbot.i18n import fmt_date, fmt_money, fmt_totals, t
+
+MAX_BYTES = 4096
+LIMITS = (10, 5, 3, 1)  # lines per list, tried in turn until the text fits
+BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+WEEK = timedelta(days=6)  # Monday to Sunday
+
+ChartLabels = tuple[str, str, list[tuple[str, list[tuple[str, float, str]]]]]
+
+
+def render(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
+    text = ""
+    for limit in LIMITS:
+        text = _compose(key, params, lang, tz, settings, limit)
+        if len(text.encode("utf-8")) <= MAX_BYTES:
+            return text
+    # Still too long with one line per list (a team with a thousand names?): cut at a character boundary.
+    return text.encode("utf-8")[: MAX_BYTES - 3].decode("utf-8", "ignore") + "…"
+
+
+def chart_labels(chart: dict[str, Any], *, team: str, lang: str, settings: Settings) -> ChartLabels:
+    """(file name, title, panels of (label, length, text) bars) for one chart of a digest payload."""
+    if chart["kind"] == "funnel":
+        stages = chart["stages"]
+        bars = [(settings.stage_label(stage, lang), float(n), str(n)) for stage, n in stages]
+        title = t(lang, "chart.funnel", team=team, total=sum(n for _, n in stages))
+        return "funnel.png", title, [("", bars)]
+    panels = []
+    for currency, buckets in chart["currencies"].items():
+        bars = [
+            (t(lang, f"bucket_{b}"), float(Decimal(buckets[b])), fmt_money(buckets[b], currency, lang)) for b in BUCKETS
+        ]
+        panels.append((currency, bars))
+    title = t(lang, "chart.aging", team=team, day=fmt_date(date.fromisoformat(chart["day"]), lang))
+    return "aging.png", title, panels
+
+
+def _compose(key: str, p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit: int) -> str:
+    if key == "digest.brief":
+        head = t(lang, "digest.brief", day=fmt_date(date.fromisoformat(p["day"]), lang), count=len(p["items"]))
+        lines = [
+            t(
+                lang,
+                "digest.brief_line",
+                time=f"{i['time']} " if i.get("time") else "",
+                customer=i["customer"],
+                next_step=t(lang, "digest.next_step", next_step=i["next_step"]) if i.get("next_step") else "",
+                visited_on=fmt_date(date.fromisoformat(i["visited_on"]), lang),
+            )
+            for i in p["items"]
+        ]
+        return "\n".join([head, *_cut(lines, limit * 2, lang)])
+    if key == "digest.weekly":
+        return _weekly(p, lang, limit)
+    return _daily(p, lang, tz, settings, limit)
+
+
+def _daily(p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit: int) -> str:
+    since = datetime.fromisoformat(p["since_at"]).astimezone(tz)
+    head = t(
+        lang,
+        "digest.daily",
+        team=p["team"],
+        day=fmt_date(date.fromisoformat(p["day"]), lang),
+        since=f"{fmt_date(since.date(), lang)} {since:%H:%M}",
+    )
+    sections = [head]
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            sections.append("\n".join([title, *_cut(lines, limit, lang)]))
+
+    visits = p.get("visits", [])
+    section(
+        t(lang, "digest.visits", total=sum(v["count"] for v in visits)),
+        [t(lang, "digest.visit_line", rep=v["rep"], count=v["count"]) for v in visits],
+    )
+    section(
+        t(lang, "digest.moves"),
+        [
+            t(
+                lang,
+                "digest.move_line",
+                customer=m["customer"],
+                deal=m["deal"],
+                old=settings.stage_label(m["from"], lang),
+                new=settings.stage_label(m["to"], lang),
+                rep=m["rep"],
+            )
+            for m in p.get("moves", [])
+        ],
+    )
+    for name in ("submitted", "approved"):
+        section(
+            t(lang, f"digest.{name}"),
+            [
+                t(lang, "digest.contract_line", customer=c["customer"], money=_money(c, lang), rep=c["rep"])
+                for c in p.get(name, [])
+            ],
+        )
+    payments = p.get("payments", [])
+    section(
+        t(lang, "digest.payments", totals=fmt_totals(_sum(payments), lang)),
+        [t(lang, "digest.payment_line", customer=x["customer"], money=_money(x, lang)) for x in payments],
+    )
+    section(
+        t(lang, "digest.follow_ups"),
+        [
+            t(
+                lang,
+                "digest.follow_up_line",
+                rep=f["rep"],
+                customer=f["customer"],
+                time=f" {f['time']}" if f.get("time") else "",
+            )
+            for f in p.get("follow_ups", [])
+        ],
+    )
+    section(
+        t(lang, "digest.approvals"),
+        [
+            t(
+                lang,
+                "digest.approval_line",
+                customer=a["customer"],
+                money=_money(a, lang),
+                approver=a["approver"],
+                since=fmt_date(date.fromisoformat(a["since_on"]), lang),
+            )
+            for a in p.get("approvals", [])
+        ],
+    )
+    overdue = p.get("overdue", [])
+    section(
+        t(lang, "digest.overdue", n=len(overdue)),
+        [
+            t(lang, "digest.overdue_line", customer=o["customer"], money=_money(o, lang), days=o["days"], rep=o["rep"])
+            for o in overdue
+        ],
+    )
+    return "\n\n".join(sections)
+
+
+def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
+    monday = date.fromisoformat(p["week_on"])
+    lines = [
+        t(lang, "digest.weekly", team=p["team"], first=fmt_date(monday, lang), last=fmt_date(monday + WEEK, lang)),
+        t(lang, "digest.week_visits", count=p["visits"]),
+        *_cut([t(lang, "digest.visit_line", rep=v["rep"], count=v["count"]) for v in p["visits_by_rep"]], limit, lang),
+    ]
+    for name in ("won", "lost", "approved", "payments"):
+        block = p[name]
+        if block["count"]:
+            totals = {currency: Decimal(amount) for currency, amount in block["totals"].items()}
+            lines.append(t(lang, f"digest.week_{name}", count=block["count"], totals=fmt_totals(totals, lang)))
+    return "\n".join(lines)
+
+
+def _cut(lines: list[str], limit: int, lang: str) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], t(lang, "digest.more", n=len(lines) - limit)]
+
+
+def _money(item: dict[str, Any], lang: str) -> str:
+    return fmt_money(item["amount"], item["currency"], lang)
+
+
+def _sum(items: list[dict[str, Any]]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
+    return totals

@@ -1,0 +1,118 @@
+"""Money owed and received: which question a receivables sentence asks, the date a payment came in, and which
+installment a schedule change names ("华为第二期改到6月30日", "split Acme's 2nd installment")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from salesbot.nlp.dates import DateError, find_date
+from salesbot.nlp.numerals import normalize, parse_cn_int
+
+_AGING = re.compile(r"账龄|逾期分布|逾期结构|\bag(?:e)?ing\b", re.IGNORECASE)
+_TOP = re.compile(
+    r"二八|80/20|80%的?(?:收入|营收|业绩|revenue)|大客户|重点客户|核心客户|贡献最大|"
+    r"\btop\s+(?:\d+\s+)?(?:customers|accounts|clients)\b|\bbiggest\s+(?:customers|accounts|clients)\b|"
+    r"\bkey\s+accounts\b|\bpareto\b",
+    re.IGNORECASE,
+)
+_MINE = re.compile(
+    r"我的(?:应收|回款|欠款|收款)|\bmy\s+(?:receivables|collections|outstanding|debtors)\b", re.IGNORECASE
+)
+# The asker reaches past a rep's own book: "全公司谁还欠款", "who owes the whole team".
+_WIDE = re.compile(
+    r"全公司|整个公司|公司所有|所有客户|全部客户|全团队|整个团队|团队|全部门|\b(?:company|whole\s+team|team's|"
+    r"all\s+(?:customers|clients|accounts)|everyone)\b",
+    re.IGNORECASE,
+)
+_EXPORT = re.compile(
+    r"^\s*(?:请|帮我)?(?:导出|导出来|导出表格|导出excel|下载|发(?:个|一份)?excel|发(?:个|一份)?表格|"
+    r"export(?:\s+(?:it|this|that|them|to\s+excel|as\s+xlsx|xlsx|excel|the\s+list))?|excel|xlsx|download)"
+    r"\s*(?:吧|一下)?\s*[.!。！]?\s*$",
+    re.IGNORECASE,
+)
+_MORE = re.compile(r"^\s*(?:更多|下一页|再来|继续|more|next(?:\s+page)?|show\s+more)\s*[.!。]?\s*$", re.IGNORECASE)
+_YES = re.compile(r"^\s*(?:确认|是|是的|对|好|好的|没问题|ok|okay|yes|y|confirm|sure|correct)\s*[.!。！]?\s*$", re.I)
+
+_CN_ORDINAL = re.compile(r"第\s*(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:期|笔|次付款)")
+_EN_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_EN_ORDINAL = re.compile(
+    r"\b(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth)|(?P<num>\d+)(?:st|nd|rd|th))\s+"
+    r"(?:installment|instalment|payment|tranche)\b|\b(?:installment|instalment|tranche)\s*#?\s*(?P<after>\d+)\b",
+    re.IGNORECASE,
+)
+_FIRST = re.compile(r"首期|首付款|首笔", re.IGNORECASE)
+_SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
+# A schedule change names an installment and a change: moved, pushed back, split.
+SCHEDULE_CHANGE = re.compile(
+    r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|"
+    r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
+    re.IGNORECASE,
+)
+
+
+def question(text: str) -> str:
+    """Which receivables answer a sentence wants: aging, top (the 80/20), mine, or who_owes (the default)."""
+    if _AGING.search(text):
+        return "aging"
+    if _TOP.search(text):
+        return "top"
+    if _MINE.search(text):
+        return "mine"
+    return "who_owes"
+
+
+def asks_wider(text: str) -> bool:
+    return bool(_WIDE.search(text))
+
+
+def is_export(text: str) -> bool:
+    return bool(_EXPORT.match(text))
+
+
+def is_more(text: str) -> bool:
+    return bool(_MORE.match(text))
+
+
+def is_yes(text: str) -> bool:
+    return bool(_YES.match(text))
+
+
+def installment_number(text: str) -> int | None:
+    """The installment a sentence names: 第二期 / 首期 / 2nd installment / installment 2."""
+    clean = normalize(text)
+    if match := _CN_ORDINAL.search(clean):
+        n = match["n"]
+        return int(n) if n.isdigit() else parse_cn_int(n)
+    if match := _EN_ORDINAL.search(clean):
+        if match["word"]:
+            return _EN_WORDS[match["word"].lower()]
+        return int(match["num"] or match["after"])
+    if _FIRST.search(clean):
+        return 1
+    return None
+
+
+def is_split(text: str) -> bool:
+    return bool(_SPLIT.search(text))
+
+
+def names_schedule_change(text: str) -> bool:
+    """ "华为第二期改到6月30日": an installment and a change to it (not "第二期还欠多少")."""
+    return bool(SCHEDULE_CHANGE.search(text)) and installment_number(text) is not None
+
+
+def payment_day(text: str, *, now: datetime) -> date:
+    """The day a payment came in: a date said in the sentence (yesterday and last Friday included), else today.
+
+    Raises DateError("future") for a day after today: money cannot have arrived yet.
+    """
+    try:
+        reading = find_date(text, now=now, allow_past=True)
+    except DateError:
+        reading = None
+    if reading is None:
+        return now.date()
+    if reading.date > now.date():
+        raise DateError("future", text, "a payment cannot arrive after today")
+    return reading.date

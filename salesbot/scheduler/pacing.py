@@ -1,0 +1,163 @@
+"""Sending no faster than a platform allows: its limits as data, and token buckets that keep to them.
+
+Each platform declares its limits in `PLATFORM_LIMITS` (overall per bot or app, per private chat, per group);
+a platform that is not listed is not paced (the console). The buckets run on an injected monotonic clock, so
+tests can drive them without waiting.
+
+A bucket is kept in its GCRA form (a "theoretical arrival time" per bucket): a message may go once the clock
+reaches that time, less a small slack, and each message moves it on by one interval. The interval is the
+limit's own, stretched by a headroom factor, so that what we send stays under the limit even when the network
+delivers two requests closer together than we sent them. The slack lets a loop that wakes a little late keep
+its place instead of losing the slot; it is sized so that no window of the limit's length ever holds more
+than the limit allows (see `Bucket`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+DEFAULT_HEADROOM = 0.97  # send at 97% of a limit: a margin for network jitter, Telegram's limits being approximate
+MAX_SLACK = 0.1  # how early (in intervals) a message may go, so a timer that fires late does not lose its slot
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` messages in any `seconds`."""
+
+    count: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One platform's limits; each field may hold several rates, all of which apply (WeCom: a minute and an hour)."""
+
+    overall: tuple[Rate, ...] = ()
+    private: tuple[Rate, ...] = ()
+    group: tuple[Rate, ...] = ()
+
+    def scaled(self, factor: float) -> Limits:
+        """Every limit `factor` times as fast (a self-hosted Bot API, a paid broadcast, a quick bench run)."""
+
+        def faster(rates: tuple[Rate, ...]) -> tuple[Rate, ...]:
+            return tuple(Rate(r.count, r.seconds / factor) for r in rates)
+
+        return replace(self, overall=faster(self.overall), private=faster(self.private), group=faster(self.group))
+
+    def for_kind(self, kind: str) -> tuple[Rate, ...]:
+        return self.group if kind == "group" else self.private
+
+
+# Telegram (core.telegram.org/bots/faq): about 30 messages a second in all, 1 a second in one chat, 20 a minute
+# in one group; beyond that a 429 with retry_after.
+TELEGRAM = Limits(overall=(Rate(30, 1.0),), private=(Rate(1, 1.0),), group=(Rate(20, 60.0),))
+# WeCom: 30 a minute and 1000 an hour per app and member (the excess is dropped silently, so pacing is all we
+# have); a group robot webhook takes 20 a minute.
+WECOM = Limits(private=(Rate(30, 60.0), Rate(1000, 3600.0)), group=(Rate(20, 60.0),))
+
+PLATFORM_LIMITS: dict[str, Limits] = {"telegram": TELEGRAM, "wecom": WECOM}
+
+
+class ChatKey(NamedTuple):
+    platform: str
+    kind: str  # "private" | "group"
+    chat_id: str
+
+
+class Bucket:
+    """One rate as a GCRA bucket: `ready_at` says when the next message may go, `take` spends that slot.
+
+    Sending at `interval = seconds / (count * headroom)` with a slack of `s` intervals, message k+count goes at
+    least `count * interval - s * interval` after message k, which is at least `seconds` as long as
+    `s <= count * (1 - headroom)`. The slack is kept small (a tenth of an interval: a late timer, not a burst),
+    and what is left of that allowance is the margin for jitter: at 30/s, 27 ms of a 31 ms allowance.
+    """
+
+    def __init__(self, rate: Rate, headroom: float = DEFAULT_HEADROOM) -> None:
+        self.interval = rate.seconds / (rate.count * headroom)
+        self.slack = min(MAX_SLACK, rate.count * (1 - headroom) / 2) * self.interval
+        self._tat = float("-inf")
+
+    def ready_at(self) -> float:
+        return self._tat - self.slack
+
+    def take(self, now: float) -> None:
+        self._tat = max(self._tat, now) + self.interval
+
+    def idle(self, now: float) -> bool:
+        """Nothing sent lately: the bucket is as good as new, and can be forgotten."""
+        return self._tat <= now
+
+
+class Pacer:
+    """The buckets of every platform and chat in use, and a pause for when a platform says we flooded it."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, Limits],
+        *,
+        clock: Callable[[], float],
+        headroom: float = DEFAULT_HEADROOM,
+    ) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._headroom = headroom
+        self._overall: dict[str, list[Bucket]] = {
+            platform: [Bucket(rate, headroom) for rate in lim.overall] for platform, lim in limits.items()
+        }
+        self._chats: dict[ChatKey, list[Bucket]] = {}
+        self._paused_until: dict[str, float] = {}
+
+    def now(self) -> float:
+        return self._clock()
+
+    def ready_at(self, key: ChatKey) -> float:
+        """The earliest time a message to this chat may go (in the past: now)."""
+        return max(self.gate(key.platform), self.chat_ready_at(key))
+
+    def gate(self, platform: str) -> float:
+        """The earliest time anything may go to this platform: its overall limit and any pause."""
+        if platform not in self._limits:
+            return float("-inf")
+        times = [b.ready_at() for b in self._overall[platform]]
+        return max([self._paused_until.get(platform, float("-inf")), *times])
+
+    def chat_ready_at(self, key: ChatKey) -> float:
+        """The earliest time this chat's own limits let a message go, whatever the platform's overall limit."""
+        if key.platform not in self._limits:
+            return float("-inf")
+        return max((b.ready_at() for b in self._chat(key)), default=float("-inf"))
+
+    def take(self, key: ChatKey) -> None:
+        """A message to this chat goes now."""
+        if key.platform not in self._limits:
+            return
+        now = self._clock()
+        for bucket in self._overall[key.platform] + self._chat(key):
+            bucket.take(now)
+
+    def interval(self, key: ChatKey) -> float:
+        """How far apart messages to this chat go when it has many waiting: its slowest rate."""
+        if key.platform not in self._limits:
+            return 0.0
+        return max((b.interval for b in self._chat(key)), default=0.0)
+
+    def pause(self, platform: str, seconds: float) -> None:
+        """The platform asked the whole bot to wait (a flood limit): nothing goes to it until then."""
+        until = self._clock() + seconds
+        self._paused_until[platform] = max(self._paused_until.get(platform, until), until)
+
+    def forget_idle(self) -> None:
+        """Drop the buckets of chats not written to lately, so a long-running process does not keep them all."""
+        now = self._clock()
+        for key in [k for k, buckets in self._chats.items() if all(b.idle(now) for b in buckets)]:
+            del self._chats[key]
+
+    def _chat(self, key: ChatKey) -> list[Bucket]:
+        buckets = self._chats.get(key)
+        if buckets is None:
+            rates = self._limits[key.platform].for_kind(key.kind)
+            buckets = self._chats[key] = [Bucket(rate, self._headroom) for rate in rates]
+        return buckets

@@ -1,0 +1,59 @@
+"""One worker runs the jobs: on PostgreSQL the holder of an advisory lock, taken over when the holder dies."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine
+
+from salesbot.scheduler.leader import Leadership
+from salesbot.store.db import make_engine
+
+from .conftest import PG_ENV
+
+
+def test_sqlite_has_one_process_and_it_leads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    assert Leadership(engine).check() and Leadership(engine).leading
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL not under test: set {PG_ENV}")
+    return url
+
+
+def test_one_leader_and_a_follower_takes_over_when_it_dies(pg_url: str) -> None:
+    key = os.getpid()  # a key of this test's own, so a parallel run cannot hold it
+    first, second = create_engine(pg_url), create_engine(pg_url)
+    a, b = Leadership(first, key=key), Leadership(second, key=key)
+    try:
+        assert a.check() is True
+        assert b.check() is False and not b.leading, "the lock is held: the second worker only follows"
+        assert a.check() is True, "the leader keeps leading on its next check"
+        first.dispose()  # the leader's process dies: its connections close, and PostgreSQL frees the lock
+        a._conn.invalidate()  # type: ignore[union-attr]  # (dispose leaves checked-out connections open)
+        assert b.check() is True, "the next check of a follower takes over"
+        assert a.check() is False, "the old leader, back, finds the lock taken and follows"
+    finally:
+        a.release()
+        b.release()
+        first.dispose()
+        second.dispose()
+
+
+def test_a_released_lock_is_taken_at_once(pg_url: str) -> None:
+    key = os.getpid() + 1
+    engine = create_engine(pg_url)
+    a, b = Leadership(engine, key=key), Leadership(engine, key=key)
+    try:
+        assert a.check() and not b.check()
+        a.release()
+        assert not a.leading and b.check()
+    finally:
+        b.release()
+        engine.dispose()
