@@ -87,6 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     leave.add_argument("handle")
     leave.add_argument("--to", dest="to_handle", help="hand their accounts to this user")
     leave.set_defaults(func=cmd_users_leave)
+    link = usub.add_parser("link", help="tie a user to their chat account (instead of an invite)")
+    link.add_argument("handle")
+    account = link.add_mutually_exclusive_group(required=True)
+    account.add_argument("--wecom", metavar="USERID", help="their WeCom user id (通讯录 账号)")
+    account.add_argument("--telegram", metavar="ID", help="their numeric Telegram user id")
+    link.set_defaults(func=cmd_users_link)
+
+    groups = sub.add_parser("groups", help="manage team groups")
+    gsub = groups.add_subparsers(dest="action", required=True)
+    glink = gsub.add_parser("link", help="send a group's digests through a WeCom group robot")
+    glink.add_argument("group", help="a group handle or a team key")
+    glink.add_argument("--wecom-robot", metavar="KEY", required=True, help="the key in the robot's webhook URL")
+    glink.set_defaults(func=cmd_groups_link)
 
     imp = sub.add_parser("import", help="bring in customers, contracts or invoices from a CSV or XLSX file")
     imp.add_argument("kind", choices=("customers", "contracts", "invoices"))
@@ -287,7 +300,7 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     bot = args.bot or settings.section("telegram").get("bot_username") or _bot_username(settings)
     if bot:
         print(f"https://t.me/{bot}?start={code}")
-    print(f"code: {code}  (valid 7 days, once; or send the bot: /start {code})")
+    print(f"code: {code}  (valid 7 days, once; in Telegram or WeCom, send the bot the code, or /start {code})")
     return 0
 
 
@@ -339,6 +352,27 @@ def cmd_users_leave(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.services import users
 
     return _as_operator(settings, lambda uow, op: users.mark_left(uow, op, handle=args.handle, hand_to=args.to_handle))
+
+
+def cmd_users_link(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import users
+
+    platform, account = ("wecom", args.wecom) if args.wecom else ("telegram", args.telegram)
+    return _as_operator(
+        settings,
+        lambda uow, op: users.link_account(uow, op, handle=args.handle, platform=platform, platform_user_id=account),
+    )
+
+
+def cmd_groups_link(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import groups
+
+    def link(uow: Any, op: Any) -> dict[str, str]:
+        # The robot's key is its address: a WeCom group robot only posts, so the "chat" is the webhook.
+        linked = groups.link(uow, op, name=args.group, platform="wecom", chat_id=args.wecom_robot, title="")
+        return {"group": linked.group.handle, "team": linked.team, "platform": "wecom"}
+
+    return _as_operator(settings, link)
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:

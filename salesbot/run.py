@@ -18,6 +18,7 @@ from salesbot.scheduler.leader import CHECK_SECONDS, Leadership
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+WECOM_PATH = "/wecom/callback"  # DESIGN.md: the path deployments configure in the WeCom admin console
 
 
 class ConfigMissing(Exception):
@@ -27,26 +28,34 @@ class ConfigMissing(Exception):
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set (or SIGINT/SIGTERM), then finish the messages in hand and close."""
     app = build(settings, clock=SystemClock())
-    telegram_cfg = settings.section("telegram")
-    token = telegram_cfg.get("token")
-    if not token:
+    try:
+        channels = _channels(settings, app)
+    except Exception:
         app.close()
-        raise ConfigMissing("no channel is configured: set SALESBOT_TELEGRAM_TOKEN (see README, 'Telegram')")
-    from salesbot.channels.telegram import PLATFORM, TelegramChannel
-
-    channel = TelegramChannel(token=token, handle=app.router.handle, base_url=telegram_cfg.get("base_url"))
-    app.attach(PLATFORM, channel)
-    await channel.start()
+        raise
+    if not channels:
+        app.close()
+        raise ConfigMissing(
+            "no channel is configured: set SALESBOT_TELEGRAM_TOKEN, or SALESBOT_WECOM_CORP_ID with the WeCom "
+            "app's keys (see README, 'Telegram' and 'WeCom')"
+        )
+    for channel in channels.values():
+        app.attach(channel.platform, channel)
+        await channel.start()
     stop = stop or _signals()
-    web_runner = await _start_web(settings, app, channel)
-    webhook_url = telegram_cfg.get("webhook_url")
-    if webhook_url:
-        await channel.set_webhook(str(webhook_url))
-        log.info("telegram: webhook mode at %s", webhook_url)
-    else:
-        await channel.bot.delete_webhook()
-        await channel.start_polling()
-        log.info("telegram: long polling")
+    web_runner = await _start_web(settings, app, channels)
+    telegram = channels.get("telegram")
+    if telegram is not None:
+        webhook_url = settings.section("telegram").get("webhook_url")
+        if webhook_url:
+            await telegram.set_webhook(str(webhook_url))
+            log.info("telegram: webhook mode at %s", webhook_url)
+        else:
+            await telegram.bot.delete_webhook()
+            await telegram.start_polling()
+            log.info("telegram: long polling")
+    if "wecom" in channels:
+        log.info("wecom: callbacks at %s", WECOM_PATH)
     leadership = Leadership(app.engine)
     await asyncio.to_thread(leadership.check)
     scheduler = _scheduler(app, leadership)
@@ -56,11 +65,35 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     finally:
         scheduler.shutdown(wait=False)
         await web_runner.cleanup()
-        await channel.stop()
+        for channel in channels.values():
+            await channel.stop()
         if leadership.leading and app.dispatcher is not None:
             await app.dispatcher.drain()
         leadership.release()
         app.close()
+
+
+def _channels(settings: Settings, app: App) -> dict[str, Any]:
+    """The channels the configuration names; each platform's library is imported only when it is used."""
+    channels: dict[str, Any] = {}
+    telegram_cfg = settings.section("telegram")
+    if telegram_cfg.get("token"):
+        from salesbot.channels.telegram import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(
+            token=str(telegram_cfg["token"]), handle=app.router.handle, base_url=telegram_cfg.get("base_url")
+        )
+    if settings.section("wecom").get("corp_id"):
+        from salesbot.channels.wecom import WeComChannel, WeComConfig
+        from salesbot.services.inbox import Inbox
+        from salesbot.services.shared_values import SharedValues
+
+        config = WeComConfig.from_settings(settings.section("wecom"))
+        assert config is not None
+        channels["wecom"] = WeComChannel(
+            config, handle=app.router.handle, inbox=Inbox(app.uow), tokens=SharedValues(app.uow)
+        )
+    return channels
 
 
 def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
@@ -92,12 +125,13 @@ def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
     return scheduler
 
 
-async def _start_web(settings: Settings, app: App, channel: Any) -> web.AppRunner:
+async def _start_web(settings: Settings, app: App, channels: dict[str, Any]) -> web.AppRunner:
     server = settings.section("server")
     web_app = web.Application()
+    telegram, wecom = channels.get("telegram"), channels.get("wecom")
 
     async def telegram_webhook(request: web.Request) -> web.Response:
-        if not channel.verified(request.headers):
+        if not telegram.verified(request.headers):
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
@@ -106,13 +140,26 @@ async def _start_web(settings: Settings, app: App, channel: Any) -> web.AppRunne
         if not isinstance(data, dict) or "update_id" not in data:
             return web.Response(status=400, text="not an update")
         # Handled before we answer: if we die mid-way Telegram retries, and the update id makes the retry harmless.
-        await channel.process(data)
+        await telegram.process(data)
         return web.Response(status=200)
+
+    async def wecom_verify(request: web.Request) -> web.Response:
+        answer = wecom.verify_url(request.query)
+        return web.Response(status=answer.status, text=answer.body)
+
+    async def wecom_callback(request: web.Request) -> web.Response:
+        # Kept, then answered, then handled: WeCom gives up on an answer after 5 seconds.
+        answer = await wecom.receive(request.query, await request.read())
+        return web.Response(status=answer.status, text=answer.body)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
-    web_app.router.add_post(WEBHOOK_PATH, telegram_webhook)
+    if telegram is not None:
+        web_app.router.add_post(WEBHOOK_PATH, telegram_webhook)
+    if wecom is not None:
+        web_app.router.add_get(WECOM_PATH, wecom_verify)
+        web_app.router.add_post(WECOM_PATH, wecom_callback)
     web_app.router.add_get("/healthz", healthz)
     runner = web.AppRunner(web_app)
     await runner.setup()

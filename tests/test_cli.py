@@ -148,6 +148,28 @@ def test_users_leave_hands_over_and_ends_access(tmp_path: Path) -> None:
         ).fetchone() == (4,)
 
 
+def test_users_and_groups_link_to_wecom(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    linked = json.loads(salesbot("users", "link", "rep1", "--wecom", "zhangwei", db=db).stdout)
+    assert linked == {"user": "rep1", "platform": "wecom", "account": "zhangwei"}
+    taken = salesbot("users", "link", "rep2", "--wecom", "zhangwei", db=db, check=False)
+    assert taken.returncode == 1 and "identity_taken" in taken.stderr, "one WeCom account, one user"
+    robot = json.loads(salesbot("groups", "link", "east", "--wecom-robot", "robot-key-1", db=db).stdout)
+    assert robot["group"] == "east" and robot["platform"] == "wecom"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "SELECT u.handle FROM chat_identities i JOIN users u ON u.id = i.user_id "
+            "WHERE i.platform = 'wecom' AND i.platform_user_id = 'zhangwei'"
+        ).fetchall() == [("rep1",)]
+        assert conn.execute("SELECT platform, platform_chat_id FROM groups WHERE handle = 'east'").fetchone() == (
+            "wecom",
+            "robot-key-1",
+        )
+        actions = [r[0] for r in conn.execute("SELECT action FROM audit WHERE entity IN ('chat_identity', 'group')")]
+        assert "link" in actions, "audited"
+
+
 def test_users_invite_prints_a_link_and_a_code(tmp_path: Path) -> None:
     db = tmp_path / "team.db"
     salesbot("seed", str(FIXTURES / "team.toml"), db=db)

@@ -32,6 +32,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from salesbot.channels.errors import DeliveryFailed
 from salesbot.handlers.messages import Attachment, Incoming, Location, Reply
 from salesbot.i18n import t
 
@@ -44,15 +45,6 @@ COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
-
-
-class DeliveryFailed(Exception):
-    """A send that failed; `permanent` parks it as dead, `retry_after` says when to try again."""
-
-    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.retry_after = retry_after
 
 
 def bot_api_base(url: str | None) -> str | None:

@@ -105,11 +105,21 @@ class Router:
 
 
 def _redeem_invite(uow: UnitOfWork, incoming: Incoming) -> users.Actor | None:
-    """`/start <code>` from an account we do not know yet: the one way a stranger becomes a user."""
-    command, _, code = incoming.text.strip().partition(" ")
-    if command.split("@")[0].lower() != "/start" or not code.strip() or incoming.chat_type != "private":
+    """`/start <code>` (a Telegram invite link sends it), or the code pasted on its own (WeCom has no such link),
+    from an account we do not know yet: the one way a stranger becomes a user."""
+    if incoming.chat_type != "private":
         return None
-    return invites.redeem(uow, code=code.strip(), platform=incoming.platform, platform_user_id=incoming.sender_id)
+    text = incoming.text.strip()
+    command, _, code = text.partition(" ")
+    if command.split("@")[0].lower() == "/start":
+        code = code.strip()
+    elif invites.looks_like_code(text):
+        code = text
+    else:
+        return None
+    if not code:
+        return None
+    return invites.redeem(uow, code=code, platform=incoming.platform, platform_user_id=incoming.sender_id)
 
 
 def _dispatch(turn: Turn) -> None:

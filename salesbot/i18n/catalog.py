@@ -5,9 +5,11 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     # who is talking
     "stranger": {
-        "zh": "抱歉,我还不认识你。请找管理员要一个邀请链接。/ Sorry, I don't know you yet.",
+        "zh": "抱歉,我还不认识你。请找管理员要一个邀请码,发给我:/start 邀请码。/ Sorry, I don't know you yet.",
         "en": "Sorry, I don't know you yet. Please ask your admin for an invite. / 抱歉,我还不认识你。",
     },
+    # a WeCom card whose matter is decided: its buttons become this, greyed out
+    "wecom_card_done": {"zh": "已处理", "en": "Done"},
     "user_left": {
         "zh": "你的账号已停用。如有疑问请联系管理员。",
         "en": "Your account has been deactivated. Please contact your admin.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from salesbot.services.users import Actor
 from salesbot.store.models import Invite, User
 
 VALID_FOR = timedelta(days=7)
+_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
 def create(uow: UnitOfWork, actor: Actor, *, handle: str) -> str:
@@ -65,6 +67,11 @@ def redeem(uow: UnitOfWork, *, code: str, platform: str, platform_user_id: str) 
     invite.used_platform = platform
     invite.used_platform_user_id = platform_user_id
     return users.actor_of(uow, user)
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether a message is nothing but a code as `create` makes them (16 characters of [A-Za-z0-9_-])."""
+    return _CODE.fullmatch(text) is not None
 
 
 def _hash(code: str) -> str:

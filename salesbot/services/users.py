@@ -102,7 +102,20 @@ def by_handle(uow: UnitOfWork, handle: str) -> Actor:
     return actor_of(uow, user)
 
 
-def link_identity(uow: UnitOfWork, *, user_id: int, platform: str, platform_user_id: str) -> None:
+def link_account(uow: UnitOfWork, actor: Actor, *, handle: str, platform: str, platform_user_id: str) -> dict[str, str]:
+    """An admin ties a platform account (a WeCom user id, a Telegram user id) to a user, without an invite."""
+    if not actor.is_admin:
+        raise NotAllowed("admin_only")
+    user = _user(uow, handle)
+    if not user.active:
+        raise Invalid("user_left_target", handle=handle)
+    link_identity(uow, user_id=user.id, platform=platform, platform_user_id=platform_user_id, actor_id=actor.id)
+    return {"user": handle, "platform": platform, "account": platform_user_id}
+
+
+def link_identity(
+    uow: UnitOfWork, *, user_id: int, platform: str, platform_user_id: str, actor_id: int | None = None
+) -> None:
     existing = uow.session.scalar(
         select(ChatIdentity).where(ChatIdentity.platform == platform, ChatIdentity.platform_user_id == platform_user_id)
     )
@@ -115,7 +128,7 @@ def link_identity(uow: UnitOfWork, *, user_id: int, platform: str, platform_user
     uow.session.flush()
     audit.record(
         uow,
-        actor_id=None,
+        actor_id=actor_id or None,
         entity="chat_identity",
         entity_id=row.id,
         action="link",

@@ -397,8 +397,9 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    # The platform's id of the message once sent, so a card can later be edited to show its outcome.
-    message_ref: Mapped[str | None] = mapped_column(String(64))
+    # The platform's id of the message once sent, so a card can later be edited to show its outcome
+    # (WeCom's is a task id and a one-time response code).
+    message_ref: Mapped[str | None] = mapped_column(String(255))
 
 
 class AuditEntry(Base):
@@ -419,6 +420,33 @@ class ProcessedUpdate(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     at: Mapped[datetime]
+
+
+class InboxMessage(Base):
+    """A platform callback kept before it is acknowledged (WeCom gives us 5 seconds): handled after the answer,
+    by whichever worker claims it, so an acknowledged message is never lost to a crash."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "update_id"), Index("ix_inbox_pending", "state", "not_before"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(200))  # the platform's id of the callback: a retry repeats it
+    payload: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime]  # a claim is a lease: a worker that dies leaves the row to come back then
+    received_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SharedValue(Base):
+    """A value every worker shares until it expires: a platform's access token, fetched once for all."""
+
+    __tablename__ = "shared_values"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None]
 
 
 class ConversationState(Base):

@@ -8,15 +8,13 @@ from a record of when it handed each message to the channel, in that time.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import math
 import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,24 +33,9 @@ from salesbot.services import outbox, users
 from salesbot.services.delivery import Address
 from salesbot.store.models import Group, OutboxMessage
 from tests.fakes.telegram_api import FakeBotApi, TelegramLimits
+from tests.fakes.virtual_time import VirtualTime
 
 GROUP_CHAT = -1001234567890
-
-
-class VirtualTime:
-    """The app's clock and the pacing clock in one, moved only by `sleep`."""
-
-    def __init__(self, clock: FrozenClock) -> None:
-        self.clock = clock
-        self.start = clock.now()
-
-    def monotonic(self) -> float:
-        return (self.clock.now() - self.start).total_seconds()
-
-    async def sleep(self, seconds: float) -> None:
-        # Rounded up to the clock's microsecond, so a sleep always gets at least as far as it was asked to.
-        self.clock.advance(timedelta(microseconds=math.ceil(seconds * 1_000_000)))
-        await asyncio.sleep(0)
 
 
 @dataclass(frozen=True)

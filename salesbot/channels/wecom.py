@@ -1,0 +1,566 @@
+"""WeCom (企业微信), through wechatpy 1.8: a self-built app's callbacks in as `Incoming`, `Reply` out as app messages
+and template cards, group digests through group robots. The only module that imports `wechatpy`.
+
+How a callback is taken (WeCom drops one it has no answer to within 5 seconds, and retries it up to 3 times):
+verify its signature and timestamp, decrypt it, keep it in the inbox (`services.inbox`: a retried callback is the
+same row, so it is ignored), answer 200 with an empty body, and only then handle it, in the background. A worker
+that dies after answering leaves the row to whichever worker claims it next.
+
+What goes out:
+- text as app text messages, cut at line breaks to WeCom's 2048 bytes;
+- buttons as a `template_card` of type `button_interaction` (at most 6 buttons a card, a unique task id), sent
+  through the client's generic post because wechatpy has no helper for it. The card is the message when the text
+  fits its title and subtitle; otherwise the text goes first and the card after, titled with the text's first line;
+- a press comes back as a `template_card_event`, which wechatpy reads as an unknown message: its raw EventKey
+  is the button's key, its ResponseCode updates the pressed card once so it cannot be pressed again;
+- an outcome for a card already sent (an approval decided) updates that card for its recipient with the
+  response code WeCom returned when it was sent (`edit`); a code that is used or expired gets the outcome as a
+  message instead;
+- files and charts uploaded as media; to a group, markdown through the group's robot webhook (4096 bytes a
+  message) and images inline as base64 with their md5.
+
+The access token lives in the shared database (`SharedValues`), fetched by one worker for all and refreshed a
+few minutes before it expires. wechatpy is synchronous: its calls run in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import logging
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+import requests
+from wechatpy.enterprise import WeChatClient, parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.exceptions import APILimitedException, InvalidSignatureException, WeChatClientException
+from wechatpy.messages import BaseMessage, UnknownMessage
+from wechatpy.session import SessionStorage
+
+from salesbot.channels.errors import DeliveryFailed
+from salesbot.handlers.messages import Attachment, Button, File, Incoming, Location, Reply
+from salesbot.i18n import t
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "wecom"
+CALLBACK_PATH = "/wecom/callback"
+API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+TEXT_BYTES = 2048  # an app text message
+MARKDOWN_BYTES = 4096  # a group robot's markdown
+CARD_BUTTONS = 6
+CARD_TITLE = 26  # characters WeCom shows of a card's title, and of its subtitle
+CARD_SUBTITLE = 112
+MAX_SKEW = 300  # seconds a callback's timestamp may be from our clock: an older one is a replay
+TOKEN_MARGIN = 300  # refresh the access token this many seconds before WeCom expires it
+INTAKE_LEASE = 60  # seconds a worker holds a callback it is handling before another may take it
+INTAKE_POLL = 5.0  # how often to look for callbacks a dead worker left behind
+REPLY_TRIES = 3
+# WeCom's error codes (developer.work.weixin.qq.com/document/path/90313) that no retry can fix.
+_PERMANENT = {
+    40003,  # invalid UserID
+    40035,  # invalid parameter
+    40058,  # invalid or missing field
+    81013,  # the user is outside the app's visible range
+    60111,  # UserID not found
+    93000,  # invalid robot webhook
+    301002,  # no permission to this member
+}
+_RESPONSE_CODE_GONE = {40011, 40014, 40058, 40099, 40111, 42001, 95002, 95003}
+_RETRY_AFTER_LIMIT = 60.0  # 45009, "api freq out of limit": WeCom counts per minute
+
+
+@dataclass(frozen=True)
+class WeComConfig:
+    corp_id: str
+    agent_id: int
+    secret: str
+    token: str
+    aes_key: str
+    api_base_url: str = API_BASE_URL
+
+    @classmethod
+    def from_settings(cls, section: Mapping[str, Any]) -> WeComConfig | None:
+        """None when WeCom is not configured (no corp id); a half-filled section names what is missing."""
+        if not section.get("corp_id"):
+            return None
+        missing = [k for k in ("agent_id", "secret", "token", "aes_key") if not section.get(k)]
+        if missing:
+            names = ", ".join(f"SALESBOT_WECOM_{k.upper()}" for k in missing)
+            raise ValueError(f"[wecom] is configured but {names} is not set")
+        base = str(section.get("api_base_url") or API_BASE_URL)
+        return cls(
+            corp_id=str(section["corp_id"]),
+            agent_id=int(section["agent_id"]),
+            secret=str(section["secret"]),
+            token=str(section["token"]),
+            aes_key=str(section["aes_key"]),
+            api_base_url=base if base.endswith("/") else base + "/",
+        )
+
+
+class Inbox(Protocol):
+    """Where callbacks wait to be handled (`services.inbox.Inbox`)."""
+
+    def keep(self, platform: str, update_id: str, payload: dict[str, Any]) -> bool: ...
+
+    def claim(self, platform: str, *, lease_seconds: float, limit: int) -> list[Any]: ...
+
+    def done(self, inbox_id: int) -> None: ...
+
+    def failed(self, row: Any, error: str) -> None: ...
+
+
+class Values(Protocol):
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+
+    def expire(self, key: str) -> None: ...
+
+
+class _SharedTokens(SessionStorage):  # type: ignore[misc]
+    """wechatpy's token storage over the shared database; the token counts as gone a little before WeCom's
+    expiry, so the worker that asks then fetches a fresh one and no call ever carries an expired token."""
+
+    def __init__(self, values: Values) -> None:
+        self._values = values
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        self._values.set(key, str(value), max(ttl - TOKEN_MARGIN, ttl / 2) if ttl else None)
+
+    def delete(self, key: str) -> None:
+        self._values.expire(key)
+
+
+class _Client(WeChatClient):  # type: ignore[misc]
+    """wechatpy's client with every call, the token fetch included, sent to one base URL: wechatpy 1.8 fetches
+    the token from a fixed host, which would leave a self-hosted proxy or a test server half used."""
+
+    def __init__(self, config: WeComConfig, session: SessionStorage, timeout: float) -> None:
+        self.API_BASE_URL = config.api_base_url
+        super().__init__(config.corp_id, config.secret, session=session, timeout=timeout)
+
+    def fetch_access_token(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._fetch_access_token(
+            url=self.API_BASE_URL + "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret}
+        )
+        return result
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the callback URL answers: WeCom wants a 200 with an empty body (or the echo, when verifying)."""
+
+    status: int
+    body: str = ""
+
+
+class WeComChannel:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: WeComConfig,
+        *,
+        handle: Callable[[Incoming], list[Reply]],
+        inbox: Inbox,
+        tokens: Values,
+        wall_clock: Callable[[], float] = time.time,
+        timeout: float = 10.0,
+    ) -> None:
+        self.config = config
+        self._handle = handle
+        self._inbox = inbox
+        self._wall_clock = wall_clock
+        self.crypto = WeChatCrypto(config.token, config.aes_key, config.corp_id)
+        self.client = _Client(config, _SharedTokens(tokens), timeout)
+        self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
+        self._wake = asyncio.Event()
+        self._intake: asyncio.Task[None] | None = None
+        self._handling: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Start handling kept callbacks, including any a stopped or dead worker left behind."""
+        self._intake = asyncio.create_task(self._intake_loop())
+
+    async def stop(self) -> None:
+        """Finish the callbacks in hand, then stop; what is left in the inbox waits for the next worker."""
+        if self._intake is not None:
+            self._intake.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._intake
+        if self._handling:
+            await asyncio.gather(*self._handling, return_exceptions=True)
+        await self._robots.aclose()
+
+    # ------------------------------------------------------------------ callbacks in
+
+    def verify_url(self, query: Mapping[str, str]) -> Answer:
+        """The GET WeCom makes when the callback URL is saved: answer the decrypted echostr, or refuse."""
+        if not self._fresh(query):
+            return Answer(403, "stale timestamp")
+        try:
+            echo = self.crypto.check_signature(
+                query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", ""), query["echostr"]
+            )
+        except InvalidSignatureException:
+            return Answer(403, "bad signature")
+        except Exception:  # a missing echostr, or one that does not decrypt with our key
+            return Answer(400, "bad echostr")
+        return Answer(200, echo.decode() if isinstance(echo, bytes) else str(echo))
+
+    async def receive(self, query: Mapping[str, str], body: bytes) -> Answer:
+        """A POSTed callback: verified, decrypted and kept before the 200; nothing changes for a refused one."""
+        if not self._fresh(query):
+            return Answer(403, "stale timestamp")
+        try:
+            xml = self.crypto.decrypt_message(
+                body, query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", "")
+            )
+        except InvalidSignatureException:
+            return Answer(403, "bad signature")
+        except Exception:  # not XML, no Encrypt, wrong key or corp id: nothing we can read
+            return Answer(400, "cannot decrypt")
+        xml = xml.decode() if isinstance(xml, bytes) else str(xml)
+        try:
+            message = parse_message(xml)
+        except Exception:
+            return Answer(400, "not a message")
+        update_id = callback_id(message)
+        if update_id is None:
+            return Answer(200)  # nothing for us (our own agent's echo, an unreadable event): acknowledged, dropped
+        kept = await asyncio.to_thread(self._inbox.keep, PLATFORM, update_id, {"xml": xml})
+        if kept:
+            self._wake.set()
+        else:
+            log.info("wecom: callback %s again (a retry), ignored", update_id)
+        return Answer(200)
+
+    def _fresh(self, query: Mapping[str, str]) -> bool:
+        try:
+            stamp = int(query.get("timestamp", ""))
+        except ValueError:
+            return False
+        return abs(self._wall_clock() - stamp) <= MAX_SKEW
+
+    # ------------------------------------------------------------------ handling, after the answer
+
+    async def _intake_loop(self) -> None:
+        while True:
+            try:
+                rows = await asyncio.to_thread(self._inbox.claim, PLATFORM, lease_seconds=INTAKE_LEASE, limit=50)
+            except Exception:
+                log.exception("wecom: cannot claim callbacks")
+                rows = []
+            if not rows:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), INTAKE_POLL)
+                continue
+            # One sender's messages in the order they came; different senders side by side.
+            by_sender: dict[str, list[Any]] = defaultdict(list)
+            for row in rows:
+                by_sender[_sender_of(row.payload)].append(row)
+            batch = [asyncio.create_task(self._handle_rows(sender_rows)) for sender_rows in by_sender.values()]
+            self._handling.update(batch)
+            try:
+                await asyncio.gather(*batch)
+            finally:
+                self._handling.difference_update(batch)
+
+    async def _handle_rows(self, rows: list[Any]) -> None:
+        for row in rows:
+            try:
+                await self._handle_row(row)
+            except Exception as exc:
+                log.exception("wecom: callback %s failed", row.update_id)
+                await asyncio.to_thread(self._inbox.failed, row, f"{type(exc).__name__}: {exc}")
+            else:
+                await asyncio.to_thread(self._inbox.done, row.id)
+
+    async def _handle_row(self, row: Any) -> None:
+        message = parse_message(row.payload["xml"])
+        incoming = to_incoming(message, row.update_id)
+        if incoming is None:
+            return
+        replies = await asyncio.to_thread(self._handle, incoming)
+        pressed = _raw(message, "ResponseCode")
+        if incoming.button is not None and pressed and replies:
+            # The pressed card has done its work: grey its buttons out so nobody presses it again.
+            await self._quietly(self._update_card, incoming.sender_id, pressed, {"button": {"replace_name": "✓"}})
+        for reply in replies:
+            await self._reply(incoming.sender_id, reply)
+
+    async def _reply(self, user_id: str, reply: Reply) -> None:
+        """A reply to someone who just wrote: tried a few times, since the turn it answers is already done."""
+        for attempt in range(REPLY_TRIES):
+            try:
+                await asyncio.to_thread(self._send_app, user_id, reply)
+                return
+            except DeliveryFailed as exc:
+                if exc.permanent or attempt == REPLY_TRIES - 1:
+                    log.error("wecom: reply to %s lost: %s", user_id, exc)
+                    return
+                await asyncio.sleep(min(exc.retry_after or 2**attempt, 10))
+
+    async def _quietly(self, call: Callable[..., Any], *args: Any) -> None:
+        try:
+            await asyncio.to_thread(call, *args)
+        except DeliveryFailed as exc:
+            log.info("wecom: %s", exc)
+
+    # ------------------------------------------------------------------ the outbox's side
+
+    async def send(self, address: Any, message: Reply) -> str | None:
+        """Outbox delivery; returns the card's task id and response code, so `edit` can update it later."""
+        if address.kind == "group":
+            await self._send_robot(str(address.chat_id), message)
+            return None
+        return await asyncio.to_thread(self._send_app, str(address.chat_id), message)
+
+    async def edit(self, address: Any, ref: str, message: Reply) -> None:
+        """Show a card's outcome on the card; a code WeCom no longer takes (used, or past 72 hours) gets the
+        outcome as a message instead, so the recipient learns it either way."""
+        task_id, _, code = ref.partition(":")
+        if not code or address.kind == "group":
+            await self.send(address, message)
+            return
+        title, subtitle = _card_text(message.text)
+        done = t(address.lang, "wecom_card_done")
+        card = {
+            "card_type": "button_interaction",
+            "main_title": {"title": title},
+            "sub_title_text": subtitle,
+            "task_id": task_id,
+            "button_list": [{"text": done, "style": 1, "key": "done"}],
+            "replace_text": done,
+        }
+        try:
+            await asyncio.to_thread(self._update_card, str(address.chat_id), code, {"template_card": card})
+        except DeliveryFailed as exc:
+            if exc.permanent:
+                log.info("wecom: card %s cannot be updated (%s); sending the outcome", task_id, exc)
+                await self.send(address, message)
+                return
+            raise
+
+    # ------------------------------------------------------------------ app messages (blocking: run in threads)
+
+    def _send_app(self, user_id: str, reply: Reply) -> str | None:
+        for forward in reply.forwards:
+            try:
+                self._send_media_id(user_id, forward)
+            except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
+                log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
+        for file in reply.files:
+            self._send_file(user_id, file)
+        if not reply.buttons:
+            for chunk in split_bytes(reply.text, TEXT_BYTES):
+                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
+            return None
+        title, subtitle = _lines(reply.text)
+        if len(title) > CARD_TITLE or len(subtitle) > CARD_SUBTITLE:
+            # Too long for a card: the words as a message, then the buttons under its first line.
+            for chunk in split_bytes(reply.text, TEXT_BYTES):
+                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
+            title, subtitle = _clip(title, CARD_TITLE), ""
+        ref = None
+        buttons = [b for row in reply.buttons for b in row]
+        for i in range(0, len(buttons), CARD_BUTTONS):
+            ref = self._send_card(user_id, title if i == 0 else "…", subtitle if i == 0 else "", buttons[i : i + 6])
+        return ref
+
+    def _send_card(self, user_id: str, title: str, subtitle: str, buttons: Iterable[Button]) -> str:
+        task_id = "sb" + secrets.token_hex(16)
+        card: dict[str, Any] = {
+            "card_type": "button_interaction",
+            "main_title": {"title": title},
+            "task_id": task_id,
+            "button_list": [{"text": b.label, "style": 1, "key": b.key} for b in buttons],
+        }
+        if subtitle:
+            card["sub_title_text"] = subtitle
+        data = {"touser": user_id, "msgtype": "template_card", "agentid": self.config.agent_id, "template_card": card}
+        result = self._call(self.client.post, "message/send", data=data)
+        return f"{task_id}:{result.get('response_code', '')}"
+
+    def _update_card(self, user_id: str, response_code: str, change: dict[str, Any]) -> None:
+        data = {"userids": [user_id], "agentid": self.config.agent_id, "response_code": response_code, **change}
+        self._call(self.client.post, "message/update_template_card", data=data)
+
+    def _send_file(self, user_id: str, file: File) -> None:
+        kind = "image" if file.mime.startswith("image/") else "file"
+        uploaded = self._call(self.client.media.upload, kind, (file.name, file.data, file.mime))
+        send = self.client.message.send_image if kind == "image" else self.client.message.send_file
+        self._call(send, self.config.agent_id, user_id, uploaded["media_id"])
+
+    def _send_media_id(self, user_id: str, attachment: Attachment) -> None:
+        send = {
+            "photo": self.client.message.send_image,
+            "voice": self.client.message.send_voice,
+            "video": self.client.message.send_video,
+        }.get(attachment.kind, self.client.message.send_file)
+        self._call(send, self.config.agent_id, user_id, attachment.file_id)
+
+    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One API call; WeCom's refusals become DeliveryFailed (wechatpy itself refetches an expired token)."""
+        try:
+            result: dict[str, Any] = method(*args, **kwargs)
+        except APILimitedException as exc:
+            raise DeliveryFailed(f"wecom {exc.errcode}: {exc.errmsg}", retry_after=_RETRY_AFTER_LIMIT) from exc
+        except WeChatClientException as exc:
+            code = exc.errcode
+            if code is None:  # an HTTP error from WeCom's side
+                raise DeliveryFailed(f"wecom http error: {exc}") from exc
+            gone = code in _RESPONSE_CODE_GONE and "update_template_card" in str(getattr(exc.request, "url", ""))
+            raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=code in _PERMANENT or gone) from exc
+        except requests.RequestException as exc:
+            raise DeliveryFailed(f"wecom unreachable: {exc}") from exc
+        if result.get("invaliduser"):
+            # WeCom takes the call and drops who it cannot reach: a user who left, or outside the app's range.
+            raise DeliveryFailed(f"wecom: not reachable: {result['invaliduser']}", permanent=True)
+        return result
+
+    # ------------------------------------------------------------------ group robots
+
+    async def _send_robot(self, key: str, reply: Reply) -> None:
+        for file in reply.files:
+            if file.mime.startswith("image/"):
+                digest = hashlib.md5(file.data, usedforsecurity=False).hexdigest()  # the checksum WeCom asks for
+                image = {"base64": base64.b64encode(file.data).decode(), "md5": digest}
+                await self._robot(key, {"msgtype": "image", "image": image})
+            else:
+                media_id = await self._robot_upload(key, file)
+                await self._robot(key, {"msgtype": "file", "file": {"media_id": media_id}})
+        text = reply.text
+        if reply.buttons:  # a robot cannot carry buttons: say what they offer, they are pressed in private
+            text += "\n" + " · ".join(b.label for row in reply.buttons for b in row)
+        for chunk in split_bytes(text, MARKDOWN_BYTES):
+            await self._robot(key, {"msgtype": "markdown", "markdown": {"content": chunk}})
+
+    async def _robot(self, key: str, body: dict[str, Any], path: str = "webhook/send") -> dict[str, Any]:
+        try:
+            response = await self._robots.post(path, params={"key": key}, json=body)
+            response.raise_for_status()
+            result: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DeliveryFailed(f"wecom robot unreachable: {exc}") from exc
+        code = int(result.get("errcode", 0))
+        if code == 45009:
+            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", retry_after=_RETRY_AFTER_LIMIT)
+        if code:
+            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", permanent=code in _PERMANENT)
+        return result
+
+    async def _robot_upload(self, key: str, file: File) -> str:
+        try:
+            response = await self._robots.post(
+                "webhook/upload_media",
+                params={"key": key, "type": "file"},
+                files={"media": (file.name, file.data, file.mime)},
+            )
+            response.raise_for_status()
+            result = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DeliveryFailed(f"wecom robot unreachable: {exc}") from exc
+        if int(result.get("errcode", 0)):
+            raise DeliveryFailed(f"wecom robot {result['errcode']}: {result.get('errmsg')}")
+        return str(result["media_id"])
+
+
+# ---------------------------------------------------------------------- reading callbacks
+
+
+def callback_id(message: BaseMessage) -> str | None:
+    """What makes a callback itself: a message's MsgId; an event's sender, time and kind (WeCom's own advice),
+    with a card's task id and key, so two presses in one second are two presses."""
+    raw = message._data
+    sender = raw.get("FromUserName")
+    if not sender:
+        return None
+    if raw.get("MsgType") != "event":
+        msg_id = raw.get("MsgId")
+        return f"msg:{msg_id}" if msg_id else None
+    parts = [sender, raw.get("CreateTime", ""), raw.get("Event", ""), raw.get("TaskId", ""), raw.get("EventKey", "")]
+    return "event:" + ":".join(str(p or "") for p in parts)
+
+
+def to_incoming(message: BaseMessage, update_id: str) -> Incoming | None:
+    """The platform-free message, or None for what we do not act on (entering the app, a menu view)."""
+    raw = message._data
+    sender = str(raw.get("FromUserName", ""))
+    base = {"platform": PLATFORM, "chat_id": sender, "sender_id": sender, "update_id": update_id}
+    kind = raw.get("MsgType")
+    if kind == "event":
+        if raw.get("Event") == "template_card_event" and raw.get("EventKey"):
+            return Incoming(**base, button=str(raw["EventKey"]))
+        return None
+    if kind == "text":
+        return Incoming(**base, text=str(raw.get("Content") or ""))
+    if kind == "location":
+        latitude, longitude = float(raw["Location_X"]), float(raw["Location_Y"])
+        return Incoming(**base, location=Location(latitude, longitude))
+    media = _MEDIA.get(str(kind))
+    if media is not None and raw.get("MediaId"):
+        attachment = Attachment(media[0], str(raw["MediaId"]), None, None, media[1])
+        return Incoming(**base, attachments=(attachment,))
+    if isinstance(message, UnknownMessage):
+        log.info("wecom: %s message not handled", kind)
+    return None
+
+
+_MEDIA = {"image": ("photo", "image/jpeg"), "voice": ("voice", "audio/amr"), "video": ("video", "video/mp4")}
+
+
+def _sender_of(payload: dict[str, Any]) -> str:
+    return str(parse_message(payload["xml"])._data.get("FromUserName", ""))
+
+
+def _raw(message: BaseMessage, field: str) -> str | None:
+    value = message._data.get(field)
+    return str(value) if value else None
+
+
+# ---------------------------------------------------------------------- text within WeCom's sizes
+
+
+def _lines(text: str) -> tuple[str, str]:
+    title, _, rest = text.strip().partition("\n")
+    return title.strip(), rest.strip()
+
+
+def _card_text(text: str) -> tuple[str, str]:
+    """A card's title and subtitle from a message: its first line and the rest, each cut to what WeCom shows."""
+    title, rest = _lines(text)
+    return _clip(title, CARD_TITLE), _clip(rest, CARD_SUBTITLE)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_bytes(text: str, limit: int) -> list[str]:
+    """WeCom counts message sizes in UTF-8 bytes: cut at line breaks where we can, never inside a character."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest.encode()) > limit:
+        head = rest.encode()[:limit].decode(errors="ignore")
+        cut = head.rfind("\n")
+        cut = cut if cut > 0 else len(head)
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    return [*chunks, rest] if rest or not chunks else chunks

@@ -1,0 +1,130 @@
+"""Callbacks kept before they are acknowledged, and handed out to be handled after.
+
+WeCom drops a callback it has not had an answer to in 5 seconds and sends it again, up to three times; a turn
+that waits on the database and a send could take longer. So a callback is written here and answered at once,
+and handled after: by the worker that took it, or, if that one dies, by whichever claims it once its lease runs
+out. The (platform, update_id) key makes a retried callback a no-op, and the router's own once-only record
+(`services.updates`) keeps a row handled twice after a lost lease from acting twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Insert, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from salesbot.services.uow import UnitOfWork, UnitOfWorkFactory
+from salesbot.store.models import InboxMessage
+
+MAX_ATTEMPTS = 5
+_TABLE = InboxMessage.__table__
+
+
+def _insert_once(insert: Any) -> Insert:
+    return (
+        insert(_TABLE)
+        .on_conflict_do_nothing(index_elements=("platform", "update_id"))
+        .execution_options(preserve_rowcount=True)
+    )
+
+
+_INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    update_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def accept(uow: UnitOfWork, *, platform: str, update_id: str, payload: dict[str, Any]) -> bool:
+    """Keep a callback; False when it was kept before (the platform retried it), and then it is ignored."""
+    now = uow.now()
+    values = {
+        "platform": platform,
+        "update_id": update_id,
+        "payload": payload,
+        "state": "pending",
+        "attempts": 0,
+        "not_before": now,
+        "received_at": now,
+    }
+    connection = uow.session.connection()
+    return connection.execute(_INSERT_ONCE[connection.dialect.name], values).rowcount == 1
+
+
+def claim(uow: UnitOfWork, *, platform: str, lease: timedelta, limit: int = 50) -> list[Claimed]:
+    """Take due rows, oldest first, for `lease`; another worker's claim is skipped, not waited for."""
+    now = uow.now()
+    rows = list(
+        uow.session.scalars(
+            select(InboxMessage)
+            .where(InboxMessage.platform == platform, InboxMessage.state == "pending", InboxMessage.not_before <= now)
+            .order_by(InboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.attempts += 1
+        row.not_before = now + lease
+    return [Claimed(row.id, row.update_id, dict(row.payload), row.attempts) for row in rows]
+
+
+def done(uow: UnitOfWork, inbox_id: int) -> None:
+    uow.session.execute(
+        update(InboxMessage).where(InboxMessage.id == inbox_id).values(state="done", done_at=uow.now(), last_error=None)
+    )
+
+
+def failed(uow: UnitOfWork, row: Claimed, *, error: str, retry_in: timedelta) -> None:
+    """Try again later, or give up after `MAX_ATTEMPTS` (kept as dead with the reason, never deleted)."""
+    values: dict[str, Any] = {"last_error": error[:2000], "not_before": uow.now() + retry_in}
+    if row.attempts >= MAX_ATTEMPTS:
+        values["state"] = "dead"
+    uow.session.execute(update(InboxMessage).where(InboxMessage.id == row.id).values(**values))
+
+
+def pending(uow: UnitOfWork, *, platform: str) -> int:
+    """How many callbacks wait to be handled (kept, not yet done)."""
+    return (
+        uow.session.scalar(
+            select(func.count()).where(InboxMessage.platform == platform, InboxMessage.state == "pending")
+        )
+        or 0
+    )
+
+
+class Inbox:
+    """The inbox as a channel uses it: each call its own short transaction, safe from any thread."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    def keep(self, platform: str, update_id: str, payload: dict[str, Any]) -> bool:
+        with self._uow() as uow:
+            kept = accept(uow, platform=platform, update_id=update_id, payload=payload)
+            uow.commit()
+        return kept
+
+    def claim(self, platform: str, *, lease_seconds: float, limit: int) -> list[Claimed]:
+        with self._uow() as uow:
+            rows = claim(uow, platform=platform, lease=timedelta(seconds=lease_seconds), limit=limit)
+            uow.commit()
+        return rows
+
+    def done(self, inbox_id: int) -> None:
+        with self._uow() as uow:
+            done(uow, inbox_id)
+            uow.commit()
+
+    def failed(self, row: Claimed, error: str) -> None:
+        """Back off as the attempts grow: 10 s, 20 s, 40 s…"""
+        with self._uow() as uow:
+            failed(uow, row, error=error, retry_in=timedelta(seconds=10 * 2 ** (row.attempts - 1)))
+            uow.commit()

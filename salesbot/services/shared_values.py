@@ -1,0 +1,45 @@
+"""Values every worker shares until they expire, in the database they already share: a platform's access
+token is fetched by one worker and used by all, never one per process (WeCom counts and limits the fetches)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from salesbot.services.uow import UnitOfWorkFactory
+from salesbot.store.models import SharedValue
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class SharedValues:
+    """get/set/expire by key, each its own short transaction; `set` with a ttl in seconds expires the value."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        with self._uow() as uow:
+            row = uow.session.execute(
+                select(SharedValue.value, SharedValue.expires_at).where(SharedValue.key == key)
+            ).first()
+            if row is None or (row.expires_at is not None and row.expires_at <= uow.now()):
+                return default
+            return str(row.value)
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        with self._uow() as uow:
+            expires = uow.now() + timedelta(seconds=ttl) if ttl else None
+            insert = _INSERT[uow.dialect](SharedValue).values(key=key, value=value, expires_at=expires)
+            uow.session.execute(
+                insert.on_conflict_do_update(index_elements=["key"], set_={"value": value, "expires_at": expires})
+            )
+            uow.commit()
+
+    def expire(self, key: str) -> None:
+        """Expire the value now (the house keeps rows, even a token's)."""
+        with self._uow() as uow:
+            uow.session.execute(update(SharedValue).where(SharedValue.key == key).values(expires_at=uow.now()))
+            uow.commit()
