@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path, help="the file to write; .xlsx or .csv")
     exp.set_defaults(func=cmd_export)
 
+    doctor = sub.add_parser("doctor", help="check the configuration, the database and each channel's credentials")
+    doctor.set_defaults(func=cmd_doctor)
+
     outbox = sub.add_parser("outbox", help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
@@ -117,9 +120,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot import logs
     from salesbot.run import ConfigMissing, serve
 
-    logging.getLogger().setLevel(os.environ.get("SALESBOT_LOG_LEVEL", "INFO"))
+    logs.setup(level=os.environ.get("SALESBOT_LOG_LEVEL", "INFO"), fmt=os.environ.get("SALESBOT_LOG_FORMAT", "json"))
     try:
         asyncio.run(serve(settings))
     except ConfigMissing as exc:
@@ -132,7 +136,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.store.db import upgrade
 
     upgrade(settings.database_url)
-    print(f"database ready: {_safe_url(settings.database_url)}")
+    from salesbot.store.db import safe_url
+
+    print(f"database ready: {safe_url(settings.database_url)}")
     return 0
 
 
@@ -176,6 +182,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.channels.console import ScriptError
+    from salesbot.store.db import safe_url
 
     url = args.db or os.environ.get("SALESBOT_DATABASE_URL") or DEMO_DB
     session = _console_session(settings, fixed_url=url, tmp=None, as_json=False)
@@ -185,7 +192,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         world.seed(team)
     me = args.as_ or _first_rep(world)
     print(
-        f"salesbot demo — database {_safe_url(url)}. You are {me}.\n"
+        f"salesbot demo — database {safe_url(url)}. You are {me}.\n"
         "Type as a rep (e.g. 今天拜访了阿里巴巴,下周二再跟进 / met Initech's CTO, call back in 3 days).\n"
         "/as NAME switches user · a number presses a button · @clock +1d moves time · /quit leaves."
     )
@@ -375,6 +382,16 @@ def cmd_groups_link(args: argparse.Namespace, settings: Settings) -> int:
     return _as_operator(settings, link)
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """One line per check; exit 1 if anything would stop `salesbot run` from working."""
+    from salesbot.doctor import examine
+
+    findings = examine(settings)
+    for finding in findings:
+        print(finding)
+    return 1 if any(f.level == "fail" for f in findings) else 0
+
+
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.bootstrap import build
     from salesbot.clock import SystemClock
@@ -511,12 +528,6 @@ def _first_rep(world: Any) -> str:
 
     with world.uow() as uow:
         return uow.session.scalar(select(User.handle).where(User.role == "rep").order_by(User.id)) or "admin"
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

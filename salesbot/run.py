@@ -6,11 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import text
 
+from salesbot import metrics
 from salesbot.bootstrap import App, build
 from salesbot.clock import SystemClock
 from salesbot.config import Settings
@@ -43,7 +47,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         app.attach(channel.platform, channel)
         await channel.start()
     stop = stop or _signals()
-    web_runner = await _start_web(settings, app, channels)
+    leadership = Leadership(app.engine)
+    status = Status(leadership)
+    web_runner = await _start_web(settings, app, channels, status)
     telegram = channels.get("telegram")
     if telegram is not None:
         webhook_url = settings.section("telegram").get("webhook_url")
@@ -56,13 +62,17 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             log.info("telegram: long polling")
     if "wecom" in channels:
         log.info("wecom: callbacks at %s", WECOM_PATH)
-    leadership = Leadership(app.engine)
     await asyncio.to_thread(leadership.check)
     scheduler = _scheduler(app, leadership)
     scheduler.start()
+    status.ready = True
     try:
         await stop.wait()
     finally:
+        # Graceful: say "not ready" so the load balancer sends nothing new, finish the requests and messages in
+        # hand, send what the outbox has due if we lead, then let the lock go for the next leader.
+        log.info("stopping: finishing the messages in hand")
+        status.ready = False
         scheduler.shutdown(wait=False)
         await web_runner.cleanup()
         for channel in channels.values():
@@ -125,10 +135,23 @@ def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
     return scheduler
 
 
-async def _start_web(settings: Settings, app: App, channels: dict[str, Any]) -> web.AppRunner:
+@dataclass
+class Status:
+    """What /readyz reports: whether this worker takes traffic (set once started, cleared when stopping)."""
+
+    leadership: Leadership | None = None
+    ready: bool = True
+
+
+async def _start_web(
+    settings: Settings, app: App, channels: dict[str, Any], status: Status | None = None
+) -> web.AppRunner:
     server = settings.section("server")
     web_app = web.Application()
     telegram, wecom = channels.get("telegram"), channels.get("wecom")
+    status = status or Status()
+    backlog = CollectorRegistry()
+    backlog.register(metrics.BacklogCollector(app.uow))
 
     async def telegram_webhook(request: web.Request) -> web.Response:
         if not telegram.verified(request.headers):
@@ -153,7 +176,22 @@ async def _start_web(settings: Settings, app: App, channels: dict[str, Any]) -> 
         return web.Response(status=answer.status, text=answer.body)
 
     async def healthz(_request: web.Request) -> web.Response:
+        """Alive: the process answers. Whether it should get traffic is /readyz's question."""
         return web.Response(text="ok")
+
+    async def readyz(_request: web.Request) -> web.Response:
+        """Ready: started, not stopping, and the database answers within 2 seconds."""
+        body: dict[str, Any] = {"ready": status.ready, "leader": bool(status.leadership and status.leadership.leading)}
+        try:
+            await asyncio.wait_for(asyncio.to_thread(_ping, app), 2.0)
+            body["database"] = "ok"
+        except Exception as exc:  # a timeout, a refused connection: the reason is what an operator needs
+            body["ready"], body["database"] = False, f"{type(exc).__name__}: {exc}"[:300]
+        return web.json_response(body, status=200 if body["ready"] else 503)
+
+    async def prometheus(_request: web.Request) -> web.Response:
+        text = generate_latest(metrics.REGISTRY) + await asyncio.to_thread(generate_latest, backlog)
+        return web.Response(body=text, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     if telegram is not None:
         web_app.router.add_post(WEBHOOK_PATH, telegram_webhook)
@@ -161,11 +199,18 @@ async def _start_web(settings: Settings, app: App, channels: dict[str, Any]) -> 
         web_app.router.add_get(WECOM_PATH, wecom_verify)
         web_app.router.add_post(WECOM_PATH, wecom_callback)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", prometheus)
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, str(server.get("host", "127.0.0.1")), int(server.get("port", 8080)))
     await site.start()
     return runner
+
+
+def _ping(app: App) -> None:
+    with app.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def _signals() -> asyncio.Event:

@@ -118,6 +118,8 @@ class Inbox(Protocol):
 
     def failed(self, row: Any, error: str) -> None: ...
 
+    def hold_replies(self, inbox_id: int, replies: list[dict[str, Any]]) -> None: ...
+
 
 class Values(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
@@ -289,32 +291,43 @@ class WeComChannel:
             except Exception as exc:
                 log.exception("wecom: callback %s failed", row.update_id)
                 await asyncio.to_thread(self._inbox.failed, row, f"{type(exc).__name__}: {exc}")
-            else:
-                await asyncio.to_thread(self._inbox.done, row.id)
+                return  # this sender's later messages wait (their lease) rather than overtake this one
+            await asyncio.to_thread(self._inbox.done, row.id)
 
     async def _handle_row(self, row: Any) -> None:
+        """Handle a callback and send its replies. The replies are kept on the row before they are sent, so a
+        send that fails (WeCom down, the network gone) is tried again from the row: the turn itself is done and
+        recorded, and running it again would answer nothing."""
         message = parse_message(row.payload["xml"])
         incoming = to_incoming(message, row.update_id)
         if incoming is None:
             return
-        replies = await asyncio.to_thread(self._handle, incoming)
-        pressed = _raw(message, "ResponseCode")
-        if incoming.button is not None and pressed and replies:
-            # The pressed card has done its work: grey its buttons out so nobody presses it again.
-            await self._quietly(self._update_card, incoming.sender_id, pressed, {"button": {"replace_name": "✓"}})
+        if "replies" in row.payload:
+            replies = [_reply_from(r) for r in row.payload["replies"]]
+        else:
+            replies = await asyncio.to_thread(self._handle, incoming)
+            if replies:
+                await asyncio.to_thread(self._inbox.hold_replies, row.id, [_reply_to(r) for r in replies])
+            pressed = _raw(message, "ResponseCode")
+            if incoming.button is not None and pressed and replies:
+                # The pressed card has done its work: grey its buttons out so nobody presses it again.
+                await self._quietly(self._update_card, incoming.sender_id, pressed, {"button": {"replace_name": "✓"}})
         for reply in replies:
             await self._reply(incoming.sender_id, reply)
 
     async def _reply(self, user_id: str, reply: Reply) -> None:
-        """A reply to someone who just wrote: tried a few times, since the turn it answers is already done."""
+        """A reply to someone who just wrote: tried a few times at once; still failing, it raises and the row is
+        tried again later. One WeCom will never deliver (the user left the app's range) is given up, logged."""
         for attempt in range(REPLY_TRIES):
             try:
                 await asyncio.to_thread(self._send_app, user_id, reply)
                 return
             except DeliveryFailed as exc:
-                if exc.permanent or attempt == REPLY_TRIES - 1:
-                    log.error("wecom: reply to %s lost: %s", user_id, exc)
+                if exc.permanent:
+                    log.error("wecom: reply to %s cannot be delivered: %s", user_id, exc)
                     return
+                if attempt == REPLY_TRIES - 1:
+                    raise
                 await asyncio.sleep(min(exc.retry_after or 2**attempt, 10))
 
     async def _quietly(self, call: Callable[..., Any], *args: Any) -> None:
@@ -424,8 +437,9 @@ class WeComChannel:
             raise DeliveryFailed(f"wecom {exc.errcode}: {exc.errmsg}", retry_after=_RETRY_AFTER_LIMIT) from exc
         except WeChatClientException as exc:
             code = exc.errcode
-            if code is None:  # an HTTP error from WeCom's side
-                raise DeliveryFailed(f"wecom http error: {exc}") from exc
+            if code is None:  # an HTTP error on the way to WeCom or from it: wechatpy keeps only the response
+                status = getattr(exc.response, "status_code", "?")
+                raise DeliveryFailed(f"wecom answered HTTP {status}") from exc
             gone = code in _RESPONSE_CODE_GONE and "update_template_card" in str(getattr(exc.request, "url", ""))
             raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=code in _PERMANENT or gone) from exc
         except requests.RequestException as exc:
@@ -524,6 +538,25 @@ def to_incoming(message: BaseMessage, update_id: str) -> Incoming | None:
 
 
 _MEDIA = {"image": ("photo", "image/jpeg"), "voice": ("voice", "audio/amr"), "video": ("video", "video/mp4")}
+
+
+def _reply_to(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON, to keep on its inbox row until it is sent."""
+    return {
+        "text": reply.text,
+        "buttons": [[{"key": b.key, "label": b.label} for b in row] for row in reply.buttons],
+        "files": [{"name": f.name, "mime": f.mime, "data": base64.b64encode(f.data).decode()} for f in reply.files],
+        "forwards": [{"kind": a.kind, "file_id": a.file_id, "name": a.name} for a in reply.forwards],
+    }
+
+
+def _reply_from(data: dict[str, Any]) -> Reply:
+    return Reply(
+        text=data["text"],
+        buttons=tuple(tuple(Button(b["key"], b["label"]) for b in row) for row in data["buttons"]),
+        files=tuple(File(f["name"], f["mime"], base64.b64decode(f["data"])) for f in data["files"]),
+        forwards=tuple(Attachment(a["kind"], a["file_id"], name=a["name"]) for a in data["forwards"]),
+    )
 
 
 def _sender_of(payload: dict[str, Any]) -> str:

@@ -8,9 +8,11 @@ change and any notifications are committed together, or not at all.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from types import ModuleType
 
+from salesbot import logs, metrics
 from salesbot.handlers import (
     admin,
     approvals,
@@ -52,16 +54,23 @@ class Router:
         self._uow = uow_factory
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        try:
+        started = time.perf_counter()
+        with logs.context(update_id=incoming.update_id, platform=incoming.platform, sender=incoming.sender_id):
             try:
-                return self._handle(incoming)
-            except Conflict:
-                # Two first messages of one conversation raced to create its form row; the loser's
-                # transaction was rolled back whole, so it is safe to run it again, now that the row exists.
-                return self._handle(incoming)
-        except Exception:
-            log.exception("handling %s failed", incoming)
-            return [Reply(t("zh", "error_generic") + "\n" + t("en", "error_generic"))]
+                try:
+                    replies = self._handle(incoming)
+                except Conflict:
+                    # Two first messages of one conversation raced to create its form row; the loser's
+                    # transaction was rolled back whole, so it is safe to run it again, now that the row exists.
+                    replies = self._handle(incoming)
+            except Exception:
+                log.exception("handling %s failed", incoming)
+                metrics.update_handled(incoming.platform, time.perf_counter() - started, failed=True)
+                return [Reply(t("zh", "error_generic") + "\n" + t("en", "error_generic"))]
+            elapsed = time.perf_counter() - started
+            metrics.update_handled(incoming.platform, elapsed, failed=False)
+            log.debug("handled in %.1f ms, %d replies", elapsed * 1000, len(replies))
+        return replies
 
     def _handle(self, incoming: Incoming) -> list[Reply]:
         with self._uow() as uow:
@@ -74,6 +83,8 @@ class Router:
                 uow.commit()
                 return replies
             actor = users.identify(uow, incoming.platform, incoming.sender_id)
+            if actor is not None:
+                logs.bind(user_id=actor.id, user=actor.handle)
             if incoming.chat_type == "group":
                 # Strangers, guests and chatter not meant for the bot get silence: nothing is learnt by asking.
                 if actor is None or not actor.active or not incoming.addressed:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from salesbot import metrics
 from salesbot.scheduler.pacing import DEFAULT_HEADROOM, PLATFORM_LIMITS, ChatKey, Limits, Pacer
 from salesbot.services import delivery
 from salesbot.services.delivery import Address
@@ -307,10 +308,15 @@ class Dispatcher:
             edit = getattr(channel, "edit", None)
             if row.edits is not None and edit is not None:
                 await edit(row.address, row.edits, message)
-                return _Outcome(row, "sent")
-            return _Outcome(row, "sent", ref=await channel.send(row.address, message))
+                ref = None
+            else:
+                ref = await channel.send(row.address, message)
         except Exception as exc:  # a channel's failure must not stop the others
-            return self._failed(row, exc)
+            outcome = self._failed(row, exc)
+            metrics.dispatch_failed(row.address.platform, dead=outcome.state == "dead", rate_limited=not outcome.tried)
+            return outcome
+        metrics.delivered(row.address.platform)
+        return _Outcome(row, "sent", ref=ref)
 
     def _failed(self, row: delivery.Claimed, exc: Exception) -> _Outcome:
         assert row.address is not None

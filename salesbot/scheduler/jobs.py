@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from salesbot import metrics
 from salesbot.services import collections, delivery, digests, reminders
 from salesbot.services.uow import UnitOfWork
 
@@ -17,6 +18,7 @@ def scan_reminders(uow_factory: Callable[[], UnitOfWork]) -> int:
             n = reminders.fire_due(uow)
             uow.commit()
         fired += n
+        metrics.REMINDERS_FIRED.inc(n)
         if n == 0:
             return fired
 

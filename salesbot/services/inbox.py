@@ -82,6 +82,12 @@ def done(uow: UnitOfWork, inbox_id: int) -> None:
     )
 
 
+def hold_replies(uow: UnitOfWork, inbox_id: int, replies: list[dict[str, Any]]) -> None:
+    """The turn is done: keep what it answered on the row, so a failed send is retried without running it again."""
+    row = uow.session.get_one(InboxMessage, inbox_id)
+    row.payload = {**row.payload, "replies": replies}
+
+
 def failed(uow: UnitOfWork, row: Claimed, *, error: str, retry_in: timedelta) -> None:
     """Try again later, or give up after `MAX_ATTEMPTS` (kept as dead with the reason, never deleted)."""
     values: dict[str, Any] = {"last_error": error[:2000], "not_before": uow.now() + retry_in}
@@ -121,6 +127,11 @@ class Inbox:
     def done(self, inbox_id: int) -> None:
         with self._uow() as uow:
             done(uow, inbox_id)
+            uow.commit()
+
+    def hold_replies(self, inbox_id: int, replies: list[dict[str, Any]]) -> None:
+        with self._uow() as uow:
+            hold_replies(uow, inbox_id, replies)
             uow.commit()
 
     def failed(self, row: Claimed, error: str) -> None:

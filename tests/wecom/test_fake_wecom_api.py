@@ -498,7 +498,7 @@ def test_runs_as_a_process() -> None:
         robot = requests.post(
             f"{url}/cgi-bin/webhook/send?key=bench", json={"msgtype": "text", "text": {"content": "x"}}
         )
-        assert token.json()["expires_in"] == 7200 and robot.json() == {"errcode": 0, "errmsg": "ok"}
+        assert 7100 < token.json()["expires_in"] <= 7200 and robot.json() == {"errcode": 0, "errmsg": "ok"}
         process.stdin.close()
         stats = process.stdout.readline()
         assert '"token_fetches": 1' in stats and '"bench": 1' in stats

@@ -203,6 +203,24 @@ async def test_the_answer_comes_before_the_work(world: World) -> None:
     assert "阿里巴巴" in world.texts(REP1)[-1]
 
 
+async def test_a_reply_wecom_cannot_take_now_goes_later_and_the_turn_runs_once(world: World) -> None:
+    link(world.app, "rep1", REP1)
+    world.api.http_error_next("message/send", 500, times=3)  # WeCom (or the way to it) down for a while
+    await world.says(REP1, "今天拜访了阿里")
+    for _ in range(800):
+        with world.app.uow() as uow:
+            failed = uow.session.scalar(select(InboxMessage.last_error))
+        if failed:
+            break
+        await asyncio.sleep(0.01)
+    assert failed and "500" in failed and world.texts(REP1) == []
+    world.clock.advance(timedelta(seconds=11))  # the row's retry comes due
+    world.channel._wake.set()
+    await world.settle()
+    assert len(world.texts(REP1)) == 1 and "阿里巴巴" in world.texts(REP1)[0]
+    assert count(world.app, Visit) == 1, "the reply was kept; the turn did not run again"
+
+
 async def test_a_retried_callback_is_handled_once(world: World) -> None:
     link(world.app, "rep1", REP1)
     xml = text_message(REP1, "今天拜访了阿里,下周二再跟进", 7_100_000_001, int(time.time()))
