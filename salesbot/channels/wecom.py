@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import logging
 import secrets
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -140,7 +141,11 @@ class _SharedTokens(SessionStorage):  # type: ignore[misc]
         return self._values.get(key, default)
 
     def set(self, key: str, value: Any, ttl: float | None = None) -> None:
-        self._values.set(key, str(value), max(ttl - TOKEN_MARGIN, ttl / 2) if ttl else None)
+        # WeCom hands out the same token until it expires, with what is left of its life: a fresh one is used
+        # until five minutes before its end; one fetched in those five minutes, until just before.
+        if ttl:
+            ttl = ttl - TOKEN_MARGIN if ttl > 2 * TOKEN_MARGIN else max(ttl - 10, 1)
+        self._values.set(key, str(value), ttl)
 
     def delete(self, key: str) -> None:
         self._values.expire(key)
@@ -152,6 +157,7 @@ class _Client(WeChatClient):  # type: ignore[misc]
 
     def __init__(self, config: WeComConfig, session: SessionStorage, timeout: float) -> None:
         self.API_BASE_URL = config.api_base_url
+        self._fetching = threading.Lock()
         super().__init__(config.corp_id, config.secret, session=session, timeout=timeout)
 
     def fetch_access_token(self) -> dict[str, Any]:
@@ -159,6 +165,20 @@ class _Client(WeChatClient):  # type: ignore[misc]
             url=self.API_BASE_URL + "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret}
         )
         return result
+
+    @property
+    def access_token(self) -> str:
+        # Sends run in several threads at once; the first to find no token fetches it, the others wait and use
+        # it (workers share it through the database; two cold workers may both fetch: WeCom answers the same one).
+        token = self.session.get(self.access_token_key)
+        if token:
+            return str(token)
+        with self._fetching:
+            token = self.session.get(self.access_token_key)
+            if not token:
+                self.fetch_access_token()
+                token = self.session.get(self.access_token_key)
+            return str(token)
 
 
 @dataclass(frozen=True)
@@ -385,12 +405,12 @@ class WeComChannel:
             for chunk in split_bytes(reply.text, TEXT_BYTES):
                 self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
             return None
-        title, subtitle = _lines(reply.text)
-        if len(title) > CARD_TITLE or len(subtitle) > CARD_SUBTITLE:
+        title, subtitle = _card_layout(reply.text)
+        if title is None:
             # Too long for a card: the words as a message, then the buttons under its first line.
             for chunk in split_bytes(reply.text, TEXT_BYTES):
                 self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
-            title, subtitle = _clip(title, CARD_TITLE), ""
+            title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
         ref = None
         buttons = [b for row in reply.buttons for b in row]
         for i in range(0, len(buttons), CARD_BUTTONS):
@@ -401,7 +421,7 @@ class WeComChannel:
         task_id = "sb" + secrets.token_hex(16)
         card: dict[str, Any] = {
             "card_type": "button_interaction",
-            "main_title": {"title": title},
+            "main_title": {"title": title} if title else {},
             "task_id": task_id,
             "button_list": [{"text": b.label, "style": 1, "key": b.key} for b in buttons],
         }
@@ -574,6 +594,18 @@ def _raw(message: BaseMessage, field: str) -> str | None:
 def _lines(text: str) -> tuple[str, str]:
     title, _, rest = text.strip().partition("\n")
     return title.strip(), rest.strip()
+
+
+def _card_layout(text: str) -> tuple[str | None, str]:
+    """Where a message's words go on a card, so that one card carries them (one message, not two, against
+    WeCom's 30 a minute per member): a short message whole as the subtitle; a short first line as the title with
+    the rest below; (None, "") when they do not fit, and go as a text message before the card."""
+    title, rest = _lines(text)
+    if len(title) <= CARD_TITLE and len(rest) <= CARD_SUBTITLE:
+        return title, rest
+    if len(text.strip()) <= CARD_SUBTITLE:
+        return "", text.strip()
+    return None, ""
 
 
 def _card_text(text: str) -> tuple[str, str]:

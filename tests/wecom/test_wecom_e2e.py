@@ -80,10 +80,18 @@ class World:
         raise AssertionError("callbacks still waiting after 5 s")
 
     def texts(self, user: str) -> list[str]:
-        return [m.body["text"]["content"] for m in self.api.received(user) if m.msgtype == "text"]
+        """What the user read, message by message: a text's content, a card's title and subtitle."""
+        return [_words(m) for m in self.api.received(user) if m.msgtype in ("text", "template_card")]
 
     def cards(self, user: str) -> list[Any]:
         return [m for m in self.api.received(user) if m.msgtype == "template_card"]
+
+
+def _words(message: Any) -> str:
+    if message.msgtype == "text":
+        return str(message.body["text"]["content"])
+    card = message.body["template_card"]
+    return "\n".join(x for x in (card.get("main_title", {}).get("title"), card.get("sub_title_text")) if x)
 
 
 def wecom_config(api: FakeWeComApi, aes_key: str) -> WeComConfig:
@@ -200,13 +208,13 @@ async def test_the_answer_comes_before_the_work(world: World) -> None:
     assert world.texts(REP1) == [], "the turn has not run yet"
     release.set()
     await world.settle()
-    assert "阿里巴巴" in world.texts(REP1)[-1]
+    assert "阿里巴巴" in world.texts(REP1)[0]
 
 
 async def test_a_reply_wecom_cannot_take_now_goes_later_and_the_turn_runs_once(world: World) -> None:
     link(world.app, "rep1", REP1)
     world.api.http_error_next("message/send", 500, times=3)  # WeCom (or the way to it) down for a while
-    await world.says(REP1, "今天拜访了阿里")
+    await world.says(REP1, "今天拜访了阿里,下周二再跟进")
     for _ in range(800):
         with world.app.uow() as uow:
             failed = uow.session.scalar(select(InboxMessage.last_error))
