@@ -64,6 +64,7 @@ MAX_SKEW = 300  # seconds a callback's timestamp may be from our clock: an older
 TOKEN_MARGIN = 300  # refresh the access token this many seconds before WeCom expires it
 INTAKE_LEASE = 60  # seconds a worker holds a callback it is handling before another may take it
 INTAKE_POLL = 5.0  # how often to look for callbacks a dead worker left behind
+STOP_SECONDS = 30.0  # at shutdown, how long the callbacks in hand may take to finish
 REPLY_TRIES = 3
 # WeCom's error codes (developer.work.weixin.qq.com/document/path/90313) that no retry can fix.
 _PERMANENT = {
@@ -211,7 +212,7 @@ class WeComChannel:
         self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
         self._wake = asyncio.Event()
         self._intake: asyncio.Task[None] | None = None
-        self._handling: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -220,13 +221,17 @@ class WeComChannel:
         self._intake = asyncio.create_task(self._intake_loop())
 
     async def stop(self) -> None:
-        """Finish the callbacks in hand, then stop; what is left in the inbox waits for the next worker."""
+        """Finish the callbacks in hand, claim no more, then stop; what is left in the inbox waits for the next
+        worker (a callback cut off after `STOP_SECONDS` comes back to one when its lease runs out)."""
+        self._stopping = True
+        self._wake.set()
         if self._intake is not None:
-            self._intake.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._intake
-        if self._handling:
-            await asyncio.gather(*self._handling, return_exceptions=True)
+            try:
+                await asyncio.wait_for(asyncio.shield(self._intake), STOP_SECONDS)
+            except TimeoutError:
+                self._intake.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._intake
         await self._robots.aclose()
 
     # ------------------------------------------------------------------ callbacks in
@@ -282,7 +287,7 @@ class WeComChannel:
     # ------------------------------------------------------------------ handling, after the answer
 
     async def _intake_loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 rows = await asyncio.to_thread(self._inbox.claim, PLATFORM, lease_seconds=INTAKE_LEASE, limit=50)
             except Exception:
@@ -290,6 +295,8 @@ class WeComChannel:
                 rows = []
             if not rows:
                 self._wake.clear()
+                if self._stopping:
+                    break
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), INTAKE_POLL)
                 continue
@@ -297,12 +304,7 @@ class WeComChannel:
             by_sender: dict[str, list[Any]] = defaultdict(list)
             for row in rows:
                 by_sender[_sender_of(row.payload)].append(row)
-            batch = [asyncio.create_task(self._handle_rows(sender_rows)) for sender_rows in by_sender.values()]
-            self._handling.update(batch)
-            try:
-                await asyncio.gather(*batch)
-            finally:
-                self._handling.difference_update(batch)
+            await asyncio.gather(*(self._handle_rows(sender_rows) for sender_rows in by_sender.values()))
 
     async def _handle_rows(self, rows: list[Any]) -> None:
         for row in rows:

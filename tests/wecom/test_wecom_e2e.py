@@ -512,3 +512,25 @@ async def test_charts_and_files_are_uploaded_as_media(world: World) -> None:
     assert kinds == ["image", "file", "text"]
     media = {m.body[m.msgtype]["media_id"] for m in world.api.received(REP1) if m.msgtype in ("image", "file")}
     assert sorted(world.api.media[m] for m in media) == [("funnel.png", png), ("receivables.xlsx", xlsx)]
+
+
+async def test_stopping_finishes_the_callbacks_in_hand(world: World) -> None:
+    """A graceful stop (SIGTERM) lets a turn under way answer before the worker goes."""
+    link(world.app, "rep1", REP1)
+    handle = world.channel._handle
+
+    def slow(incoming: Any) -> Any:
+        time.sleep(0.5)
+        return handle(incoming)
+
+    world.channel._handle = slow
+    await world.says(REP1, "今天拜访了阿里,下周二再跟进")
+    for _ in range(200):  # until the turn is under way
+        with world.app.uow() as uow:
+            if uow.session.scalar(select(InboxMessage.attempts)):
+                break
+        await asyncio.sleep(0.01)
+    await world.channel.stop()
+    assert "阿里巴巴" in world.texts(REP1)[0]
+    with world.app.uow() as uow:
+        assert uow.session.scalar(select(InboxMessage.state)) == "done"
