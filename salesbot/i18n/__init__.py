@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +47,16 @@ def fmt_money(amount: Decimal | str, currency: str, lang: str) -> str:
     """Money as a reader of that language writes it (¥1,200,000.00 / US$8,500.00), through babel's CLDR data."""
     from babel.numbers import format_currency
 
-    return format_currency(Decimal(amount), currency, locale=_LOCALES[lang_of(lang)])
+    return format_currency(Decimal(amount), currency, locale=_locale(lang_of(lang)))
+
+
+@cache
+def _locale(lang: str) -> Any:
+    """babel's Locale, parsed once: given a locale's name, babel parses and normalises it on every call, ~90 µs
+    of the ~100 µs an amount took to word."""
+    from babel import Locale
+
+    return Locale.parse(_LOCALES[lang])
 
 
 def fmt_totals(totals: dict[str, Decimal], lang: str) -> str:
