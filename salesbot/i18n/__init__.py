@@ -6,6 +6,7 @@ with it, in the recipient's language, at the moment they go out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -16,6 +17,9 @@ from salesbot.config import Settings
 from salesbot.i18n.catalog import MESSAGES
 
 LANGS = ("zh", "en")
+# A private message's text: Telegram takes 4096 characters; the rest is room to spare.
+MAX_CHARS = 4000
+COLLECTION_LIMITS = (30, 20, 10, 5, 1)  # items listed, tried in turn, when all of them do not fit
 _LOCALES = {"zh": "zh_CN", "en": "en_US"}
 _WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
@@ -66,6 +70,32 @@ def fmt_totals(totals: dict[str, Decimal], lang: str) -> str:
     )
 
 
+def cut(lines: Sequence[str], limit: int, lang: str) -> list[str]:
+    """The first `limit` lines, and one "… and N more" line for the rest."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], t(lang, "more", n=len(lines) - limit)]
+
+
+def fit(compose: Callable[[int], str], limits: Iterable[int], *, most: int, size: Callable[[str], int] = len) -> str:
+    """The text `compose(limit)` makes with the first of `limits` (lines per list, for `cut`) whose text is at
+    most `most` long, as `size` measures it. When none fits, the last one's text cut at a character boundary."""
+    text = ""
+    for limit in limits:
+        text = compose(limit)
+        if size(text) <= most:
+            return text
+    # Still too long with the fewest lines (a thousand long names?): the longest start that fits, and "…".
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(text[:middle] + "…") <= most:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"
+
+
 def fmt_terms(terms: dict[str, Any] | None, lang: str) -> str:
     """Payment terms as a short phrase: "首付30% · 分3期 · 账期60天" / "30% upfront · 3 installments · net 60"."""
     terms = terms or {}
@@ -106,7 +136,7 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
         )
     _contract_lines(shown, params, lang)
     if key == "collections.daily":
-        _collection_lines(shown, params, lang)
+        return _collection_lines(key, shown, params, lang)
     if "amount" in params:
         amount = params["amount"]
         shown["amount_line"] = (
@@ -117,8 +147,10 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
     return t(lang, key, **shown)
 
 
-def _collection_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) -> None:
-    """The day's items, most overdue first, and the totals per currency."""
+def _collection_lines(key: str, shown: dict[str, Any], params: dict[str, Any], lang: str) -> str:
+    """The collection message: the day's items, most overdue first, and the totals per currency. With too many
+    items for one message, the most overdue are listed and "… and N more" stands for the rest; the count and the
+    totals still take in every item."""
     lines = []
     totals: dict[str, Decimal] = {}
     for item in params["items"]:
@@ -143,10 +175,14 @@ def _collection_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) 
             )
         )
         totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
-    shown["lines"] = "\n".join(lines)
     shown["count"] = len(lines)
     shown["totals"] = fmt_totals(totals, lang)
     shown["example"] = params["items"][0]["customer"] if params["items"] else ""
+    return fit(
+        lambda limit: t(lang, key, **{**shown, "lines": "\n".join(cut(lines, limit, lang))}),
+        (len(lines), *COLLECTION_LIMITS),
+        most=MAX_CHARS,
+    )
 
 
 def _contract_lines(shown: dict[str, Any], params: dict[str, Any], lang: str) -> None:
