@@ -6,11 +6,12 @@ not yet reminded), 2,000 active contracts with 6,000 installments due over the p
 payments, 100 contracts waiting for approval. The clock is a Monday 18:00, with no digest run before: every kind
 falls due at once (5 daily digests, 5 weekly summaries with 2 charts each, 100 briefs).
 
-Measured, in one process, after a warm-up run on a copy of the book (so the SQLite pages and matplotlib's font
-are loaded, as in a worker that has been running): `digests.run_due` (the facts, the run rows and the outbox
-rows, committed), and wording every queued message for its reader with its PNGs drawn. The baseline is
-`SELECT COUNT(*) FROM deals` on the same database, its median over 20 runs. matplotlib's import, paid once per
-worker process with the first chart, is printed on its own.
+Measured, in one process, after a warm-up run on the same book (so the database's pages and matplotlib's font are
+loaded, as in a worker that has been running; the warm-up's run rows and queued messages are then deleted and its
+reminders made pending again): `digests.run_due` (the facts, the run rows and the outbox rows, committed), and
+wording every queued message for its reader with its PNGs drawn. The baseline is `SELECT COUNT(*) FROM deals` on
+the same database, its median over 20 runs. matplotlib's import, paid once per worker process with the first
+chart, is printed on its own.
 Run: .venv/bin/python bench/digests.py [--database-url postgresql+psycopg://…]
 """
 

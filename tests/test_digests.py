@@ -183,8 +183,9 @@ def test_the_unique_run_row_lets_one_of_two_racing_workers_through(app: App, clo
     with app.uow() as uow:
         [slot] = [s for s in digests._slots(uow, uow.now()) if s.kind == "daily"]
         # Both workers computed the slot before either wrote its row: the second insert hits the unique key.
-        assert digests._mark_done(uow, slot, slot.at - timedelta(days=1), slot.at, sent=True) is True
-        assert digests._mark_done(uow, slot, slot.at - timedelta(days=1), slot.at, sent=True) is False
+        run = (slot, slot.at - timedelta(days=1), slot.at, True)
+        assert digests._claim(uow, [run]) == {("daily", "group", slot.target_id)}
+        assert digests._claim(uow, [run]) == set()
         uow.commit()
     with app.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(DigestRun).where(DigestRun.kind == "daily")) == 1

@@ -100,3 +100,22 @@ def test_a_429_is_not_an_attempt(app: App, clock: FrozenClock) -> None:
         )
         clock.advance(timedelta(seconds=1))
     assert row(app, a) == ("pending", 0)
+
+
+def test_next_due_is_never_in_the_past(app: App, clock: FrozenClock) -> None:
+    """Callers sleep until next_due: a time gone by would be no sleep at all, asked again and again."""
+    with app.uow() as uow:
+        assert delivery.next_due(uow) is None, "nothing pending"
+    a, b = queue(app, "rep1", "rep1")
+    clock.advance(timedelta(minutes=5))
+    with app.uow() as uow:
+        assert delivery.next_due(uow) == uow.now(), "due five minutes ago: now"
+    assert claim(app, limit=1) == [a]
+    retry_at = clock.now() + timedelta(seconds=10)
+    change(app, lambda uow: delivery.retry_later(uow, a, at=retry_at, error="429"))
+    with app.uow() as uow:
+        assert delivery.next_due(uow) == retry_at, "b is due but held behind a's retry: next is that retry"
+    clock.advance(timedelta(seconds=10))
+    assert claim(app) == [a, b]
+    with app.uow() as uow:
+        assert delivery.next_due(uow) == uow.now() + LEASE, "both in hand: when their lease runs out"

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from salesbot.bootstrap import App, build
 from salesbot.clock import FrozenClock
-from salesbot.config import settings_from
+from salesbot.config import Settings, settings_from
+from salesbot.i18n import MAX_CHARS, render_notification
 from salesbot.services import collections, imports, payments, receivables, schedules, users
 from salesbot.services.errors import Invalid, NotAllowed
 from salesbot.store.models import AuditEntry, CollectionNotice, Customer, Installment, OutboxMessage, Payment
@@ -438,6 +439,40 @@ def test_the_next_collection_hour_is_known(book: App) -> None:
         uow.commit()
     with book.uow() as uow:
         assert collections.next_due(uow) == datetime(2026, 3, 12, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_a_collection_message_with_very_many_items_fits_one_message(settings: Settings) -> None:
+    def item(n: int, name: str) -> dict[str, object]:
+        return {
+            "customer": f"{name}{n:04d}",
+            "contract": f"HT-2026-{n:04d}",
+            "seq": 1 + n % 3,
+            "amount": "12345.67",
+            "currency": "USD" if n % 10 == 5 else "CNY",
+            "due_on": "2026-01-10",
+            "days": 400 - n,
+            "rep": "张伟",
+        }
+
+    def text(items: list[dict[str, object]], lang: str) -> str:
+        return render_notification(
+            "collections.daily", {"day": "2026-03-11", "items": items}, lang=lang, tz=SHANGHAI, settings=settings
+        )
+
+    for lang, head, more, total in (
+        ("zh", "📌 今日回款提醒(300项):", "… 还有 270 项", "合计:¥3,333,330.90 + US$370,370.10"),
+        ("en", "📌 Collections for today (300):", "… and 270 more", "In all: CN¥3,333,330.90 + $370,370.10"),
+    ):
+        lines = text([item(n, "客户") for n in range(300)], lang).splitlines()
+        assert len("\n".join(lines)) <= MAX_CHARS
+        assert lines[0] == head, "the count takes in every item"
+        assert more in lines and total in lines[32], "the totals too"
+        assert "客户0000" in lines[1] and "客户0029" in lines[30], "the most overdue are listed"
+    # Names so long that 30 lines do not fit: fewer are listed.
+    long = text([item(n, "深圳市前海某某科技发展集团股份有限公司" * 4) for n in range(300)], "zh")
+    assert len(long) <= MAX_CHARS and "… 还有 280 项" in long.splitlines()
+    few = text([item(n, "客户") for n in range(3)], "en").splitlines()
+    assert len(few) == 6 and not any("more" in line for line in few), "heading, three items, totals, the example"
 
 
 def test_the_documented_collection_policy_is_the_default_and_a_bad_one_is_refused() -> None:

@@ -590,6 +590,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Installment #{seq} is settled; it can't be changed.",
     },
     "installment_not_found": {"zh": "找不到这一期。", "en": "I can't find that installment."},
+    # a list cut short to fit one message (i18n.cut)
+    "more": {"zh": "… 还有 {n} 项", "en": "… and {n} more"},
     # collection reminders
     "collections.daily": {
         "zh": "📌 今日回款提醒({count}项):\n{lines}\n合计:{totals}\n收到款项时告诉我,例如“收到{example}回款5万”。",
@@ -614,7 +616,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "☀️ 早上好!今天({day})要跟进 {count} 个客户:",
         "en": "☀️ Good morning! {count} follow-up(s) today ({day}):",
     },
-    "digest.more": {"zh": "… 还有 {n} 项", "en": "… and {n} more"},
     "digest.visits": {"zh": "🚶 拜访 {total} 次:", "en": "🚶 {total} visit(s):"},
     "digest.visit_line": {"zh": "• {rep}:{count} 次", "en": "• {rep}: {count}"},
     "digest.moves": {"zh": "🔀 商机推进:", "en": "🔀 Deals moved:"},

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salesbot.config import Settings
-from salesbot.i18n import fmt_date, fmt_money, fmt_totals, t
+from salesbot.i18n import cut, fit, fmt_date, fmt_money, fmt_totals, t
 
 MAX_BYTES = 4096
 LIMITS = (10, 5, 3, 1)  # lines per list, tried in turn until the text fits
@@ -24,13 +24,12 @@ ChartLabels = tuple[str, str, list[tuple[str, list[tuple[str, float, str]]]]]
 
 
 def render(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
-    text = ""
-    for limit in LIMITS:
-        text = _compose(key, params, lang, tz, settings, limit)
-        if len(text.encode("utf-8")) <= MAX_BYTES:
-            return text
-    # Still too long with one line per list (a team with a thousand names?): cut at a character boundary.
-    return text.encode("utf-8")[: MAX_BYTES - 3].decode("utf-8", "ignore") + "…"
+    return fit(
+        lambda limit: _compose(key, params, lang, tz, settings, limit),
+        LIMITS,
+        most=MAX_BYTES,
+        size=lambda text: len(text.encode("utf-8")),
+    )
 
 
 def chart_labels(chart: dict[str, Any], *, team: str, lang: str, settings: Settings) -> ChartLabels:
@@ -64,7 +63,7 @@ def _compose(key: str, p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Set
             )
             for i in p["items"]
         ]
-        return "\n".join([head, *_cut(lines, limit * 2, lang)])
+        return "\n".join([head, *cut(lines, limit * 2, lang)])
     if key == "digest.weekly":
         return _weekly(p, lang, limit)
     return _daily(p, lang, tz, settings, limit)
@@ -83,7 +82,7 @@ def _daily(p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
-            sections.append("\n".join([title, *_cut(lines, limit, lang)]))
+            sections.append("\n".join([title, *cut(lines, limit, lang)]))
 
     visits = p.get("visits", [])
     section(
@@ -161,7 +160,7 @@ def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
     lines = [
         t(lang, "digest.weekly", team=p["team"], first=fmt_date(monday, lang), last=fmt_date(monday + WEEK, lang)),
         t(lang, "digest.week_visits", count=p["visits"]),
-        *_cut([t(lang, "digest.visit_line", rep=v["rep"], count=v["count"]) for v in p["visits_by_rep"]], limit, lang),
+        *cut([t(lang, "digest.visit_line", rep=v["rep"], count=v["count"]) for v in p["visits_by_rep"]], limit, lang),
     ]
     for name in ("won", "lost", "approved", "payments"):
         block = p[name]
@@ -169,12 +168,6 @@ def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
             totals = {currency: Decimal(amount) for currency, amount in block["totals"].items()}
             lines.append(t(lang, f"digest.week_{name}", count=block["count"], totals=fmt_totals(totals, lang)))
     return "\n".join(lines)
-
-
-def _cut(lines: list[str], limit: int, lang: str) -> list[str]:
-    if len(lines) <= limit:
-        return lines
-    return [*lines[:limit], t(lang, "digest.more", n=len(lines) - limit)]
 
 
 def _money(item: dict[str, Any], lang: str) -> str:

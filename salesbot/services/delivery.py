@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import ChatIdentity, Group, OutboxMessage, Team, User
@@ -40,35 +40,10 @@ def claim(uow: UnitOfWork, *, platforms: Collection[str], lease: timedelta, limi
     A row waits while an earlier row to the same recipient is in someone's hands or waiting for its retry,
     so one chat's messages go out in the order they were queued, whatever failed in between."""
     now = uow.now()
-    # The recipients held back, and from which row on: one pass over the few rows not yet due (index on
-    # state, not_before), instead of a look-up per candidate row.
-    held = (
-        select(
-            OutboxMessage.target_type,
-            OutboxMessage.target_id,
-            func.min(OutboxMessage.id).label("first_id"),
-        )
-        .where(
-            OutboxMessage.state == "pending",
-            OutboxMessage.not_before > now,
-            # Claimed (attempts) or failed (last_error): not merely queued for later, like a scheduled reminder.
-            or_(OutboxMessage.attempts > 0, OutboxMessage.last_error.is_not(None)),
-        )
-        .group_by(OutboxMessage.target_type, OutboxMessage.target_id)
-        .subquery()
-    )
     rows = list(
         uow.session.scalars(
-            select(OutboxMessage)
-            .outerjoin(
-                held,
-                and_(held.c.target_type == OutboxMessage.target_type, held.c.target_id == OutboxMessage.target_id),
-            )
-            .where(
-                OutboxMessage.state == "pending",
-                OutboxMessage.not_before <= now,
-                or_(held.c.first_id.is_(None), OutboxMessage.id < held.c.first_id),
-            )
+            _not_held(select(OutboxMessage), now)
+            .where(OutboxMessage.state == "pending", OutboxMessage.not_before <= now)
             # In the order queued: a retry that has come due goes before what was queued behind it.
             .order_by(OutboxMessage.id)
             .limit(limit)
@@ -132,7 +107,41 @@ def mark_dead(uow: UnitOfWork, outbox_id: int, *, error: str) -> None:
 
 
 def next_due(uow: UnitOfWork) -> datetime | None:
-    return uow.session.scalar(select(func.min(OutboxMessage.not_before)).where(OutboxMessage.state == "pending"))
+    """When a row can next be claimed: now, if one can; None when nothing is pending. Never a time gone by, which
+    a caller would sleep no time for and ask again, in a loop: a row due long ago but held back behind another
+    one's retry counts from that retry's time."""
+    now = uow.now()
+    due = uow.session.scalar(
+        _not_held(select(func.min(OutboxMessage.not_before)).select_from(OutboxMessage), now).where(
+            OutboxMessage.state == "pending"
+        )
+    )
+    return None if due is None else max(due, now)
+
+
+def _not_held(query: Select, now: datetime) -> Select:
+    """`query` over the outbox, less the rows held back: those queued behind an earlier row to the same recipient
+    that is in someone's hands or waiting for its retry."""
+    # The recipients held back, and from which row on: one pass over the few rows not yet due (index on
+    # state, not_before), instead of a look-up per candidate row.
+    held = (
+        select(
+            OutboxMessage.target_type,
+            OutboxMessage.target_id,
+            func.min(OutboxMessage.id).label("first_id"),
+        )
+        .where(
+            OutboxMessage.state == "pending",
+            OutboxMessage.not_before > now,
+            # Claimed (attempts) or failed (last_error): not merely queued for later, like a scheduled reminder.
+            or_(OutboxMessage.attempts > 0, OutboxMessage.last_error.is_not(None)),
+        )
+        .group_by(OutboxMessage.target_type, OutboxMessage.target_id)
+        .subquery()
+    )
+    return query.outerjoin(
+        held, and_(held.c.target_type == OutboxMessage.target_type, held.c.target_id == OutboxMessage.target_id)
+    ).where(or_(held.c.first_id.is_(None), OutboxMessage.id <= held.c.first_id))  # the one holding back stays
 
 
 def dead_letters(uow: UnitOfWork, *, limit: int = 100) -> list[OutboxMessage]:

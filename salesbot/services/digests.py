@@ -24,18 +24,20 @@ later that same day (a weekly one, later that week), never for a day gone by.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from salesbot.config import DigestTime
+from salesbot.config import DigestTime, Settings
 from salesbot.services import outbox
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import (
@@ -55,6 +57,7 @@ from salesbot.store.models import (
 )
 
 ZERO = Decimal(0)
+_CHUNK = 500  # ids in an IN list, rows in an INSERT: a bound on a statement's parameters (SQLite's, PostgreSQL's)
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 CATCH_UP = timedelta(days=7)  # a daily digest reports at most this far back, after a long outage
 DAY = timedelta(days=1)
@@ -79,16 +82,32 @@ def run_due(uow: UnitOfWork) -> int:
     if not uow.settings.digests.enabled:
         return 0
     now = uow.now()
-    sent = 0
-    for slot in _slots(uow, now):
-        if slot.at > now:
-            continue
+    due = [slot for slot in _slots(uow, now) if slot.at <= now]
+    if not due:
+        return 0
+    shared = _Shared(uow)
+    people = briefs(uow, [(s.target_id, _today(s), s.tz) for s in due if s.kind == "brief"])
+    runs = []
+    for slot in due:
         since, until = _window(slot)
-        params = _gather(uow, slot, since, until)
-        if not _mark_done(uow, slot, since, until, sent=params is not None):
-            continue  # another worker did this one first
-        if params is None:
-            continue  # nothing to say
+        params = _gather(uow, shared, people, slot, since, until)
+        runs.append((slot, since, until, params))
+    claimed = _claim(uow, [(slot, since, until, params is not None) for slot, since, until, params in runs])
+    # The day-only follow-ups a brief carries are marked sent with it, so the reminder scan does not send them
+    # again; only for the briefs this worker claimed (another worker's brief carries them otherwise).
+    folded = [
+        reminder_id
+        for slot in due
+        if slot.kind == "brief" and _key(slot) in claimed
+        for reminder_id in people[slot.target_id][1]
+    ]
+    for n in range(0, len(folded), _CHUNK):
+        chunk = folded[n : n + _CHUNK]
+        uow.session.execute(update(Reminder).where(Reminder.id.in_(chunk)).values(state="sent", sent_at=now))
+    sent = 0
+    for slot, _, _, params in runs:
+        if params is None or _key(slot) not in claimed:
+            continue  # nothing to say, or another worker did this one first
         key = f"digest.{slot.kind}"
         dedupe = f"digest:{slot.kind}:{slot.target_type}:{slot.target_id}:{slot.on.isoformat()}"
         if slot.target_type == "group":
@@ -110,10 +129,20 @@ def next_due(uow: UnitOfWork) -> datetime | None:
 # --- what each digest says ---------------------------------------------------------------------------------------
 
 
-def daily(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, today: date, tz: ZoneInfo) -> dict:
-    """The daily digest's facts for a team: what happened in [since, until), and what waits on `today`."""
+def daily(
+    uow: UnitOfWork,
+    team_id: int,
+    *,
+    since: datetime,
+    until: datetime,
+    today: date,
+    tz: ZoneInfo,
+    names: dict[int, str],
+    currency: str,
+) -> dict:
+    """The daily digest's facts for a team: what happened in [since, until), and what waits on `today`. `names`
+    are people's names by id, `currency` the team's own (its debts are listed first)."""
     members = select(User.id).where(User.team_id == team_id)
-    names = _names(uow)
     visits = uow.session.execute(
         select(Visit.user_id, func.count())
         .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until)
@@ -186,14 +215,13 @@ def daily(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, to
     }
     if not any(facts.values()):
         return {}
-    facts["overdue"] = overdue(uow, team_id, today=today, limit=uow.settings.digests.top)
+    facts["overdue"] = overdue(uow, team_id, today=today, limit=uow.settings.digests.top, currency=currency)
     return facts
 
 
-def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime) -> dict:
+def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, names: dict[int, str]) -> dict:
     """Last week's totals for a team; every sum per currency, never across currencies."""
     members = select(User.id).where(User.team_id == team_id)
-    names = _names(uow)
     visits = uow.session.execute(
         select(Visit.user_id, func.count())
         .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until)
@@ -246,66 +274,91 @@ def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime) -
     return facts
 
 
-def brief(uow: UnitOfWork, user_id: int, *, today: date, tz: ZoneInfo, fold: bool) -> dict:
-    """A person's follow-ups of `today`. With `fold`, the day-only ones are taken from the reminder scan: they are
-    marked sent here, in the brief's transaction, so they reach the rep once (in the brief)."""
-    start = datetime.combine(today, time(0), tzinfo=tz)
-    rows = uow.session.execute(
-        select(Reminder.id, Reminder.due_at, Visit.follow_up_at, Visit.next_step, Visit.at, Customer.name)
-        .join(Visit, Visit.id == Reminder.subject_id)
-        .join(Customer, Customer.id == Visit.customer_id)
-        .where(
-            Reminder.user_id == user_id,
-            Reminder.kind == "follow_up",
-            Reminder.subject_type == "visit",
-            Reminder.state == "pending",
-            Reminder.due_at >= start,
-            Reminder.due_at < start + DAY,
-        )
-        .order_by(Reminder.due_at, Reminder.id)
-        # A reminder another worker is sending right now is left to it (and so left out of this brief).
-        .with_for_update(of=Reminder, skip_locked=True)
-    ).all()
-    items, folded = [], []
-    for reminder_id, due_at, timed_at, next_step, visited_at, customer in rows:
-        if timed_at is None:
-            folded.append(reminder_id)
-        items.append(
-            {
-                "customer": customer,
-                "next_step": next_step,
-                "time": due_at.astimezone(tz).strftime("%H:%M") if timed_at is not None else None,
-                "visited_on": visited_at.astimezone(tz).date().isoformat(),
-            }
-        )
-    if fold and folded:
-        uow.session.execute(update(Reminder).where(Reminder.id.in_(folded)).values(state="sent", sent_at=uow.now()))
-    return {"items": items} if items else {}
+def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dict[int, tuple[dict, list[int]]]:
+    """The follow-ups of each (person, their today, their zone), read for all of them at once: by person, the
+    brief's facts ({} when there is none) and the ids of its day-only reminders, which the brief carries instead
+    (the caller marks them sent once it has claimed the brief)."""
+    windows = {}
+    for user_id, today, tz in people:
+        start = datetime.combine(today, time(0), tzinfo=tz)
+        windows[user_id] = (start, start + DAY, tz)
+    found: dict[int, tuple[dict, list[int]]] = {}
+    ids = sorted(windows)
+    for chunk in (ids[n : n + _CHUNK] for n in range(0, len(ids), _CHUNK)):
+        rows = uow.session.execute(
+            select(
+                Reminder.user_id,
+                Reminder.id,
+                Reminder.due_at,
+                Visit.follow_up_at,
+                Visit.next_step,
+                Visit.at,
+                Customer.name,
+            )
+            .join(Visit, Visit.id == Reminder.subject_id)
+            .join(Customer, Customer.id == Visit.customer_id)
+            .where(
+                Reminder.user_id.in_(chunk),
+                Reminder.kind == "follow_up",
+                Reminder.subject_type == "visit",
+                Reminder.state == "pending",
+                Reminder.due_at >= min(windows[u][0] for u in chunk),
+                Reminder.due_at < max(windows[u][1] for u in chunk),
+            )
+            .order_by(Reminder.user_id, Reminder.due_at, Reminder.id)
+            # A reminder another worker is sending right now is left to it (and so left out of this brief).
+            .with_for_update(of=Reminder, skip_locked=True)
+        ).all()
+        for user_id, reminder_id, due_at, timed_at, next_step, visited_at, customer in rows:
+            start, end, tz = windows[user_id]
+            if not start <= due_at < end:
+                continue  # in another person's day (people in other zones share the query)
+            facts, folded = found.setdefault(user_id, ({"items": []}, []))
+            if timed_at is None:
+                folded.append(reminder_id)
+            facts["items"].append(
+                {
+                    "customer": customer,
+                    "next_step": next_step,
+                    "time": due_at.astimezone(tz).strftime("%H:%M") if timed_at is not None else None,
+                    "visited_on": visited_at.astimezone(tz).date().isoformat(),
+                }
+            )
+    return {user_id: found.get(user_id, ({}, [])) for user_id in windows}
 
 
-def funnel(uow: UnitOfWork, team_id: int) -> dict:
-    """Open deals per stage, in the configured order (won and lost are outcomes, not stages of the funnel)."""
+def funnels(uow: UnitOfWork) -> dict[int, dict]:
+    """Open deals per stage for every team, in one pass over the deals, in the configured order (won and lost are
+    outcomes, not stages of the funnel); by team id."""
     settings = uow.settings
     closed = {"lost", settings.approvals.won_stage}
-    counts = dict(
-        uow.session.execute(
-            select(Deal.stage, func.count())
-            .where(
-                Deal.owner_id.in_(select(User.id).where(User.team_id == team_id)),
-                Deal.archived.is_(False),
-                Deal.stage.not_in(closed),
-            )
-            .group_by(Deal.stage)
-        ).all()
-    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for team_id, stage, n in uow.session.execute(
+        select(User.team_id, Deal.stage, func.count())
+        .join(User, User.id == Deal.owner_id)
+        .where(User.team_id.is_not(None), Deal.archived.is_(False), Deal.stage.not_in(closed))
+        .group_by(User.team_id, Deal.stage)
+    ):
+        counts[team_id][stage] = n
     return {
-        "kind": "funnel",
-        "stages": [[stage, counts.get(stage, 0)] for stage in settings.stages if stage not in closed],
+        team_id: {
+            "kind": "funnel",
+            "stages": [[stage, per.get(stage, 0)] for stage in settings.stages if stage not in closed],
+        }
+        for team_id, per in counts.items()
     }
 
 
-def aging(uow: UnitOfWork, team_id: int, *, today: date) -> dict:
-    """What the team's customers owe, per currency and bucket (current, 1–30, 31–60, 61–90, 90+ days late)."""
+def funnel_of(funnels: dict[int, dict], team_id: int, settings: Settings) -> dict:
+    """A team's funnel from `funnels`; a team with no open deal has a row of zeros."""
+    closed = {"lost", settings.approvals.won_stage}
+    empty = {"kind": "funnel", "stages": [[stage, 0] for stage in settings.stages if stage not in closed]}
+    return funnels.get(team_id, empty)
+
+
+def agings(uow: UnitOfWork, *, today: date, currencies: dict[int, str]) -> dict[int, dict]:
+    """What every team's customers owe on `today`, per currency and bucket (current, 1–30, 31–60, 61–90, 90+ days
+    late), in one query; by team id, the team's currency (from `currencies`) first."""
     outstanding = Installment.amount - Installment.paid
     bucket = case(
         (Installment.due_on >= today, "current"),
@@ -315,14 +368,19 @@ def aging(uow: UnitOfWork, team_id: int, *, today: date) -> dict:
         else_="90+",
     )
     rows = uow.session.execute(
-        _open_installments(team_id)
-        .with_only_columns(Installment.currency, bucket.label("bucket"), func.sum(outstanding))
-        .group_by(Installment.currency, bucket)
+        _open_installments()
+        .with_only_columns(User.team_id, Installment.currency, bucket.label("bucket"), func.sum(outstanding))
+        .group_by(User.team_id, Installment.currency, bucket)
     ).all()
-    per: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(BUCKETS, ZERO))
-    for currency, name, amount in rows:
-        per[currency][name] += Decimal(amount)
-    lead = _team_currency(uow, team_id)
+    per: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(BUCKETS, ZERO))
+    )
+    for team_id, currency, name, amount in rows:
+        per[team_id][currency][name] += Decimal(amount)
+    return {team_id: _aging(per.get(team_id, {}), today, currencies.get(team_id)) for team_id in currencies}
+
+
+def _aging(per: dict[str, dict[str, Decimal]], today: date, lead: str | None) -> dict:
     return {
         "kind": "aging",
         "day": today.isoformat(),
@@ -333,15 +391,15 @@ def aging(uow: UnitOfWork, team_id: int, *, today: date) -> dict:
     }
 
 
-def overdue(uow: UnitOfWork, team_id: int, *, today: date, limit: int) -> list[dict[str, Any]]:
-    """The biggest overdue debts (customer and currency), the team's currency first; `limit` of them."""
+def overdue(uow: UnitOfWork, team_id: int, *, today: date, limit: int, currency: str) -> list[dict[str, Any]]:
+    """The biggest overdue debts (customer and currency), the team's `currency` first; `limit` of them."""
     outstanding = func.sum(Installment.amount - Installment.paid)
     rows = uow.session.execute(
-        _open_installments(team_id)
-        .where(Installment.due_on < today)
+        _open_installments()
+        .where(User.team_id == team_id, Installment.due_on < today)
         .with_only_columns(Customer.name, Installment.currency, outstanding, func.min(Installment.due_on), User.name)
         .group_by(Customer.name, Installment.currency, User.name)
-        .order_by(Installment.currency != _team_currency(uow, team_id), outstanding.desc(), Customer.name)
+        .order_by(Installment.currency != currency, outstanding.desc(), Customer.name)
         .limit(limit)
     ).all()
     return [{**_money_line(c, amount, cur, rep), "days": (today - oldest).days} for c, cur, amount, oldest, rep in rows]
@@ -437,29 +495,45 @@ def _window(slot: Slot) -> tuple[datetime, datetime]:
     return until - DAY, until
 
 
-def _gather(uow: UnitOfWork, slot: Slot, since: datetime, until: datetime) -> dict | None:
-    """The payload's params, or None when there is nothing to say."""
+def _today(slot: Slot) -> date:
+    return slot.at.astimezone(slot.tz).date()
+
+
+def _gather(
+    uow: UnitOfWork,
+    shared: _Shared,
+    people: dict[int, tuple[dict, list[int]]],
+    slot: Slot,
+    since: datetime,
+    until: datetime,
+) -> dict | None:
+    """The payload's params, or None when there is nothing to say. `people`: the briefs, read for all at once."""
     policy = uow.settings.digests
-    today = slot.at.astimezone(slot.tz).date()
+    today = _today(slot)
     if slot.kind == "brief":
-        facts = brief(uow, slot.target_id, today=today, tz=slot.tz, fold=True)
+        facts = people[slot.target_id][0]
         return {"day": today.isoformat(), **facts} if facts else None
     if slot.team_id is None:
         return None
-    group = uow.session.get_one(Group, slot.target_id)
     if slot.kind == "daily":
-        facts = daily(uow, slot.team_id, since=since, until=until, today=today, tz=slot.tz)
+        currency = shared.currencies.get(slot.team_id, uow.settings.currency)
+        facts = daily(
+            uow, slot.team_id, since=since, until=until, today=today, tz=slot.tz, names=shared.names, currency=currency
+        )
         kinds = policy.daily_charts
     else:
-        facts = weekly(uow, slot.team_id, since=since, until=until)
+        facts = weekly(uow, slot.team_id, since=since, until=until, names=shared.names)
         if facts:
             facts["week_on"] = since.astimezone(slot.tz).date().isoformat()
         kinds = policy.weekly_charts
     if not facts:
         return None
-    charts = [funnel(uow, slot.team_id) if k == "funnel" else aging(uow, slot.team_id, today=today) for k in kinds]
+    charts = [
+        funnel_of(shared.funnels, slot.team_id, uow.settings) if kind == "funnel" else shared.aging(today)[slot.team_id]
+        for kind in kinds
+    ]
     return {
-        "team": group.name,
+        "team": shared.groups[slot.target_id],
         "day": today.isoformat(),
         "since_at": since.isoformat(),
         "until_at": until.isoformat(),
@@ -468,36 +542,82 @@ def _gather(uow: UnitOfWork, slot: Slot, since: datetime, until: datetime) -> di
     }
 
 
-def _mark_done(uow: UnitOfWork, slot: Slot, since: datetime, until: datetime, *, sent: bool) -> bool:
-    """Claim this slot: False when a run row for it is already there (another worker, or before a restart)."""
-    row = {
-        "kind": slot.kind,
-        "target_type": slot.target_type,
-        "target_id": slot.target_id,
-        "on": slot.on,
-        "since": since,
-        "until": until,
-        "sent": sent,
-        "created_at": uow.now(),
-    }
-    # One statement, no savepoint: the unique key decides, and the loser gets no id back. (Not the row count: on
-    # PostgreSQL, through the session, a conflicting insert still reported a true one.)
+def _key(slot: Slot) -> tuple[str, str, int]:
+    return slot.kind, slot.target_type, slot.target_id
+
+
+def _claim(uow: UnitOfWork, runs: Sequence[tuple[Slot, datetime, datetime, bool]]) -> set[tuple[str, str, int]]:
+    """Claim these slots (each with its window, and whether a message goes out): the keys of those claimed here;
+    a slot with a run row already there (another worker's, or from before a restart) is left out."""
+    if not runs:
+        return set()
+    now = uow.now()
+    rows = [
+        {
+            "kind": slot.kind,
+            "target_type": slot.target_type,
+            "target_id": slot.target_id,
+            "on": slot.on,
+            "since": since,
+            "until": until,
+            "sent": sent,
+            "created_at": now,
+        }
+        # In key order: two workers inserting the same keys in different orders could deadlock on PostgreSQL.
+        for slot, since, until, sent in sorted(runs, key=lambda run: _key(run[0]))
+    ]
+    # One statement per chunk, no savepoint: the unique key decides, and a loser's row does not come back. (Not
+    # the row count: on PostgreSQL, through the session, a conflicting insert still reported a true one.)
     insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
-    claimed = uow.session.execute(
-        insert(DigestRun).values(**row).on_conflict_do_nothing().returning(DigestRun.id)
-    ).first()
-    return claimed is not None
+    claimed: set[tuple[str, str, int]] = set()
+    for n in range(0, len(rows), _CHUNK):
+        returned = uow.session.execute(
+            insert(DigestRun)
+            .values(rows[n : n + _CHUNK])
+            .on_conflict_do_nothing()
+            .returning(DigestRun.kind, DigestRun.target_type, DigestRun.target_id)
+        )
+        claimed.update((kind, target_type, target_id) for kind, target_type, target_id in returned)
+    return claimed
+
+
+class _Shared:
+    """What the digests of one run share, read once for all of them rather than once per team: people's names,
+    the groups' names, the teams' currencies, and the charts' data (every team's funnel in one pass over the deals,
+    every team's receivables aging in one pass over the installments)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._agings: dict[date, dict[int, dict]] = {}
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return dict(self._uow.session.execute(select(User.id, User.name)).all())
+
+    @cached_property
+    def groups(self) -> dict[int, str]:
+        return dict(self._uow.session.execute(select(Group.id, Group.name)).all())
+
+    @cached_property
+    def currencies(self) -> dict[int, str]:
+        default = self._uow.settings.currency
+        return {
+            team_id: currency or default
+            for team_id, currency in self._uow.session.execute(select(Team.id, Team.currency))
+        }
+
+    @cached_property
+    def funnels(self) -> dict[int, dict]:
+        return funnels(self._uow)
+
+    def aging(self, today: date) -> dict[int, dict]:
+        """Every team's aging on `today` (teams in different zones may be on different days)."""
+        if today not in self._agings:
+            self._agings[today] = agings(self._uow, today=today, currencies=self.currencies)
+        return self._agings[today]
 
 
 # --- queries -------------------------------------------------------------------------------------------------------
-
-
-def _names(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(User.id, User.name)).all())
-
-
-def _team_currency(uow: UnitOfWork, team_id: int) -> str:
-    return uow.session.scalar(select(Team.currency).where(Team.id == team_id)) or uow.settings.currency
 
 
 def _contracts(members: Select) -> Select:
@@ -526,12 +646,14 @@ def _payments(members: Select, since: datetime, until: datetime) -> Select:
     )
 
 
-def _open_installments(team_id: int) -> Select:
+def _open_installments() -> Select:
+    """Installments still owed on active contracts of customers not archived, joined to the customer's owner (whose
+    team the debt is counted in)."""
     return (
         select(Installment)
         .join(Contract, Contract.id == Installment.contract_id)
         .join(Customer, Customer.id == Contract.customer_id)
-        .join(User, and_(User.id == Customer.owner_id, User.team_id == team_id))
+        .join(User, User.id == Customer.owner_id)
         .where(
             Installment.state == "open",
             Installment.amount > Installment.paid,
