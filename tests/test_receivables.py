@@ -248,6 +248,25 @@ def test_ranking_totals_and_overdue_per_currency(book: App) -> None:
     assert b.due_soon == {"CNY": Decimal("150000.00"), "USD": Decimal("100000.00")}
 
 
+def test_who_owes_a_page_at_a_time_adds_up_to_the_whole_ranking(book: App) -> None:
+    """The database sums and pages (issue 10: a manager asks over tens of thousands of open installments): the
+    pages make the whole ranking, a page past the end is the last one, and each figure agrees with the installments."""
+    with book.uow() as uow:
+        mgr = users.by_handle(uow, "mgr1")
+        whole = receivables.who_owes(uow, mgr)
+        pages = [receivables.who_owes(uow, mgr, page=n, per_page=4) for n in (1, 2)]
+        past = receivables.who_owes(uow, mgr, page=9, per_page=4)
+        items = receivables.open_items(uow, mgr)
+    assert whole.count == 6 and [p.count for p in pages] == [6, 6] and len(pages[0].debtors) == 4
+    assert pages[0].debtors + pages[1].debtors == whole.debtors and (pages[0].first, pages[1].first) == (0, 4)
+    assert past.debtors == pages[1].debtors and past.first == 4
+    assert pages[1].totals == whole.totals and pages[1].overdue == whole.overdue
+    for d in whole.debtors:
+        mine = [i for i in items if i.customer_id == d.customer_id and i.currency == d.currency]
+        assert d.outstanding == sum(i.outstanding for i in mine) and d.items == len(mine)
+        assert d.overdue == sum(i.outstanding for i in mine if i.days_overdue > 0)
+
+
 def test_aging_buckets_per_rep_and_team(book: App) -> None:
     with book.uow() as uow:
         a = receivables.aging(uow, users.by_handle(uow, "mgr1"))

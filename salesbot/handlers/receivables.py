@@ -85,22 +85,21 @@ def export(turn: Turn) -> None:
 
 
 def _book(turn: Turn, view: str, page: int) -> None:
-    book = receivables.who_owes(turn.uow, turn.actor)
+    book = receivables.who_owes(turn.uow, turn.actor, page=page, per_page=PAGE)
     scope = _scope(turn, book.scope)
     if not book.debtors:
         _say_empty(turn, book.scope, "owes_empty")
         return
-    pages = (len(book.debtors) + PAGE - 1) // PAGE
-    page = min(max(page, 1), pages)
-    first = (page - 1) * PAGE
+    pages = (book.count + PAGE - 1) // PAGE
+    page = book.first // PAGE + 1
     lines = [
         _debtor_line(turn, n, d, with_owner=book.scope != "own")
-        for n, d in enumerate(book.debtors[first : first + PAGE], start=first + 1)
+        for n, d in enumerate(book.debtors, start=book.first + 1)
     ]
     title = turn.t("mine_title" if view == "mine" else "owes_title", scope=scope, day=fmt_date(book.today, turn.lang))
     parts = [_limit_note(turn, book.scope), title, *lines, "", _book_totals(turn, book)]
     if pages > 1:
-        parts.append(turn.t("page_of", page=page, pages=pages, count=len(book.debtors)))
+        parts.append(turn.t("page_of", page=page, pages=pages, count=book.count))
     choices = []
     if page < pages:
         choices.append(Choice(turn.t("btn_more"), {"set": {"page": page + 1}}))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import CTE, Select, func, null, select, union_all
 from sqlalchemy.orm import lazyload
 
 from salesbot.services import payments, permissions
@@ -85,6 +85,8 @@ class Book:
     totals: dict[str, Decimal]
     overdue: dict[str, Decimal]
     due_soon: dict[str, Decimal] = field(default_factory=dict)  # falling due within 30 days
+    count: int = 0  # debtors in all (`debtors` may be one page of them)
+    first: int = 0  # how many debtors rank before the first of `debtors`
 
 
 @dataclass(frozen=True)
@@ -164,25 +166,117 @@ def open_items(uow: UnitOfWork, actor: Actor, *, customer_id: int | None = None)
     return items
 
 
-def who_owes(uow: UnitOfWork, actor: Actor, *, default_currency: str | None = None) -> Book:
+def who_owes(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    default_currency: str | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+) -> Book:
     """Customers ranked by what they owe, biggest first; the asker's own currency leads. This is also "my
-    receivables": the actor's scope (own, team, all) already makes it theirs."""
-    items = open_items(uow, actor)
-    grouped: dict[tuple[int, str], list[Owed]] = defaultdict(list)
-    for item in items:
-        grouped[(item.customer_id, item.currency)].append(item)
-    debtors = [_debtor(rows) for rows in grouped.values()]
-    lead = default_currency or actor.currency
-    debtors.sort(key=lambda d: (d.currency != lead, d.currency, -d.outstanding, d.customer))
+    receivables": the actor's scope (own, team, all) already makes it theirs.
+
+    With `per_page`, only that page of debtors (the last one, if `page` is past it), and `count` says how many
+    there are. The database does the sums, in one statement that returns the page and the totals per currency:
+    a manager of 100 reps, or an admin, asks over tens of thousands of open installments, too many to fetch."""
     today = today_of(uow, actor)
+    lead = default_currency or actor.currency
+    owed = _owed_per_debtor(uow, actor, today)
+    debtors = select(owed).order_by(
+        owed.c.currency != lead, owed.c.currency, owed.c.outstanding.desc(), owed.c.customer
+    )
+    totals_of = select(
+        null(),
+        null(),
+        null(),
+        owed.c.currency,
+        func.sum(owed.c.outstanding),
+        func.sum(owed.c.overdue),
+        func.sum(owed.c.due_soon),
+        null(),
+        func.count(),
+    ).group_by(owed.c.currency)
+    first = 0 if per_page is None else (max(page, 1) - 1) * per_page
+    while True:
+        shown = (debtors if per_page is None else debtors.limit(per_page).offset(first)).subquery("shown")
+        listed = select(
+            shown.c.customer_id,
+            shown.c.customer,
+            User.name,
+            shown.c.currency,
+            shown.c.outstanding,
+            shown.c.overdue,
+            shown.c.due_soon,
+            shown.c.first_due,
+            shown.c.installments,
+        ).outerjoin(User, User.id == shown.c.owner_id)
+        rows = uow.session.execute(union_all(listed, totals_of)).all()
+        page_rows = [r for r in rows if r[0] is not None]
+        totals = [r for r in rows if r[0] is None]
+        count = sum(int(r[8]) for r in totals)
+        if page_rows or per_page is None or first == 0 or count == 0:
+            break
+        first = (count - 1) // per_page * per_page  # the list got shorter since the page was asked for: its last page
+    ranked = sorted(page_rows, key=lambda r: (r[3] != lead, r[3], -_money(r[4]), r[1]))
     return Book(
         scope=permissions.scope_of(actor),
         today=today,
-        debtors=tuple(debtors),
-        totals=_sum(items, lambda i: True),
-        overdue=_sum(items, lambda i: i.days_overdue > 0),
-        due_soon=_sum(items, lambda i: 0 >= i.days_overdue > -30),
+        debtors=tuple(
+            Debtor(
+                customer_id=customer_id,
+                customer=name,
+                owner=owner or "-",
+                currency=currency,
+                outstanding=_money(outstanding),
+                overdue=_money(overdue),
+                oldest_overdue_days=max((today - first_due).days, 0),
+                items=int(items),
+            )
+            for customer_id, name, owner, currency, outstanding, overdue, _soon, first_due, items in ranked
+        ),
+        totals={r[3]: _money(r[4]) for r in totals},
+        overdue={r[3]: _money(r[5]) for r in totals if _money(r[5]) > 0},
+        due_soon={r[3]: _money(r[6]) for r in totals if _money(r[6]) > 0},
+        count=count,
+        first=first,
     )
+
+
+def _owed_per_debtor(uow: UnitOfWork, actor: Actor, today: date) -> CTE:
+    """What each visible customer owes in each currency: outstanding, overdue and due within 30 days, the
+    earliest due date and the count of open installments. The same rows as `open_items`, summed."""
+    outstanding = Installment.amount - Installment.paid
+    soon = today + timedelta(days=30)
+    return (
+        select(
+            Customer.id.label("customer_id"),
+            Customer.name.label("customer"),
+            Customer.owner_id.label("owner_id"),
+            Installment.currency.label("currency"),
+            func.sum(outstanding).label("outstanding"),
+            # FILTER, not a CASE adding zeros: each row adds only to the sums it belongs to (null when none does).
+            func.sum(outstanding).filter(Installment.due_on < today).label("overdue"),
+            func.sum(outstanding).filter(Installment.due_on >= today, Installment.due_on < soon).label("due_soon"),
+            func.min(Installment.due_on).label("first_due"),
+            func.count().label("installments"),
+        )
+        .select_from(Installment)
+        .join(Contract, Contract.id == Installment.contract_id)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(
+            Installment.state == "open",
+            Installment.amount > Installment.paid,
+            Contract.status == "active",
+            permissions.visible_customer(uow, actor),
+        )
+        .group_by(Customer.id, Customer.name, Customer.owner_id, Installment.currency)
+        .cte("owed")
+    )
+
+
+def _money(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 def statement(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> Statement:

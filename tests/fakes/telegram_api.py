@@ -17,7 +17,8 @@ refuses it too, so the mistake shows up in tests rather than in production.
 ``FakeBotApi(limits=TelegramLimits())`` also enforces Telegram's flood limits, strictly (at most so many accepted
 sends in ANY window of the limit's length, counted on arrival), answering 429 with ``retry_after`` as Telegram
 does; ``too_many`` counts those answers. ``clock`` sets the time the limits are counted in (a test's own clock).
-``python -m tests.fakes.telegram_api --limits --scale 10`` runs it as a process of its own (the outbox bench).
+``python -m tests.fakes.telegram_api --limits --scale 10`` runs it as a process of its own (the outbox bench);
+``--record`` adds every accepted sendMessage (chat and text) to what it prints when its stdin closes.
 """
 
 from __future__ import annotations
@@ -1239,6 +1240,12 @@ async def _serve(args: argparse.Namespace) -> None:
             "last": max(accepted, default=0.0),
             "per_10s": [per_10s.get(i, 0) for i in range(max(per_10s, default=-1) + 1)],
         }
+        if args.record:
+            stats["sends"] = [
+                {"chat_id": str(c.params.get("chat_id")), "text": c.params.get("text")}
+                for c in api.calls
+                if c.method.lower() == "sendmessage" and c.status == HTTPStatus.OK
+            ]
         print(json.dumps(stats), flush=True)
 
 
@@ -1247,4 +1254,5 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--limits", action="store_true", help="enforce Telegram's flood limits")
     parser.add_argument("--scale", type=float, default=1.0, help="every limit this many times faster")
+    parser.add_argument("--record", action="store_true", help="print every accepted sendMessage at the end too")
     asyncio.run(_serve(parser.parse_args()))
