@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     took = timedelta(seconds=round(elapsed))
     print(f"dispatcher: {rate:.1f} msg/s over {took} = {rate / ceiling:.1%} of the ceiling")
     print(f"server, first to last accepted send: {server_rate:.1f} msg/s = {server_rate / ceiling:.1%} of the ceiling")
-    print(f"429 Too Many Requests: {stats['too_many']}")
+    by_limit = ", ".join(f"{limit} {n}" for limit, n in sorted(stats["too_many_by"].items()))
+    print(f"429 Too Many Requests: {stats['too_many']}" + (f" (limit gone over: {by_limit})" if by_limit else ""))
     print(f"accepted per 10 s (server): {stats['per_10s']}")
 
 

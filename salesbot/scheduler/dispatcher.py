@@ -4,8 +4,11 @@ It claims due rows with a lease, has each worded for its recipient, sends it thr
 channel, and marks it sent. How it keeps to the platforms' limits and loses nothing:
 
 - Pacing: every platform's limits (`pacing.PLATFORM_LIMITS`) are token buckets, overall and per chat. Rows in
-  hand wait in one queue per chat, and whichever chat may send next does, so a busy group never holds up a
-  private chat behind it. One chat's messages go one at a time, in the order queued.
+  hand wait in one queue per chat; of the chats whose own limits let them send, the one whose next row was queued
+  first goes, so a busy group never holds up a private chat behind it, nor do chats sending often crowd out one
+  with a slower limit (a group's rows would fall further behind the queue the longer it ran). One chat's
+  messages go one at a time, in the order queued. Each send is handed back to the pacing when answered, so a
+  request that was slow to arrive holds back the sends it would otherwise crowd (see `pacing`).
 - Retries: a failure waits with exponential backoff and jitter; a 429 waits exactly its `retry_after` and does
   not count as an attempt (the platform took nothing). 429s from two chats at once mean a flood limit on the
   whole bot: sending to that platform pauses for the `retry_after`. Messages queued behind a failed one wait
@@ -33,7 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from salesbot import metrics
-from salesbot.scheduler.pacing import DEFAULT_HEADROOM, PLATFORM_LIMITS, ChatKey, Limits, Pacer
+from salesbot.scheduler.pacing import DEFAULT_HEADROOM, PLATFORM_LIMITS, ChatKey, Limits, Pacer, Ticket
 from salesbot.services import delivery
 from salesbot.services.delivery import Address
 from salesbot.services.uow import UnitOfWorkFactory
@@ -72,10 +75,13 @@ class _Outcome:
 
 @dataclass
 class _Run:
-    """One drain's rows in hand: a queue per chat, the chats that may send (a heap per platform, by when)."""
+    """One drain's rows in hand: a queue per chat, and the chats with a row to send (heaps per platform)."""
 
     hand: dict[ChatKey, deque[delivery.Claimed]] = field(default_factory=dict)
+    # Per platform: chats waiting for their own limits, by when they allow a send; chats they allow, by their
+    # next row's id (the order queued).
     ready: dict[str, list[tuple[float, int, ChatKey]]] = field(default_factory=dict)
+    turn: dict[str, list[tuple[int, int, ChatKey]]] = field(default_factory=dict)
     in_flight: dict[asyncio.Task[_Outcome], ChatKey] = field(default_factory=dict)
     outcomes: list[_Outcome] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
@@ -238,27 +244,39 @@ class Dispatcher:
         heapq.heappush(run.ready.setdefault(key.platform, []), (self._pacer.chat_ready_at(key), run.seq, key))
 
     def _launch(self, run: _Run) -> None:
-        """Send to every chat whose turn it is, within each platform's overall limit and concurrency."""
+        """Send to every chat whose turn it is, oldest row first, within each platform's overall limit and
+        concurrency."""
         now = self._clock()
         for platform, heap in run.ready.items():
+            turn = run.turn.setdefault(platform, [])
+            while heap and heap[0][0] <= now:
+                _, seq, key = heapq.heappop(heap)
+                heapq.heappush(turn, (run.hand[key][0].id, seq, key))
             # An unpaced channel (the console) is local and instant: one at a time keeps its output in queue order.
             cap = self._max_in_flight if platform in self._limits else 1
             flying = run.flying(platform)
-            while heap and heap[0][0] <= now and flying < cap and self._pacer.gate(platform) <= now:
-                _, _, key = heapq.heappop(heap)
+            while turn and flying < cap and self._pacer.gate(platform) <= now:
+                _, _, key = heapq.heappop(turn)
+                if self._pacer.chat_ready_at(key) > now:
+                    self._make_ready(run, key)  # its limits moved on since (a late answer): back to waiting
+                    continue
                 row = run.hand[key].popleft()
                 run.queued -= 1
-                self._pacer.take(key)
+                ticket = self._pacer.take(key)
                 if row.attempts > 1:
                     log.info("outbox %s resent (attempt %s, dedupe %s)", row.id, row.attempts, row.dedupe_key)
-                run.in_flight[asyncio.ensure_future(self._send(row))] = key
+                run.in_flight[asyncio.ensure_future(self._send(row, ticket))] = key
                 flying += 1
 
     def _next_launch(self, run: _Run) -> float | None:
         times = []
         for platform, heap in run.ready.items():
             cap = self._max_in_flight if platform in self._limits else 1
-            if heap and run.flying(platform) < cap:
+            if run.flying(platform) >= cap:
+                continue
+            if run.turn.get(platform):
+                times.append(self._pacer.gate(platform))
+            elif heap:
                 times.append(max(heap[0][0], self._pacer.gate(platform)))
         return min(times, default=None)
 
@@ -300,7 +318,7 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ one message
 
-    async def _send(self, row: delivery.Claimed) -> _Outcome:
+    async def _send(self, row: delivery.Claimed, ticket: Ticket) -> _Outcome:
         assert row.address is not None
         channel = self._channels[row.address.platform]
         try:
@@ -315,6 +333,8 @@ class Dispatcher:
             outcome = self._failed(row, exc)
             metrics.dispatch_failed(row.address.platform, dead=outcome.state == "dead", rate_limited=not outcome.tried)
             return outcome
+        finally:
+            self._pacer.done(ticket)  # answered (or failed): when it may have arrived, for the limits' windows
         metrics.delivered(row.address.platform)
         return _Outcome(row, "sent", ref=ref)
 

@@ -10,16 +10,31 @@ limit's own, stretched by a headroom factor, so that what we send stays under th
 delivers two requests closer together than we sent them. The slack lets a loop that wakes a little late keep
 its place instead of losing the slot; it is sized so that no window of the limit's length ever holds more
 than the limit allows (see `Bucket`).
+
+The headroom covers small delays only (at 30/s, 27 ms). A platform counts a request when it arrives, and one
+that is held up longer (a stalled process at either end, a slow hop) arrives bunched with the next ones: the
+message `count` sends later would then make one too many in the window. So each bucket also remembers its last
+`count` sends and when each may have arrived, learnt from its answer (`Pacer.done`): a send answered `e` later
+than the quickest round trip lately is taken to have arrived up to `e` late, and the send `count` after it waits
+until a full window has passed since then. With answers on time this never binds; it holds back only the sends
+a late one would otherwise crowd.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 DEFAULT_HEADROOM = 0.97  # send at 97% of a limit: a margin for network jitter, Telegram's limits being approximate
 MAX_SLACK = 0.1  # how early (in intervals) a message may go, so a timer that fires late does not lose its slot
+# Waited past a window counted from a late send's arrival: the quickest round trip says how long a request takes
+# there and back, not how that splits between the way there and the way back, which varies by a fraction of this.
+ARRIVAL_MARGIN = 0.001
+# Answers the quickest round trip is taken from: recent enough to follow a change of network. Until there are
+# that many, nothing is taken off: the first requests open connections, and their quickest is no measure yet.
+ROUND_TRIPS = 64
 
 
 @dataclass(frozen=True)
@@ -66,29 +81,59 @@ class ChatKey(NamedTuple):
     chat_id: str
 
 
+@dataclass(slots=True)
+class _Send:
+    at: float  # when it was handed to the channel
+    arrived_by: float | None = None  # the latest it may have reached the platform; None: not answered yet
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One message handed to a paced platform: give it back to `Pacer.done` when the platform has answered."""
+
+    platform: str
+    at: float
+    sends: tuple[_Send, ...] = field(default=())
+
+
 class Bucket:
     """One rate as a GCRA bucket: `ready_at` says when the next message may go, `take` spends that slot.
 
     Sending at `interval = seconds / (count * headroom)` with a slack of `s` intervals, message k+count goes at
     least `count * interval - s * interval` after message k, which is at least `seconds` as long as
     `s <= count * (1 - headroom)`. The slack is kept small (a tenth of an interval: a late timer, not a burst),
-    and what is left of that allowance is the margin for jitter: at 30/s, 27 ms of a 31 ms allowance.
+    and what is left of that allowance is the margin for jitter: at 30/s, 27 ms of a 31 ms allowance. Past that
+    margin, the last `count` sends (their answers) hold back the next, as the module's docstring says.
     """
 
     def __init__(self, rate: Rate, headroom: float = DEFAULT_HEADROOM) -> None:
+        self.seconds = rate.seconds
         self.interval = rate.seconds / (rate.count * headroom)
         self.slack = min(MAX_SLACK, rate.count * (1 - headroom) / 2) * self.interval
         self._tat = float("-inf")
+        self._sends: deque[_Send] = deque(maxlen=rate.count)
 
-    def ready_at(self) -> float:
-        return self._tat - self.slack
+    def ready_at(self, now: float) -> float:
+        ready = self._tat - self.slack
+        if len(self._sends) == self._sends.maxlen:
+            # The send `count` back: the next one must reach the platform a window after it did. Unanswered, it
+            # may arrive any moment yet: counted from now, and looked at again when its answer comes.
+            oldest = self._sends[0]
+            arrived = now if oldest.arrived_by is None else oldest.arrived_by
+            ready = max(ready, arrived + self.seconds + ARRIVAL_MARGIN)
+        return ready
 
-    def take(self, now: float) -> None:
+    def take(self, now: float) -> _Send:
         self._tat = max(self._tat, now) + self.interval
+        send = _Send(now)
+        self._sends.append(send)
+        return send
 
     def idle(self, now: float) -> bool:
-        """Nothing sent lately: the bucket is as good as new, and can be forgotten."""
-        return self._tat <= now
+        """Nothing sent lately, nor in the last window: the bucket is as good as new, and can be forgotten."""
+        last = self._sends[-1] if self._sends else None
+        answered = last is None or (last.arrived_by is not None and last.arrived_by + self.seconds <= now)
+        return self._tat <= now and answered
 
 
 class Pacer:
@@ -109,6 +154,7 @@ class Pacer:
         }
         self._chats: dict[ChatKey, list[Bucket]] = {}
         self._paused_until: dict[str, float] = {}
+        self._round_trips: dict[str, deque[float]] = {platform: deque(maxlen=ROUND_TRIPS) for platform in limits}
 
     def now(self) -> float:
         return self._clock()
@@ -121,22 +167,36 @@ class Pacer:
         """The earliest time anything may go to this platform: its overall limit and any pause."""
         if platform not in self._limits:
             return float("-inf")
-        times = [b.ready_at() for b in self._overall[platform]]
+        now = self._clock()
+        times = [b.ready_at(now) for b in self._overall[platform]]
         return max([self._paused_until.get(platform, float("-inf")), *times])
 
     def chat_ready_at(self, key: ChatKey) -> float:
         """The earliest time this chat's own limits let a message go, whatever the platform's overall limit."""
         if key.platform not in self._limits:
             return float("-inf")
-        return max((b.ready_at() for b in self._chat(key)), default=float("-inf"))
+        now = self._clock()
+        return max((b.ready_at(now) for b in self._chat(key)), default=float("-inf"))
 
-    def take(self, key: ChatKey) -> None:
-        """A message to this chat goes now."""
+    def take(self, key: ChatKey) -> Ticket:
+        """A message to this chat goes now; hand the ticket back to `done` once the platform has answered."""
+        now = self._clock()
         if key.platform not in self._limits:
+            return Ticket(key.platform, now)
+        buckets = self._overall[key.platform] + self._chat(key)
+        return Ticket(key.platform, now, tuple(bucket.take(now) for bucket in buckets))
+
+    def done(self, ticket: Ticket) -> None:
+        """The platform answered the message (whatever it said): from how long that took, the latest it may have
+        arrived. The quickest recent round trip stands for the least time any request takes there and back."""
+        if ticket.platform not in self._limits:
             return
         now = self._clock()
-        for bucket in self._overall[key.platform] + self._chat(key):
-            bucket.take(now)
+        round_trips = self._round_trips[ticket.platform]
+        round_trips.append(now - ticket.at)
+        arrived_by = now - (min(round_trips) if len(round_trips) == ROUND_TRIPS else 0.0)
+        for send in ticket.sends:
+            send.arrived_by = max(send.at, arrived_by)
 
     def interval(self, key: ChatKey) -> float:
         """How far apart messages to this chat go when it has many waiting: its slowest rate."""

@@ -16,7 +16,8 @@ refuses it too, so the mistake shows up in tests rather than in production.
 
 ``FakeBotApi(limits=TelegramLimits())`` also enforces Telegram's flood limits, strictly (at most so many accepted
 sends in ANY window of the limit's length, counted on arrival), answering 429 with ``retry_after`` as Telegram
-does; ``too_many`` counts those answers. ``clock`` sets the time the limits are counted in (a test's own clock).
+does; ``too_many`` counts those answers, ``too_many_by`` per limit gone over (overall, private, group). ``clock``
+sets the time the limits are counted in (a test's own clock).
 ``python -m tests.fakes.telegram_api --limits --scale 10`` runs it as a process of its own (the outbox bench);
 ``--record`` adds every accepted sendMessage (chat and text) to what it prints when its stdin closes.
 """
@@ -146,14 +147,14 @@ class _Windows:
         self._overall: deque[float] = deque()
         self._chats: dict[str, deque[float]] = {}
 
-    def wait(self, chat_id: Any, now: float) -> float:
-        """Seconds until this send would be allowed; 0: allowed now."""
-        limit = self.limits.private if _is_private(chat_id) else self.limits.group
-        waits = [
-            self._wait(self._overall, self.limits.overall, now),
-            self._wait(self._chats.setdefault(str(chat_id), deque()), limit, now),
-        ]
-        return max(waits)
+    def wait(self, chat_id: Any, now: float) -> tuple[float, str]:
+        """Seconds until this send would be allowed (0: allowed now), and the limit that says so: "overall",
+        "private" or "group"."""
+        kind = "private" if _is_private(chat_id) else "group"
+        limit = self.limits.private if kind == "private" else self.limits.group
+        overall = self._wait(self._overall, self.limits.overall, now)
+        chat = self._wait(self._chats.setdefault(str(chat_id), deque()), limit, now)
+        return (overall, "overall") if overall >= chat else (chat, kind)
 
     def accept(self, chat_id: Any, now: float) -> None:
         for log in (self._overall, self._chats.setdefault(str(chat_id), deque())):
@@ -247,6 +248,7 @@ class FakeBotApi:
         self.token = token
         self.clock = clock
         self.too_many = 0  # 429s answered for going over ``limits``
+        self.too_many_by: dict[str, int] = {}  # the same, by the limit gone over: overall, private, group
         self._windows = _Windows(limits) if limits is not None else None
         self.url = ""
         self.calls: list[Call] = []
@@ -667,9 +669,10 @@ class FakeBotApi:
 
     def _check_limits(self, chat_id: Any, now: float) -> None:
         assert self._windows is not None
-        wait = self._windows.wait(chat_id, now)
+        wait, limit = self._windows.wait(chat_id, now)
         if wait > 0:
             self.too_many += 1
+            self.too_many_by[limit] = self.too_many_by.get(limit, 0) + 1
             retry_after = max(1, math.ceil(wait))  # Telegram says it in whole seconds
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
@@ -1236,6 +1239,7 @@ async def _serve(args: argparse.Namespace) -> None:
         stats = {
             "accepted": len(accepted),
             "too_many": api.too_many,
+            "too_many_by": api.too_many_by,
             "first": first,
             "last": max(accepted, default=0.0),
             "per_10s": [per_10s.get(i, 0) for i in range(max(per_10s, default=-1) + 1)],

@@ -55,7 +55,11 @@ class Recorded:
 
     async def send(self, address: Address, message: Any) -> str | None:
         self.log.append(Handed(self.time.monotonic(), address.chat_id, message.text))
-        return await self.channel.send(address, message)
+        self.time.in_flight += 1
+        try:
+            return await self.channel.send(address, message)
+        finally:
+            self.time.in_flight -= 1
 
     def to(self, chat: int | str) -> list[Handed]:
         return [h for h in self.log if h.chat == str(chat)]
