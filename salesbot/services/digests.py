@@ -33,13 +33,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
 from salesbot.config import DigestTime, Settings
 from salesbot.services import outbox
 from salesbot.services.uow import UnitOfWork
+from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
     ApprovalStep,
     Contract,
@@ -568,7 +567,7 @@ def _claim(uow: UnitOfWork, runs: Sequence[tuple[Slot, datetime, datetime, bool]
     ]
     # One statement per chunk, no savepoint: the unique key decides, and a loser's row does not come back. (Not
     # the row count: on PostgreSQL, through the session, a conflicting insert still reported a true one.)
-    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
+    insert = insert_for(uow.dialect)
     claimed: set[tuple[str, str, int]] = set()
     for n in range(0, len(rows), _CHUNK):
         returned = uow.session.execute(

@@ -13,25 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Insert, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, update
 
 from salesbot.services.uow import UnitOfWork, UnitOfWorkFactory
+from salesbot.store.inserts import insert_once
 from salesbot.store.models import InboxMessage
 
 MAX_ATTEMPTS = 5
-_TABLE = InboxMessage.__table__
-
-
-def _insert_once(insert: Any) -> Insert:
-    return (
-        insert(_TABLE)
-        .on_conflict_do_nothing(index_elements=("platform", "update_id"))
-        .execution_options(preserve_rowcount=True)
-    )
-
-
-_INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+_INSERT_ONCE = insert_once(InboxMessage.__table__, ("platform", "update_id"))
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from salesbot.services.uow import UnitOfWorkFactory
+from salesbot.store.inserts import insert_for
 from salesbot.store.models import SharedValue
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class SharedValues:
@@ -32,7 +30,7 @@ class SharedValues:
     def set(self, key: str, value: str, ttl: float | None = None) -> None:
         with self._uow() as uow:
             expires = uow.now() + timedelta(seconds=ttl) if ttl else None
-            insert = _INSERT[uow.dialect](SharedValue).values(key=key, value=value, expires_at=expires)
+            insert = insert_for(uow.dialect)(SharedValue).values(key=key, value=value, expires_at=expires)
             uow.session.execute(
                 insert.on_conflict_do_update(index_elements=["key"], set_={"value": value, "expires_at": expires})
             )

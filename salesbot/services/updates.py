@@ -8,26 +8,12 @@ of them goes on to handle the update. SQLite serialises writers (BEGIN IMMEDIATE
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import Insert
-from sqlalchemy.dialects import postgresql, sqlite
-
 from salesbot.services.uow import UnitOfWork
+from salesbot.store.inserts import insert_once
 from salesbot.store.models import ProcessedUpdate
 
-_TABLE = ProcessedUpdate.__table__
-_KEY = ("platform", "update_id")
-
-
-def _insert_once(insert: Callable[..., Any]) -> Insert:
-    """Built once per dialect (so SQLAlchemy compiles it once): a turn only binds three values. The row count,
-    1 inserted or 0 a duplicate, is the answer; SQLAlchemy keeps an INSERT's row count only when asked to."""
-    return insert(_TABLE).on_conflict_do_nothing(index_elements=_KEY).execution_options(preserve_rowcount=True)
-
-
-_INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+# Built once: a turn only binds three values.
+_INSERT_ONCE = insert_once(ProcessedUpdate.__table__, ("platform", "update_id"))
 
 
 def first_time(uow: UnitOfWork, *, platform: str, update_id: str) -> bool:
