@@ -21,7 +21,7 @@ from typing import Any
 from salesbot.handlers import customers, fieldwork
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import fmt_money, fmt_terms
-from salesbot.nlp.amounts import Terms, parse_amount
+from salesbot.nlp.amounts import Terms
 from salesbot.nlp.contracts import contract_action, contract_note
 from salesbot.nlp.intents import Understanding
 from salesbot.services import contracts
@@ -97,9 +97,8 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
         return customers.answer(turn, text, said)
     if awaiting == "amount":
         _carry_files(turn)
-        money = said.amount or parse_amount(text)
+        money = turn.amount_answer(text, said)
         if money is None:
-            turn.reask(turn.t("amount_unreadable"))
             return True
         slots = turn.form["slots"]
         slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency

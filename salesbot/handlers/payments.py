@@ -25,7 +25,6 @@ from typing import Any
 from salesbot.handlers import customers
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money
-from salesbot.nlp.amounts import parse_amount
 from salesbot.nlp.dates import DateError
 from salesbot.nlp.intents import Understanding
 from salesbot.nlp.receivables import is_yes, payment_day
@@ -89,9 +88,8 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     if awaiting == "customer":
         return customers.answer(turn, text, said)
     if awaiting == "amount":
-        money = said.amount or parse_amount(text)
+        money = turn.amount_answer(text, said)
         if money is None:
-            turn.reask(turn.t("amount_unreadable"))
             return True
         slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency
         turn.form["awaiting"] = None

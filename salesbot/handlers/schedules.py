@@ -24,7 +24,6 @@ from typing import Any
 from salesbot.handlers import customers
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money
-from salesbot.nlp.amounts import parse_amount
 from salesbot.nlp.dates import DateError, find_date
 from salesbot.nlp.intents import Understanding
 from salesbot.nlp.receivables import installment_number, is_split
@@ -106,9 +105,8 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
         turn.form["awaiting"] = None
         return True
     if awaiting == "amount":
-        money = parse_amount(text) or said.amount
+        money = turn.amount_answer(text, said)
         if money is None:
-            turn.reask(turn.t("amount_unreadable"))
             return True
         slots["amount"] = str(money.amount)
         turn.form["awaiting"] = None

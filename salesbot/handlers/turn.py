@@ -17,6 +17,8 @@ from typing import Any
 from salesbot.config import Settings
 from salesbot.handlers.messages import Button, Incoming, Reply
 from salesbot.i18n import t
+from salesbot.nlp.amounts import Money, parse_amount
+from salesbot.nlp.intents import Understanding
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 
@@ -86,6 +88,14 @@ class Turn:
         assert self.form is not None
         rows = tuple(tuple(Button(**b) for b in row) for row in self.form.get("rows", []))
         self.replies.append(Reply(text=f"{preface}\n{self.form.get('question') or ''}".strip(), buttons=rows))
+
+    def amount_answer(self, text: str, said: Understanding) -> Money | None:
+        """The answer to "how much?": the amount in it, or None once the question has been asked again. (An answer
+        that is only an amount, "50000", is read even where a sentence's bare number would not count as money.)"""
+        money = said.amount or parse_amount(text)
+        if money is None:
+            self.reask(self.t("amount_unreadable"))
+        return money
 
     def cancel_choice(self) -> Choice:
         return Choice(self.t("btn_cancel"), {"do": "cancel"})
