@@ -430,10 +430,15 @@ class AuditEntry(Base):
 
 
 class ProcessedUpdate(Base):
+    """An update handled once. Its replies are kept here in the turn's own transaction and cleared once sent,
+    so a platform's retry after a worker died between the commit and the send gets them, not silence."""
+
     __tablename__ = "processed_updates"
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     at: Mapped[datetime]
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    replied_at: Mapped[datetime | None]
 
 
 class InboxMessage(Base):
