@@ -226,7 +226,7 @@ async def bench_telegram_log_visit(
         app, names = _seeded_app(url, customers)
         _link_telegram_accounts(app)
         api = LocalBotApi()
-        channel = TelegramChannel(token="1:bench", handle=app.router.handle, request=api)
+        channel = TelegramChannel(token="1:bench", router=app.router, request=api)
         await channel.start()
         times = []
         for i in range(-warmup, n):

@@ -96,7 +96,7 @@ def prepare(url: str, messages: int, order: str, scale: float) -> App:
 
 async def deliver(app: App, base_url: str) -> float:
     """Drain until every row is sent (a 429's retry comes due later); returns the seconds it took."""
-    channel = TelegramChannel(token=TOKEN, handle=app.router.handle, base_url=base_url)
+    channel = TelegramChannel(token=TOKEN, router=app.router, base_url=base_url)
     await channel.start()
     dispatcher = Dispatcher(app.uow, {"telegram": channel}, renderer(app.settings))
     t0 = time.perf_counter()

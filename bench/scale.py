@@ -232,7 +232,7 @@ def _dispatcher_child(url: str, base_url: str, scale: float) -> None:
     app = build(settings, clock=SystemClock(), database_url=url, migrate=False)
 
     async def run() -> int:
-        channel = TelegramChannel(token=fleet.TOKEN, handle=app.router.handle, base_url=base_url)
+        channel = TelegramChannel(token=fleet.TOKEN, router=app.router, base_url=base_url)
         await channel.start()
         dispatcher = Dispatcher(app.uow, {"telegram": channel}, renderer(settings))
         print("ready", flush=True)

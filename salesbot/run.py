@@ -91,7 +91,7 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
         from salesbot.channels.telegram import TelegramChannel
 
         channels["telegram"] = TelegramChannel(
-            token=str(telegram_cfg["token"]), handle=app.router.handle, base_url=telegram_cfg.get("base_url")
+            token=str(telegram_cfg["token"]), router=app.router, base_url=telegram_cfg.get("base_url")
         )
     if settings.section("wecom").get("corp_id"):
         from salesbot.channels.wecom import WeComChannel, WeComConfig
@@ -100,9 +100,7 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
 
         config = WeComConfig.from_settings(settings.section("wecom"))
         assert config is not None
-        channels["wecom"] = WeComChannel(
-            config, handle=app.router.handle, inbox=Inbox(app.uow), tokens=SharedValues(app.uow)
-        )
+        channels["wecom"] = WeComChannel(config, router=app.router, inbox=Inbox(app.uow), tokens=SharedValues(app.uow))
     return channels
 
 
@@ -129,7 +127,9 @@ def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
         if leadership.leading and app.dispatcher is not None:
             await app.dispatcher.drain()
 
-    scheduler.add_job(lead, "interval", seconds=CHECK_SECONDS, id="leader", max_instances=1, coalesce=True)
+    # A follower asks for the lock this often: how soon a dead leader is replaced (`[scheduler] leader_check_seconds`).
+    check = float(app.settings.section("scheduler").get("leader_check_seconds", CHECK_SECONDS))
+    scheduler.add_job(lead, "interval", seconds=check, id="leader", max_instances=1, coalesce=True)
     scheduler.add_job(scan, "interval", minutes=1, id="reminder-scan", max_instances=1, coalesce=True)
     scheduler.add_job(dispatch, "interval", seconds=2, id="outbox-dispatch", max_instances=1, coalesce=True)
     return scheduler

@@ -35,7 +35,7 @@ def test_a_claim_is_a_lease_the_next_worker_takes_over_when_it_runs_out(app: App
     assert [r.payload["n"] for r in first] == [0, 1], "oldest first"
     second = box.claim("wecom", lease_seconds=LEASE, limit=10)
     assert [r.payload["n"] for r in second] == [2], "another worker skips what is held"
-    box.done(first[0].id)
+    box.done("wecom", first[0])
     clock.advance(timedelta(seconds=LEASE + 1))  # the first worker died holding msg:1
     again = box.claim("wecom", lease_seconds=LEASE, limit=10)
     assert sorted(r.payload["n"] for r in again) == [1, 2]

@@ -57,3 +57,21 @@ def test_a_released_lock_is_taken_at_once(pg_url: str) -> None:
     finally:
         b.release()
         engine.dispose()
+
+
+def test_how_often_a_follower_asks_is_a_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.config import settings_from
+    from salesbot.run import _scheduler
+    from salesbot.scheduler.leader import CHECK_SECONDS
+
+    def interval(config: dict) -> float:  # type: ignore[type-arg]
+        app = build(settings_from(config, env={}), clock=SystemClock(), database_url=f"sqlite:///{tmp_path / 'l.db'}")
+        try:
+            return _scheduler(app, Leadership(app.engine)).get_job("leader").trigger.interval.total_seconds()
+        finally:
+            app.close()
+
+    assert interval({}) == CHECK_SECONDS == 20
+    assert interval({"scheduler": {"leader_check_seconds": 5}}) == 5

@@ -12,8 +12,9 @@ import hmac
 import logging
 import re
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import (
@@ -33,7 +34,8 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from salesbot.channels.errors import DeliveryFailed
-from salesbot.handlers.messages import Attachment, Incoming, Location, Reply
+from salesbot.channels.replies import SentMarks, send_with_retries
+from salesbot.handlers.messages import Attachment, Conversation, Incoming, Location, Reply
 from salesbot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ class TelegramChannel:
         self,
         *,
         token: str,
-        handle: Callable[[Incoming], list[Reply]],
+        router: Conversation,
         base_url: str | None = None,
         base_file_url: str | None = None,
         request: BaseRequest | None = None,
@@ -80,7 +82,8 @@ class TelegramChannel:
             builder = builder.base_url(base).base_file_url(base_file_url or base.removesuffix("/bot") + "/file/bot")
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
-        self._handle = handle
+        self._router = router
+        self._sent = SentMarks(PLATFORM, router.replied)
         self.secret = webhook_secret(token)
 
     @property
@@ -121,10 +124,11 @@ class TelegramChannel:
         await self.bot.set_my_commands([BotCommand(n, t("en", f"cmd_{n}")) for n in COMMANDS])
 
     async def process(self, data: dict[str, Any]) -> None:
-        """One update as Telegram sent it (webhook body or a polled update)."""
-        await self.app.process_update(Update.de_json(data, self.bot))
+        """One webhook update. Handled here rather than through PTB's dispatch, which logs a handler's failure
+        and carries on: a reply we could not send must fail the webhook, so that Telegram sends it again."""
+        await self._on_update(Update.de_json(data, self.bot), None)
 
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         incoming = to_incoming(update, self._username())
         query = update.callback_query
         if query is not None:
@@ -132,12 +136,22 @@ class TelegramChannel:
             await _quietly(query.answer())
         if incoming is None:
             return
-        replies = await asyncio.to_thread(self._handle, incoming)
+        replies = await asyncio.to_thread(self._router.handle, incoming)
         if query is not None and query.message is not None and replies:
             # The pressed keyboard has done its work: take it away so nobody presses it again.
             await _quietly(query.edit_message_reply_markup(reply_markup=None))
-        for reply in replies:
-            await self._send(int(incoming.chat_id), reply)
+        chat_id = int(incoming.chat_id)
+        try:
+            for reply in replies:
+                await send_with_retries(partial(self.send, incoming, reply))
+        except DeliveryFailed as exc:
+            if not exc.permanent:
+                # Kept by the router: the retry Telegram sends for a failed webhook takes them at once.
+                await asyncio.to_thread(self._router.release, incoming)
+                raise
+            log.error("telegram: reply to %s cannot be delivered: %s", chat_id, exc)
+        if replies and incoming.update_id is not None:
+            await self._sent.mark(incoming.update_id)
 
     def _username(self) -> str | None:
         try:

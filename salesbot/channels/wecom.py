@@ -47,7 +47,8 @@ from wechatpy.messages import BaseMessage, UnknownMessage
 from wechatpy.session import SessionStorage
 
 from salesbot.channels.errors import DeliveryFailed
-from salesbot.handlers.messages import Attachment, Button, File, Incoming, Location, Reply
+from salesbot.channels.replies import send_with_retries
+from salesbot.handlers.messages import Attachment, Button, Conversation, File, Incoming, Location, Reply
 from salesbot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ TOKEN_MARGIN = 300  # refresh the access token this many seconds before WeCom ex
 INTAKE_LEASE = 60  # seconds a worker holds a callback it is handling before another may take it
 INTAKE_POLL = 5.0  # how often to look for callbacks a dead worker left behind
 STOP_SECONDS = 30.0  # at shutdown, how long the callbacks in hand may take to finish
-REPLY_TRIES = 3
 # WeCom's error codes (developer.work.weixin.qq.com/document/path/90313) that no retry can fix.
 _PERMANENT = {
     40003,  # invalid UserID
@@ -116,11 +116,9 @@ class Inbox(Protocol):
 
     def claim(self, platform: str, *, lease_seconds: float, limit: int) -> list[Any]: ...
 
-    def done(self, inbox_id: int) -> None: ...
+    def done(self, platform: str, row: Any) -> None: ...
 
     def failed(self, row: Any, error: str) -> None: ...
-
-    def hold_replies(self, inbox_id: int, replies: list[dict[str, Any]]) -> None: ...
 
 
 class Values(Protocol):
@@ -197,14 +195,14 @@ class WeComChannel:
         self,
         config: WeComConfig,
         *,
-        handle: Callable[[Incoming], list[Reply]],
+        router: Conversation,
         inbox: Inbox,
         tokens: Values,
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
     ) -> None:
         self.config = config
-        self._handle = handle
+        self._router = router
         self._inbox = inbox
         self._wall_clock = wall_clock
         self.crypto = WeChatCrypto(config.token, config.aes_key, config.corp_id)
@@ -314,43 +312,37 @@ class WeComChannel:
                 log.exception("wecom: callback %s failed", row.update_id)
                 await asyncio.to_thread(self._inbox.failed, row, f"{type(exc).__name__}: {exc}")
                 return  # this sender's later messages wait (their lease) rather than overtake this one
-            await asyncio.to_thread(self._inbox.done, row.id)
+            await asyncio.to_thread(self._inbox.done, PLATFORM, row)
 
     async def _handle_row(self, row: Any) -> None:
-        """Handle a callback and send its replies. The replies are kept on the row before they are sent, so a
-        send that fails (WeCom down, the network gone) is tried again from the row: the turn itself is done and
-        recorded, and running it again would answer nothing."""
+        """Handle a callback and send its replies. The router keeps a turn's replies until the row is done, so a
+        row handled again after a failed send (WeCom down, the network gone) answers the same, without running
+        the turn twice."""
         message = parse_message(row.payload["xml"])
         incoming = to_incoming(message, row.update_id)
         if incoming is None:
             return
-        if "replies" in row.payload:
-            replies = [_reply_from(r) for r in row.payload["replies"]]
-        else:
-            replies = await asyncio.to_thread(self._handle, incoming)
-            if replies:
-                await asyncio.to_thread(self._inbox.hold_replies, row.id, [_reply_to(r) for r in replies])
-            pressed = _raw(message, "ResponseCode")
-            if incoming.button is not None and pressed and replies:
-                # The pressed card has done its work: grey its buttons out so nobody presses it again.
-                await self._quietly(self._update_card, incoming.sender_id, pressed, {"button": {"replace_name": "✓"}})
-        for reply in replies:
-            await self._reply(incoming.sender_id, reply)
+        replies = await asyncio.to_thread(self._router.handle, incoming)
+        pressed = _raw(message, "ResponseCode")
+        if incoming.button is not None and pressed and replies:
+            # The pressed card has done its work: grey its buttons out so nobody presses it again.
+            await self._quietly(self._update_card, incoming.sender_id, pressed, {"button": {"replace_name": "✓"}})
+        try:
+            for reply in replies:
+                await self._reply(incoming.sender_id, reply)
+        except DeliveryFailed:
+            await asyncio.to_thread(self._router.release, incoming)  # the row's next attempt takes them at once
+            raise
 
     async def _reply(self, user_id: str, reply: Reply) -> None:
         """A reply to someone who just wrote: tried a few times at once; still failing, it raises and the row is
         tried again later. One WeCom will never deliver (the user left the app's range) is given up, logged."""
-        for attempt in range(REPLY_TRIES):
-            try:
-                await asyncio.to_thread(self._send_app, user_id, reply)
-                return
-            except DeliveryFailed as exc:
-                if exc.permanent:
-                    log.error("wecom: reply to %s cannot be delivered: %s", user_id, exc)
-                    return
-                if attempt == REPLY_TRIES - 1:
-                    raise
-                await asyncio.sleep(min(exc.retry_after or 2**attempt, 10))
+        try:
+            await send_with_retries(lambda: asyncio.to_thread(self._send_app, user_id, reply))
+        except DeliveryFailed as exc:
+            if not exc.permanent:
+                raise
+            log.error("wecom: reply to %s cannot be delivered: %s", user_id, exc)
 
     async def _quietly(self, call: Callable[..., Any], *args: Any) -> None:
         try:
@@ -560,25 +552,6 @@ def to_incoming(message: BaseMessage, update_id: str) -> Incoming | None:
 
 
 _MEDIA = {"image": ("photo", "image/jpeg"), "voice": ("voice", "audio/amr"), "video": ("video", "video/mp4")}
-
-
-def _reply_to(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON, to keep on its inbox row until it is sent."""
-    return {
-        "text": reply.text,
-        "buttons": [[{"key": b.key, "label": b.label} for b in row] for row in reply.buttons],
-        "files": [{"name": f.name, "mime": f.mime, "data": base64.b64encode(f.data).decode()} for f in reply.files],
-        "forwards": [{"kind": a.kind, "file_id": a.file_id, "name": a.name} for a in reply.forwards],
-    }
-
-
-def _reply_from(data: dict[str, Any]) -> Reply:
-    return Reply(
-        text=data["text"],
-        buttons=tuple(tuple(Button(b["key"], b["label"]) for b in row) for row in data["buttons"]),
-        files=tuple(File(f["name"], f["mime"], base64.b64decode(f["data"])) for f in data["files"]),
-        forwards=tuple(Attachment(a["kind"], a["file_id"], name=a["name"]) for a in data["forwards"]),
-    )
 
 
 def _sender_of(payload: dict[str, Any]) -> str:

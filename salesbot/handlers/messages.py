@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,24 @@ class Reply:
     files: tuple[File, ...] = ()  # made by us (a chart, a spreadsheet)
     forwards: tuple[Attachment, ...] = ()  # already on the platform (a rep's PDF): sent again by its file id
 
+    def as_json(self) -> dict[str, Any]:
+        """The reply as JSON, to keep in the database until it is sent."""
+        return {
+            "text": self.text,
+            "buttons": [[{"key": b.key, "label": b.label} for b in row] for row in self.buttons],
+            "files": [{"name": f.name, "mime": f.mime, "data": base64.b64encode(f.data).decode()} for f in self.files],
+            "forwards": [{"kind": a.kind, "file_id": a.file_id, "name": a.name} for a in self.forwards],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        return cls(
+            text=data["text"],
+            buttons=tuple(tuple(Button(b["key"], b["label"]) for b in row) for row in data["buttons"]),
+            files=tuple(File(f["name"], f["mime"], base64.b64decode(f["data"])) for f in data["files"]),
+            forwards=tuple(Attachment(a["kind"], a["file_id"], name=a["name"]) for a in data["forwards"]),
+        )
+
 
 @dataclass(frozen=True)
 class Location:
@@ -67,3 +87,13 @@ class Incoming:
     @property
     def chat_key(self) -> str:
         return f"{self.platform}:{self.chat_id}"
+
+
+class Conversation(Protocol):
+    """What a channel hands messages to (the router), and tells when their replies went out or could not."""
+
+    def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def replied(self, platform: str, update_ids: list[str]) -> None: ...
+
+    def release(self, incoming: Incoming) -> None: ...

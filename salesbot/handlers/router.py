@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from types import ModuleType
 
 from salesbot import logs, metrics
@@ -38,6 +39,11 @@ from salesbot.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# How long a replay waits for the first handling of its update to send the replies before taking them over: a
+# turn and its sends take well under a second, and Telegram waits far longer for a webhook's answer.
+SEND_LEASE = timedelta(seconds=15)
+REPLAY_POLL = 0.1
+
 FLOWS: dict[str, ModuleType] = {
     visits.FLOW: visits,
     pipeline.FLOW: pipeline,
@@ -50,8 +56,9 @@ FLOWS: dict[str, ModuleType] = {
 
 
 class Router:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, send_lease: timedelta = SEND_LEASE) -> None:
         self._uow = uow_factory
+        self._send_lease = send_lease
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         started = time.perf_counter()
@@ -72,47 +79,84 @@ class Router:
             log.debug("handled in %.1f ms, %d replies", elapsed * 1000, len(replies))
         return replies
 
+    def replied(self, platform: str, update_ids: list[str]) -> None:
+        """The channel sent these updates' replies: a replay of them now answers nothing."""
+        with self._uow() as uow:
+            updates.replied(uow, platform=platform, update_ids=update_ids)
+            uow.commit()
+
+    def release(self, incoming: Incoming) -> None:
+        """The channel could not send this update's replies: the platform's retry may send them at once."""
+        if incoming.update_id is None:
+            return
+        with self._uow() as uow:
+            updates.release(uow, platform=incoming.platform, update_id=incoming.update_id, lease=self._send_lease)
+            uow.commit()
+
     def _handle(self, incoming: Incoming) -> list[Reply]:
         with self._uow() as uow:
-            if incoming.update_id is not None and not updates.first_time(
+            if incoming.update_id is None or updates.first_time(
                 uow, platform=incoming.platform, update_id=incoming.update_id
             ):
-                return []
-            if incoming.event is not None:
-                replies = groups.on_event(uow, incoming)
+                replies = self._turn(uow, incoming)
+                if replies and incoming.update_id is not None:
+                    kept = [reply.as_json() for reply in replies]
+                    updates.keep_replies(uow, platform=incoming.platform, update_id=incoming.update_id, replies=kept)
                 uow.commit()
                 return replies
-            actor = users.identify(uow, incoming.platform, incoming.sender_id)
-            if actor is not None:
-                logs.bind(user_id=actor.id, user=actor.handle)
-            if incoming.chat_type == "group":
-                # Strangers, guests and chatter not meant for the bot get silence: nothing is learnt by asking.
-                if actor is None or not actor.active or not incoming.addressed:
-                    uow.commit()
-                    return []
-            elif actor is None:
-                actor = _redeem_invite(uow, incoming)
+        # A replay, outside the transaction that found it (SQLite would hold its write lock while we wait).
+        return self._unsent(incoming)
+
+    def _unsent(self, incoming: Incoming) -> list[Reply]:
+        """A replay's answer: the first handling's replies if that worker died before sending them, else
+        nothing. While its claim holds it may still be sending, so we look again until the claim runs out."""
+        assert incoming.update_id is not None
+        give_up = time.monotonic() + self._send_lease.total_seconds() + 1
+        while True:
+            with self._uow() as uow:
+                kept = updates.unsent_replies(
+                    uow, platform=incoming.platform, update_id=incoming.update_id, lease=self._send_lease
+                )
                 uow.commit()
-                if actor is None:
-                    return [Reply(t(uow.settings.language, "stranger"))]
-                return [Reply(t(actor.lang, "welcome", name=actor.name) + "\n\n" + t(actor.lang, "help"))]
-            if not actor.active:
-                uow.commit()
-                return [Reply(t(actor.lang, "user_left"))]
-            form = conversations.load_form(uow, user_id=actor.id, chat_key=incoming.chat_key)
-            turn = Turn(uow=uow, actor=actor, incoming=incoming, form=form)
-            savepoint = uow.session.begin_nested()
-            try:
-                _dispatch(turn)
-                savepoint.commit()
-            except ServiceError as refusal:
-                # The refused change is undone; the conversation ends with a clear answer, not a half state.
-                savepoint.rollback()
-                turn.replies.append(Reply(_word_refusal(turn, refusal)))
-                turn.form = None
-            conversations.save_form(uow, user_id=actor.id, chat_key=incoming.chat_key, form=turn.form)
-            uow.commit()
-            return turn.replies
+            if kept is not updates.Wait.WAIT:
+                if kept:
+                    log.info("a replay of %s sends the replies its first handling never sent", incoming.update_id)
+                return [Reply.from_json(reply) for reply in kept]
+            if time.monotonic() > give_up:
+                return []
+            time.sleep(REPLAY_POLL)
+
+    def _turn(self, uow: UnitOfWork, incoming: Incoming) -> list[Reply]:
+        """The turn itself, in the caller's transaction (which it may commit early, and the caller commits)."""
+        if incoming.event is not None:
+            return groups.on_event(uow, incoming)
+        actor = users.identify(uow, incoming.platform, incoming.sender_id)
+        if actor is not None:
+            logs.bind(user_id=actor.id, user=actor.handle)
+        if incoming.chat_type == "group":
+            # Strangers, guests and chatter not meant for the bot get silence: nothing is learnt by asking.
+            if actor is None or not actor.active or not incoming.addressed:
+                return []
+        elif actor is None:
+            actor = _redeem_invite(uow, incoming)
+            if actor is None:
+                return [Reply(t(uow.settings.language, "stranger"))]
+            return [Reply(t(actor.lang, "welcome", name=actor.name) + "\n\n" + t(actor.lang, "help"))]
+        if not actor.active:
+            return [Reply(t(actor.lang, "user_left"))]
+        form = conversations.load_form(uow, user_id=actor.id, chat_key=incoming.chat_key)
+        turn = Turn(uow=uow, actor=actor, incoming=incoming, form=form)
+        savepoint = uow.session.begin_nested()
+        try:
+            _dispatch(turn)
+            savepoint.commit()
+        except ServiceError as refusal:
+            # The refused change is undone; the conversation ends with a clear answer, not a half state.
+            savepoint.rollback()
+            turn.replies.append(Reply(_word_refusal(turn, refusal)))
+            turn.form = None
+        conversations.save_form(uow, user_id=actor.id, chat_key=incoming.chat_key, form=turn.form)
+        return turn.replies
 
 
 def _redeem_invite(uow: UnitOfWork, incoming: Incoming) -> users.Actor | None:

@@ -4,7 +4,8 @@ WeCom drops a callback it has not had an answer to in 5 seconds and sends it aga
 that waits on the database and a send could take longer. So a callback is written here and answered at once,
 and handled after: by the worker that took it, or, if that one dies, by whichever claims it once its lease runs
 out. The (platform, update_id) key makes a retried callback a no-op, and the router's own once-only record
-(`services.updates`) keeps a row handled twice after a lost lease from acting twice.
+(`services.updates`) keeps a row handled twice after a lost lease from acting twice; that record also keeps the
+turn's replies until the row is done, so a row handled again after a failed send answers what it answered.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from salesbot.services import updates
 from salesbot.services.uow import UnitOfWork, UnitOfWorkFactory
 from salesbot.store.inserts import insert_once
 from salesbot.store.models import InboxMessage
@@ -65,16 +67,12 @@ def claim(uow: UnitOfWork, *, platform: str, lease: timedelta, limit: int = 50) 
     return [Claimed(row.id, row.update_id, dict(row.payload), row.attempts) for row in rows]
 
 
-def done(uow: UnitOfWork, inbox_id: int) -> None:
+def done(uow: UnitOfWork, row: Claimed, *, platform: str) -> None:
+    """Handled and answered: the row is done, and the turn's kept replies (`services.updates`) are sent."""
     uow.session.execute(
-        update(InboxMessage).where(InboxMessage.id == inbox_id).values(state="done", done_at=uow.now(), last_error=None)
+        update(InboxMessage).where(InboxMessage.id == row.id).values(state="done", done_at=uow.now(), last_error=None)
     )
-
-
-def hold_replies(uow: UnitOfWork, inbox_id: int, replies: list[dict[str, Any]]) -> None:
-    """The turn is done: keep what it answered on the row, so a failed send is retried without running it again."""
-    row = uow.session.get_one(InboxMessage, inbox_id)
-    row.payload = {**row.payload, "replies": replies}
+    updates.replied(uow, platform=platform, update_ids=[row.update_id])
 
 
 def failed(uow: UnitOfWork, row: Claimed, *, error: str, retry_in: timedelta) -> None:
@@ -113,14 +111,9 @@ class Inbox:
             uow.commit()
         return rows
 
-    def done(self, inbox_id: int) -> None:
+    def done(self, platform: str, row: Claimed) -> None:
         with self._uow() as uow:
-            done(uow, inbox_id)
-            uow.commit()
-
-    def hold_replies(self, inbox_id: int, replies: list[dict[str, Any]]) -> None:
-        with self._uow() as uow:
-            hold_replies(uow, inbox_id, replies)
+            done(uow, row, platform=platform)
             uow.commit()
 
     def failed(self, row: Claimed, error: str) -> None:

@@ -41,7 +41,7 @@ async def bot(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[tuple[A
     clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
     app.seed(FIXTURES / "team.toml")
-    channel = TelegramChannel(token=fake_bot_api.token, handle=app.router.handle, base_url=fake_bot_api.url)
+    channel = TelegramChannel(token=fake_bot_api.token, router=app.router, base_url=fake_bot_api.url)
     app.attach("telegram", channel)
     await channel.start()
     yield app, channel

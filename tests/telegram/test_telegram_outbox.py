@@ -154,7 +154,7 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
                 update(Group).where(Group.id == group_id).values(platform="telegram", platform_chat_id=str(GROUP_CHAT))
             )
             uow.commit()
-        channel = TelegramChannel(token=api.token, handle=app.router.handle, base_url=api.url)
+        channel = TelegramChannel(token=api.token, router=app.router, base_url=api.url)
         await channel.app.initialize()
         yield World(app, api, time, Recorded(channel, time), user_ids, group_id)
         await channel.stop()

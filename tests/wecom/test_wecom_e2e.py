@@ -122,7 +122,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         app.seed(FIXTURES / "team.toml")
         aes_key = random_encoding_aes_key()
         channel = WeComChannel(
-            wecom_config(api, aes_key), handle=app.router.handle, inbox=Inbox(app.uow), tokens=SharedValues(app.uow)
+            wecom_config(api, aes_key), router=app.router, inbox=Inbox(app.uow), tokens=SharedValues(app.uow)
         )
         app.attach("wecom", channel)
         await channel.start()
@@ -191,7 +191,7 @@ async def test_a_photo_and_a_location_after_a_visit_join_it(world: World) -> Non
 async def test_the_answer_comes_before_the_work(world: World) -> None:
     """WeCom gives up after 5 seconds: a slow turn must not hold the 200 back, and its reply still comes."""
     link(world.app, "rep1", REP1)
-    handle = world.channel._handle
+    handle = world.app.router.handle
     release = asyncio.Event()
 
     def slow(incoming: Any) -> Any:
@@ -199,7 +199,7 @@ async def test_the_answer_comes_before_the_work(world: World) -> None:
         return handle(incoming)
 
     loop = asyncio.get_running_loop()
-    world.channel._handle = slow
+    world.app.router.handle = slow
     started = time.monotonic()
     answer = await world.says(REP1, "今天拜访了阿里")
     assert answer.status_code == 200 and time.monotonic() - started < 1
@@ -356,7 +356,7 @@ async def test_one_access_token_serves_every_worker_and_is_renewed_before_it_exp
     link(world.app, "rep1", REP1)
     other_worker = WeComChannel(
         world.channel.config,
-        handle=world.app.router.handle,
+        router=world.app.router,
         inbox=Inbox(world.app.uow),
         tokens=SharedValues(world.app.uow),
     )
@@ -416,7 +416,7 @@ async def _paced_run(tmp_path: Path, *, paced: bool) -> tuple[FakeWeComApi, floa
             uow.commit()
         channel = WeComChannel(
             wecom_config(api, random_encoding_aes_key()),
-            handle=app.router.handle,
+            router=app.router,
             inbox=Inbox(app.uow),
             tokens=SharedValues(app.uow),
         )
@@ -517,13 +517,13 @@ async def test_charts_and_files_are_uploaded_as_media(world: World) -> None:
 async def test_stopping_finishes_the_callbacks_in_hand(world: World) -> None:
     """A graceful stop (SIGTERM) lets a turn under way answer before the worker goes."""
     link(world.app, "rep1", REP1)
-    handle = world.channel._handle
+    handle = world.app.router.handle
 
     def slow(incoming: Any) -> Any:
         time.sleep(0.5)
         return handle(incoming)
 
-    world.channel._handle = slow
+    world.app.router.handle = slow
     await world.says(REP1, "今天拜访了阿里,下周二再跟进")
     for _ in range(200):  # until the turn is under way
         with world.app.uow() as uow:

@@ -65,7 +65,7 @@ async def workers(db_url: str) -> AsyncIterator[tuple[list[Worker], FakeWeComApi
                     for handle, (wecom_id, _) in REPS.items():
                         users.link_account(uow, admin, handle=handle, platform="wecom", platform_user_id=wecom_id)
                     uow.commit()
-            channel = WeComChannel(config, handle=app.router.handle, inbox=Inbox(app.uow), tokens=SharedValues(app.uow))
+            channel = WeComChannel(config, router=app.router, inbox=Inbox(app.uow), tokens=SharedValues(app.uow))
             app.attach("wecom", channel)
             await channel.start()
             runner = await _start_web(settings, app, {"wecom": channel})
