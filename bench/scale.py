@@ -209,6 +209,22 @@ def workers_part(args: argparse.Namespace) -> None:
             f"  {count} worker(s): {f['rate']:6.0f} updates/s = {ratio:4.2f}x   p50 {f['p50']:6.1f} ms   "
             f"p99 {f['p99']:6.1f} ms   CPU: ours {f['ours']:.0%}, others {f['others']:.0%}; ms per update: {cpu}"
         )
+        most = _ceiling(f, count)
+        print(f"      = {f['rate'] / most:.0%} of the most these cores allow ({most:.0f}/s)")
+    print(
+        "  (the most: a worker is one process, so n workers do at most n cores' worth of their CPU per update; and\n"
+        "   all of it, PostgreSQL, the fake and this driver included, shares the cores other tenants left. When\n"
+        "   2 workers reach close to 100% of that while each update costs them what it cost one, the workers\n"
+        "   scale linearly and the machine is the limit.)"
+    )
+
+
+def _ceiling(f: dict[str, float], workers: int) -> float:
+    """Updates/s the machine allows: the workers' CPU per update spread over at most `workers` cores, and everyone's
+    CPU per update over the cores the other tenants left."""
+    per_update = {k.removeprefix("cpu:"): v / 1000 for k, v in f.items() if k.startswith("cpu:")}
+    cores_left = CORES * (1 - f["others"])
+    return min(workers / per_update["workers"], cores_left / sum(per_update.values()))
 
 
 # ---------------------------------------------------------------------------------------------------- (b) outbox

@@ -19,14 +19,20 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_once
 from salesbot.store.models import ProcessedUpdate
 
-# Built once: a turn only binds three values.
-_INSERT_ONCE = insert_once(ProcessedUpdate.__table__, ("platform", "update_id"))
+# Built once, on the table rather than the ORM class: a turn only binds values (these run for every update).
+_TABLE = ProcessedUpdate.__table__
+_INSERT_ONCE = insert_once(_TABLE, ("platform", "update_id"))
+_KEEP = (
+    _TABLE.update()
+    .where(_TABLE.c.platform == bindparam("key_platform"), _TABLE.c.update_id == bindparam("key_update_id"))
+    .values(replies=bindparam("replies"))
+)
 
 
 class Wait(Enum):
@@ -44,11 +50,8 @@ def first_time(uow: UnitOfWork, *, platform: str, update_id: str) -> bool:
 
 def keep_replies(uow: UnitOfWork, *, platform: str, update_id: str, replies: list[dict[str, Any]]) -> None:
     """In the turn's transaction: what to answer, until it is known to be sent."""
-    uow.session.execute(
-        update(ProcessedUpdate)
-        .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id)
-        .values(replies=replies)
-    )
+    values = {"key_platform": platform, "key_update_id": update_id, "replies": replies}
+    uow.session.connection().execute(_KEEP, values)
 
 
 def unsent_replies(uow: UnitOfWork, *, platform: str, update_id: str, lease: timedelta) -> list[dict[str, Any]] | Wait:
@@ -81,9 +84,9 @@ def replied(uow: UnitOfWork, *, platform: str, update_ids: Iterable[str]) -> Non
     """The replies of these updates went out: forget them (a replay now answers nothing)."""
     ids = list(update_ids)
     if ids:
-        uow.session.execute(
-            update(ProcessedUpdate)
-            .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id.in_(ids))
+        uow.session.connection().execute(
+            _TABLE.update()
+            .where(_TABLE.c.platform == platform, _TABLE.c.update_id.in_(ids))
             .values(replied_at=uow.now(), replies=None)
         )
 
