@@ -24,7 +24,8 @@ REGISTRY = CollectorRegistry()
 
 UPDATES = Counter(
     "salesbot_updates",
-    "Platform updates handled, by platform and outcome (handled, or error: the user got the generic apology)",
+    "Platform updates by platform and outcome: handled; replayed (seen before: nothing done again); resent (seen "
+    "before, its replies never sent: sent now); error (the user got the generic apology)",
     ["platform", "outcome"],
     registry=REGISTRY,
 )
@@ -47,9 +48,10 @@ REMINDERS_FIRED = Counter(
 )
 
 
-def update_handled(platform: str, seconds: float, *, failed: bool) -> None:
-    UPDATES.labels(platform, "error" if failed else "handled").inc()
-    HANDLER_SECONDS.labels(platform).observe(seconds)
+def update_handled(platform: str, seconds: float, *, outcome: str) -> None:
+    UPDATES.labels(platform, outcome).inc()
+    if outcome in ("handled", "error"):  # a replay's time is mostly waiting for the first handling's send
+        HANDLER_SECONDS.labels(platform).observe(seconds)
 
 
 def delivered(platform: str) -> None:

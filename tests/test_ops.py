@@ -19,6 +19,7 @@ from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
 from salesbot.doctor import examine
 from salesbot.handlers.messages import Incoming
+from salesbot.handlers.router import SEND_LEASE
 from salesbot.run import Status, _start_web
 from salesbot.services import outbox, users
 from salesbot.store.db import alembic_config
@@ -81,7 +82,14 @@ async def test_metrics_count_updates_and_show_the_outbox_backlog(app: App) -> No
             params = {"customer": f"客户{n}", "next_step": "", "visited_on": "2026-03-10"}
             outbox.notify_user(uow, rep1.id, "reminder.follow_up", params)
         uow.commit()
-    await asyncio.to_thread(app.router.handle, Incoming("console", "rep1", "rep1", "今天拜访了阿里", update_id="m-1"))
+    handle = app.router.handle
+    await asyncio.to_thread(handle, Incoming("console", "rep1", "rep1", "今天拜访了阿里", update_id="m-1"))
+    app.router.replied("console", ["m-1"])
+    assert await asyncio.to_thread(handle, Incoming("console", "rep1", "rep1", "今天拜访了阿里", update_id="m-1")) == []
+    byd = Incoming("console", "rep1", "rep1", "拜访了比亚迪", update_id="m-2")
+    first = await asyncio.to_thread(handle, byd)
+    app.clock.advance(SEND_LEASE * 2)  # m-2's worker died before sending: its replay sends what it said
+    assert await asyncio.to_thread(handle, byd) == first
     runner, base = await _serve(app, Status())
     try:
         async with httpx.AsyncClient() as http:
@@ -89,7 +97,9 @@ async def test_metrics_count_updates_and_show_the_outbox_backlog(app: App) -> No
     finally:
         await runner.cleanup()  # type: ignore[attr-defined]
     samples = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line[:1] != "#"}
-    assert samples['salesbot_updates_total{outcome="handled",platform="console"}'] >= 1
+    assert samples['salesbot_updates_total{outcome="handled",platform="console"}'] >= 2
+    assert samples['salesbot_updates_total{outcome="replayed",platform="console"}'] >= 1
+    assert samples['salesbot_updates_total{outcome="resent",platform="console"}'] >= 1
     assert samples['salesbot_handler_seconds_count{platform="console"}'] >= 1
     assert samples["salesbot_outbox_due"] >= 3, "the three queued notifications, and the visit's own if any"
     assert "salesbot_outbox_oldest_due_seconds" in samples and "salesbot_reminders_due" in samples

@@ -65,17 +65,17 @@ class Router:
         with logs.context(update_id=incoming.update_id, platform=incoming.platform, sender=incoming.sender_id):
             try:
                 try:
-                    replies = self._handle(incoming)
+                    replies, outcome = self._handle(incoming)
                 except Conflict:
                     # Two first messages of one conversation raced to create its form row; the loser's
                     # transaction was rolled back whole, so it is safe to run it again, now that the row exists.
-                    replies = self._handle(incoming)
+                    replies, outcome = self._handle(incoming)
             except Exception:
                 log.exception("handling %s failed", incoming)
-                metrics.update_handled(incoming.platform, time.perf_counter() - started, failed=True)
+                metrics.update_handled(incoming.platform, time.perf_counter() - started, outcome="error")
                 return [Reply(t("zh", "error_generic") + "\n" + t("en", "error_generic"))]
             elapsed = time.perf_counter() - started
-            metrics.update_handled(incoming.platform, elapsed, failed=False)
+            metrics.update_handled(incoming.platform, elapsed, outcome=outcome)
             log.debug("handled in %.1f ms, %d replies", elapsed * 1000, len(replies))
         return replies
 
@@ -93,7 +93,8 @@ class Router:
             updates.release(uow, platform=incoming.platform, update_id=incoming.update_id, lease=self._send_lease)
             uow.commit()
 
-    def _handle(self, incoming: Incoming) -> list[Reply]:
+    def _handle(self, incoming: Incoming) -> tuple[list[Reply], str]:
+        """The replies, and the outcome for the metrics: handled, replayed (nothing to do) or resent."""
         with self._uow() as uow:
             if incoming.update_id is None or updates.first_time(
                 uow, platform=incoming.platform, update_id=incoming.update_id
@@ -103,9 +104,10 @@ class Router:
                     kept = [reply.as_json() for reply in replies]
                     updates.keep_replies(uow, platform=incoming.platform, update_id=incoming.update_id, replies=kept)
                 uow.commit()
-                return replies
+                return replies, "handled"
         # A replay, outside the transaction that found it (SQLite would hold its write lock while we wait).
-        return self._unsent(incoming)
+        unsent = self._unsent(incoming)
+        return unsent, "resent" if unsent else "replayed"
 
     def _unsent(self, incoming: Incoming) -> list[Reply]:
         """A replay's answer: the first handling's replies if that worker died before sending them, else
