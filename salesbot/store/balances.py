@@ -119,8 +119,10 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     regrouped: list[int] = []
     for obj in (*session.dirty, *session.deleted):
         kind = type(obj)
+        if kind not in WATCHED:
+            continue
         identity = inspect(obj).identity  # not `obj.id`: an expired row would be loaded for it
-        if kind not in WATCHED or identity is None:
+        if identity is None:
             continue
         if obj in session.deleted or _changed(obj, WATCHED[kind]):
             changed[kind].append(identity[0])
