@@ -206,3 +206,17 @@ def test_import_and_export_customers_and_invoices(tmp_path: Path) -> None:
 
     rows = list(load_workbook(tmp_path / "c.xlsx").active.iter_rows(values_only=True))
     assert ("美团", "rep1", "Meituan; 美团点评", False) in rows
+
+
+def test_balances_check_finds_and_repairs_what_bypassed_the_orm(tmp_path: Path) -> None:
+    db = tmp_path / "book.db"
+    salesbot("init", db=db)
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    salesbot("seed", str(FIXTURES / "book.toml"), db=db)
+    assert salesbot("balances", "check", db=db).returncode == 0
+    with sqlite3.connect(db) as conn:  # a write the kept balances never see
+        conn.execute("UPDATE installments SET paid = amount WHERE state = 'open'")
+    found = salesbot("balances", "check", db=db, check=False)
+    assert found.returncode == 1 and "balance (" in found.stdout
+    assert salesbot("balances", "check", "--repair", db=db, check=False).returncode == 0
+    assert salesbot("balances", "check", db=db).stdout == ""

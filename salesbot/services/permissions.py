@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, literal_column, or_, select, true
 
 from salesbot.services.errors import NotAllowed
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
-from salesbot.store.models import Customer, User
+from salesbot.store.models import Balance, Customer, ReceivableDay, User
 
 
 def require_active(actor: Actor) -> None:
@@ -62,6 +62,30 @@ def visible_customer(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
         members = list(uow.session.scalars(select(User.id).where(User.team_id == actor.team_id)))
         return shown & or_(Customer.owner_id.in_(members), Customer.owner_id.is_(None))
     return shown & (Customer.owner_id == actor.id)
+
+
+def visible_balances(actor: Actor) -> ColumnElement[bool]:
+    """The kept balances (`Balance`) of the customers `visible_customer` lets the actor see, with something owed. The
+    owner's team is kept on the row, so a manager's scope needs no lookup of the team's members."""
+    # Written as the partial indexes' predicate (a literal zero, `= false`), so PostgreSQL and SQLite can use them.
+    owed = (Balance.outstanding > literal_column("0")) & (Balance.archived == false())
+    if actor.role in ("admin", "finance"):
+        return owed
+    if actor.role == "manager":
+        if actor.team_id is None:  # as `visible_customer`: the owners with no team, and no owner at all
+            return owed & Balance.team_id.is_(None)
+        return owed & or_(Balance.team_id == actor.team_id, Balance.owner_id.is_(None))
+    return owed & (Balance.owner_id == actor.id)
+
+
+def visible_days(actor: Actor) -> ColumnElement[bool]:
+    """The kept day cells (`ReceivableDay`) a manager, finance or an admin sees. A rep's own customers are not a cell
+    of their own: their dues are summed from the installments."""
+    if actor.role in ("admin", "finance"):
+        return true()
+    if actor.role == "manager":
+        return or_(ReceivableDay.team_id == (actor.team_id or 0), ReceivableDay.unowned.is_(True))
+    raise ValueError(f"no day cells for the scope of a {actor.role}")
 
 
 def can_collect(actor: Actor, customer: Customer) -> bool:

@@ -11,15 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CTE, Select, func, null, select, union_all
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import lazyload
 
 from salesbot.services import payments, permissions
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
-from salesbot.store.models import Contract, Customer, Installment, User
+from salesbot.store.models import Balance, Contract, Customer, Installment, ReceivableDay, User
 
 ZERO = Decimal(0)
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -178,101 +179,139 @@ def who_owes(
     receivables": the actor's scope (own, team, all) already makes it theirs.
 
     With `per_page`, only that page of debtors (the last one, if `page` is past it), and `count` says how many
-    there are. The database does the sums, in one statement that returns the page and the totals per currency:
-    a manager of 100 reps, or an admin, asks over tens of thousands of open installments, too many to fetch."""
+    there are. The sums are kept (`balances` and `receivable_days`, see `salesbot.store.balances`): a manager of 100
+    reps, or an admin, asks over tens of thousands of open installments, too many to add up at each question. The
+    debtors are counted per currency first, which tells which currencies' rankings the page takes its rows from;
+    a team's or the company's totals come from the day cells, and only the page's debtors' installments are read."""
     today = today_of(uow, actor)
     lead = default_currency or actor.currency
-    owed = _owed_per_debtor(uow, actor, today)
-    debtors = select(owed).order_by(
-        owed.c.currency != lead, owed.c.currency, owed.c.outstanding.desc(), owed.c.customer
-    )
-    totals_of = select(
-        null(),
-        null(),
-        null(),
-        owed.c.currency,
-        func.sum(owed.c.outstanding),
-        func.sum(owed.c.overdue),
-        func.sum(owed.c.due_soon),
-        null(),
-        func.count(),
-    ).group_by(owed.c.currency)
+    shown = permissions.visible_balances(actor)
+    counting = select(Balance.currency, func.count()).where(shown).group_by(Balance.currency)
+    per_currency: dict[str, int] = {currency: n for currency, n in uow.session.execute(counting)}
+    count = sum(per_currency.values())
     first = 0 if per_page is None else (max(page, 1) - 1) * per_page
-    while True:
-        shown = (debtors if per_page is None else debtors.limit(per_page).offset(first)).subquery("shown")
-        listed = select(
-            shown.c.customer_id,
-            shown.c.customer,
-            User.name,
-            shown.c.currency,
-            shown.c.outstanding,
-            shown.c.overdue,
-            shown.c.due_soon,
-            shown.c.first_due,
-            shown.c.installments,
-        ).outerjoin(User, User.id == shown.c.owner_id)
-        rows = uow.session.execute(union_all(listed, totals_of)).all()
-        page_rows = [r for r in rows if r[0] is not None]
-        totals = [r for r in rows if r[0] is None]
-        count = sum(int(r[8]) for r in totals)
-        if page_rows or per_page is None or first == 0 or count == 0:
-            break
-        first = (count - 1) // per_page * per_page  # the list got shorter since the page was asked for: its last page
-    ranked = sorted(page_rows, key=lambda r: (r[3] != lead, r[3], -_money(r[4]), r[1]))
+    if per_page is not None and 0 < count <= first:
+        first = (count - 1) // per_page * per_page  # past the end (the list got shorter since it was asked): the last
+    rows: list[Any] = []
+    skip, wanted = first, per_page
+    for currency in sorted(per_currency, key=lambda c: (c != lead, c)):
+        in_currency = per_currency[currency]
+        if skip >= in_currency:
+            skip -= in_currency
+            continue
+        # One currency's ranking, read in the order of its index: the page's rows, not the whole ranking sorted.
+        ranking = (
+            select(
+                Balance.customer_id,
+                Balance.customer,
+                User.name,
+                Balance.currency,
+                Balance.outstanding,
+                Balance.first_due,
+                Balance.installments,
+            )
+            .outerjoin(User, User.id == Balance.owner_id)
+            .where(shown, Balance.currency == currency)
+            .order_by(Balance.outstanding.desc(), Balance.customer)
+            .offset(skip)
+        )
+        if wanted is not None:
+            ranking = ranking.limit(wanted)
+        rows += uow.session.execute(ranking).all()
+        skip = 0
+        if per_page is not None:
+            wanted = per_page - len(rows)
+            if not wanted:
+                break
+    late = _overdue_per_debtor(uow, actor, today, [r for r in rows if r.first_due < today], whole=per_page is None)
+    totals, overdue, due_soon = _sums(uow, actor, today)
+    ranked = sorted(rows, key=lambda r: (r.currency != lead, r.currency, -_money(r.outstanding), r.customer))
     return Book(
         scope=permissions.scope_of(actor),
         today=today,
         debtors=tuple(
             Debtor(
-                customer_id=customer_id,
-                customer=name,
-                owner=owner or "-",
-                currency=currency,
-                outstanding=_money(outstanding),
-                overdue=_money(overdue),
-                oldest_overdue_days=max((today - first_due).days, 0),
-                items=int(items),
+                customer_id=r.customer_id,
+                customer=r.customer,
+                owner=r.name or "-",
+                currency=r.currency,
+                outstanding=_money(r.outstanding),
+                overdue=late.get((r.customer_id, r.currency), ZERO),
+                oldest_overdue_days=max((today - r.first_due).days, 0),
+                items=int(r.installments),
             )
-            for customer_id, name, owner, currency, outstanding, overdue, _soon, first_due, items in ranked
+            for r in ranked
         ),
-        totals={r[3]: _money(r[4]) for r in totals},
-        overdue={r[3]: _money(r[5]) for r in totals if _money(r[5]) > 0},
-        due_soon={r[3]: _money(r[6]) for r in totals if _money(r[6]) > 0},
+        totals=totals,
+        overdue=overdue,
+        due_soon=due_soon,
         count=count,
         first=first,
     )
 
 
-def _owed_per_debtor(uow: UnitOfWork, actor: Actor, today: date) -> CTE:
-    """What each visible customer owes in each currency: outstanding, overdue and due within 30 days, the
-    earliest due date and the count of open installments. The same rows as `open_items`, summed."""
-    outstanding = Installment.amount - Installment.paid
-    soon = today + timedelta(days=30)
-    return (
-        select(
-            Customer.id.label("customer_id"),
-            Customer.name.label("customer"),
-            Customer.owner_id.label("owner_id"),
-            Installment.currency.label("currency"),
-            func.sum(outstanding).label("outstanding"),
-            # FILTER, not a CASE adding zeros: each row adds only to the sums it belongs to (null when none does).
-            func.sum(outstanding).filter(Installment.due_on < today).label("overdue"),
-            func.sum(outstanding).filter(Installment.due_on >= today, Installment.due_on < soon).label("due_soon"),
-            func.min(Installment.due_on).label("first_due"),
-            func.count().label("installments"),
-        )
-        .select_from(Installment)
+def _overdue_per_debtor(
+    uow: UnitOfWork, actor: Actor, today: date, rows: list[Any], *, whole: bool
+) -> dict[tuple[int, str], Decimal]:
+    """What each of `rows` (debtors with something due before today) has overdue, from their installments: a page's
+    ten customers are read by their ids; the whole ranking (an export) by the actor's scope."""
+    if not rows:
+        return {}
+    query = (
+        select(Contract.customer_id, Installment.currency, func.sum(Installment.amount - Installment.paid))
         .join(Contract, Contract.id == Installment.contract_id)
-        .join(Customer, Customer.id == Contract.customer_id)
-        .where(
-            Installment.state == "open",
-            Installment.amount > Installment.paid,
-            Contract.status == "active",
-            permissions.visible_customer(uow, actor),
-        )
-        .group_by(Customer.id, Customer.name, Customer.owner_id, Installment.currency)
-        .cte("owed")
+        .where(*_OPEN, Installment.due_on < today)
+        .group_by(Contract.customer_id, Installment.currency)
     )
+    if whole:
+        visible = permissions.visible_customer(uow, actor)
+        query = query.join(Customer, Customer.id == Contract.customer_id).where(visible)
+    else:
+        query = query.where(Contract.customer_id.in_({r.customer_id for r in rows}))
+    return {(customer_id, currency): _money(amount) for customer_id, currency, amount in uow.session.execute(query)}
+
+
+def _sums(
+    uow: UnitOfWork, actor: Actor, today: date
+) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+    """Per currency: what is owed in all, what of it is overdue, and what falls due within 30 days. A team's or the
+    company's from the kept day cells (a few thousand rows, not every open installment or every debtor); a rep's,
+    a few hundred installments at most, from the installments."""
+    soon = today + timedelta(days=30)
+    if permissions.scope_of(actor) == "own":
+        outstanding, due_on = Installment.amount - Installment.paid, Installment.due_on
+        query = (
+            select(Installment.currency, func.sum(outstanding))
+            .join(Contract, Contract.id == Installment.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .where(*_OPEN, permissions.visible_customer(uow, actor))
+            .group_by(Installment.currency)
+        )
+    else:
+        outstanding, due_on = ReceivableDay.outstanding, ReceivableDay.due_on
+        query = (
+            select(ReceivableDay.currency, func.sum(outstanding))
+            .where(permissions.visible_days(actor))
+            .group_by(ReceivableDay.currency)
+        )
+    query = query.add_columns(
+        func.sum(outstanding).filter(due_on < today), func.sum(outstanding).filter(due_on >= today, due_on < soon)
+    )
+    totals: dict[str, Decimal] = {}
+    overdue: dict[str, Decimal] = {}
+    due_soon: dict[str, Decimal] = {}
+    for currency, total, late, coming in uow.session.execute(query):
+        if _money(total) > 0:  # a currency whose day cells are all at zero owes nothing
+            totals[currency] = _money(total)
+        if _money(late) > 0:
+            overdue[currency] = _money(late)
+        if _money(coming) > 0:
+            due_soon[currency] = _money(coming)
+    return totals, overdue, due_soon
+
+
+# An installment still owed: open, not fully paid, under an active contract (the kept balances count the same).
+_OPEN = (Installment.state == "open", Installment.amount > Installment.paid, Contract.status == "active")
 
 
 def _money(value: object) -> Decimal:

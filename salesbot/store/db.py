@@ -21,6 +21,8 @@ from urllib.parse import quote
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from salesbot.store import balances
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -146,7 +148,10 @@ class Checkpointer:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions on `engine`; each keeps the kept balances current as it commits (`salesbot.store.balances`)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    balances.keep(factory)
+    return factory
 
 
 def safe_url(url: str) -> str:

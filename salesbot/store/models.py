@@ -286,6 +286,68 @@ class Installment(Base):
         return self.amount - self.paid if self.state == "open" else Decimal(0)
 
 
+class Balance(Base):
+    """What one customer owes in one currency, kept: the sums "who owes us" ranks, so it need not add up every open
+    installment (200,000 of them for an admin) at each question. Never written by a service:
+    `salesbot.store.balances` recomputes a customer's rows from its installments in every transaction that changes
+    them. The customer's name, owner, the owner's team and `archived` are copies, for the ranking and the scopes.
+
+    A customer who owes nothing more in a currency keeps the row, at zero."""
+
+    __tablename__ = "balances"
+    __table_args__ = (
+        Index(
+            "ix_balances_team",
+            "team_id",
+            postgresql_where=text("outstanding > 0 AND NOT archived"),
+            sqlite_where=text("outstanding > 0 AND archived = 0"),
+        ),
+        Index(
+            "ix_balances_owner",
+            "owner_id",
+            postgresql_where=text("outstanding > 0 AND NOT archived"),
+            sqlite_where=text("outstanding > 0 AND archived = 0"),
+        ),
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None]  # copies, not keys: the source rows are customers and users
+    team_id: Mapped[int | None]
+    archived: Mapped[bool] = mapped_column(Boolean)
+    outstanding: Mapped[Decimal]
+    first_due: Mapped[date | None] = mapped_column(Date)  # the earliest open due date
+    installments: Mapped[int] = mapped_column(Integer)  # how many are open
+
+
+# The ranking within a currency, biggest first, ties by name: "who owes us" pages through it.
+Index(
+    "ix_balances_rank",
+    Balance.currency,
+    Balance.outstanding.desc(),
+    Balance.customer,
+    postgresql_where=text("outstanding > 0 AND NOT archived"),
+    sqlite_where=text("outstanding > 0 AND archived = 0"),
+)
+
+
+class ReceivableDay(Base):
+    """What falls due on one day in one currency, per team, kept (as `Balance` is): "overdue" and "due within 30
+    days" over a team or the whole company add up a few thousand of these instead of every open installment.
+
+    `team_id` is the owner's team, 0 for an owner with no team or no owner at all (a key column must not be null:
+    NULLs are distinct in a unique key); `unowned` marks the customers with no owner, whom every manager sees.
+    Archived customers are left out. A day that owes nothing more keeps its row, at zero."""
+
+    __tablename__ = "receivable_days"
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unowned: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    outstanding: Mapped[Decimal]
+    installments: Mapped[int] = mapped_column(Integer)
+
+
 class Payment(Base):
     """Money a customer paid, as recorded in chat or imported. Once confirmed it is allocated to the customer's
     open installments in its currency, oldest due first; what is left over is the customer's credit."""
