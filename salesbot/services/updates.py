@@ -33,6 +33,11 @@ _KEEP = (
     .where(_TABLE.c.platform == bindparam("key_platform"), _TABLE.c.update_id == bindparam("key_update_id"))
     .values(replies=bindparam("replies"))
 )
+_REPLIED = (
+    _TABLE.update()
+    .where(_TABLE.c.platform == bindparam("key_platform"), _TABLE.c.update_id.in_(bindparam("ids", expanding=True)))
+    .values(replied_at=bindparam("sent_at"), replies=None)
+)
 
 
 class Wait(Enum):
@@ -84,11 +89,7 @@ def replied(uow: UnitOfWork, *, platform: str, update_ids: Iterable[str]) -> Non
     """The replies of these updates went out: forget them (a replay now answers nothing)."""
     ids = list(update_ids)
     if ids:
-        uow.session.connection().execute(
-            _TABLE.update()
-            .where(_TABLE.c.platform == platform, _TABLE.c.update_id.in_(ids))
-            .values(replied_at=uow.now(), replies=None)
-        )
+        uow.session.connection().execute(_REPLIED, {"key_platform": platform, "ids": ids, "sent_at": uow.now()})
 
 
 def release(uow: UnitOfWork, *, platform: str, update_id: str, lease: timedelta) -> None:
