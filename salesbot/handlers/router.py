@@ -56,9 +56,8 @@ FLOWS: dict[str, ModuleType] = {
 
 
 class Router:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], *, send_lease: timedelta = SEND_LEASE) -> None:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow = uow_factory
-        self._send_lease = send_lease
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         started = time.perf_counter()
@@ -90,7 +89,7 @@ class Router:
         if incoming.update_id is None:
             return
         with self._uow() as uow:
-            updates.release(uow, platform=incoming.platform, update_id=incoming.update_id, lease=self._send_lease)
+            updates.release(uow, platform=incoming.platform, update_id=incoming.update_id, lease=SEND_LEASE)
             uow.commit()
 
     def _handle(self, incoming: Incoming) -> tuple[list[Reply], str]:
@@ -113,11 +112,11 @@ class Router:
         """A replay's answer: the first handling's replies if that worker died before sending them, else
         nothing. While its claim holds it may still be sending, so we look again until the claim runs out."""
         assert incoming.update_id is not None
-        give_up = time.monotonic() + self._send_lease.total_seconds() + 1
+        give_up = time.monotonic() + SEND_LEASE.total_seconds() + 1
         while True:
             with self._uow() as uow:
                 kept = updates.unsent_replies(
-                    uow, platform=incoming.platform, update_id=incoming.update_id, lease=self._send_lease
+                    uow, platform=incoming.platform, update_id=incoming.update_id, lease=SEND_LEASE
                 )
                 uow.commit()
             if kept is not updates.Wait.WAIT:
