@@ -35,12 +35,14 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
+
+from tests.fakes.forms import Upload, read_form
 
 BOT_USER: dict[str, Any] = {
     "id": 4242,
@@ -173,18 +175,6 @@ def _is_private(chat_id: Any) -> bool:
         return int(chat_id) > 0
     except (TypeError, ValueError):
         return False  # an @username names a channel or a public group
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file part of a multipart request, as it appears in ``Call.params``."""
-
-    filename: str | None
-    content_type: str
-    data: bytes = field(repr=False)
-
-    def __repr__(self) -> str:
-        return f"Upload(filename={self.filename!r}, content_type={self.content_type!r}, size={len(self.data)})"
 
 
 @dataclass
@@ -1054,13 +1044,8 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             raise ValueError("JSON body must be an object")
         params.update({k: _decode(k, v) if isinstance(v, str) else v for k, v in body.items()})
         return params
-    form = await request.post()
-    uploads: dict[str, Upload] = {}
-    for key, value in form.items():
-        if isinstance(value, web.FileField):
-            uploads[key] = Upload(filename=value.filename, content_type=value.content_type, data=value.file.read())
-        else:
-            params[key] = _decode(key, str(value))
+    fields, uploads = await read_form(request)
+    params.update({key: _decode(key, value) for key, value in fields.items()})
     # A part referenced as attach://<name> belongs to the parameter that references it; a part not
     # referenced anywhere is the parameter of that name itself (PTB uploads the main file that way).
     referenced: set[str] = set()

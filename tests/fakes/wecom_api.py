@@ -58,13 +58,15 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self
 
 from aiohttp import web
+
+from tests.fakes.forms import Upload, read_form
 
 # ---------------------------------------------------------------------- WeCom's errcodes
 
@@ -208,18 +210,6 @@ class Call:
     status: int | None = None
     response: dict[str, Any] | None = None
     at: float = 0.0  # arrival, on the server's clock
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file part of a multipart request, as it appears in ``Call.params``."""
-
-    filename: str | None
-    content_type: str
-    data: bytes = field(repr=False)
-
-    def __repr__(self) -> str:
-        return f"Upload(filename={self.filename!r}, content_type={self.content_type!r}, size={len(self.data)})"
 
 
 @dataclass
@@ -657,12 +647,7 @@ class FakeWeComApi:
     def _message_send(self, params: dict[str, Any]) -> dict[str, Any]:
         self._check_token(params)
         self._check_agent(params)
-        msgtype = params.get("msgtype")
-        if msgtype not in APP_MSGTYPES:
-            raise ApiError(INVALID_MSGTYPE, f"invalid message type {msgtype!r}")
-        content = params.get(msgtype)
-        if not isinstance(content, dict):
-            raise ApiError(INVALID_PARAMETER, f"{msgtype} missing")
+        msgtype, content = _content(params, APP_MSGTYPES)
 
         touser = params.get("touser") or ""
         if not isinstance(touser, str):
@@ -847,12 +832,7 @@ class FakeWeComApi:
 
     def _webhook_send(self, params: dict[str, Any]) -> dict[str, Any]:
         key = self._robot_key(params)
-        msgtype = params.get("msgtype")
-        if msgtype not in ROBOT_MSGTYPES:
-            raise ApiError(INVALID_MSGTYPE, f"invalid message type {msgtype!r}")
-        content = params.get(msgtype)
-        if not isinstance(content, dict):
-            raise ApiError(INVALID_PARAMETER, f"{msgtype} missing")
+        msgtype, content = _content(params, ROBOT_MSGTYPES)
         if msgtype in ("text", "markdown"):
             text = content.get("content")
             if not isinstance(text, str) or not text:
@@ -896,20 +876,25 @@ class FakeWeComApi:
 # ---------------------------------------------------------------------- helpers
 
 
+def _content(params: dict[str, Any], allowed: Iterable[str]) -> tuple[str, dict[str, Any]]:
+    """A message's type and its content object, as WeCom checks them for an app message and a robot's alike."""
+    msgtype = params.get("msgtype")
+    if msgtype not in allowed:
+        raise ApiError(INVALID_MSGTYPE, f"invalid message type {msgtype!r}")
+    content = params.get(msgtype)
+    if not isinstance(content, dict):
+        raise ApiError(INVALID_PARAMETER, f"{msgtype} missing")
+    return msgtype, content
+
+
 async def _read_body(request: web.Request) -> dict[str, Any]:
     """The body as WeCom reads it: multipart for uploads, else JSON whatever the Content-Type (wechatpy sends
     none). Raises ValueError for a body that is not a JSON object."""
     if request.method != "POST" or not request.can_read_body:
         return {}
     if request.content_type.startswith("multipart/"):
-        fields: dict[str, Any] = {}
-        form = await request.post()
-        for name, value in form.items():
-            if isinstance(value, web.FileField):
-                fields[name] = Upload(value.filename, value.content_type, value.file.read())
-            else:
-                fields[name] = str(value)
-        return fields
+        fields, uploads = await read_form(request)
+        return {**fields, **uploads}
     raw = await request.read()
     if not raw.strip():
         return {}
