@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from handler_throughput import _seeded_app, _visit, fresh_database  # noqa: E402
 
-from salesbot.handlers import router  # noqa: E402
+from salesbot.handlers import dispatch, router  # noqa: E402
 from salesbot.handlers.messages import Incoming  # noqa: E402
 from salesbot.services import attachments, audit, conversations, customers, updates, users, visits  # noqa: E402
 from salesbot.services.uow import UnitOfWork  # noqa: E402
@@ -39,10 +39,10 @@ PARTS: tuple[tuple[str, Any, str], ...] = (
     ("identify", users, "identify"),
     ("load_form", conversations, "load_form"),
     ("savepoint open", Session, "begin_nested"),
-    ("dispatch (in savepoint)", router, "_dispatch"),
-    ("understand, all", router, "_understand"),
-    ("customer_index", router, "customer_index"),
-    ("nlp understand", router, "understand"),
+    ("dispatch (in savepoint)", dispatch, "dispatch"),
+    ("understand, all", dispatch, "read"),
+    ("customer_index", dispatch, "customer_index"),
+    ("nlp understand", dispatch, "understand"),
     ("log_visit", visits, "log_visit"),
     ("get_for_change", customers, "get_for_change"),
     ("loose attachments check", visits, "_has_loose"),

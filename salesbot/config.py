@@ -202,6 +202,7 @@ class Settings:
     language: str = "zh"
     morning_hour: int = 9
     conversation_ttl_minutes: int = 24 * 60
+    undo_minutes: int = 30  # how far back "撤销" / "undo" and "不对,是…" reach into a user's own changes
     stages: tuple[str, ...] = DEFAULT_STAGES
     stage_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_STAGE_LABELS)
     stage_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -257,6 +258,7 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         language=team.get("language", Settings.language),
         morning_hour=int(team.get("morning_hour", Settings.morning_hour)),
         conversation_ttl_minutes=int(raw.get("conversation", {}).get("ttl_minutes", 24 * 60)),
+        undo_minutes=int(raw.get("conversation", {}).get("undo_minutes", Settings.undo_minutes)),
         stages=stages,
         stage_labels=_merge_labels(DEFAULT_STAGE_LABELS, stages_cfg.get("labels", {})),
         stage_synonyms={k: tuple(v) for k, v in stages_cfg.get("synonyms", {}).items()},

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from salesbot.handlers import flows
 from salesbot.handlers.turn import Turn
 from salesbot.services import users
 
 
-def handover(turn: Turn, args: list[str]) -> None:
-    if len(args) != 2:
+def handover(turn: Turn, args: str) -> None:
+    handles = args.split()
+    if len(handles) != 2:
         turn.say(turn.t("handover_usage"))
         return
-    moved = users.hand_over(turn.uow, turn.actor, from_handle=args[0], to_handle=args[1])
-    turn.say(turn.t("handover_done", from_handle=args[0], to_handle=args[1], **moved))
+    moved = users.hand_over(turn.uow, turn.actor, from_handle=handles[0], to_handle=handles[1])
+    turn.say(turn.t("handover_done", from_handle=handles[0], to_handle=handles[1], **moved))
+
+
+flows.declare_answer(commands={"/handover": handover})

@@ -2,8 +2,11 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> decided: Approve pressed
-    [*] --> comment: Reject / Ask pressed
+    [*] --> decided: Approve pressed, or "批准" / "approve" typed
+    [*] --> which: typed, and several cards wait
+    which --> decided: one picked (button or "第二个")
+    which --> comment
+    [*] --> comment: Reject / Ask pressed, or "驳回" typed with no reason
     comment --> decided: the approver's next message
     decided --> [*]: requester told, next approver's card sent, old cards edited
 ```
@@ -11,14 +14,22 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers.turn import Turn
+from salesbot.handlers import flows
+from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_money
+from salesbot.nlp import steering
 from salesbot.nlp.intents import Understanding
 from salesbot.services import contracts
 
 FLOW = "approval"
+
+
+class Awaiting(StrEnum):
+    COMMENT = "comment"
+    WHICH = "which"
 
 
 def on_card(turn: Turn, action: dict[str, Any]) -> None:
@@ -30,19 +41,19 @@ def on_card(turn: Turn, action: dict[str, Any]) -> None:
         return
     if decision == "answer":
         turn.start(FLOW, {**key, "decision": decision})
-        turn.ask(turn.t("ask_answer"), [[turn.cancel_choice()]], awaiting="comment")
+        turn.ask(turn.t("ask_answer"), [[turn.cancel_choice()]], awaiting=Awaiting.COMMENT)
         return
     waiting = contracts.ensure_deciding(turn.uow, turn.actor, **key)
     turn.start(FLOW, {**key, "decision": decision})
     question = "ask_reject_comment" if decision == "reject" else "ask_question_comment"
-    turn.ask(turn.t(question, rep=waiting.owner), [[turn.cancel_choice()]], awaiting="comment")
+    turn.ask(turn.t(question, rep=waiting.owner), [[turn.cancel_choice()]], awaiting=Awaiting.COMMENT)
 
 
 def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
-    if turn.form.get("awaiting") != "comment":
+    if turn.form.awaiting != Awaiting.COMMENT:
         return False
-    slots = turn.form["slots"]
+    slots = turn.form.slots
     key = {k: int(slots[k]) for k in ("contract_id", "version", "seq")}
     if slots["decision"] == "answer":
         approver = contracts.answer_question(turn.uow, turn.actor, text=text.strip(), **key)
@@ -53,11 +64,45 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     return True
 
 
+def decide_typed(turn: Turn, said: Understanding) -> None:
+    """"批准" / "驳回,币种错了" typed instead of tapped: the card waiting for this user, or the one they pick."""
+    decision, comment = steering.decision(said.text) or ("approve", None)
+    waiting = contracts.waiting_for(turn.uow, turn.actor)
+    if not waiting:
+        turn.say(turn.t("decide_nothing"))
+        return
+    turn.start(FLOW, {"decision": decision, "comment": comment})
+    if len(waiting) == 1:
+        turn.form.slots.update(_key(waiting[0]))  # type: ignore[union-attr]
+        advance(turn)
+        return
+    rows = [
+        [Choice(f"{c.customer} · {fmt_money(c.amount, c.currency, turn.lang)} · {c.owner}", {"set": _key(c)})]
+        for c in waiting
+    ]
+    turn.ask(turn.t("ask_which_card", n=len(waiting)), [*rows, [turn.cancel_choice()]], awaiting=Awaiting.WHICH)
+
+
+def _key(c: contracts.ContractView) -> dict[str, int]:
+    return {"contract_id": c.id, "version": c.version, "seq": c.step}
+
+
 def advance(turn: Turn) -> None:
-    turn.finish()
+    assert turn.form is not None
+    slots = turn.form.slots
+    if "contract_id" not in slots:
+        turn.finish()
+        return
+    key = {k: int(slots[k]) for k in ("contract_id", "version", "seq")}
+    decision, comment = slots["decision"], slots.get("comment")
+    if decision == "approve" or comment:
+        _decide(turn, key, decision, comment)
+        return
+    waiting = contracts.ensure_deciding(turn.uow, turn.actor, **key)
+    turn.ask(turn.t("ask_reject_comment", rep=waiting.owner), [[turn.cancel_choice()]], awaiting=Awaiting.COMMENT)
 
 
-def list_waiting(turn: Turn) -> None:
+def list_waiting(turn: Turn, said: object = None) -> None:
     waiting = contracts.waiting_for(turn.uow, turn.actor)
     if not waiting:
         turn.say(turn.t("approvals_empty"))
@@ -83,5 +128,18 @@ def _decide(turn: Turn, key: dict[str, int], decision: str, comment: str | None)
         turn.say(turn.t("approved_done", customer=c.customer))
     else:
         turn.say(turn.t("approved_step_done", customer=c.customer, next=c.approver))
-    if turn.form is not None and turn.form["flow"] == FLOW:
+    if turn.form is not None and turn.form.flow == FLOW:
         turn.finish()  # an Approve pressed mid-way through something else leaves that where it was
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=decide_typed,
+    advance=advance,
+    on_text=on_text,
+    intents=("decide",),
+    on_card=on_card,
+    topic="topic_approval",
+)
+flows.declare_answer(start=list_waiting, intents=("my_approvals",), commands={"/approvals": list_waiting})

@@ -6,9 +6,12 @@ stateDiagram-v2
     [*] --> amount: customer known, no amount
     [*] --> submitted: customer and amount in the sentence
     customer --> amount: no amount yet
+    customer --> currency: an amount with no currency, the customer's contracts in several
     customer --> submitted
+    amount --> currency
     amount --> submitted: a readable amount
-    submitted --> [*]: the first approver gets the card
+    currency --> submitted
+    submitted --> [*]: the first approver gets the card (the reply names the chain)
 ```
 """
 
@@ -16,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers import customers, fieldwork
+from salesbot.handlers import customers, fieldwork, flows, money
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import fmt_money, fmt_terms
 from salesbot.nlp.amounts import Terms
@@ -31,11 +35,17 @@ from salesbot.services.contracts import ContractView, PaymentTerms
 FLOW = "contract"
 
 
+class Awaiting(StrEnum):
+    CUSTOMER = customers.AWAITING
+    AMOUNT = "amount"
+    CURRENCY = money.AWAITING
+
+
 def start(turn: Turn, said: Understanding) -> None:
     slots: dict[str, Any] = {"action": contract_action(said.text), "note": contract_note(said.text)}
     if said.amount is not None:
         slots["amount"] = str(said.amount.amount)
-        slots["currency"] = said.amount.currency or turn.actor.currency
+        slots["currency"] = said.amount.currency  # None: the customer's own currency, worked out once known
     if said.terms is not None:
         slots["terms"] = _terms(said.terms).as_json()
     turn.start(FLOW, slots)
@@ -46,10 +56,7 @@ def start(turn: Turn, said: Understanding) -> None:
 
 def advance(turn: Turn) -> None:
     assert turn.form is not None
-    slots = turn.form["slots"]
-    if "customer_id" not in slots:
-        customers.ask(turn)
-        return
+    slots = turn.form.slots
     action = slots["action"]
     if action == "withdraw":
         _withdraw(turn, slots)
@@ -59,18 +66,22 @@ def advance(turn: Turn) -> None:
         previous = _latest(turn, slots, ("rejected", "withdrawn"), missing="no_rejected_contract")
         if previous is None:
             return
+        # What the message does not change stays as the rejected version had it.
         slots.setdefault("amount", str(previous.amount))
-        slots.setdefault("currency", previous.currency)
+        if not slots.get("currency"):
+            slots["currency"] = previous.currency
         slots.setdefault("terms", previous.terms.as_json())
     if "amount" not in slots:
-        turn.ask(turn.t("ask_amount", customer=slots["customer"]), [[turn.cancel_choice()]], awaiting="amount")
+        turn.ask(turn.t("ask_amount", customer=slots["customer"]), [[turn.cancel_choice()]], awaiting=Awaiting.AMOUNT)
+        return
+    if not money.currency_known(turn, slots):
         return
     submitted = contracts.submit(
         turn.uow,
         turn.actor,
         customer_id=int(slots["customer_id"]),
         amount=Decimal(slots["amount"]),
-        currency=slots.get("currency") or turn.actor.currency,
+        currency=slots["currency"],
         terms=PaymentTerms.from_json(slots.get("terms")),
         note=slots.get("note"),
         replaces=previous.id if previous else None,
@@ -86,26 +97,28 @@ def advance(turn: Turn) -> None:
             approver=submitted.approver,
             steps=submitted.steps,
         )
+        + "\n"
+        + turn.t("contract_chain", chain=" → ".join(contracts.approvers(turn.uow, submitted.id)))
     )
     turn.finish()
 
 
 def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
-    awaiting = turn.form.get("awaiting")
-    if awaiting == "customer":
-        return customers.answer(turn, text, said)
-    if awaiting == "amount":
+    awaiting = turn.form.awaiting
+    if awaiting == Awaiting.AMOUNT:
         _carry_files(turn)
-        money = turn.amount_answer(text, said)
-        if money is None:
+        amount = turn.amount_answer(text, said)
+        if amount is None:
             return True
-        slots = turn.form["slots"]
-        slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency
+        slots = turn.form.slots
+        slots["amount"], slots["currency"] = str(amount.amount), amount.currency
         if said.terms is not None:
             slots["terms"] = _terms(said.terms).as_json()
-        turn.form["awaiting"] = None
+        turn.answered()
         return True
+    if awaiting == Awaiting.CURRENCY:
+        return money.currency_answer(turn, text)
     return False
 
 
@@ -115,7 +128,7 @@ def _carry_files(turn: Turn) -> None:
     assert turn.form is not None
     files = [asdict(item) for item in fieldwork.items(turn) if item.kind != "location"]
     if files:
-        turn.form["slots"].setdefault("files", []).extend(_json_safe(f) for f in files)
+        turn.form.slots.setdefault("files", []).extend(_json_safe(f) for f in files)
         turn.files_taken = True
 
 
@@ -150,3 +163,14 @@ def _terms(terms: Terms) -> PaymentTerms:
         net_days=terms.net_days,
         on_delivery=terms.on_delivery,
     )
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=start,
+    advance=advance,
+    on_text=on_text,
+    intents=("contract",),
+    topic="topic_contract",
+)

@@ -1,12 +1,30 @@
-"""Which customer a message is about: the step every flow shares, and the customer list."""
+"""Which customer a message is about: the opening every flow shares, and the customer list.
+
+A flow starts with `begin`: the customer the sentence named goes into the form, or the rep is asked (with
+buttons when several match). The answer to "which customer?" is read here for every flow: a name is looked up;
+an unknown name becomes a new customer only when it reads as a name and the rep taps to confirm it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from salesbot.handlers import flows
 from salesbot.handlers.lexicons import customer_index
 from salesbot.handlers.turn import Choice, Turn
+from salesbot.nlp import steering
 from salesbot.nlp.customers import Resolution
 from salesbot.nlp.intents import Understanding
 from salesbot.services import customers
+
+AWAITING = "customer"  # the state every flow's enum shares for this question
+
+
+def begin(turn: Turn, flow: str, slots: dict[str, Any], said: Understanding) -> None:
+    """Start a form of `flow`; once its customer is known (now or after asking), the flow moves on."""
+    turn.start(flow, slots)
+    if offer(turn, said.customer):
+        flows.flow(flow).advance(turn)
 
 
 def offer(turn: Turn, resolution: Resolution) -> bool:
@@ -14,28 +32,28 @@ def offer(turn: Turn, resolution: Resolution) -> bool:
     form = turn.form
     assert form is not None
     if resolution.kind == "one" and resolution.match is not None:
-        form["slots"]["customer_id"] = resolution.match.customer.id
-        form["slots"]["customer"] = resolution.match.customer.name
+        form.slots["customer_id"] = resolution.match.customer.id
+        form.slots["customer"] = resolution.match.customer.name
         return True
     if resolution.kind == "choose":
         rows = [
             [Choice(m.customer.name, {"set": {"customer_id": m.customer.id, "customer": m.customer.name}})]
             for m in resolution.matches
         ]
-        turn.ask(turn.t("choose_customer"), [*rows, [turn.cancel_choice()]], awaiting="customer")
+        turn.ask(turn.t("choose_customer"), [*rows, [turn.cancel_choice()]], awaiting=AWAITING)
         return False
     ask(turn)
     return False
 
 
 def ask(turn: Turn) -> None:
-    turn.ask(turn.t("ask_customer"), [[turn.cancel_choice()]], awaiting="customer")
+    turn.ask(turn.t("ask_customer"), [[turn.cancel_choice()]], awaiting=AWAITING)
 
 
 def answer(turn: Turn, text: str, said: Understanding) -> bool:
-    """A typed answer to "which customer?": a name, looked up; unknown names may become new customers.
+    """A typed answer to "which customer?": a name, looked up; an unknown one may become a new customer.
 
-    A whole new request ("京东赢单了") is not a name: False lets the router start it instead.
+    A whole new request ("京东赢单了") or a question is not a name: False lets the dispatcher take it as such.
     """
     resolution = customer_index(turn.uow).lookup(text)
     named_exactly = resolution.match is not None and resolution.match.how in ("exact", "alias")
@@ -43,29 +61,31 @@ def answer(turn: Turn, text: str, said: Understanding) -> bool:
         return False
     if resolution.kind == "none":
         query = text.strip()
+        if not steering.looks_like_name(query):
+            return False
         turn.ask(
             turn.t("no_customer_match", query=query),
             [
                 [Choice(turn.t("btn_create_customer", query=query), {"do": "create_customer", "name": query})],
                 [turn.cancel_choice()],
             ],
-            awaiting="customer",
+            awaiting=AWAITING,
         )
         return True
     if offer(turn, resolution) and turn.form is not None:
-        turn.form["awaiting"] = None
+        turn.answered()
     return True
 
 
 def create_from_choice(turn: Turn, name: str) -> None:
     ref = customers.create(turn.uow, turn.actor, name=name)
     assert turn.form is not None
-    turn.form["slots"]["customer_id"] = ref.id
-    turn.form["slots"]["customer"] = ref.name
+    turn.form.slots["customer_id"] = ref.id
+    turn.form.slots["customer"] = ref.name
     turn.say(turn.t("customer_created", customer=ref.name))
 
 
-def list_mine(turn: Turn) -> None:
+def list_mine(turn: Turn, said: object = None) -> None:
     rows = customers.list_mine(turn.uow, turn.actor)
     if not rows:
         turn.say(turn.t("customers_empty"))
@@ -79,3 +99,6 @@ def list_mine(turn: Turn) -> None:
         for c in rows
     ]
     turn.say(turn.t("customers_list", count=len(rows), lines="\n".join(lines)))
+
+
+flows.declare_answer(start=list_mine, intents=("my_customers",), commands={"/customers": list_mine})

@@ -18,7 +18,7 @@ def keep(turn: Turn) -> None:
     """Keep everything the message carried, after its text (if any) has been handled."""
     form = turn.form
     # The rep is still answering questions about a visit not yet logged: what they send belongs to it.
-    hold = form is not None and form["flow"] == "visit" and "visit_id" not in form["slots"]
+    hold = form is not None and form.flow == "visit" and "visit_id" not in form.slots
     if turn.files_taken:
         return
     for item in items(turn):

@@ -7,6 +7,8 @@ stateDiagram-v2
     [*] --> confirm: customer and amount known
     customer --> amount
     customer --> confirm
+    amount --> currency: no currency said, the customer's contracts in several
+    currency --> confirm
     amount --> confirm: a readable amount
     confirm --> recorded: the rep confirms (button, or "确认" / "yes")
     recorded --> [*]: settled now, or sent to finance to confirm
@@ -20,11 +22,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers import customers
+from salesbot.handlers import customers, flows, money
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money
+from salesbot.nlp.amounts import parse_amount
 from salesbot.nlp.dates import DateError
 from salesbot.nlp.intents import Understanding
 from salesbot.nlp.receivables import is_yes, payment_day
@@ -32,6 +36,13 @@ from salesbot.services import payments
 from salesbot.services.payments import Plan
 
 FLOW = "payment"
+
+
+class Awaiting(StrEnum):
+    CUSTOMER = customers.AWAITING
+    AMOUNT = "amount"
+    CURRENCY = money.AWAITING
+    CONFIRM = "confirm"
 
 
 def start(turn: Turn, said: Understanding) -> None:
@@ -43,25 +54,26 @@ def start(turn: Turn, said: Understanding) -> None:
     slots: dict[str, Any] = {"day": day.isoformat()}
     if said.amount is not None:
         slots["amount"] = str(said.amount.amount)
-        slots["currency"] = said.amount.currency or turn.actor.currency
-    turn.start(FLOW, slots)
-    if customers.offer(turn, said.customer):
-        advance(turn)
+        slots["currency"] = said.amount.currency  # None: the customer's own currency, worked out once known
+    customers.begin(turn, FLOW, slots, said)
 
 
 def advance(turn: Turn) -> None:
     assert turn.form is not None
-    slots = turn.form["slots"]
-    if "customer_id" not in slots:
-        customers.ask(turn)
-        return
+    slots = turn.form.slots
     if "amount" not in slots:
-        turn.ask(turn.t("ask_payment_amount", customer=slots["customer"]), [[turn.cancel_choice()]], awaiting="amount")
+        turn.ask(
+            turn.t("ask_payment_amount", customer=slots["customer"]),
+            [[turn.cancel_choice()]],
+            awaiting=Awaiting.AMOUNT,
+        )
+        return
+    if not money.currency_known(turn, slots):
         return
     kwargs = {
         "customer_id": int(slots["customer_id"]),
         "amount": Decimal(slots["amount"]),
-        "currency": slots.get("currency") or turn.actor.currency,
+        "currency": slots["currency"],
         "received_on": date.fromisoformat(slots["day"]),
     }
     if not slots.get("confirmed"):
@@ -72,7 +84,7 @@ def advance(turn: Turn) -> None:
         turn.ask(
             text,
             [[Choice(turn.t("btn_record_payment"), {"set": {"confirmed": True}}), turn.cancel_choice()]],
-            awaiting="confirm",
+            awaiting=Awaiting.CONFIRM,
         )
         return
     done = payments.record(turn.uow, turn.actor, **kwargs)
@@ -83,20 +95,21 @@ def advance(turn: Turn) -> None:
 
 def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
-    awaiting = turn.form.get("awaiting")
-    slots = turn.form["slots"]
-    if awaiting == "customer":
-        return customers.answer(turn, text, said)
-    if awaiting == "amount":
-        money = turn.amount_answer(text, said)
-        if money is None:
+    awaiting = turn.form.awaiting
+    slots = turn.form.slots
+    if awaiting == Awaiting.AMOUNT or (awaiting == Awaiting.CONFIRM and (said.amount or parse_amount(text))):
+        # "不对,是25万" (or just "25万") before the tap: the amount is replaced and the preview shown again.
+        amount = turn.amount_answer(text, said)
+        if amount is None:
             return True
-        slots["amount"], slots["currency"] = str(money.amount), money.currency or turn.actor.currency
-        turn.form["awaiting"] = None
+        slots["amount"], slots["currency"] = str(amount.amount), amount.currency or slots.get("currency")
+        turn.answered()
         return True
-    if awaiting == "confirm" and is_yes(text):
+    if awaiting == Awaiting.CURRENCY:
+        return money.currency_answer(turn, text)
+    if awaiting == Awaiting.CONFIRM and is_yes(text):
         slots["confirmed"] = True
-        turn.form["awaiting"] = None
+        turn.answered()
         return True
     return False
 
@@ -138,3 +151,15 @@ def _plan_text(turn: Turn, plan: Plan, key: str) -> str:
         credit_key = "share_credit" if plan.shares else "share_all_credit"
         lines.append(turn.t(credit_key, money=fmt_money(plan.credit, plan.currency, lang), currency=plan.currency))
     return "\n".join(lines)
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=start,
+    advance=advance,
+    on_text=on_text,
+    on_card=on_card,
+    intents=("payment",),
+    topic="topic_payment",
+)

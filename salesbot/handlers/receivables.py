@@ -7,10 +7,11 @@ so "导出" / "export" right after sends the same answer, whole, as a spreadshee
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from salesbot import sheets
-from salesbot.handlers import customers
+from salesbot.handlers import customers, flows
 from salesbot.handlers.messages import File, Reply
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money, fmt_totals
@@ -23,25 +24,29 @@ FLOW = "receivables"
 PAGE = 10
 
 
+class Awaiting(StrEnum):
+    CUSTOMER = customers.AWAITING
+
+
 def start(turn: Turn, said: Understanding) -> None:
     kind = words.question(said.text)
     if kind in ("who_owes", "mine") and said.customer.kind in ("one", "choose"):
-        turn.start(FLOW, {"view": "customer"})
-        if customers.offer(turn, said.customer):
-            advance(turn)
+        customers.begin(turn, FLOW, {"view": "customer"}, said)
         return
     turn.start(FLOW, {"view": kind, "page": 1, "wide": words.asks_wider(said.text)})
     advance(turn)
 
 
+def who_owes(turn: Turn, args: str = "") -> None:
+    turn.start(FLOW, {"view": "who_owes", "page": 1})
+    advance(turn)
+
+
 def advance(turn: Turn) -> None:
     assert turn.form is not None
-    slots = turn.form["slots"]
+    slots = turn.form.slots
     view = slots["view"]
     if view == "customer":
-        if "customer_id" not in slots:
-            customers.ask(turn)
-            return
         _statement(turn, int(slots["customer_id"]))
     elif view == "aging":
         _aging(turn)
@@ -51,20 +56,13 @@ def advance(turn: Turn) -> None:
         _book(turn, view, int(slots.get("page", 1)))
 
 
-def on_text(turn: Turn, text: str, said: Understanding) -> bool:
-    assert turn.form is not None
-    if turn.form.get("awaiting") == "customer":
-        return customers.answer(turn, text, said)
-    return False
-
-
 def export(turn: Turn) -> None:
     """The answer just shown, whole, as an XLSX file; the view stays, so it can be exported again."""
     form = turn.form
-    if form is None or form.get("flow") != FLOW or form["slots"].get("shown") is None:
+    if form is None or form.flow != FLOW or form.slots.get("shown") is None:
         turn.say(turn.t("export_nothing"))
         return
-    slots = form["slots"]
+    slots = form.slots
     view = slots["view"]
     today = receivables.today_of(turn.uow, turn.actor)
     if view == "customer":
@@ -234,7 +232,7 @@ def _show(turn: Turn, text: str, choices: list[Choice]) -> None:
 
 def _shown(turn: Turn) -> None:
     assert turn.form is not None
-    turn.form["slots"]["shown"] = True
+    turn.form.slots["shown"] = True
 
 
 def _scope(turn: Turn, scope: str) -> str:
@@ -244,7 +242,7 @@ def _scope(turn: Turn, scope: str) -> str:
 def _limit_note(turn: Turn, scope: str) -> str | None:
     """A question that reaches past what the asker may see is answered for what they may see, and says so."""
     assert turn.form is not None
-    if scope != "all" and turn.form["slots"].get("wide"):
+    if scope != "all" and turn.form.slots.get("wide"):
         return turn.t("scope_limited", scope=_scope(turn, scope))
     return None
 
@@ -304,3 +302,14 @@ def _top_sheet(turn: Turn) -> sheets.Sheet:
         for n, e in enumerate(earners, start=1)
     ]
     return sheets.Sheet(turn.t("export_name_top"), _headers(turn, "cols_top"), rows)
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=start,
+    advance=advance,
+    intents=("receivables",),
+    commands={"/receivables": who_owes},
+    topic="topic_receivables",
+)

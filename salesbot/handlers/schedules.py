@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers import customers
+from salesbot.handlers import customers, flows
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money
 from salesbot.nlp.dates import DateError, find_date
@@ -33,6 +34,13 @@ from salesbot.services.schedules import InstallmentView
 FLOW = "schedule"
 
 
+class Awaiting(StrEnum):
+    CUSTOMER = customers.AWAITING
+    INSTALLMENT = "installment"
+    DAY = "day"
+    AMOUNT = "amount"
+
+
 def start(turn: Turn, said: Understanding) -> None:
     if said.date_error is not None and said.date is None:
         turn.say(_date_problem(turn, said.date_error))
@@ -42,24 +50,19 @@ def start(turn: Turn, said: Understanding) -> None:
         slots["day"] = said.date.date.isoformat()
     if said.amount is not None and slots["split"]:
         slots["amount"] = str(said.amount.amount)
-    turn.start(FLOW, slots)
-    if customers.offer(turn, said.customer):
-        advance(turn)
+    customers.begin(turn, FLOW, slots, said)
 
 
 def advance(turn: Turn) -> None:
     assert turn.form is not None
-    slots = turn.form["slots"]
-    if "customer_id" not in slots:
-        customers.ask(turn)
-        return
+    slots = turn.form.slots
     if "installment_id" not in slots and not _pick(turn, slots):
         return
     if "day" not in slots:
-        turn.ask(turn.t("ask_new_due", label=slots["label"]), [[turn.cancel_choice()]], awaiting="day")
+        turn.ask(turn.t("ask_new_due", label=slots["label"]), [[turn.cancel_choice()]], awaiting=Awaiting.DAY)
         return
     if slots["split"] and "amount" not in slots:
-        turn.ask(turn.t("ask_split_amount", label=slots["label"]), [[turn.cancel_choice()]], awaiting="amount")
+        turn.ask(turn.t("ask_split_amount", label=slots["label"]), [[turn.cancel_choice()]], awaiting=Awaiting.AMOUNT)
         return
     day = date.fromisoformat(slots["day"])
     if slots["split"]:
@@ -88,11 +91,9 @@ def advance(turn: Turn) -> None:
 
 def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
-    awaiting = turn.form.get("awaiting")
-    slots = turn.form["slots"]
-    if awaiting == "customer":
-        return customers.answer(turn, text, said)
-    if awaiting == "day":
+    awaiting = turn.form.awaiting
+    slots = turn.form.slots
+    if awaiting == Awaiting.DAY:
         try:
             reading = said.date or find_date(text, now=turn.now_local())
         except DateError as exc:
@@ -102,18 +103,18 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
             turn.reask(turn.t("date_unreadable", phrase=text.strip()))
             return True
         slots["day"] = reading.date.isoformat()
-        turn.form["awaiting"] = None
+        turn.answered()
         return True
-    if awaiting == "amount":
+    if awaiting == Awaiting.AMOUNT:
         money = turn.amount_answer(text, said)
         if money is None:
             return True
         slots["amount"] = str(money.amount)
-        turn.form["awaiting"] = None
+        turn.answered()
         return True
-    if awaiting == "installment" and (seq := installment_number(text)) is not None:
+    if awaiting == Awaiting.INSTALLMENT and (seq := installment_number(text)) is not None:
         slots["seq"] = seq
-        turn.form["awaiting"] = None
+        turn.answered()
         return True
     return False
 
@@ -135,7 +136,7 @@ def _pick(turn: Turn, slots: dict[str, Any]) -> bool:
         question = turn.t("no_such_installment", customer=slots["customer"], seq=slots["seq"]) + "\n" + question
         found = every
     rows = [[Choice(_label(turn, i), {"set": {"installment_id": i.id, "label": _label(turn, i)}})] for i in found]
-    turn.ask(question, [*rows, [turn.cancel_choice()]], awaiting="installment")
+    turn.ask(question, [*rows, [turn.cancel_choice()]], awaiting=Awaiting.INSTALLMENT)
     return False
 
 
@@ -151,3 +152,14 @@ def _label(turn: Turn, i: InstallmentView) -> str:
         due=fmt_date(i.due_on, turn.lang),
         money=fmt_money(i.amount - i.paid, i.currency, turn.lang),
     )
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=start,
+    advance=advance,
+    on_text=on_text,
+    intents=("schedule",),
+    topic="topic_schedule",
+)

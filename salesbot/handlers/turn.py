@@ -1,28 +1,29 @@
-"""One incoming message being handled: who sent it, their half-filled form, and what we answer.
-
-A form is a plain dict saved as a row between messages:
-    {"flow": "visit", "slots": {...}, "awaiting": "customer" | None, "buttons": {key: action}}
-Buttons carry only a short random key; what a press means lives in the form, so a press that is not
-in the current form (old, foreign, replayed) is recognised and refused.
-"""
+"""One incoming message being handled: who sent it, their half-filled form (`handlers/form.py`), and what we
+answer. Flows talk to the user only through a turn: `say`, `ask` (a question whose answer the form awaits),
+`reask`, `start` and `finish`."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from salesbot.config import Settings
+from salesbot.handlers.flows import topic_of
+from salesbot.handlers.form import Form
 from salesbot.handlers.messages import Button, Incoming, Reply
 from salesbot.i18n import t
 from salesbot.nlp.amounts import Money, parse_amount
 from salesbot.nlp.intents import Understanding
+from salesbot.services.errors import ServiceError
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 
-Form = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Turn:
     actor: Actor
     incoming: Incoming
     form: Form | None
+    # A question left open when a new request came in: offered again once the new request is done.
+    parked: Form | None = None
     replies: list[Reply] = field(default_factory=list)
     # The message's files went with what it created (a contract), so they are not kept again on their own.
     files_taken: bool = False
@@ -59,13 +62,16 @@ class Turn:
         self.replies.append(Reply(text=text))
 
     def start(self, flow: str, slots: dict[str, Any]) -> Form:
-        self.form = {"flow": flow, "slots": slots, "awaiting": None, "buttons": {}, "question": None}
+        """A new form; a question still open is parked, to be asked again when this one is done."""
+        if self.form is not None and self.form.awaiting:
+            self.park()
+        self.form = Form(flow=flow, slots=slots)
         return self.form
 
     def finish(self) -> None:
         self.form = None
 
-    def ask(self, text: str, choices: Sequence[Sequence[Choice]] = (), *, awaiting: str | None = None) -> None:
+    def ask(self, text: str, choices: Sequence[Sequence[Choice]] = (), *, awaiting: StrEnum | None = None) -> None:
         """Ask the user one thing; the form remembers what the answer (typed or pressed) will fill."""
         assert self.form is not None, "ask() needs a form in progress"
         buttons: dict[str, Any] = {}
@@ -77,17 +83,22 @@ class Turn:
                 buttons[key] = choice.action
                 keys.append(Button(key=key, label=choice.label))
             rows.append(tuple(keys))
-        self.form["buttons"] = buttons
-        self.form["rows"] = [[{"key": b.key, "label": b.label} for b in row] for row in rows]
-        self.form["awaiting"] = awaiting
-        self.form["question"] = text
+        self.form.buttons = buttons
+        self.form.rows = [[{"key": b.key, "label": b.label} for b in row] for row in rows]
+        self.form.awaiting = str(awaiting) if awaiting is not None else None
+        self.form.question = text
         self.replies.append(Reply(text=text, buttons=tuple(rows)))
 
     def reask(self, preface: str) -> None:
         """The last question again, with the same buttons (their keys still valid)."""
         assert self.form is not None
-        rows = tuple(tuple(Button(**b) for b in row) for row in self.form.get("rows", []))
-        self.replies.append(Reply(text=f"{preface}\n{self.form.get('question') or ''}".strip(), buttons=rows))
+        rows = tuple(tuple(Button(**b) for b in row) for row in self.form.rows)
+        self.replies.append(Reply(text=f"{preface}\n{self.form.question or ''}".strip(), buttons=rows))
+
+    def answered(self) -> None:
+        """The awaited answer is in the form: nothing is asked until the flow asks again."""
+        assert self.form is not None
+        self.form.awaiting = None
 
     def amount_answer(self, text: str, said: Understanding) -> Money | None:
         """The answer to "how much?": the amount in it, or None once the question has been asked again. (An answer
@@ -96,6 +107,48 @@ class Turn:
         if money is None:
             self.reask(self.t("amount_unreadable"))
         return money
+
+    def refused(self, refusal: ServiceError) -> None:
+        """A service said no: the answer in the user's words, and the form it was for is over."""
+        params = dict(refusal.params)
+        if "stage" in params:
+            params["stage"] = self.settings.stage_label(params["stage"], self.lang)
+        try:
+            text = self.t(refusal.code, **params)
+        except (KeyError, IndexError):
+            log.warning("no wording for refusal %s", refusal.code)
+            text = self.t("not_allowed")
+        self.replies.append(Reply(text))
+        self.form = None
+
+    def park(self) -> None:
+        """A new request came in while a question was open: the question waits for it (one deep; an older
+        waiting question is dropped, and the user is told)."""
+        if self.form is None:
+            return
+        if self.parked is not None:
+            self.say(self.t("form_dropped", topic=topic_of(self, self.parked)))
+        self.parked, self.form = self.form, None
+
+    def drop_parked(self) -> None:
+        if self.parked is not None:
+            self.say(self.t("form_dropped", topic=topic_of(self, self.parked)))
+            self.parked = None
+
+    def settle(self) -> None:
+        """At the end of the turn: a waiting question comes back once nothing else is being asked."""
+        if self.parked is None:
+            return
+        if self.form is not None and self.form.awaiting is not None:
+            self.form.parked, self.parked = self.parked, None
+            return
+        self.form, self.parked = self.parked, None
+        self.reask(self.t("form_resumed", topic=topic_of(self, self.form)))
+        # Said under the answer that interrupted it, in one message, unless that answer has buttons of its own.
+        if len(self.replies) > 1 and not self.replies[-2].buttons and not self.replies[-2].files:
+            resumed = self.replies.pop()
+            last = self.replies.pop()
+            self.replies.append(replace(last, text=f"{last.text}\n\n{resumed.text}", buttons=resumed.buttons))
 
     def cancel_choice(self) -> Choice:
         return Choice(self.t("btn_cancel"), {"do": "cancel"})

@@ -1,9 +1,12 @@
-"""Logging a visit, and its follow-up.
+"""Logging a visit (on the day it happened), and its follow-up.
 
 ```mermaid
 stateDiagram-v2
     [*] --> customer: customer unclear
+    [*] --> planned: a visit still to come ("明天去拜访华为")
     [*] --> logged: customer known
+    planned --> [*]: plan it as a follow-up / cancel
+    planned --> logged: "it happened today"
     customer --> logged: picked / typed / created
     logged --> [*]: follow-up date in the message
     logged --> follow_up: no date (or a past one)
@@ -16,11 +19,13 @@ stateDiagram-v2
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers import customers
+from salesbot.handlers import customers, flows
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_when
+from salesbot.nlp import steering
 from salesbot.nlp.dates import DateError, DateReading, parse_date
 from salesbot.nlp.intents import Understanding
 from salesbot.services import visits
@@ -31,22 +36,38 @@ FLOW = "visit"
 PAST = ("past_date", "past_time")
 
 
+class Awaiting(StrEnum):
+    CUSTOMER = customers.AWAITING
+    PLANNED = "planned"
+    FOLLOW_UP = "follow_up"
+    FOLLOW_UP_DATE = "follow_up_date"
+
+
 def start(turn: Turn, said: Understanding) -> None:
     slots: dict[str, Any] = {"notes": said.text, "next_step": said.next_step}
     if said.date is not None:
-        slots["follow_up"] = _encode(said.date)
+        slots["follow_up"] = encode(said.date)
+        if steering.plans_visit(said.text) and said.date.date > turn.now_local().date():
+            slots["planned"] = True  # not yet happened: asked before anything is logged
     elif said.date_error is not None and said.date_error.code == "past":
         slots["past_date"] = said.date_error.phrase
-    turn.start(FLOW, slots)
-    if customers.offer(turn, said.customer):
-        advance(turn)
+    if said.occurred_on is not None:
+        slots["visited_on"] = said.occurred_on.isoformat()
+    customers.begin(turn, FLOW, slots, said)
 
 
 def advance(turn: Turn) -> None:
     assert turn.form is not None
-    slots = turn.form["slots"]
-    if "customer_id" not in slots:
-        customers.ask(turn)
+    slots = turn.form.slots
+    if slots.get("planned"):
+        _ask_planned(turn, slots)
+        return
+    if slots.get("plan_only"):
+        follow_up = decode(slots["follow_up"])
+        assert follow_up is not None
+        customer = visits.plan(turn.uow, turn.actor, customer_id=int(slots["customer_id"]), on=follow_up)
+        turn.say(turn.t("visit_plan_set", customer=customer, when=fmt_when(follow_up.on, follow_up.at, turn.lang)))
+        turn.finish()
         return
     if "visit_id" not in slots:
         _log(turn, slots)
@@ -57,10 +78,7 @@ def advance(turn: Turn) -> None:
 
 def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
-    awaiting = turn.form.get("awaiting")
-    if awaiting == "customer":
-        return customers.answer(turn, text, said)
-    if awaiting in ("follow_up", "follow_up_date"):
+    if turn.form.awaiting in (Awaiting.FOLLOW_UP, Awaiting.FOLLOW_UP_DATE):
         try:
             reading = parse_date(text, now=turn.now_local())
         except DateError as exc:
@@ -68,16 +86,33 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
                 _ask_follow_up(turn, warning=turn.t("date_past", date=exc.phrase))
                 return True
             return False
-        turn.form["slots"]["follow_up"] = _encode(reading)
-        turn.form["awaiting"] = None
+        turn.form.slots["follow_up"] = encode(reading)
+        turn.answered()
         return True
     return False
+
+
+def _ask_planned(turn: Turn, slots: dict[str, Any]) -> None:
+    """"明天去拜访华为": a visit to come is not logged as done; the rep says which they meant."""
+    follow_up = decode(slots["follow_up"])
+    assert follow_up is not None
+    when = fmt_when(follow_up.on, follow_up.at, turn.lang)
+    turn.ask(
+        turn.t("visit_planned", customer=slots["customer"], when=when),
+        [
+            [Choice(turn.t("btn_plan_visit", when=when), {"set": {"planned": False, "plan_only": True}})],
+            [Choice(turn.t("btn_visited_today"), {"set": {"planned": False, "follow_up": None}})],
+            [turn.cancel_choice()],
+        ],
+        awaiting=Awaiting.PLANNED,
+    )
 
 
 def _log(turn: Turn, slots: dict[str, Any]) -> None:
     """Record the visit; a follow-up date in the past is refused on its own, and asked for again."""
     past = slots.pop("past_date", None)
     warning = turn.t("date_past", date=past) if past else None
+    visited_on = date.fromisoformat(slots["visited_on"]) if slots.get("visited_on") else None
 
     def log(follow_up: FollowUp | None) -> VisitLogged:
         return visits.log_visit(
@@ -87,10 +122,11 @@ def _log(turn: Turn, slots: dict[str, Any]) -> None:
             notes=str(slots["notes"]),
             next_step=slots.get("next_step"),
             follow_up=follow_up,
+            visited_on=visited_on,
         )
 
     try:
-        logged = log(_decode(slots.pop("follow_up", None)))
+        logged = log(decode(slots.pop("follow_up", None)))
     except Invalid as exc:
         if exc.code not in PAST:
             raise
@@ -121,16 +157,16 @@ def _ask_follow_up(turn: Turn, *, warning: str | None = None) -> None:
                 ),
             ],
             [
-                Choice(turn.t("btn_other_day"), {"await": "follow_up_date", "question": "ask_follow_up_date"}),
+                Choice(turn.t("btn_other_day"), {"await": Awaiting.FOLLOW_UP_DATE, "question": "ask_follow_up_date"}),
                 Choice(turn.t("btn_no_follow_up"), {"set": {"follow_up": None}}),
             ],
         ],
-        awaiting="follow_up",
+        awaiting=Awaiting.FOLLOW_UP,
     )
 
 
 def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
-    follow_up = _decode(slots.get("follow_up"))
+    follow_up = decode(slots.get("follow_up"))
     if follow_up is None:
         turn.say(turn.t("follow_up_none"))
         turn.finish()
@@ -143,7 +179,7 @@ def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
         slots.pop("follow_up")
         _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
         return
-    turn.say(_follow_up_text(turn, logged))
+    turn.say(follow_up_text(turn, logged))
     turn.finish()
 
 
@@ -152,22 +188,34 @@ def _logged_text(turn: Turn, logged: VisitLogged) -> str:
     if logged.attachments:
         text += "\n" + turn.t("visit_attachments", n=logged.attachments)
     if logged.follow_up is not None:
-        text += "\n" + _follow_up_text(turn, logged)
+        text += "\n" + follow_up_text(turn, logged)
     return text
 
 
-def _follow_up_text(turn: Turn, logged: VisitLogged) -> str:
+def follow_up_text(turn: Turn, logged: VisitLogged) -> str:
     assert logged.follow_up is not None
     step = turn.t("visit_next_step", next_step=logged.next_step) if logged.next_step else ""
     return turn.t("visit_follow_up", when=fmt_when(logged.follow_up.on, logged.follow_up.at, turn.lang), next_step=step)
 
 
-def _encode(reading: DateReading) -> dict[str, str | None]:
+
+def encode(reading: DateReading) -> dict[str, str | None]:
     return {"on": reading.date.isoformat(), "at": reading.time.strftime("%H:%M") if reading.time else None}
 
 
-def _decode(value: object) -> FollowUp | None:
+def decode(value: object) -> FollowUp | None:
     if not isinstance(value, dict):
         return None
     at = value.get("at")
     return FollowUp(on=date.fromisoformat(value["on"]), at=time.fromisoformat(at) if at else None)
+
+
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=start,
+    advance=advance,
+    on_text=on_text,
+    intents=("visit",),
+    topic="topic_visit",
+)

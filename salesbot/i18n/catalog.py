@@ -45,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 记回款:收到阿里回款30万 / 阿里第二期改到6月30日\n"
         "• 问应收:谁还欠款 / 阿里还欠多少 / 我的应收 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 查看:我的客户(/customers)、我的商机(/deals)、我的审批(/approvals)\n"
+        "• 改和撤:不对,是下周三 / 撤销 / 小米的跟进改到下周五 / 华为的跟进做完了 / 昨天拜访了小米\n"
         "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
         "缺什么我会问你,点按钮即可。",
         "en": "I keep your sales records from one sentence:\n"
@@ -54,6 +55,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Record a payment: Acme paid 20k today / move Acme's 2nd installment to June 30\n"
         "• Ask: who owes us? / how much does Acme owe / my receivables / aging / top customers, then “export”\n"
         "• See: my customers (/customers), my deals (/deals), my approvals (/approvals)\n"
+        "• Fix and undo: no, make it Wednesday / undo / push Acme's follow-up to Friday / done with the Acme "
+        "follow-up / visited Acme on Monday\n"
         "• /cancel drops what you are filling in, /lang zh switches to Chinese\n"
         "If anything is missing I will ask, with buttons.",
     },
@@ -655,4 +658,158 @@ MESSAGES: dict[str, dict[str, str]] = {
     "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
     "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
     "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
+    # --- issue 16: a conversation a rep can steer ---------------------------------------------------------------
+    "form_dropped": {"zh": "(已放弃没填完的{topic}。)", "en": "(I dropped {topic}, which was not finished.)"},
+    "form_resumed": {"zh": "回到{topic}:", "en": "Back to {topic}:"},
+    "topic_visit": {"zh": "「{customer}」的拜访", "en": "your {customer} visit"},
+    "topic_stage": {"zh": "「{customer}」的商机", "en": "the {customer} deal"},
+    "topic_contract": {"zh": "「{customer}」的合同", "en": "the {customer} contract"},
+    "topic_payment": {"zh": "「{customer}」的回款", "en": "the {customer} payment"},
+    "topic_schedule": {"zh": "「{customer}」的回款计划", "en": "the {customer} schedule"},
+    "topic_receivables": {"zh": "应收查询", "en": "your receivables question"},
+    "topic_approval": {"zh": "审批", "en": "the approval"},
+    "topic_follow_up": {"zh": "「{customer}」的跟进", "en": "the {customer} follow-up"},
+    "topic_generic": {"zh": "刚才的问题", "en": "the last question"},
+    "topic_visit_any": {"zh": "刚才的拜访记录", "en": "the visit you were logging"},
+    "topic_stage_any": {"zh": "刚才的商机", "en": "the deal you were moving"},
+    "topic_contract_any": {"zh": "刚才的合同", "en": "the contract you were submitting"},
+    "topic_payment_any": {"zh": "刚才的回款", "en": "the payment you were recording"},
+    "topic_schedule_any": {"zh": "刚才的回款计划", "en": "the schedule you were changing"},
+    "topic_follow_up_any": {"zh": "刚才的跟进", "en": "the follow-up you were changing"},
+    "topic_receivables_any": {"zh": "应收查询", "en": "your receivables question"},
+    "topic_approval_any": {"zh": "审批", "en": "the approval"},
+    "visit_planned": {
+        "zh": "「{customer}」的拜访是在 {when}?还没发生的拜访我先不记。",
+        "en": "Your {customer} visit is on {when}? I don't log a visit before it happens.",
+    },
+    "btn_plan_visit": {"zh": "到时提醒我({when})", "en": "Remind me then ({when})"},
+    "btn_visited_today": {"zh": "今天已经拜访了", "en": "It happened today"},
+    "visit_plan_set": {
+        "zh": "好的,{when} 提醒你拜访「{customer}」。拜访后告诉我情况。",
+        "en": "OK: I'll remind you to visit {customer} on {when}. Tell me how it went afterwards.",
+    },
+    "visit_in_future": {
+        "zh": "{date} 还没到,拜访要在发生后再记。",
+        "en": "{date} has not come yet: log a visit once it has happened.",
+    },
+    "reminder.planned_visit": {
+        "zh": "⏰ 今天计划拜访「{customer}」。",
+        "en": "⏰ You planned to visit {customer} today.",
+    },
+    "deal_valued": {"zh": "已更新:「{customer}」商机金额 {money}。", "en": "Updated: the {customer} deal is {money}."},
+    "deal_value": {"zh": "商机金额:{money}。", "en": "Deal value: {money}."},
+    "no_open_deal": {"zh": "「{customer}」没有进行中的商机。", "en": "{customer} has no open deal."},
+    "contract_chain": {"zh": "审批流程:{chain}", "en": "Approval chain: {chain}"},
+    "ask_currency": {
+        "zh": "「{customer}」的合同有几种币种,{amount} 是哪种?",
+        "en": "{customer}'s contracts are in several currencies: which is {amount} in?",
+    },
+    "undone_visit": {
+        "zh": "已撤销:「{customer}」{day} 的拜访记录(已作废,跟进提醒也取消了)。",
+        "en": "Undone: the {customer} visit of {day} is taken back (and its follow-up reminder cancelled).",
+    },
+    "undone_follow_up": {
+        "zh": "已撤销:「{customer}」的跟进恢复为 {when}。",
+        "en": "Undone: the {customer} follow-up is back to {when}.",
+    },
+    "undone_stage": {
+        "zh": "已撤销:「{customer}」的商机回到「{stage}」。",
+        "en": "Undone: the {customer} deal is back in {stage}.",
+    },
+    "undone_deal": {
+        "zh": "已撤销:「{customer}」刚建的商机已作废。",
+        "en": "Undone: the new {customer} deal is taken back.",
+    },
+    "undone_amount": {
+        "zh": "已撤销:「{customer}」的商机金额改回 {money}。",
+        "en": "Undone: the {customer} deal value is back to {money}.",
+    },
+    "undone_customer": {"zh": "已撤销:客户「{customer}」已归档。", "en": "Undone: customer {customer} is archived."},
+    "undone_plan": {
+        "zh": "已撤销:拜访「{customer}」的计划提醒取消了。",
+        "en": "Undone: the reminder to visit {customer} is cancelled.",
+    },
+    "follow_up_none_short": {"zh": "不跟进", "en": "none"},
+    "undo_nothing": {
+        "zh": "最近 {minutes} 分钟里你没有可以撤销的记录。",
+        "en": "You have nothing to undo from the last {minutes} minutes.",
+    },
+    "undo_contract": {
+        "zh": "合同不能直接撤销:说“撤回XX的合同”撤回,改好后再“重新提交”。",
+        "en": "A contract is not undone: say “withdraw the X contract”, then resubmit it corrected.",
+    },
+    "undo_payment": {
+        "zh": "回款不能直接撤销:请财务在确认时驳回它。",
+        "en": "A payment is not undone: ask finance to reject it when they confirm it.",
+    },
+    "undo_customer_in_use": {
+        "zh": "「{customer}」已经有记录了,不能撤销,请联系管理员归档。",
+        "en": "{customer} already has records, so it cannot be undone; ask your admin to archive it.",
+    },
+    "correct_nothing": {
+        "zh": "最近没有可以改的记录,请把要记的整句再说一遍。",
+        "en": "There is nothing recent to correct: please say the whole thing again.",
+    },
+    "correct_unclear": {
+        "zh": "没看懂要改成什么。可以说:不对,是下周三 / 不对,是25万 / 不对,是商务谈判。",
+        "en": "I couldn't tell what to change it to. Try: no, make it Wednesday / no, 25k / no, negotiation.",
+    },
+    "corrected": {"zh": "改好了。", "en": "Fixed. "},
+    "pick_nothing": {"zh": "现在没有要选的选项。", "en": "There is nothing to choose from right now."},
+    "follow_up_closed": {
+        "zh": "好的,「{customer}」的跟进已完成,不会再提醒。",
+        "en": "Done: the {customer} follow-up is closed; no reminder will come.",
+    },
+    "ask_follow_up_move": {
+        "zh": "「{customer}」的跟进改到哪天?",
+        "en": "Which day should the {customer} follow-up move to?",
+    },
+    "follow_up_moved": {"zh": "已改期:「{customer}」。", "en": "Moved: {customer}. "},
+    "no_follow_up": {"zh": "「{customer}」没有待办的跟进。", "en": "{customer} has no follow-up planned."},
+    "decide_nothing": {"zh": "现在没有等你审批的合同。", "en": "Nothing is waiting for your approval."},
+    "ask_which_card": {
+        "zh": "有 {n} 份合同在等你审批,是哪一份?",
+        "en": "{n} contracts are waiting for you: which one?",
+    },
+    "lang_usage": {"zh": "用法:/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},
+    "help_manager": {
+        "zh": "作为经理,你还可以:\n"
+        "• 审批:点卡片上的按钮,或直接回复“批准” / “驳回,币种错了”;有几份时我会问是哪份\n"
+        "• 待我审批:/approvals 或“我的审批”\n"
+        "• 团队应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
+        "• 交接客户:/handover 旧负责人 新负责人\n"
+        "• 在团队群里发 /link 接收团队通知和日报",
+        "en": "As a manager you can also:\n"
+        "• Approve: tap the card, or reply “approve” / “reject: wrong currency”; with several waiting I ask which\n"
+        "• What waits for you: /approvals or “my approvals”\n"
+        "• The team's money: who owes us? / aging / top customers, then “export”\n"
+        "• Hand over accounts: /handover FROM TO\n"
+        "• Send /link in your team's group for its notices and digests",
+    },
+    "help_finance": {
+        "zh": "作为财务,你可以:\n"
+        "• 确认回款:点卡片上的“确认” / “驳回”\n"
+        "• 审批合同:点按钮,或回复“批准” / “驳回,原因”\n"
+        "• 查应收:谁还欠款 / 阿里还欠多少 / 账龄 / 二八客户,再说“导出”拿Excel\n"
+        "• 调整回款计划:阿里第二期改到6月30日\n"
+        "• /lang en 切换到英文",
+        "en": "As finance you can:\n"
+        "• Confirm payments: tap Confirm or Reject on the card\n"
+        "• Approve contracts: tap, or reply “approve” / “reject: the reason”\n"
+        "• Ask: who owes us? / how much does Acme owe / aging / top customers, then “export”\n"
+        "• Move a due date: move Acme's 2nd installment to June 30\n"
+        "• /lang zh switches to Chinese",
+    },
+    "help_admin": {
+        "zh": "作为管理员,你还可以:\n"
+        "• 审批任何等待中的合同,交接任何人的客户:/handover 旧负责人 新负责人\n"
+        "• 看全公司应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
+        "• 在群里发 /link 团队名 把群接到团队\n"
+        "• 命令行:salesbot users invite、salesbot import、salesbot export",
+        "en": "As an admin you can also:\n"
+        "• Decide any waiting approval, hand over anyone's accounts: /handover FROM TO\n"
+        "• See the company's money: who owes us? / aging / top customers, then “export”\n"
+        "• Send /link TEAM in a group to tie it to a team\n"
+        "• At the command line: salesbot users invite, salesbot import, salesbot export",
+    },
 }

@@ -93,6 +93,14 @@ _PREFIX_CURRENCY = {
     "港元": "HKD",
     "港幣": "HKD",
 }
+def currency_named(text: str) -> str | None:
+    """The currency a short answer names ("美元", "usd", "$", "港币"), or None."""
+    word = text.strip().lower()
+    if len(word) == 3 and word.isalpha() and word.isascii():
+        return word.upper()
+    return _PREFIX_CURRENCY.get(word) or _SUFFIX_CURRENCY.get(word)
+
+
 _SUFFIX_CURRENCY = {
     "元": "CNY",
     "圆": "CNY",

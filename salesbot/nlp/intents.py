@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from salesbot.nlp import receivables
+from salesbot.nlp import receivables, steering
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
+from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
 from salesbot.nlp.dates import DateError, DateReading, find_date
 from salesbot.nlp.numerals import normalize
@@ -25,6 +26,14 @@ INTENTS = (
     "my_deals",
     "schedule",
     "export",
+    "my_approvals",
+    # steering the conversation (nlp/steering.py)
+    "undo",
+    "correct",
+    "follow_up_move",
+    "follow_up_done",
+    "decide",
+    "pick",
     "unknown",
 )
 
@@ -99,6 +108,8 @@ class Understanding:
     next_step: str | None
     amount: Money | None = None  # currency None: the team's default applies
     terms: Terms | None = None
+    occurred_on: date | None = None  # the past day a reported activity happened ("昨天拜访了…"); None: today
+    reopen: bool = False  # "Initech back to proposal": a closed deal taken back
 
 
 def understand(
@@ -114,6 +125,15 @@ def understand(
     intent = classify(clean, stage)
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
         reading = None  # "今天拜访了…" says when the visit was, not when to follow up
+    happened = steering.occurred_on(clean, now=now) if intent == "visit" else None
+    if happened is not None and reading is not None and reading.start < happened[2] and happened[1] < reading.end:
+        # "visited Acme on Monday, call back next friday": that Monday is when it happened; the follow-up is
+        # looked for in the rest of the sentence.
+        rest = clean[: happened[1]] + " " * (happened[2] - happened[1]) + clean[happened[2] :]
+        try:
+            reading = find_date(rest, now=now)
+        except DateError:
+            reading = None
     return Understanding(
         text=text,
         intent=intent,
@@ -123,25 +143,37 @@ def understand(
         stage=stage if intent == "stage" else None,
         lost_reason=reasons.find(clean) if intent == "stage" and stage and stage.stage == "lost" else None,
         next_step=next_step(clean, reading) if intent in ("visit", "reminder") else None,
-        amount=_amount(clean, intent, customer, reading),
+        amount=_amount(clean, intent, customer, reading, stage),
         terms=find_terms(clean),
+        occurred_on=happened[0] if happened is not None else None,
+        reopen=intent == "stage" and steering.reopens(clean),
     )
 
 
 # Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
 # amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
-_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule"))
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "correct"))
 
 
-def _amount(text: str, intent: str, customer: Resolution, reading: DateReading | None) -> Money | None:
+def _amount(
+    text: str, intent: str, customer: Resolution, reading: DateReading | None, stage: StageMention | None
+) -> Money | None:
     # A customer called "3M" or a date the date reader took is not an amount.
     taken = [(m.start, m.end) for m in customer.matches if m.start is not None and m.end is not None]
     if reading is not None:
         taken.append((reading.start, reading.end))
-    return find_amount(text, exclude=taken, explicit=intent not in _MONEY_INTENTS)
+    # A move to an open stage names the deal's value ("华为终端有个200万的项目,进入方案阶段"); a closing one may name a
+    # competitor's price ("lost, went with a competitor at 50k").
+    opens_deal = intent == "stage" and (stage is None or stage.stage not in ("won", "lost"))
+    return find_amount(text, exclude=taken, explicit=intent not in _MONEY_INTENTS and not opens_deal)
 
 
 def classify(text: str, stage: StageMention | None) -> str:
+    steer = steering.intent(text)
+    if steer is not None:
+        return steer
+    if asks_my_approvals(text):
+        return "my_approvals"
     if receivables.is_export(text):
         return "export"
     if receivables.names_schedule_change(text):

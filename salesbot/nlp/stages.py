@@ -35,6 +35,8 @@ MOVE_PATTERNS = (
     r"\b(to|into)\s+{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
     r"→\s*{stage}",
+    r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
+    r"\bback\s+(to|into)\s+(the\s+)?{stage}",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}

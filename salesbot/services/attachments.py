@@ -140,7 +140,7 @@ def _latest_visit(uow: UnitOfWork, actor: Actor, *, since: datetime) -> Visit | 
     return uow.session.scalar(
         select(Visit)
         .join(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.user_id == actor.id, Visit.at >= since, Customer.archived.is_(False))
+        .where(Visit.user_id == actor.id, Visit.at >= since, Visit.archived.is_(False), Customer.archived.is_(False))
         .order_by(Visit.at.desc(), Visit.id.desc())
         .limit(1)
     )

@@ -139,7 +139,7 @@ def submit(
     now = uow.now()
     contract = Contract(
         customer_id=customer.id,
-        deal_id=_deal_for(uow, actor, customer.id, customer.owner_id, amount, currency),
+        deal_id=_deal_for(uow, actor, customer.id, customer.owner_id, currency),
         owner_id=actor.id,
         previous_id=previous_id,
         version=version,
@@ -261,6 +261,9 @@ def decide(
         contract.status, contract.decided_at = "active", now
         schedule = _make_schedule(uow, contract, actor)
         if contract.deal_id is not None:
+            # An approved contract is the best word on its deal's value; a pending or rejected one changes nothing.
+            deal = uow.session.get_one(Deal, contract.deal_id)
+            pipeline.value_deal(uow, actor, deal, contract.amount, contract.currency)
             pipeline.close_by_contract(uow, actor, deal_id=contract.deal_id, stage=uow.settings.approvals.won_stage)
         outbox.notify_user(
             uow,
@@ -554,16 +557,17 @@ def _card_params(uow: UnitOfWork, contract: Contract) -> dict[str, Any]:
         )
         params |= {"deal": deal.title, "stage": deal.stage, "stage_at": (moved or deal.created_at).isoformat()}
     visit = uow.session.scalar(
-        select(Visit).where(Visit.customer_id == contract.customer_id).order_by(Visit.at.desc()).limit(1)
+        select(Visit)
+        .where(Visit.customer_id == contract.customer_id, Visit.archived.is_(False))
+        .order_by(Visit.at.desc())
+        .limit(1)
     )
     if visit is not None:
         params |= {"visit_at": visit.at.isoformat(), "visit_notes": visit.notes[:60]}
     return params
 
 
-def _deal_for(
-    uow: UnitOfWork, actor: Actor, customer_id: int, owner_id: int | None, amount: Decimal, currency: str
-) -> int:
+def _deal_for(uow: UnitOfWork, actor: Actor, customer_id: int, owner_id: int | None, currency: str) -> int:
     """The customer's open deal the contract closes (the most recently active), or a new one."""
     now = uow.now()
     deal = uow.session.scalar(
@@ -593,18 +597,6 @@ def _deal_for(
             entity_id=deal.id,
             action="create",
             before=None,
-            after=audit.snapshot(deal),
-        )
-    if (deal.amount, deal.currency) != (amount, currency):  # the contract is now the best word on its value
-        before = audit.snapshot(deal)
-        deal.amount, deal.currency, deal.updated_at = amount, currency, now
-        audit.record(
-            uow,
-            actor_id=actor.id,
-            entity="deal",
-            entity_id=deal.id,
-            action="amount",
-            before=before,
             after=audit.snapshot(deal),
         )
     return deal.id
@@ -640,6 +632,31 @@ def _step(uow: UnitOfWork, contract_id: int, seq: int) -> ApprovalStep:
     if step is None:
         raise NotFound("contract_not_found")
     return step
+
+
+def approvers(uow: UnitOfWork, contract_id: int) -> list[str]:
+    """The contract's approval chain, in order, by name."""
+    return list(
+        uow.session.scalars(
+            select(User.name)
+            .join(ApprovalStep, ApprovalStep.approver_id == User.id)
+            .where(ApprovalStep.contract_id == contract_id)
+            .order_by(ApprovalStep.seq)
+        )
+    )
+
+
+def currencies_of(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> list[str]:
+    """The currencies the customer's live contracts are in (pending or active), most used first."""
+    customers.get_for_collection(uow, actor, customer_id)
+    return list(
+        uow.session.scalars(
+            select(Contract.currency)
+            .where(Contract.customer_id == customer_id, Contract.status.in_(("pending", "active")))
+            .group_by(Contract.currency)
+            .order_by(func.count().desc(), Contract.currency)
+        )
+    )
 
 
 def _step_count(uow: UnitOfWork, contract_id: int) -> int:

@@ -11,7 +11,7 @@ from salesbot.services import audit, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
-from salesbot.store.models import Customer, CustomerAlias, Deal
+from salesbot.store.models import Customer, CustomerAlias, Deal, Visit
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,28 @@ def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...]
         after=audit.snapshot(customer) | {"aliases": list(aliases)},
     )
     return CustomerRef(customer.id, customer.name, tuple(aliases))
+
+
+def archive_new(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> str:
+    """Undo a customer created by mistake: archived (never deleted), while nothing has been recorded for it."""
+    customer = get_for_change(uow, actor, customer_id)
+    used = select(Deal.id).where(Deal.customer_id == customer.id).union_all(
+        select(Visit.id).where(Visit.customer_id == customer.id, Visit.archived.is_(False))
+    )
+    if uow.session.scalar(used.limit(1)) is not None:
+        raise Invalid("undo_customer_in_use", customer=customer.name)
+    before = audit.snapshot(customer)
+    customer.archived = True
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="customer",
+        entity_id=customer.id,
+        action="archive",
+        before=before,
+        after=audit.snapshot(customer),
+    )
+    return customer.name
 
 
 def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[CustomerSummary]:

@@ -144,7 +144,7 @@ def daily(
     members = select(User.id).where(User.team_id == team_id)
     visits = uow.session.execute(
         select(Visit.user_id, func.count())
-        .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until)
+        .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
         .group_by(Visit.user_id)
     ).all()
     moves = uow.session.execute(
@@ -171,7 +171,7 @@ def daily(
     follow_ups = uow.session.execute(
         select(Visit.user_id, Customer.name, Visit.follow_up_at)
         .join(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.user_id.in_(members), Visit.follow_up_on == today)
+        .where(Visit.user_id.in_(members), Visit.follow_up_on == today, Visit.archived.is_(False))
         .order_by(Visit.user_id, Visit.follow_up_at, Visit.id)
     ).all()
     approver = aliased(User)
@@ -223,7 +223,7 @@ def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, n
     members = select(User.id).where(User.team_id == team_id)
     visits = uow.session.execute(
         select(Visit.user_id, func.count())
-        .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until)
+        .where(Visit.user_id.in_(members), Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
         .group_by(Visit.user_id)
     ).all()
     settings = uow.settings

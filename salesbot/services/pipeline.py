@@ -70,10 +70,15 @@ def move_stage(
     deal_id: int | None = None,
     reason: str | None = None,
     note: str | None = None,
+    amount: Decimal | None = None,
+    currency: str | None = None,
+    reopen: bool = False,
 ) -> StageMoved:
-    """Move the customer's open deal (or the one named) to `stage`; a customer with no open deal gets one.
+    """Move the customer's open deal (or the one named) to `stage`; a customer with no open deal gets one, unless
+    `reopen` ("back to proposal") takes back its latest closed deal.
 
-    Lost needs a reason from the configured list: the reasons are what a manager learns from.
+    Lost needs a reason from the configured list: the reasons are what a manager learns from. An amount said with
+    the move is the deal's value.
     """
     settings = uow.settings
     if stage not in settings.stages:
@@ -94,6 +99,13 @@ def move_stage(
         if len(candidates) > 1:
             raise Invalid("choose_deal", deals=[d.id for d in candidates])
         deal = candidates[0] if candidates else None
+        if deal is None and reopen and stage not in CLOSED:
+            deal = uow.session.scalar(
+                select(Deal)
+                .where(Deal.customer_id == customer.id, Deal.stage.in_(CLOSED), Deal.archived.is_(False))
+                .order_by(Deal.updated_at.desc(), Deal.id.desc())
+                .limit(1)
+            )
     else:
         deal = uow.session.get(Deal, deal_id)
         if deal is None or deal.customer_id != customer.id or deal.archived:
@@ -104,7 +116,8 @@ def move_stage(
             owner_id=customer.owner_id or actor.id,
             title=customer.name,
             stage=stage,
-            currency=actor.currency,
+            amount=amount,
+            currency=currency or actor.currency,
             archived=False,
             created_at=now,
             updated_at=now,
@@ -119,8 +132,99 @@ def move_stage(
             raise Invalid("same_stage", customer=customer.name, stage=stage)
         before = audit.snapshot(deal)
         from_stage = deal.stage
+    if amount is not None:
+        _check_amount(amount)
+        deal.amount, deal.currency = amount, currency or deal.currency
     _record_move(uow, actor, deal, customer, stage=stage, reason=reason, note=note, before=before)
     return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
+
+
+def get(uow: UnitOfWork, actor: Actor, *, deal_id: int) -> DealView:
+    deal = _live_deal(uow, deal_id)
+    customers.get_for_change(uow, actor, deal.customer_id)
+    return _view(deal)
+
+
+def move_back(uow: UnitOfWork, actor: Actor, *, deal_id: int, stage: str, reason: str | None) -> StageMoved:
+    """Undo a move: the deal goes back to the stage it had (with its lost reason, if it was lost)."""
+    deal = _live_deal(uow, deal_id)
+    customer = customers.get_for_change(uow, actor, deal.customer_id)
+    before = audit.snapshot(deal)
+    _record_move(uow, actor, deal, customer, stage=stage, reason=reason, note=deal.lost_note, before=before)
+    return StageMoved(deal=_view(deal), from_stage=str(before["stage"]), created=False, reason=reason)
+
+
+def archive_deal(uow: UnitOfWork, actor: Actor, *, deal_id: int) -> str:
+    """Undo a deal opened by mistake: archived, never deleted. Returns the customer's name."""
+    deal = _live_deal(uow, deal_id)
+    customer = customers.get_for_change(uow, actor, deal.customer_id)
+    before = audit.snapshot(deal)
+    deal.archived, deal.updated_at = True, uow.now()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="deal",
+        entity_id=deal.id,
+        action="archive",
+        before=before,
+        after=audit.snapshot(deal),
+    )
+    return customer.name
+
+
+def set_amount(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    amount: Decimal | None,
+    currency: str | None,
+    deal_id: int | None = None,
+    customer_id: int | None = None,
+) -> DealView:
+    """The deal's value said in a sentence ("华为的项目金额改成300万"): the deal named, or the customer's open one."""
+    if deal_id is None:
+        assert customer_id is not None
+        deals = open_deals(uow, actor, customer_id=customer_id)
+        if not deals:
+            raise NotFound("no_open_deal", customer=customers.get_for_change(uow, actor, customer_id).name)
+        if len(deals) > 1:
+            raise Invalid("choose_deal", deals=[d.id for d in deals])
+        deal_id = deals[0].id
+    deal = _live_deal(uow, deal_id)
+    customers.get_for_change(uow, actor, deal.customer_id)
+    if amount is not None:
+        _check_amount(amount)
+    value_deal(uow, actor, deal, amount, currency or deal.currency)
+    return _view(deal)
+
+
+def value_deal(uow: UnitOfWork, actor: Actor, deal: Deal, amount: Decimal | None, currency: str) -> None:
+    """Set a deal's value, audited. The caller has checked who may: a rep in chat, or an approved contract."""
+    if (deal.amount, deal.currency) == (amount, currency):
+        return
+    before = audit.snapshot(deal)
+    deal.amount, deal.currency, deal.updated_at = amount, currency, uow.now()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="deal",
+        entity_id=deal.id,
+        action="amount",
+        before=before,
+        after=audit.snapshot(deal),
+    )
+
+
+def _live_deal(uow: UnitOfWork, deal_id: int) -> Deal:
+    deal = uow.session.get(Deal, deal_id)
+    if deal is None or deal.archived:
+        raise NotFound("deal_not_found", deal_id=deal_id)
+    return deal
+
+
+def _check_amount(amount: Decimal) -> None:
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise Invalid("amount_invalid")
 
 
 def close_by_contract(uow: UnitOfWork, approver: Actor, *, deal_id: int, stage: str) -> None:

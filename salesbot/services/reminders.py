@@ -75,6 +75,8 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
             "visited_at": visit.at.isoformat(),
             "notes": visit.notes,
         }
+    elif reminder.subject_type == "customer":
+        params["customer"] = uow.session.get_one(Customer, reminder.subject_id).name
     elif reminder.subject_type == "approval_step":
         step = uow.session.get_one(ApprovalStep, reminder.subject_id)
         contract = uow.session.get_one(Contract, step.contract_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 
@@ -37,6 +39,18 @@ class UnitOfWork:
         except IntegrityError as exc:
             self.session.rollback()
             raise Conflict(str(exc.orig)) from exc
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that a failure undoes alone: the turn's change is rolled back, the record
+        that the update was handled (and the refusal's answer) stay."""
+        nested = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            raise
+        nested.commit()
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from salesbot.services import attachments, audit, customers
 from salesbot.services.dates import due_instant
-from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Attachment, Reminder, Visit
@@ -56,14 +56,22 @@ def log_visit(
     notes: str,
     next_step: str | None = None,
     follow_up: FollowUp | None = None,
+    visited_on: date | None = None,
 ) -> VisitLogged:
-    """Record a visit now; with a follow-up, also the reminder that will bring it back.
+    """Record a visit, now or on the past day it happened; with a follow-up, also the reminder that will bring
+    it back.
 
     The follow-up is checked before anything is written, so a date in the past refuses the whole
     message and the rep can say it again with a better date.
     """
     customer = customers.get_for_change(uow, actor, customer_id)
     now = uow.now()
+    at = now
+    if visited_on is not None and visited_on != now.astimezone(actor.tz).date():
+        if visited_on > now.astimezone(actor.tz).date():
+            raise Invalid("visit_in_future", date=visited_on.isoformat())
+        # The hour is not known: the time of day it is now, on that day, keeps the day right in any zone.
+        at = datetime.combine(visited_on, now.astimezone(actor.tz).timetz())
     due = None
     if follow_up is not None:
         due = due_instant(follow_up.on, follow_up.at, tz=actor.tz, now=now, morning_hour=uow.settings.morning_hour)
@@ -71,7 +79,7 @@ def log_visit(
         "user_id": actor.id,
         "customer_id": customer.id,
         "contact_id": None,
-        "at": now,
+        "at": at,
         "notes": notes,
         "next_step": next_step or None,
         "follow_up_on": follow_up.on if follow_up else None,
@@ -97,7 +105,7 @@ def log_visit(
     return VisitLogged(
         visit_id=visit_id,
         customer=customer.name,
-        visited_on=now.astimezone(actor.tz).date(),
+        visited_on=at.astimezone(actor.tz).date(),
         next_step=values["next_step"],
         follow_up=follow_up,
         attachments=adopted,
@@ -123,24 +131,14 @@ def _as_loaded(uow: UnitOfWork, visit_id: int, values: dict[str, Any]) -> Visit:
 
 def set_follow_up(uow: UnitOfWork, actor: Actor, *, visit_id: int, follow_up: FollowUp | None) -> VisitLogged:
     """Set, move or (with None) clear a visit's follow-up; the old reminder is cancelled, never deleted."""
-    visit = uow.session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound("visit_not_found", visit_id=visit_id)
-    customers.get_for_change(uow, actor, visit.customer_id)
-    if visit.user_id != actor.id and actor.role == "rep":
-        raise NotAllowed("visit_not_yours")
+    visit = _own_visit(uow, actor, visit_id)
     due = None
     if follow_up is not None:
         due = due_instant(
             follow_up.on, follow_up.at, tz=actor.tz, now=uow.now(), morning_hour=uow.settings.morning_hour
         )
     before = audit.snapshot(visit)
-    for old in uow.session.scalars(
-        select(Reminder).where(
-            Reminder.subject_type == "visit", Reminder.subject_id == visit.id, Reminder.state == "pending"
-        )
-    ):
-        old.state = "cancelled"
+    _cancel_reminders(uow, visit.id)
     visit.follow_up_on = follow_up.on if follow_up else None
     visit.follow_up_at = due if follow_up and follow_up.at else None
     audit.record(
@@ -154,6 +152,90 @@ def set_follow_up(uow: UnitOfWork, actor: Actor, *, visit_id: int, follow_up: Fo
     )
     if due is not None:
         _schedule(uow, actor, visit_id=visit.id, customer_id=visit.customer_id, due=due)
+    return _logged(visit, actor, follow_up)
+
+
+def follow_up_of(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> VisitLogged:
+    """The customer's follow-up the actor would mean: the latest visit with one set (their own, for a rep)."""
+    customer = customers.get_for_change(uow, actor, customer_id)
+    query = (
+        select(Visit)
+        .where(Visit.customer_id == customer.id, Visit.follow_up_on.is_not(None), Visit.archived.is_(False))
+        .order_by(Visit.at.desc(), Visit.id.desc())
+        .limit(1)
+    )
+    if actor.role == "rep":
+        query = query.where(Visit.user_id == actor.id)
+    visit = uow.session.scalar(query)
+    if visit is None:
+        raise NotFound("no_follow_up", customer=customer.name)
+    return _logged(visit, actor, _follow_up(visit, actor))
+
+
+def close_follow_up(uow: UnitOfWork, actor: Actor, *, visit_id: int) -> VisitLogged:
+    """The follow-up is done: its reminder will not fire, and the visit keeps no open follow-up (audited)."""
+    visit = _own_visit(uow, actor, visit_id)
+    done = _follow_up(visit, actor)
+    before = audit.snapshot(visit)
+    _cancel_reminders(uow, visit.id)
+    visit.follow_up_on, visit.follow_up_at = None, None
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="visit",
+        entity_id=visit.id,
+        action="follow_up_done",
+        before=before,
+        after=audit.snapshot(visit),
+    )
+    return _logged(visit, actor, done)
+
+
+def archive(uow: UnitOfWork, actor: Actor, *, visit_id: int) -> VisitLogged:
+    """Take a visit back (undo): archived, never deleted, and its follow-up will not fire."""
+    visit = _own_visit(uow, actor, visit_id)
+    before = audit.snapshot(visit)
+    visit.archived = True
+    _cancel_reminders(uow, visit.id)
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="visit",
+        entity_id=visit.id,
+        action="archive",
+        before=before,
+        after=audit.snapshot(visit),
+    )
+    return _logged(visit, actor, _follow_up(visit, actor))
+
+
+def _own_visit(uow: UnitOfWork, actor: Actor, visit_id: int) -> Visit:
+    visit = uow.session.get(Visit, visit_id)
+    if visit is None or visit.archived:
+        raise NotFound("visit_not_found", visit_id=visit_id)
+    customers.get_for_change(uow, actor, visit.customer_id)
+    if visit.user_id != actor.id and actor.role == "rep":
+        raise NotAllowed("visit_not_yours")
+    return visit
+
+
+def _cancel_reminders(uow: UnitOfWork, visit_id: int) -> None:
+    for old in uow.session.scalars(
+        select(Reminder).where(
+            Reminder.subject_type == "visit", Reminder.subject_id == visit_id, Reminder.state == "pending"
+        )
+    ):
+        old.state = "cancelled"
+
+
+def _follow_up(visit: Visit, actor: Actor) -> FollowUp | None:
+    if visit.follow_up_on is None:
+        return None
+    at = visit.follow_up_at.astimezone(actor.tz).time() if visit.follow_up_at else None
+    return FollowUp(on=visit.follow_up_on, at=at)
+
+
+def _logged(visit: Visit, actor: Actor, follow_up: FollowUp | None) -> VisitLogged:
     return VisitLogged(
         visit_id=visit.id,
         customer=visit.customer.name,
@@ -163,12 +245,57 @@ def set_follow_up(uow: UnitOfWork, actor: Actor, *, visit_id: int, follow_up: Fo
     )
 
 
-def _schedule(uow: UnitOfWork, actor: Actor, *, visit_id: int, customer_id: int, due: datetime) -> None:
+def plan(uow: UnitOfWork, actor: Actor, *, customer_id: int, on: FollowUp) -> str:
+    """A visit still to come ("明天去拜访华为"): a reminder on the day, and no visit until one is logged."""
+    customer = customers.get_for_change(uow, actor, customer_id)
+    due = due_instant(on.on, on.at, tz=actor.tz, now=uow.now(), morning_hour=uow.settings.morning_hour)
+    reminder_id = _schedule(
+        uow, actor, visit_id=customer.id, customer_id=customer.id, due=due, kind="planned_visit", subject="customer"
+    )
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="reminder",
+        entity_id=reminder_id,
+        action="plan",
+        before=None,
+        after={"customer_id": customer.id, "due_at": due.isoformat()},
+    )
+    return customer.name
+
+
+def cancel_plan(uow: UnitOfWork, actor: Actor, *, reminder_id: int) -> str:
+    reminder = uow.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.user_id != actor.id or reminder.state != "pending":
+        raise NotFound("undo_nothing", minutes=0)
+    reminder.state = "cancelled"
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="reminder",
+        entity_id=reminder.id,
+        action="cancel",
+        before={"state": "pending"},
+        after={"state": "cancelled"},
+    )
+    return customers.get_for_change(uow, actor, reminder.customer_id or 0).name
+
+
+def _schedule(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    visit_id: int,
+    customer_id: int,
+    due: datetime,
+    kind: str = "follow_up",
+    subject: str = "visit",
+) -> int:
     # Core, like the visit: nothing reads the reminder back in this turn (the scheduler scans for it later).
     values = {
         "user_id": actor.id,
-        "kind": "follow_up",
-        "subject_type": "visit",
+        "kind": kind,
+        "subject_type": subject,
         "subject_id": visit_id,
         "customer_id": customer_id,
         "due_at": due,
@@ -176,4 +303,4 @@ def _schedule(uow: UnitOfWork, actor: Actor, *, visit_id: int, customer_id: int,
         "created_at": uow.now(),
         "sent_at": None,
     }
-    uow.session.connection().execute(_INSERT_REMINDER, values)
+    return int(uow.session.connection().execute(_INSERT_REMINDER, values).inserted_primary_key[0])
