@@ -251,3 +251,23 @@ def test_a_form_saved_by_the_previous_release_is_resumed(chat: Chat) -> None:
         uow.commit()
     [logged] = chat.say("rep1", "华为终端")
     assert "华为终端" in logged.reply.text and "2026-03-17" in logged.reply.text
+
+
+# --- reminders asked for in a sentence ---------------------------------------------------------------------------
+
+
+def test_a_reminder_is_set_in_one_sentence_and_arrives_on_its_day(script) -> None:
+    sent, world = script("reminders.txt")
+    rep1, rep2 = to(sent, "rep1"), to(sent, "rep2")
+    assert "华为终端" in labels(rep1[0])
+    assert "2026-03-12" in rep1[1].reply.text and "15:00" in rep1[1].reply.text and "给华为打电话" in rep1[1].reply.text
+    assert "2026-03-13" in rep1[2].reply.text and "收20万" in rep1[2].reply.text
+    assert "已撤销" in rep1[3].reply.text
+    fired = [s for s in rep1 if "⏰" in s.reply.text]
+    assert [s.at.isoformat() for s in fired] == ["2026-03-12T15:00:00+08:00"], "the undone one never fires"
+    assert "call Initech" in rep2[0].reply.text and "When should I remind you" in rep2[1].reply.text
+    assert "2026-03-16" in rep2[2].reply.text
+    arrived = [s for s in rep2 if "⏰" in s.reply.text]
+    assert [s.reply.text for s in arrived] == ["⏰ Reminder: call Initech", "⏰ Reminder: send the brochure"]
+    kept = rows(world, select(Reminder.customer_id.is_not(None), Reminder.state, Reminder.note).order_by(Reminder.id))
+    assert [(c, s) for c, s, _ in kept] == [(True, "sent"), (True, "cancelled"), (True, "sent"), (False, "sent")]

@@ -44,6 +44,8 @@ def _shown(turn: Turn, undone: Undone) -> dict[str, Any]:
         return {"when": when}
     if undone.what == "stage":
         return {"stage": turn.settings.stage_label(detail["to_stage"], lang)}
+    if undone.what == "plan":
+        return {"note": detail["note"] or undone.customer}
     if undone.what == "amount":
         amount = detail["amount"]
         return {"money": fmt_money(amount, detail["currency"], lang) if amount is not None else "—"}

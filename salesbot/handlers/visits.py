@@ -28,7 +28,7 @@ from salesbot.i18n import fmt_date, fmt_when
 from salesbot.nlp import steering
 from salesbot.nlp.dates import DateError, DateReading, parse_date
 from salesbot.nlp.intents import Understanding
-from salesbot.services import visits
+from salesbot.services import reminders, visits
 from salesbot.services.errors import Invalid
 from salesbot.services.visits import FollowUp, VisitLogged
 
@@ -65,8 +65,17 @@ def advance(turn: Turn) -> None:
     if slots.get("plan_only"):
         follow_up = decode(slots["follow_up"])
         assert follow_up is not None
-        customer = visits.plan(turn.uow, turn.actor, customer_id=int(slots["customer_id"]), on=follow_up)
-        turn.say(turn.t("visit_plan_set", customer=customer, when=fmt_when(follow_up.on, follow_up.at, turn.lang)))
+        reminders.remind(
+            turn.uow,
+            turn.actor,
+            on=follow_up.on,
+            at=follow_up.at,
+            customer_id=int(slots["customer_id"]),
+            note=slots.get("next_step"),
+            kind="planned_visit",
+        )
+        when = fmt_when(follow_up.on, follow_up.at, turn.lang)
+        turn.say(turn.t("visit_plan_set", customer=slots["customer"], when=when))
         turn.finish()
         return
     if "visit_id" not in slots:

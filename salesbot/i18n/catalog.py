@@ -670,6 +670,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "topic_approval": {"zh": "审批", "en": "the approval"},
     "topic_follow_up": {"zh": "「{customer}」的跟进", "en": "the {customer} follow-up"},
     "topic_generic": {"zh": "刚才的问题", "en": "the last question"},
+    "topic_reminder": {"zh": "「{customer}」的提醒", "en": "the {customer} reminder"},
+    "topic_reminder_any": {"zh": "刚才的提醒", "en": "the reminder you were setting"},
+    "ask_reminder_when": {"zh": "什么时候提醒你?", "en": "When should I remind you?"},
+    "reminder_set": {"zh": "好的,{when} 提醒你:{note}", "en": "OK, I'll remind you {when}: {note}"},
+    "date_past_reminder": {
+        "zh": "{date} 已经过去了,提醒要在今天或以后。",
+        "en": "{date} is in the past; a reminder must be today or later.",
+    },
+    "reminder.note": {"zh": "⏰ 提醒:{note}", "en": "⏰ Reminder: {note}"},
     "topic_visit_any": {"zh": "刚才的拜访记录", "en": "the visit you were logging"},
     "topic_stage_any": {"zh": "刚才的商机", "en": "the deal you were moving"},
     "topic_contract_any": {"zh": "刚才的合同", "en": "the contract you were submitting"},
@@ -726,8 +735,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "undone_customer": {"zh": "已撤销:客户「{customer}」已归档。", "en": "Undone: customer {customer} is archived."},
     "undone_plan": {
-        "zh": "已撤销:拜访「{customer}」的计划提醒取消了。",
-        "en": "Undone: the reminder to visit {customer} is cancelled.",
+        "zh": "已撤销:提醒已取消({note})。",
+        "en": "Undone: the reminder is cancelled ({note}).",
     },
     "follow_up_none_short": {"zh": "不跟进", "en": "none"},
     "undo_nothing": {

@@ -182,6 +182,18 @@ def _zh_number(word: str) -> int | None:
     return _ZH_DIGITS.get(word)
 
 
+_REMIND_ME = re.compile(
+    r"^\s*(?:请|麻烦)?(?:提醒我|提醒一下|提醒|记得|别忘了)\s*|^\s*(?:please\s+)?(?:remind\s+me\s+(?:to\s+)?|reminder\s*:?\s*)",
+    re.IGNORECASE,
+)
+
+
+def reminder_note(text: str) -> str:
+    """What a reminder is for, without "提醒我" / "remind me to": "提醒我 给华为打电话" -> "给华为打电话"."""
+    note = _REMIND_ME.sub("", text.strip()).strip(" ,，。.")
+    return note or text.strip()
+
+
 def reopens(text: str) -> bool:
     return bool(_REOPEN.search(text))
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesbot.services import audit, customers, pipeline, visits
+from salesbot.services import audit, customers, pipeline, reminders, visits
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -146,8 +146,8 @@ def _undo_customer(uow: UnitOfWork, actor: Actor, change: Change) -> Undone:
 
 
 def _undo_plan(uow: UnitOfWork, actor: Actor, change: Change) -> Undone:
-    customer = visits.cancel_plan(uow, actor, reminder_id=change.entity_id)
-    return Undone(change, customer, "plan", {})
+    customer = reminders.cancel(uow, actor, reminder_id=change.entity_id)
+    return Undone(change, customer or "", "plan", {"note": (change.after or {}).get("note") or ""})
 
 
 _UNDO = {

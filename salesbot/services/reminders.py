@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from salesbot.services import outbox
+from salesbot.services import audit, customers, outbox, permissions
+from salesbot.services.dates import due_instant
+from salesbot.services.errors import NotFound
 from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
 from salesbot.store.models import ApprovalStep, Contract, Customer, Reminder, User, Visit
 
 
@@ -43,6 +46,67 @@ def fire_due(uow: UnitOfWork, *, limit: int = 500) -> int:
     return len(due)
 
 
+def remind(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    on: date,
+    at: time | None,
+    customer_id: int | None,
+    note: str | None,
+    kind: str = "note",
+) -> int:
+    """A reminder the rep asked for ("提醒我周五找京东收20万", "明天去拜访华为"): on the day at the team's morning hour,
+    or at the time said. Audited, so "撤销" takes it back."""
+    permissions.require_active(actor)
+    if customer_id is not None:
+        customers.get_for_change(uow, actor, customer_id)
+    due = due_instant(on, at, tz=actor.tz, now=uow.now(), morning_hour=uow.settings.morning_hour)
+    reminder = Reminder(
+        user_id=actor.id,
+        kind=kind,
+        subject_type="customer" if customer_id is not None else "user",
+        subject_id=customer_id if customer_id is not None else actor.id,
+        customer_id=customer_id,
+        due_at=due,
+        state="pending",
+        created_at=uow.now(),
+        note=note,
+    )
+    uow.session.add(reminder)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="reminder",
+        entity_id=reminder.id,
+        action="plan",
+        before=None,
+        after=audit.snapshot(reminder),
+    )
+    return reminder.id
+
+
+def cancel(uow: UnitOfWork, actor: Actor, *, reminder_id: int) -> str | None:
+    """Take back a reminder the actor asked for (undo); returns its customer's name, if it has one."""
+    reminder = uow.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.user_id != actor.id or reminder.state != "pending":
+        raise NotFound("undo_nothing", minutes=0)
+    before = audit.snapshot(reminder)
+    reminder.state = "cancelled"
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="reminder",
+        entity_id=reminder.id,
+        action="cancel",
+        before=before,
+        after=audit.snapshot(reminder),
+    )
+    customer = uow.session.get(Customer, reminder.customer_id) if reminder.customer_id else None
+    return customer.name if customer is not None else None
+
+
 def next_due(uow: UnitOfWork) -> datetime | None:
     return uow.session.scalar(select(func.min(Reminder.due_at)).where(Reminder.state == "pending"))
 
@@ -76,7 +140,9 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
             "notes": visit.notes,
         }
     elif reminder.subject_type == "customer":
-        params["customer"] = uow.session.get_one(Customer, reminder.subject_id).name
+        params |= {"customer": uow.session.get_one(Customer, reminder.subject_id).name, "note": reminder.note or ""}
+    elif reminder.subject_type == "user":
+        params["note"] = reminder.note or ""
     elif reminder.subject_type == "approval_step":
         step = uow.session.get_one(ApprovalStep, reminder.subject_id)
         contract = uow.session.get_one(Contract, step.contract_id)

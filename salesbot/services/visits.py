@@ -245,42 +245,6 @@ def _logged(visit: Visit, actor: Actor, follow_up: FollowUp | None) -> VisitLogg
     )
 
 
-def plan(uow: UnitOfWork, actor: Actor, *, customer_id: int, on: FollowUp) -> str:
-    """A visit still to come ("明天去拜访华为"): a reminder on the day, and no visit until one is logged."""
-    customer = customers.get_for_change(uow, actor, customer_id)
-    due = due_instant(on.on, on.at, tz=actor.tz, now=uow.now(), morning_hour=uow.settings.morning_hour)
-    reminder_id = _schedule(
-        uow, actor, visit_id=customer.id, customer_id=customer.id, due=due, kind="planned_visit", subject="customer"
-    )
-    audit.record(
-        uow,
-        actor_id=actor.id,
-        entity="reminder",
-        entity_id=reminder_id,
-        action="plan",
-        before=None,
-        after={"customer_id": customer.id, "due_at": due.isoformat()},
-    )
-    return customer.name
-
-
-def cancel_plan(uow: UnitOfWork, actor: Actor, *, reminder_id: int) -> str:
-    reminder = uow.session.get(Reminder, reminder_id)
-    if reminder is None or reminder.user_id != actor.id or reminder.state != "pending":
-        raise NotFound("undo_nothing", minutes=0)
-    reminder.state = "cancelled"
-    audit.record(
-        uow,
-        actor_id=actor.id,
-        entity="reminder",
-        entity_id=reminder.id,
-        action="cancel",
-        before={"state": "pending"},
-        after={"state": "cancelled"},
-    )
-    return customers.get_for_change(uow, actor, reminder.customer_id or 0).name
-
-
 def _schedule(
     uow: UnitOfWork,
     actor: Actor,

@@ -450,6 +450,7 @@ class Reminder(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # a reminder the rep asked for, in their words
 
 
 class OutboxMessage(Base):

@@ -1,4 +1,4 @@
-"""a visit can be archived (taken back with undo), never deleted
+"""a visit can be archived (taken back with undo), never deleted; a reminder can carry the rep's own words
 
 Revision ID: 0015
 Revises: 0010
@@ -19,8 +19,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("visits") as batch:
         batch.add_column(sa.Column("archived", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("reminders") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reminders") as batch:
+        batch.drop_column("note")
     with op.batch_alter_table("visits") as batch:
         batch.drop_column("archived")
