@@ -2,6 +2,15 @@
 
 Lists are sized for a phone: ten lines and a More button. What was shown stays in the form (asking nothing),
 so "导出" / "export" right after sends the same answer, whole, as a spreadsheet.
+
+```mermaid
+stateDiagram-v2
+    [*] --> customer: "阿里还欠多少", several customers match
+    [*] --> shown: who owes / mine / aging / 80-20
+    customer --> shown: the customer's statement
+    shown --> shown: More (next page)
+    shown --> [*]: Export (the same answer as XLSX), or anything else said
+```
 """
 
 from __future__ import annotations
