@@ -201,6 +201,9 @@ class Settings:
     currency: str = "CNY"
     language: str = "zh"
     morning_hour: int = 9
+    # Issue 17: the working-day calendar ("cn" or "mon-fri"), by default and per team handle.
+    working_days: str = "cn"
+    working_days_by_team: Mapping[str, str] = field(default_factory=dict)
     conversation_ttl_minutes: int = 24 * 60
     stages: tuple[str, ...] = DEFAULT_STAGES
     stage_labels: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_STAGE_LABELS)
@@ -219,6 +222,10 @@ class Settings:
         labels = self.lost_reason_labels
         return labels.get(lang, {}).get(reason) or labels.get("en", {}).get(reason, reason)
 
+    def calendar_kind(self, team: str | None = None) -> str:
+        """The working-day calendar of a team (by handle), or the default."""
+        return self.working_days_by_team.get(team or "", self.working_days)
+
     def section(self, name: str) -> Mapping[str, Any]:
         return self.raw.get(name, {})
 
@@ -232,6 +239,12 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
     elif env.get("SALESBOT_CONFIG"):
         raise ConfigError(f"SALESBOT_CONFIG points at {path}, which does not exist")
     return settings_from(data, env)
+
+
+def _calendar_kind(kind: object, where: str) -> str:
+    if kind not in ("cn", "mon-fri"):
+        raise ConfigError(f"{where}: {kind!r} is not a working-day calendar (cn or mon-fri)")
+    return str(kind)
 
 
 def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
@@ -256,6 +269,11 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         currency=team.get("currency", Settings.currency),
         language=team.get("language", Settings.language),
         morning_hour=int(team.get("morning_hour", Settings.morning_hour)),
+        working_days=_calendar_kind(team.get("working_days", Settings.working_days), "[team] working_days"),
+        working_days_by_team={
+            handle: _calendar_kind(kind, f"[team.working_days_by_team] {handle}")
+            for handle, kind in team.get("working_days_by_team", {}).items()
+        },
         conversation_ttl_minutes=int(raw.get("conversation", {}).get("ttl_minutes", 24 * 60)),
         stages=stages,
         stage_labels=_merge_labels(DEFAULT_STAGE_LABELS, stages_cfg.get("labels", {})),

@@ -89,7 +89,8 @@ EN_FOLLOW = [
     ("next week", "2026-11-30"), ("on Christmas", "2026-12-25"), ("on New Year's Day", "2027-01-01"),
     ("in 5 working days", "2026-12-02"), ("tomorrow at 4pm", "2026-11-26 16:00"), ("early next month", "2026-12-01"),
     ("next thursday", "2026-12-03"), ("in ten days", "2026-12-07"), ("monday 9am", "2026-11-30 09:00"),
-    ("next wed", "2026-12-02"), ("thurs", "2026-11-26"), ("in a month", "2026-12-25"), ("after the holiday", "2027-01-04"),
+    ("next wed", "2026-12-02"), ("thurs", "2026-11-26"), ("in a month", "2026-12-25"),
+    ("after the holiday", "2027-01-04"),
     ("Dec 18th", "2026-12-18"), ("by end of next month", "2026-12-31"),
 ]  # fmt: skip
 # The day a past activity happened: (phrase, expected occurred_on).
@@ -163,7 +164,12 @@ TEMPLATES: list[Template] = [
     T("en", "{c} came to our office {p}, send them a quote {d}", "visit", activity="inbound"),
     T("en", "dropped by {c} {p}, follow up {d}", "visit", activity="visit"),
     T("en", "spent the morning at {c}, they want a demo {d}", "visit", activity="visit", date=""),
-    T("en", "visited {c} {p} talked to procurement they are comparing vendors follow up {d}", "visit", activity="visit"),
+    T(
+        "en",
+        "visited {c} {p} talked to procurement they are comparing vendors follow up {d}",
+        "visit",
+        activity="visit",
+    ),
     T("en", "met with {u} {p}, follow up {d}", "visit", activity="visit"),
     T("en", "visited {s} {p}, follow up {d}", "visit", activity="visit"),
     T("en", "call with {s} {p}, ping them {d}", "visit", activity="call"),
