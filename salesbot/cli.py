@@ -286,13 +286,8 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
                     "amount": _decimal_text(said.amount.amount) if said.amount else None,
                     "currency": (said.amount.currency or settings.currency) if said.amount else None,
                     "stage": said.stage.stage if said.stage else None,
-                    # Issue 17 (keys added, none changed): the day a past activity happened, its kind, a relative
-                    # follow-up moved off a day off, whether the bot would ask first, a name it would offer to create.
+                    # Issue 17 (a key added, none changed): the day a past activity happened (昨天拜访了…).
                     "occurred_on": said.occurred_on.isoformat() if said.occurred_on else None,
-                    "activity": said.activity,
-                    "moved_from": said.date.moved_from.isoformat() if said.date and said.date.moved_from else None,
-                    "confident": said.confident and said.customer.kind not in ("choose", "confirm"),
-                    "new_customer": said.customer.unknown_name,
                 },
                 ensure_ascii=False,
             )

@@ -180,6 +180,9 @@ class DigestPolicy:
     weekly: DigestTime = DigestTime(9)
     brief: DigestTime | None = None  # each person's morning brief; None: the team's morning hour
     top: int = 5  # overdue receivables named in the daily digest
+    # Issue 17: false keeps daily digests, briefs and collection messages off the team's days off ([team]
+    # working_days); they go on its next working day. True (the default, as before) sends them every day.
+    on_days_off: bool = True
     daily_charts: tuple[str, ...] = ()
     weekly_charts: tuple[str, ...] = DIGEST_CHARTS
 
@@ -201,7 +204,7 @@ class Settings:
     currency: str = "CNY"
     language: str = "zh"
     morning_hour: int = 9
-    # Issue 17: the working-day calendar ("cn" or "mon-fri"), by default and per team handle.
+    # Issue 17: the working-day calendar ("cn" or "mon-fri"), by default and per team key.
     working_days: str = "cn"
     working_days_by_team: Mapping[str, str] = field(default_factory=dict)
     conversation_ttl_minutes: int = 24 * 60
@@ -223,7 +226,7 @@ class Settings:
         return labels.get(lang, {}).get(reason) or labels.get("en", {}).get(reason, reason)
 
     def calendar_kind(self, team: str | None = None) -> str:
-        """The working-day calendar of a team (by handle), or the default."""
+        """The working-day calendar of a team (by its key), or the default."""
         return self.working_days_by_team.get(team or "", self.working_days)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -381,6 +384,7 @@ def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
             None,
         ),
         top=int(cfg.get("top", 5)),
+        on_days_off=bool(cfg.get("on_days_off", True)),
         daily_charts=charts("daily_charts", ()),
         weekly_charts=charts("weekly_charts", DIGEST_CHARTS),
     )
