@@ -655,4 +655,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
     "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
     "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
+    # issue 17: a name that only contains a known customer's (华为云 with 华为 known) is asked about, never assumed
+    "confirm_customer": {
+        "zh": "「{name}」是「{guess}」吗?还是一个新客户?",
+        "en": "Is “{name}” {guess}, or a new customer?",
+    },
 }
