@@ -1063,6 +1063,8 @@ class CustomerIndex:
                 # Names do not start or end with a function word; "met initec" is not a name.
                 if parts[0] in _GENERIC or parts[-1] in _GENERIC:
                     continue
+                if parts[-1].isdigit() or parts[0].isdigit():
+                    continue  # "Initech 8,500": a number next to a name is not a typo of it (issue 17)
                 joined = "".join(parts)
                 if len(joined) < 5 or joined in self._entries:
                     continue

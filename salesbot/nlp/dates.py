@@ -917,7 +917,8 @@ def _cn_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _festival_day(ctx, _CN_FESTIVALS[m["name"]], after=bool(m["after"]))
 
 
-@_rule(r"(?<![a-z\u4e00-\u9fff])(?:节后|节假日后|假期后|放假回来|收假后|长假后|假期结束后)", needs="后|回来")
+# 环节后 (after this step), 季节后 are not after a holiday.
+@_rule(r"(?<![a-z季环细关章情调音])(?:节后|节假日后|假期后|放假回来|收假后|长假后|假期结束后)", needs="后|回来")
 def _cn_after_holiday(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _after_next_break(ctx)
 

@@ -43,8 +43,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # Help asked in a sentence (issue 17): "这个机器人怎么用?", "how do I log a visit?".
         (
             "help",
-            r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|怎么(?:记录|提交|设|登记|录入|添加|查|操作)|"
-            r"\bhow\s+do\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|\bwhat\s+can\s+you\s+do\b|"
+            r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
+            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"\bhow\s+do\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
+            r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
         ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
@@ -55,7 +57,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"欠多少|欠我们|还欠|没回款|未回款|没付|未付|没有付|没给钱|逾期|\bunpaid\b|\boverdue\b|"
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
-            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|\bopen\s+balance\b|\bbalance\s+due\b|"
+            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|"
+            r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
         ),
@@ -88,7 +91,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
     # Issue 17: activities not called a visit: a call, an online meeting, a meal, the customer coming to us.
-    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了个?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
+    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
+    r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
@@ -139,9 +143,11 @@ def understand(
 ) -> Understanding:
     """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日."""
     clean = normalize(text)
-    customer = with_unknown_name(clean, customers.find_in_text(clean))
+    customer = with_unknown_name(clean, customers.find_in_text(_TOOLS.sub(_blank, clean)))
     stage = stages.find(clean)
     intent = classify(clean, stage)
+    if intent == "contract" and _visit_with_a_contract_step(clean):
+        intent = "visit"  # "请京东的张总吃了顿饭,下周一把合同发过去": a visit whose next step is the contract
     if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
@@ -183,6 +189,25 @@ def understand(
     )
 
 
+# Meeting tools named after a customer's company (腾讯会议 is Tencent's product, not a meeting with Tencent).
+_TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
+_DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
+_SUBMIT = re.compile(r"提交|审批|金额|合同额|总价|\d|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE)
+_CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _visit_with_a_contract_step(text: str) -> bool:
+    """A visit that happened, whose next step mentions the contract, submits nothing (no amount, no 审批)."""
+    m = _CONTRACT_WORD.search(text)
+    if m is None or _SUBMIT.search(text):
+        return False
+    return bool(_VISIT.search(text, 0, m.start()) and _DONE.search(text, 0, m.start()))
+
+
 # ---- the day a past activity happened (issue 17)
 
 # Words that put a date before them in the past (zh: the date comes first, "昨天拜访了"), or after them (en: "visited
@@ -198,15 +223,20 @@ _EN_FUTURE = re.compile(
     r"again|due|schedule|plan|need)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # not the comma of 15,000
 
 
 # Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
 # long a visit took.
 _NOT_DATES = re.compile(
-    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊])了?一(?:上午|下午|整天|天)"
+    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
 )
-_SPENT_TODAY = re.compile(r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)", re.IGNORECASE)
+_SPENT_TODAY = re.compile(
+    r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
+    re.IGNORECASE,
+)
 
 
 def _occurred(
@@ -218,10 +248,12 @@ def _occurred(
     activity: zh "周一拜访了…" (a verb with 了 after it, no 再/要 first), en "visited Acme on monday" (a past verb
     before it in the clause, after any follow-up word). A weekday read ahead then means the last such day."""
     today = now.date()
-    for reading in find_dates(text, now=now, calendar=calendar):
+    readings = find_dates(text, now=now, calendar=calendar)
+    for n, reading in enumerate(readings):
         day = reading.date
-        past = day < today or (day == today and _past_context(text, reading.start, reading.end))
-        if not past and _past_context(text, reading.start, reading.end):
+        context = _past_context(text, reading.start, reading.end, later=n + 1 < len(readings))
+        past = day < today or (day == today and context)
+        if not past and context:
             past = True
             while day > today:
                 day -= timedelta(7)  # 周一拜访了 said on a Wednesday: this week's Monday
@@ -235,13 +267,22 @@ def _occurred(
     return None, text, None
 
 
-def _past_context(text: str, start: int, end: int) -> bool:
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
+
+
+def _past_context(text: str, start: int, end: int, later: bool = False) -> bool:
+    """Whether the sentence puts the date at start..end with an activity that happened; `later`: another date
+    follows it (the follow-up)."""
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     before = text[clause_start:start]
     following = _CLAUSE_BREAK.search(text, end)
     after = text[end : following.start() if following else len(text)][:24]
-    if re.search(r"[\u4e00-\u9fff]", text[start:end]):
-        return ("了" in after and not _ZH_FUTURE_AFTER.match(after)) or "来访" in after
+    if _HAS_CJK.search(text, start, end) or _HAS_CJK.search(after):
+        if _ZH_FUTURE_AFTER.match(after):
+            return False
+        # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
+        return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
     return bool(past) and (not future or max(past) > max(future))

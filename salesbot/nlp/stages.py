@@ -24,6 +24,8 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "closed-won",
         "won",
         "signed",
+        "closed the deal",
+        "we closed",
     ),
     "lost": ("丢单", "输单", "输了", "丢了", "黄了", "没戏了", "closed lost", "closed-lost", "lost"),
 }
