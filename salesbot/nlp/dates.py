@@ -340,7 +340,7 @@ def _alternation(words: dict[str, Any]) -> str:
 _EN_WEEKDAY = _alternation(_EN_WEEKDAYS)
 _EN_MONTH = _alternation(_EN_MONTHS)
 _EN_COUNT = rf"(?:\d{{1,3}}|{_alternation(_EN_NUMBERS)})"
-_EN_UNIT = r"(?:days?|weeks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)"
+_EN_UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)"
 _EN_POSITION = r"(?P<pos>early|beginning\s+of|start\s+of|mid|middle\s+of|end\s+of|late)"
 _AMPM = r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"
 _W = r"(?<![a-z])"  # \b treats CJK as word characters, so English words get explicit edges
@@ -627,12 +627,12 @@ def _en_unit(word: str) -> tuple[int, str]:
     word = word.lower().rstrip("s")
     if word == "fortnight":
         return 2, "week"
-    return 1, {"hr": "hour", "min": "minute"}.get(word, word)
+    return 1, {"hr": "hour", "min": "minute", "wk": "week"}.get(word, word)
 
 
 @_rule(rf"{_W}(?:(?:in|within|after)\s+(?P<n1>{_EN_COUNT})\s+(?P<u1>{_EN_UNIT})(?:'?\s+time)?"
        rf"|(?P<n2>{_EN_COUNT})\s+(?P<u2>{_EN_UNIT})\s+"
-       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}", needs="day|week|fortnight|month|year|hour|hr|min",
+       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}", needs="day|week|wk|fortnight|month|year|hour|hr|min",
        also="in|after|from|later|hence|ago")  # fmt: skip
 def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Value:
     count, unit_word = (m["n1"], m["u1"]) if m["n1"] else (m["n2"], m["u2"])
@@ -874,7 +874,8 @@ _CN_FESTIVALS = {
     "元旦": "new_year", "新年": "new_year", "春节": "spring", "过年": "spring", "大年初一": "spring",
     "清明节": "qingming", "清明": "qingming", "五一": "labour", "劳动节": "labour", "端午节": "dragon_boat",
     "端午": "dragon_boat", "中秋节": "mid_autumn", "中秋": "mid_autumn", "国庆节": "national", "国庆": "national",
-    "十一": "national", "圣诞节": "christmas", "圣诞": "christmas",
+    "十一": "national", "圣诞节": "christmas", "圣诞": "christmas", "平安夜": "christmas_eve",
+    "双十一": "double_eleven", "双11": "double_eleven", "双十二": "double_twelve", "双12": "double_twelve",
 }  # fmt: skip
 _EN_FESTIVALS = {
     "new year's day": "new_year", "new years day": "new_year", "new year's": "new_year", "new year": "new_year",
@@ -888,11 +889,16 @@ _EN_FESTIVALS = {
 _BREAK_FESTIVALS = ("new_year", "spring", "qingming", "labour", "dragon_boat", "mid_autumn", "national")
 
 
+# Days named after a date, whatever the calendar: shopping festivals and the like.
+_FIXED_DAYS = {"christmas_eve": (12, 24), "double_eleven": (11, 11), "double_twelve": (12, 12)}
+
+
 def _festival_day(ctx: _Ctx, key: str, *, after: bool) -> _Value:
     """The next festival day not in the past, or (after) the first working day after its break."""
     calendar = _working(ctx)
     for year in (ctx.today.year, ctx.today.year + 1):
-        day = calendar.festival(key, year)
+        fixed = _FIXED_DAYS.get(key)
+        day = dt.date(year, *fixed) if fixed else calendar.festival(key, year)
         if day is None:
             return _Value(error=f"the team's calendar does not know {key.replace('_', ' ')} in {year}")
         if after:
@@ -912,9 +918,48 @@ def _after_next_break(ctx: _Ctx) -> _Value:
 # 十一 (October 1) only with 节/假/后 around it: "十一个" is eleven.
 @_rule(r"(?P<name>" + "|".join(sorted((k for k in _CN_FESTIVALS if k != "十一"), key=len, reverse=True))
        + r"|十一(?=[节假后长]))(?P<after>\s*(?:假期|长假|假|小长假)?\s*(?:结束)?(?:以后|之后|过后|后|回来))?",
-       needs="旦|年|节|明|五一|十一|午|秋|庆|诞")  # fmt: skip
+       needs="旦|年|节|明|五一|十一|午|秋|庆|诞|夜|双")  # fmt: skip
 def _cn_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _festival_day(ctx, _CN_FESTIVALS[m["name"]], after=bool(m["after"]))
+
+
+# 年前 / 年后: before and after the Spring Festival break (the year that matters at work); not 三年前, 去年, 新年后.
+@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|底前|后|以后|之后)(?![\d天])", needs="年")
+def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
+    if m["w"] in ("后", "以后", "之后"):
+        return _festival_day(ctx, "spring", after=True)
+    calendar = _working(ctx)
+    for year in (ctx.today.year, ctx.today.year + 1):
+        festival = calendar.festival("spring", year)
+        if festival is None:
+            return _Value(error=f"the team's calendar does not know the Spring Festival in {year}")
+        day = festival - dt.timedelta(1)
+        for _ in range(30):  # the last working day before the break
+            if calendar.is_working_day(day):
+                break
+            day -= dt.timedelta(1)
+        if day >= ctx.today:
+            return _Value(day=day)
+    return _Value(error="no Spring Festival ahead")
+
+
+# 上旬 / 中旬 / 下旬: the 1st (early month, as 月初), the 15th (as 月中), the 21st.
+@_rule(rf"(?:(?P<mon>{_MONTH_NUM})\s*月|(?P<which>本|这个|这|下个|下)?\s*月)\s*份?(?P<pos>上|中|下)旬", needs="旬")
+def _cn_ten_days(m: re.Match[str], ctx: _Ctx) -> _Value:
+    position = {"上": "start", "中": "mid"}.get(m["pos"])
+    if m["mon"] is not None:
+        month = _cn_number(m["mon"])
+        if position:
+            return _named_month(ctx, None, month, position)
+        if not 1 <= month <= 12:
+            return _Value(error=f"there is no month {month}")
+        day = dt.date(ctx.today.year, month, 21)
+        return _Value(day=day if day >= ctx.today else dt.date(ctx.today.year + 1, month, 21))
+    if position:
+        return _month_relative(ctx, m["which"], position)
+    first = _add_months(ctx.today.replace(day=1), _MONTH_SHIFT[m["which"]] if m["which"] else 0)
+    day = first.replace(day=21)
+    return _Value(day=day if m["which"] or day >= ctx.today else _add_months(day, 1))
 
 
 # 环节后 (after this step), 季节后 are not after a holiday.

@@ -79,3 +79,17 @@ def test_the_cn_calendar_knows_adjusted_working_weekends_and_mon_fri_does_not() 
 def test_on_the_first_inside_a_sentence_is_a_date() -> None:
     reading = find_date("call them on the 1st about pricing", now=NOW)
     assert reading is not None and reading.date == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("12月中旬", "2026-12-15"),
+        ("下个月下旬", "2026-12-21"),
+        ("年后", "2027-02-11"),  # after the Spring Festival break
+        ("平安夜", "2026-12-24"),
+        ("in 3 wks", "2026-12-16"),
+    ],
+)
+def test_more_everyday_date_words(phrase: str, expected: str) -> None:
+    assert parse_date(phrase, now=NOW, calendar=CN).date.isoformat() == expected
