@@ -44,6 +44,7 @@ from salesbot.nlp import dates  # noqa: E402
 from salesbot.nlp.dates import DateError, parse_date  # noqa: E402
 from salesbot.nlp.intents import understand  # noqa: E402
 from tests.nlp.corpus import CUSTOMERS, customer_index, reason_lexicon, stage_lexicon  # noqa: E402
+from tests.nlp.reading import Reader, rows, score, team_index  # noqa: E402
 from tests.nlp.test_dates import TABLE  # noqa: E402
 
 CLOCK = time.thread_time  # this thread's CPU time: the time a neighbour takes the CPU away is not ours
@@ -227,11 +228,32 @@ def main(argv: list[str] | None = None) -> None:
         f"{customers:30} {len(utterances):>7} {statistics.median(understood) * 1e6:>9.1f} µs"
         f"   (slowest utterance {max(understood) * 1e6:.1f} µs)"
     )
+    corpus_report(args.rounds)
     print()
     fast = results[RULES][1] / results[RULES][0]
     slow = results[FALLS_BACK][0] / results[FALLS_BACK][1]
     print(f"target: rule layer >= 20x faster than dateparser:  {fast:5.1f}x   {'met' if fast >= 20 else 'NOT met'}")
     print(f"target: fallback <= 1.10x dateparser's time:       {slow:5.2f}x   {'met' if slow <= 1.10 else 'NOT met'}")
+
+
+def corpus_report(rounds: int) -> None:
+    """Issue 17: the sentence corpus read right (tune and held-out), how often the bot asks, and µs per sentence
+    against 200 and 5,000 customers."""
+    print()
+    for part in ("tune", "heldout"):
+        result = score(part)
+        print(
+            f"corpus {part:8} {result.right:>4}/{result.total:<4} read right {result.rate:6.1%}"
+            f"   asks {result.ask_rate:5.1%}   wrong without asking {result.wrong_silently}"
+        )
+    sentences = [r["text"] for r in rows("tune") + rows("heldout")][::4]
+    for extra, label in ((0, "~200"), (4_800, "5,000")):
+        reader = Reader(team_index(extra))
+        timed = measure({"s": [lambda t=t, r=reader: r(t) for t in sentences]}, max(3, rounds // 3))["s"]
+        print(
+            f"understand, corpus ({label} customers) {len(sentences):>5} sentences  median "
+            f"{statistics.median(timed) * 1e6:7.1f} µs   (target < 200 µs at ~200)"
+        )
 
 
 if __name__ == "__main__":

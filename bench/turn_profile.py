@@ -2,7 +2,9 @@
 
 Wraps the parts of a turn with timers (no profiler, so the figures are close to the real cost), runs the
 same messages as bench/handler_throughput.py and prints the mean and median of each part, nested as called.
-`--cprofile` prints cProfile's top functions instead. Run: .venv/bin/python bench/turn_profile.py [--messages N]
+`--cprofile` prints cProfile's top functions instead. `--customers 200 100000` (the default) profiles each book size in
+one run and prints the ratio of their median turns (issue 17: at most 1.25x).
+Run: .venv/bin/python bench/turn_profile.py [--messages N] [--customers N [N ...]]
 """
 
 from __future__ import annotations
@@ -77,42 +79,74 @@ def _messages(names: list[str], lo: int, hi: int) -> list[Incoming]:
     return out
 
 
+def profile(url: str, customers: int, messages: int) -> dict[str, list[float]]:
+    """Seconds per call of each part of PARTS over `messages` turns, after 100 turns of warm-up."""
+    app, names = _seeded_app(url, customers)
+    for incoming in _messages(names, 0, 100):  # warm-up: caches, the customer index, first-call costs
+        app.router.handle(incoming)
+    todo = _messages(names, 100, 100 + messages)
+    spent: dict[str, list[float]] = defaultdict(list)
+    originals = [(owner, attr, getattr(owner, attr)) for _label, owner, attr in PARTS]
+    for (label, owner, attr), (_o, _a, fn) in zip(PARTS, originals, strict=True):
+        setattr(owner, attr, _timed(spent, label, fn))
+    try:
+        for incoming in todo:
+            assert app.router.handle(incoming)
+    finally:
+        for owner, attr, fn in originals:
+            setattr(owner, attr, fn)
+        app.close()
+    return spent
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument(
+        "--customers",
+        type=int,
+        nargs="+",
+        default=[200, 100_000],
+        help="book sizes to profile in this run, each in a fresh database (default: 200 100000)",
+    )
     parser.add_argument("--database-url", help="a PostgreSQL server to run on (default: a SQLite file)")
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top functions instead")
     args = parser.parse_args(argv)
-    with fresh_database(args.database_url) as url:
-        app, names = _seeded_app(url, args.customers)
-        for incoming in _messages(names, 0, 100):  # warm-up: caches, the customer index, first-call costs
-            app.router.handle(incoming)
-        todo = _messages(names, 100, 100 + args.messages)
-        if args.cprofile:
-            profile = cProfile.Profile()
-            profile.runcall(lambda: [app.router.handle(m) for m in todo])
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    if args.cprofile:
+        with fresh_database(args.database_url) as url:
+            app, names = _seeded_app(url, args.customers[0])
+            for incoming in _messages(names, 0, 100):
+                app.router.handle(incoming)
+            todo = _messages(names, 100, 100 + args.messages)
+            cprofile = cProfile.Profile()
+            cprofile.runcall(lambda: [app.router.handle(m) for m in todo])
+            pstats.Stats(cprofile).sort_stats("tottime").print_stats(25)
             app.close()
-            return
-        spent: dict[str, list[float]] = defaultdict(list)
-        originals = [(owner, attr, getattr(owner, attr)) for _label, owner, attr in PARTS]
-        for (label, owner, attr), (_o, _a, fn) in zip(PARTS, originals, strict=True):
-            setattr(owner, attr, _timed(spent, label, fn))
-        try:
-            for incoming in todo:
-                assert app.router.handle(incoming)
-        finally:
-            for owner, attr, fn in originals:
-                setattr(owner, attr, fn)
-        app.close()
-    turns = len(spent["turn (Router.handle)"])
-    print(f"{'part':<30} {'calls/turn':>10} {'mean ms/turn':>13} {'p50 ms/call':>12}")
-    for label, _owner, _attr in PARTS:
-        calls = spent.get(label, [])
-        if calls:
-            per_turn = sum(calls) / turns * 1000
-            print(f"{label:<30} {len(calls) / turns:>10.1f} {per_turn:>13.3f} {statistics.median(calls) * 1000:>12.3f}")
+        return
+    medians: dict[int, float] = {}
+    for book in args.customers:
+        with fresh_database(args.database_url) as url:
+            spent = profile(url, book, args.messages)
+        turns = len(spent["turn (Router.handle)"])
+        medians[book] = statistics.median(spent["turn (Router.handle)"])
+        print(f"\n{book:,} customers, {turns} turns")
+        print(f"{'part':<30} {'calls/turn':>10} {'mean ms/turn':>13} {'p50 ms/call':>12}")
+        for label, _owner, _attr in PARTS:
+            calls = spent.get(label, [])
+            if calls:
+                per_turn = sum(calls) / turns * 1000
+                median_ms = statistics.median(calls) * 1000
+                print(f"{label:<30} {len(calls) / turns:>10.1f} {per_turn:>13.3f} {median_ms:>12.3f}")
+    if len(medians) > 1:
+        (small, base), *rest = sorted(medians.items())
+        print()
+        for book, median in rest:
+            ratio = median / base
+            verdict = "met" if ratio <= 1.25 else "NOT met"
+            print(
+                f"turn median at {book:,} customers: {median * 1000:.3f} ms against {base * 1000:.3f} ms at "
+                f"{small:,}: {ratio:.2f}x (issue 17 target <= 1.25x: {verdict})"
+            )
 
 
 if __name__ == "__main__":

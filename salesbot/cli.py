@@ -232,12 +232,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_parse_date(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.calendars import working_calendar
     from salesbot.nlp.dates import DateError, parse_date
 
     now = _now_arg(args, settings)
+    calendar = working_calendar(settings.working_days)
     for text in args.texts:
         try:
-            reading = parse_date(text, now=now)
+            reading = parse_date(text, now=now, calendar=calendar)
             out: dict[str, Any] = {
                 "text": text,
                 "date": reading.date.isoformat(),
@@ -251,6 +253,7 @@ def cmd_parse_date(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.bootstrap import build
+    from salesbot.calendars import working_calendar
     from salesbot.clock import SystemClock
     from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
     from salesbot.nlp.intents import understand
@@ -264,7 +267,12 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
         app.close()
     for text in args.texts:
         said = understand(
-            text, now=now, customers=index, stages=stage_lexicon(settings), reasons=reason_lexicon(settings)
+            text,
+            now=now,
+            customers=index,
+            stages=stage_lexicon(settings),
+            reasons=reason_lexicon(settings),
+            calendar=working_calendar(settings.working_days),
         )
         match = said.customer.match
         print(
@@ -278,6 +286,8 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
                     "amount": _decimal_text(said.amount.amount) if said.amount else None,
                     "currency": (said.amount.currency or settings.currency) if said.amount else None,
                     "stage": said.stage.stage if said.stage else None,
+                    # Issue 17 (a key added, none changed): the day a past activity happened (昨天拜访了…).
+                    "occurred_on": said.occurred_on.isoformat() if said.occurred_on else None,
                 },
                 ensure_ascii=False,
             )

@@ -180,6 +180,9 @@ class DigestPolicy:
     weekly: DigestTime = DigestTime(9)
     brief: DigestTime | None = None  # each person's morning brief; None: the team's morning hour
     top: int = 5  # overdue receivables named in the daily digest
+    # Issue 17: false keeps daily digests, briefs and collection messages off the team's days off ([team]
+    # working_days); they go on its next working day. True (the default, as before) sends them every day.
+    on_days_off: bool = True
     daily_charts: tuple[str, ...] = ()
     weekly_charts: tuple[str, ...] = DIGEST_CHARTS
 
@@ -201,6 +204,9 @@ class Settings:
     currency: str = "CNY"
     language: str = "zh"
     morning_hour: int = 9
+    # Issue 17: the working-day calendar ("cn" or "mon-fri"), by default and per team key.
+    working_days: str = "cn"
+    working_days_by_team: Mapping[str, str] = field(default_factory=dict)
     conversation_ttl_minutes: int = 24 * 60
     undo_minutes: int = 30  # how far back "撤销" / "undo" and "不对,是…" reach into a user's own changes
     stages: tuple[str, ...] = DEFAULT_STAGES
@@ -220,6 +226,10 @@ class Settings:
         labels = self.lost_reason_labels
         return labels.get(lang, {}).get(reason) or labels.get("en", {}).get(reason, reason)
 
+    def calendar_kind(self, team: str | None = None) -> str:
+        """The working-day calendar of a team (by its key), or the default."""
+        return self.working_days_by_team.get(team or "", self.working_days)
+
     def section(self, name: str) -> Mapping[str, Any]:
         return self.raw.get(name, {})
 
@@ -233,6 +243,12 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
     elif env.get("SALESBOT_CONFIG"):
         raise ConfigError(f"SALESBOT_CONFIG points at {path}, which does not exist")
     return settings_from(data, env)
+
+
+def _calendar_kind(kind: object, where: str) -> str:
+    if kind not in ("cn", "mon-fri"):
+        raise ConfigError(f"{where}: {kind!r} is not a working-day calendar (cn or mon-fri)")
+    return str(kind)
 
 
 def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
@@ -257,6 +273,11 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         currency=team.get("currency", Settings.currency),
         language=team.get("language", Settings.language),
         morning_hour=int(team.get("morning_hour", Settings.morning_hour)),
+        working_days=_calendar_kind(team.get("working_days", Settings.working_days), "[team] working_days"),
+        working_days_by_team={
+            handle: _calendar_kind(kind, f"[team.working_days_by_team] {handle}")
+            for handle, kind in team.get("working_days_by_team", {}).items()
+        },
         conversation_ttl_minutes=int(raw.get("conversation", {}).get("ttl_minutes", 24 * 60)),
         undo_minutes=int(raw.get("conversation", {}).get("undo_minutes", Settings.undo_minutes)),
         stages=stages,
@@ -365,6 +386,7 @@ def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
             None,
         ),
         top=int(cfg.get("top", 5)),
+        on_days_off=bool(cfg.get("on_days_off", True)),
         daily_charts=charts("daily_charts", ()),
         weekly_charts=charts("weekly_charts", DIGEST_CHARTS),
     )

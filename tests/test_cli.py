@@ -53,6 +53,7 @@ def test_init_seed_and_understand(tmp_path: Path) -> None:
         "amount": None,
         "currency": None,
         "stage": None,
+        "occurred_on": "2026-03-11",  # issue 17: the morning of the visit, today
     }
     assert (stage["intent"], stage["customer"], stage["stage"]) == ("stage", "比亚迪", "negotiation")
 
@@ -82,7 +83,8 @@ def test_understand_prints_amounts_as_decimal_strings_with_a_currency(tmp_path: 
         (texts[6], "receivables", "阿里巴巴", None, None),
         (texts[7], "visit", "比亚迪", None, None),
     ]
-    assert all(set(r) == {"text", "intent", "customer", "date", "time", "amount", "currency", "stage"} for r in rows)
+    keys = {"text", "intent", "customer", "date", "time", "amount", "currency", "stage", "occurred_on"}  # issue 17
+    assert all(set(r) == keys for r in rows)
 
 
 def test_understand_uses_the_team_currency_when_the_text_names_none(tmp_path: Path) -> None:

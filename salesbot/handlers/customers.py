@@ -42,6 +42,22 @@ def offer(turn: Turn, resolution: Resolution) -> bool:
         ]
         turn.ask(turn.t("choose_customer"), [*rows, [turn.cancel_choice()]], awaiting=AWAITING)
         return False
+    # Issue 17: a look-alike (华为云 with 华为 known) asks: the guess, the name as a new customer, or cancel; a name
+    # no customer has is offered as a new customer with one tap.
+    name = resolution.unknown_name
+    if resolution.kind == "confirm" and resolution.matches and name:
+        guess = resolution.matches[0].customer
+        rows = [
+            [Choice(guess.name, {"set": {"customer_id": guess.id, "customer": guess.name}})],
+            [Choice(turn.t("btn_create_customer", query=name), {"do": "create_customer", "name": name})],
+            [turn.cancel_choice()],
+        ]
+        turn.ask(turn.t("confirm_customer", name=name, guess=guess.name), rows, awaiting=AWAITING)
+        return False
+    if resolution.kind == "none" and name:
+        create = Choice(turn.t("btn_create_customer", query=name), {"do": "create_customer", "name": name})
+        turn.ask(turn.t("no_customer_match", query=name), [[create], [turn.cancel_choice()]], awaiting=AWAITING)
+        return False
     ask(turn)
     return False
 

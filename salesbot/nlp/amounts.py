@@ -151,7 +151,7 @@ _CLASSIFIERS = (
     "集|处|所|座|支|双|对|组|册|节|门|款|户|例|起|盒|包|袋|桌|头|码|股|元旦"
 )
 # 块 is also a classifier (3块屏幕); it is money only before 钱, a particle, punctuation or the end.
-_KUAI = r"块钱|块(?=$|[\s,.;:!?)、]|[了的吧啊呢哦左右多整到已给付]|[A-Za-z0-9])"
+_KUAI = r"块钱|块(?=$|[\s,.;:!?)、]|[了的吧啊呢哦左右多整到已给付过]|[A-Za-z0-9])"
 
 _PREFIX = (
     r"(?<![A-Za-z])(?i:hk|us)?\$|[¥￥€]|(?<![A-Za-z])(?i:rmb|cny|usd|eur|hkd)(?![A-Za-z])|"
@@ -195,7 +195,10 @@ _AMOUNT = re.compile(
 
 _AFTER_PERCENT = re.compile(r"\s?(?:%|(?i:percent|pct)(?![A-Za-z])|个百分点)")
 # 块 here is the classifier sense that _SUFFIX left unread (5块屏幕): a count, not money.
-_AFTER_CLASSIFIER = re.compile(rf"\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}|块)")
+# "35万 分3期": 分 there starts the installments (issue 17), it does not count the 35万.
+_AFTER_CLASSIFIER = re.compile(
+    rf"\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}|块)(?<!分(?=\s?[\d一二两三四五六七八九十]+\s?[期次笔]))"
+)
 _AFTER_WORD = re.compile(r"\s*([A-Za-z][A-Za-z']*)")
 
 

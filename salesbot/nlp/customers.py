@@ -101,17 +101,28 @@ class CustomerMatch:
 
 @dataclass(frozen=True)
 class Resolution:
-    kind: str  # "one" | "choose" | "none"
+    # "one" | "choose" | "none" | "confirm": a longer name that only contains a known one (华为云 with 华为 known):
+    # matches[0] is the guess, unknown_name the name as written; ask, never assume (issue 17).
+    kind: str
     matches: tuple[CustomerMatch, ...] = ()
+    unknown_name: str | None = None  # a name in the sentence that no customer has: offer it as a new customer
 
     @property
     def match(self) -> CustomerMatch | None:
         return self.matches[0] if self.kind == "one" else None
 
+    @property
+    def slipped(self) -> bool:
+        """The one match was guessed through a slip (a typo, a near sound, a two-character homophone): confirm it."""
+        m = self.match
+        return m is not None and m.how in ("typo", "homophone") and m.score < _SURE_SLIP
+
 
 # --- decision thresholds -------------------------------------------------------------------
 
 MARGIN = 0.05
+_SURE_SLIP = 0.85  # a homophone of a name of three or more characters (比亚地) is read without asking
+_TWO_CHAR_HOMOPHONE = 0.8  # 华闰 for 华润 inside a sentence: matched, but confirmed
 MAX_CHOICES = 5
 MIN_SCORE = 0.6
 # A short form matching more customers than this (in a sentence) is a generic word, not a
@@ -146,6 +157,9 @@ _HOW_ORDER = {"exact": 0, "alias": 1, "prefix": 2, "contains": 3, "homophone": 4
 _EXACT_HOWS = frozenset(("exact", "alias"))
 
 _NONE = Resolution("none", ())
+# Where a short name may stand in a sentence: after these characters (拜访了X, 和X, 给X) and before these (X的, X那边).
+_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮")
+_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿")
 
 # --- normalisation data --------------------------------------------------------------------
 
@@ -679,6 +693,14 @@ class CustomerIndex:
                 for bg in bigrams:
                     self._lat_post.setdefault(len(key), {}).setdefault(bg, []).append(i)
 
+        # Two-character names by their reading (华润 under ("hua", "run")), for a same-sound slip in a sentence.
+        self._two: dict[tuple[str, str], list[str]] = {}
+        for key in self._cjk_keys:
+            if len(key) == 2:
+                for r0 in _readings(key[0]):
+                    for r1 in _readings(key[1]):
+                        self._two.setdefault((r0, r1), []).append(key)
+        self._two_first = frozenset(r for r, _ in self._two)
         # The fuzzy candidates starting with each bigram (a key's first bigram is never generic here).
         self._fuzzy3_by_start: dict[str, list[str]] = {}
         for key in self._keys:
@@ -766,10 +788,35 @@ class CustomerIndex:
                 bigram = c[p : p + 2]
                 if bigram in starts or bigram in ends or (p < last and c[p] + c[p + 2] in skips):
                     self._cjk_fuzzy_at(prep, p, hits, seen)
+        if self._two:
+            self._two_char_homophones(prep, cjk_at, covered, hits)
         exact_spans = _SpanIndex((h.start, h.end) for h in hits if h.exact)
         if self._lat_keys or self._cjk_keys:
             self._latin_windows(prep, hits, exact_spans)
         return _drop_shadowed(hits, exact_spans)
+
+    def _two_char_homophones(self, prep: _Prepared, cjk_at: list[int], covered: bytearray, hits: list[_Hit]) -> None:
+        """华闰 for 华润: a two-character window with one character swapped for a same-sound one, where a name can
+        stand (after a verb or punctuation, before 的/了/a verb): ordinary words sound like short names too often
+        anywhere else. The match is confirmed with the rep (Resolution.slipped)."""
+        c = prep.compact
+        first = self._two_first
+        for p in cjk_at:
+            if p + 2 > len(c) or covered[p] or covered[p + 1] or not _is_cjk(c[p + 1]):
+                continue
+            r0s = _readings(c[p])
+            if not r0s & first:
+                continue
+            before = c[p - 1] if p else _SEP
+            after = c[p + 2] if p + 2 < len(c) else _SEP
+            if not (before in _NAME_BEFORE or not _is_cjk(before)) or not (after in _NAME_AFTER or not _is_cjk(after)):
+                continue
+            window = c[p : p + 2]
+            for r0 in r0s:
+                for r1 in _readings(c[p + 1]):
+                    for key in self._two.get((r0, r1), ()):
+                        if key != window and (key[0] == window[0] or key[1] == window[1]):
+                            self._add_fuzzy(key, (_TWO_CHAR_HOMOPHONE, "homophone"), prep.span(p, p + 2), hits)
 
     def _exact_and_prefix_at(self, prep: _Prepared, p: int, hits: list[_Hit], covered: bytearray) -> None:
         keys = self._keys
@@ -1016,6 +1063,8 @@ class CustomerIndex:
                 # Names do not start or end with a function word; "met initec" is not a name.
                 if parts[0] in _GENERIC or parts[-1] in _GENERIC:
                     continue
+                if parts[-1].isdigit() or parts[0].isdigit():
+                    continue  # "Initech 8,500": a number next to a name is not a typo of it (issue 17)
                 joined = "".join(parts)
                 if len(joined) < 5 or joined in self._entries:
                     continue

@@ -39,7 +39,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from salesbot.nlp.numerals import NORMALIZE_TABLE
@@ -48,7 +48,36 @@ from salesbot.nlp.numerals import parse_cn_int as _parse_cn_int
 # Pure and called for every number a rule reads: cached.
 _cn_int = lru_cache(maxsize=4096)(_parse_cn_int)
 
-__all__ = ["DateError", "DateReading", "find_date", "parse_date"]
+__all__ = ["DateError", "DateReading", "WorkCalendar", "find_date", "find_dates", "parse_date"]
+
+
+class WorkCalendar(Protocol):
+    """The team's working days and festival days (salesbot.calendars has `cn` and `mon-fri`)."""
+
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+    def festival(self, key: str, year: int) -> dt.date | None: ...
+
+
+class _Weekdays:
+    """The calendar when none is passed: Monday to Friday, and only the festivals on a fixed day of the year."""
+
+    _FIXED: ClassVar[dict[str, tuple[int, int]]] = {
+        "new_year": (1, 1),
+        "labour": (5, 1),
+        "national": (10, 1),
+        "christmas": (12, 25),
+    }
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5
+
+    def festival(self, key: str, year: int) -> dt.date | None:
+        month_day = self._FIXED.get(key)
+        return dt.date(year, *month_day) if month_day else None
+
+
+_WEEKDAYS = _Weekdays()
 
 
 # --------------------------------------------------------------------------- public types
@@ -61,6 +90,8 @@ class DateReading:
     start: int  # span of the phrase in the original text
     end: int
     phrase: str = ""
+    # Issue 17: the day a relative phrase (过两天, in 3 days) gave before it moved to the next working day.
+    moved_from: dt.date | None = None
 
     @property
     def text(self) -> str:
@@ -97,6 +128,7 @@ class _Value(NamedTuple):
     named: bool = True  # False for 今天/today: it names a day but says nothing about a follow-up
     ambiguous: bool = False  # a date only when the whole phrase is one ("3-5" is usually a range)
     error: str | None = None  # has the shape of a date but is none (2月30日)
+    relative: bool = False  # counted from today (三天后, in 3 days): moves off a day off
 
 
 class _Part(NamedTuple):
@@ -115,6 +147,7 @@ class _Group(NamedTuple):
     named: bool
     ambiguous: bool
     error: str | None
+    relative: bool = False
 
 
 class _Ctx(NamedTuple):
@@ -122,6 +155,7 @@ class _Ctx(NamedTuple):
     today: dt.date  # now.date(), asked for by almost every rule
     day_first: bool
     tzinfo: dt.tzinfo  # the team's timezone, for dateparser's answers that name a zone ("10:00 +0800")
+    calendar: WorkCalendar | None = None  # None: Monday to Friday, and relative follow-ups are not moved
 
 
 class _Unreadable(Exception):
@@ -280,6 +314,15 @@ _EN_MONTHS = {
 _EN_NUMBERS = {
     "a couple of": 2, "couple of": 2, "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+# "twenty-one", "twenty one": in 21 days
+_EN_NUMBERS |= {
+    f"{tens}{sep}{unit}": _EN_NUMBERS[tens] + _EN_NUMBERS[unit]
+    for tens in ("twenty", "thirty")
+    for unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    for sep in ("-", " ")
 }  # fmt: skip
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
@@ -297,7 +340,7 @@ def _alternation(words: dict[str, Any]) -> str:
 _EN_WEEKDAY = _alternation(_EN_WEEKDAYS)
 _EN_MONTH = _alternation(_EN_MONTHS)
 _EN_COUNT = rf"(?:\d{{1,3}}|{_alternation(_EN_NUMBERS)})"
-_EN_UNIT = r"(?:days?|weeks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)"
+_EN_UNIT = r"(?:days?|weeks?|wks?|fortnights?|months?|years?|hours?|hrs?|minutes?|mins?)"
 _EN_POSITION = r"(?P<pos>early|beginning\s+of|start\s+of|mid|middle\s+of|end\s+of|late)"
 _AMPM = r"(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"
 _W = r"(?<![a-z])"  # \b treats CJK as word characters, so English words get explicit edges
@@ -328,6 +371,8 @@ def _after_preposition(text: str, start: int) -> bool:
 
 def _en_number(word: str) -> int:
     word = re.sub(r"\s+", " ", word.lower())
+    if "-" in word and word.replace("-", " ") in _EN_NUMBERS:
+        word = word.replace("-", " ")
     return int(word) if word.isdigit() else _EN_NUMBERS[word]
 
 
@@ -502,8 +547,8 @@ def _shift(ctx: _Ctx, amount: int, unit: str) -> _Value:
         moment = ctx.now + (dt.timedelta(hours=amount) if unit == "hour" else dt.timedelta(minutes=amount))
         return _Value(day=moment.date(), clock=_Clock(moment.hour, moment.minute, literal=True))
     if unit in ("day", "week"):
-        return _Value(day=ctx.today + dt.timedelta(amount * (7 if unit == "week" else 1)))
-    return _Value(day=_add_months(ctx.today, amount * (12 if unit == "year" else 1)))
+        return _Value(day=ctx.today + dt.timedelta(amount * (7 if unit == "week" else 1)), relative=amount > 0)
+    return _Value(day=_add_months(ctx.today, amount * (12 if unit == "year" else 1)), relative=amount > 0)
 
 
 # ---- relative days: 今天 明天 后天 大后天 昨天, today tomorrow yesterday
@@ -582,12 +627,12 @@ def _en_unit(word: str) -> tuple[int, str]:
     word = word.lower().rstrip("s")
     if word == "fortnight":
         return 2, "week"
-    return 1, {"hr": "hour", "min": "minute"}.get(word, word)
+    return 1, {"hr": "hour", "min": "minute", "wk": "week"}.get(word, word)
 
 
 @_rule(rf"{_W}(?:(?:in|within|after)\s+(?P<n1>{_EN_COUNT})\s+(?P<u1>{_EN_UNIT})(?:'?\s+time)?"
        rf"|(?P<n2>{_EN_COUNT})\s+(?P<u2>{_EN_UNIT})\s+"
-       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}", needs="day|week|fortnight|month|year|hour|hr|min",
+       rf"(?P<post>from\s+now|from\s+today|later|hence|ago)){_E}", needs="day|week|wk|fortnight|month|year|hour|hr|min",
        also="in|after|from|later|hence|ago")  # fmt: skip
 def _en_offset(m: re.Match[str], ctx: _Ctx) -> _Value:
     count, unit_word = (m["n1"], m["u1"]) if m["n1"] else (m["n2"], m["u2"])
@@ -626,17 +671,17 @@ def _weekend(today: dt.date, weeks: int | None) -> dt.date:
     return _week_day(today, weeks, 5)
 
 
-_EN_SHIFT = {"next": 1, "last": -1, "this": 0}
+_EN_SHIFT = {"next": 1, "nxt": 1, "last": -1, "this": 0}
 
 
-@_rule(rf"{_W}(?:(?P<which>next|this\s+coming|coming|this|last)\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}"
+@_rule(rf"{_W}(?:(?P<which>next|nxt|this\s+coming|coming|this|last)\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}"
        rf"(?:\s+(?P<week>next|this|last)\s+week{_E})?",
        needs="mon|tue|wed|thu|fri|sat|sun", context=_framing)  # fmt: skip
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     word = m["wd"].lower()
     weekday = _EN_WEEKDAYS[word]
     which = (m["week"] or m["which"] or "").lower()
-    if which in ("next", "last"):
+    if which in ("next", "nxt", "last"):
         return _Value(day=_week_day(ctx.today, _EN_SHIFT[which], weekday))
     # "sat" and "sun" are words too: bare, they count only after a preposition ("on sat").
     framed = bool(which) or _after_preposition(m.string, m.start("all"))
@@ -644,7 +689,7 @@ def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_on_or_after(ctx.today, weekday), ambiguous=ambiguous)
 
 
-@_rule(rf"{_W}(?P<which>next|this|last)\s+week\s+(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}", needs="week")
+@_rule(rf"{_W}(?P<which>next|nxt|this|last)\s+week\s+(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}", needs="week")
 def _en_week_then_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
     weekday = _EN_WEEKDAYS[m["wd"].lower()]
     return _Value(day=_week_day(ctx.today, _EN_SHIFT[m["which"].lower()], weekday))
@@ -656,7 +701,7 @@ def _en_weekend(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_weekend(ctx.today, _EN_SHIFT[which] if which else None))
 
 
-@_rule(rf"{_W}(?P<which>next|last)\s+(?P<u>week|month|year){_E}", needs="next|last")
+@_rule(rf"{_W}(?P<which>next|nxt|last)\s+(?P<u>week|month|year){_E}", needs="next|nxt|last")
 def _en_next_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     shift, unit = _EN_SHIFT[m["which"].lower()], m["u"].lower()
     # A period with no day means its first day: Monday, the 1st, January 1st.
@@ -773,10 +818,24 @@ def _cn_year(text: str | None, ctx: _Ctx) -> int | None:
     return year + 2000 if year < 100 else year
 
 
+@lru_cache(maxsize=1024)
+def _nearest_month_day(today: dt.date, month: int, day: int) -> dt.date:
+    """A month and day with no year: the nearest such date, past or future (the future one on a tie); Feb 29 with
+    no leap year a year either side waits for the next one."""
+    best: dt.date | None = None
+    for year in (today.year - 1, today.year, today.year + 1):
+        if 1 <= month <= 12 and 1 <= day <= _last_day(year, month):
+            candidate = dt.date(year, month, day)
+            if best is None or abs((candidate - today).days) <= abs((best - today).days):
+                best = candidate
+    return best if best is not None else _next_month_day(today, month, day)
+
+
 def _explicit_date(ctx: _Ctx, year: int | None, month: int, day: int) -> _Value:
     try:
         if year is None:
-            return _Value(day=_next_month_day(ctx.today, month, day))
+            _next_month_day(ctx.today, month, day)  # refuses a month or day that does not exist
+            return _Value(day=_nearest_month_day(ctx.today, month, day))
         return _Value(day=_make_date(year, month, day))
     except _Unreadable as exc:
         return _Value(error=str(exc))
@@ -809,17 +868,173 @@ def _cn_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_add_months(ctx.today.replace(day=1), _CN_WEEK_SHIFT[m["which"]]))
 
 
+# ---- festivals and working days (issue 17): 元旦 春节 国庆 圣诞 节后 春节后 五个工作日后, Christmas, in 5 working days
+
+_CN_FESTIVALS = {
+    "元旦": "new_year", "新年": "new_year", "春节": "spring", "过年": "spring", "大年初一": "spring",
+    "清明节": "qingming", "清明": "qingming", "五一": "labour", "劳动节": "labour", "端午节": "dragon_boat",
+    "端午": "dragon_boat", "中秋节": "mid_autumn", "中秋": "mid_autumn", "国庆节": "national", "国庆": "national",
+    "十一": "national", "圣诞节": "christmas", "圣诞": "christmas", "平安夜": "christmas_eve",
+    "双十一": "double_eleven", "双11": "double_eleven", "双十二": "double_twelve", "双12": "double_twelve",
+}  # fmt: skip
+_EN_FESTIVALS = {
+    "new year's day": "new_year", "new years day": "new_year", "new year's": "new_year", "new year": "new_year",
+    "christmas day": "christmas", "christmas": "christmas", "xmas": "christmas", "spring festival": "spring",
+    "chinese new year": "spring", "lunar new year": "spring", "cny": "spring", "national day": "national",
+    "golden week": "national", "labor day": "labour", "labour day": "labour", "may day": "labour",
+    "mid-autumn festival": "mid_autumn", "mid-autumn": "mid_autumn", "mid autumn festival": "mid_autumn",
+    "dragon boat festival": "dragon_boat", "qingming": "qingming", "tomb-sweeping day": "qingming",
+}  # fmt: skip
+# The festivals with an official break, for 节后 / "after the holiday" (the next one).
+_BREAK_FESTIVALS = ("new_year", "spring", "qingming", "labour", "dragon_boat", "mid_autumn", "national")
+
+
+# Days named after a date, whatever the calendar: shopping festivals and the like.
+_FIXED_DAYS = {"christmas_eve": (12, 24), "double_eleven": (11, 11), "double_twelve": (12, 12)}
+
+
+def _festival_day(ctx: _Ctx, key: str, *, after: bool) -> _Value:
+    """The next festival day not in the past, or (after) the first working day after its break."""
+    calendar = _working(ctx)
+    for year in (ctx.today.year, ctx.today.year + 1):
+        fixed = _FIXED_DAYS.get(key)
+        day = dt.date(year, *fixed) if fixed else calendar.festival(key, year)
+        if day is None:
+            return _Value(error=f"the team's calendar does not know {key.replace('_', ' ')} in {year}")
+        if after:
+            day = _next_working_day(calendar, day + dt.timedelta(1))
+        if day >= ctx.today:
+            return _Value(day=day)
+    return _Value(error=f"no {key.replace('_', ' ')} ahead")
+
+
+def _after_next_break(ctx: _Ctx) -> _Value:
+    """节后 / after the holiday: the first working day after the next official break that has not ended."""
+    found = [_festival_day(ctx, key, after=True) for key in _BREAK_FESTIVALS]
+    days = [v.day for v in found if v.day is not None]
+    return _Value(day=min(days)) if days else found[0]
+
+
+# 十一 (October 1) only with 节/假/后 around it: "十一个" is eleven.
+@_rule(r"(?P<name>" + "|".join(sorted((k for k in _CN_FESTIVALS if k != "十一"), key=len, reverse=True))
+       + r"|十一(?=[节假后长]))(?P<after>\s*(?:假期|长假|假|小长假)?\s*(?:结束)?(?:以后|之后|过后|后|回来))?",
+       needs="旦|年|节|明|五一|十一|午|秋|庆|诞|夜|双")  # fmt: skip
+def _cn_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _festival_day(ctx, _CN_FESTIVALS[m["name"]], after=bool(m["after"]))
+
+
+# 年前 / 年后: before and after the Spring Festival break (the year that matters at work); not 三年前, 去年, 新年后.
+@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|底前|后|以后|之后)(?![\d天])", needs="年")
+def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
+    if m["w"] in ("后", "以后", "之后"):
+        return _festival_day(ctx, "spring", after=True)
+    calendar = _working(ctx)
+    for year in (ctx.today.year, ctx.today.year + 1):
+        festival = calendar.festival("spring", year)
+        if festival is None:
+            return _Value(error=f"the team's calendar does not know the Spring Festival in {year}")
+        day = festival - dt.timedelta(1)
+        for _ in range(30):  # the last working day before the break
+            if calendar.is_working_day(day):
+                break
+            day -= dt.timedelta(1)
+        if day >= ctx.today:
+            return _Value(day=day)
+    return _Value(error="no Spring Festival ahead")
+
+
+# 上旬 / 中旬 / 下旬: the 1st (early month, as 月初), the 15th (as 月中), the 21st.
+@_rule(rf"(?:(?P<mon>{_MONTH_NUM})\s*月|(?P<which>本|这个|这|下个|下)?\s*月)\s*份?(?P<pos>上|中|下)旬", needs="旬")
+def _cn_ten_days(m: re.Match[str], ctx: _Ctx) -> _Value:
+    position = {"上": "start", "中": "mid"}.get(m["pos"])
+    if m["mon"] is not None:
+        month = _cn_number(m["mon"])
+        if position:
+            return _named_month(ctx, None, month, position)
+        if not 1 <= month <= 12:
+            return _Value(error=f"there is no month {month}")
+        day = dt.date(ctx.today.year, month, 21)
+        return _Value(day=day if day >= ctx.today else dt.date(ctx.today.year + 1, month, 21))
+    if position:
+        return _month_relative(ctx, m["which"], position)
+    first = _add_months(ctx.today.replace(day=1), _MONTH_SHIFT[m["which"]] if m["which"] else 0)
+    day = first.replace(day=21)
+    return _Value(day=day if m["which"] or day >= ctx.today else _add_months(day, 1))
+
+
+# 环节后 (after this step), 季节后 are not after a holiday.
+@_rule(r"(?<![a-z季环细关章情调音])(?:节后|节假日后|假期后|放假回来|收假后|长假后|假期结束后)", needs="后|回来")
+def _cn_after_holiday(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _after_next_break(ctx)
+
+
+@_rule(rf"{_W}(?P<after>after\s+(?:the\s+)?)?(?P<name>{_alternation(_EN_FESTIVALS)})(?:\s+(?:holidays?|break))?{_E}",
+       needs="new year|christmas|xmas|festival|cny|national day|golden week|labor|labour|may day|autumn|qingming|"
+             "tomb")  # fmt: skip
+def _en_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _festival_day(ctx, _EN_FESTIVALS[re.sub(r"\s+", " ", m["name"].lower())], after=bool(m["after"]))
+
+
+@_rule(rf"{_W}after\s+(?:the\s+)?(?:holidays?|break|vacation){_E}", needs="after")
+def _en_after_holiday(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _after_next_break(ctx)
+
+
+def _working_days_on(ctx: _Ctx, count: int) -> _Value:
+    """today + `count` working days of the team's calendar (today itself not counted)."""
+    calendar, day = _working(ctx), ctx.today
+    for _ in range(count):
+        day = _next_working_day(calendar, day + dt.timedelta(1))
+    return _Value(day=day)
+
+
+@_rule(rf"(?P<n>{_COUNT})\s*个?\s*工作日\s*(?:以后|之后|后|内|以内)?", needs="工作日")
+def _cn_working_days(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    count = _cn_int(m["n"])
+    return None if count is None or count > 366 else _working_days_on(ctx, count)
+
+
+@_rule(rf"{_W}(?:in|within|after)\s+(?P<n>{_EN_COUNT})\s+(?:working|business|work)\s+days?{_E}"
+       rf"|{_W}(?P<n2>{_EN_COUNT})\s+(?:working|business)\s+days?\s+(?:from\s+now|later){_E}",
+       needs="working|business|work")  # fmt: skip
+def _en_working_days(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    count = _en_number(m["n"] or m["n2"])
+    return None if count > 366 else _working_days_on(ctx, count)
+
+
 @_rule(r"(?<![\d/.-])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<mon>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
        r"(?![\d/.-])(?:\s*[日号])?", needs="-|/|.")  # fmt: skip
 def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]), int(m["mon"]), int(m["d"]))
 
 
+# What may follow a number that makes 12.5 an amount or a measure rather than December 5.
+_DOTTED_UNIT = re.compile(
+    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点kmwb]|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)", re.I
+)
+
+
+def _dot_context(m: re.Match[str]) -> object:
+    start, end = m.start("all"), m.end("all")
+    return m.string[max(start - 3, 0) : start], m.string[end : end + 4]
+
+
+def _dotted_is_date(m: re.Match[str]) -> bool:
+    """12.20 is a date where no unit or currency follows it and no currency or letter comes before it."""
+    start = m.start("all")
+    before = m.string[max(start - 3, 0) : start].rstrip()
+    if before and (before[-1] in "$¥￥€£" or (before[-1].isalpha() and before[-1].isascii())):
+        return False
+    if before.lower().endswith(("rmb", "usd", "cny")):
+        return False
+    return _DOTTED_UNIT.match(m.string, m.end("all")) is None
+
+
 @_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
-       r"(?![\d/-]|\.\d|\s*[%:点])", needs="-|/|.")  # fmt: skip
+       r"(?![\d/-]|\.\d|\s*[%:点])", needs="-|/|.", context=_dot_context)  # fmt: skip
 def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
-    if m["sep"] == "." and not m["y"]:
-        return None  # 3.5 is a number
+    if m["sep"] == "." and not m["y"] and not _dotted_is_date(m):
+        return None  # 12.5万, ¥3.5, 4.5分, v1.2: a number
     month, day = (int(m["b"]), int(m["a"])) if ctx.day_first else (int(m["a"]), int(m["b"]))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None  # 13/45 is a ratio, not a date
@@ -849,9 +1064,13 @@ def _en_ordinal_day(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if not 1 <= day <= 31:
         return None
     # "by the 15th" is a date; "the 5th meeting" and "our 3rd visit" are not.
-    framed = bool(m["the"]) or _after_preposition(m.string, m.start("all"))
+    after_preposition = _after_preposition(m.string, m.start("all"))
+    framed = bool(m["the"]) or after_preposition
     followed_by_word = _FOLLOWED_BY_WORD.match(m.string, m.end("all")) is not None
-    return _Value(day=_next_day_of_month(ctx.today, day), ambiguous=not framed or followed_by_word)
+    # "call them on the 1st about pricing": a preposition makes it a date whatever follows.
+    return _Value(
+        day=_next_day_of_month(ctx.today, day), ambiguous=not framed or (followed_by_word and not after_preposition)
+    )
 
 
 # ---- clock times: 下午3点 3点半 两点 晚上8点 3点15分 中午 凌晨, 3pm 9:30am noon at 3
@@ -1119,7 +1338,7 @@ _JOINER = re.compile(rf"\s*+(?:{'|'.join(_JOINER_WORDS)})?\s*+", re.IGNORECASE) 
 
 def _lone(start: int, end: int, v: _Value) -> _Group:
     """The group of one part."""
-    return _Group(start, end, v.day, v.clock, v.day is not None and v.named, v.ambiguous, v.error)
+    return _Group(start, end, v.day, v.clock, v.day is not None and v.named, v.ambiguous, v.error, v.relative)
 
 
 def _merge(parts: list[_Part]) -> _Group:
@@ -1128,12 +1347,13 @@ def _merge(parts: list[_Part]) -> _Group:
     day: dt.date | None = None
     exact: _Clock | None = None
     vague: _Clock | None = None
-    named, ambiguous, error = False, True, None
+    named, ambiguous, error, relative = False, True, None, False
     for part in parts:  # one loop, no generators: this runs for every "明早8点半", "tomorrow at 4pm"
         v = part.value
         if v.day is not None:
             day = day or v.day
             named = named or v.named
+            relative = relative or v.relative
         if v.clock is not None:
             if v.clock.hour is not None:
                 exact = exact or v.clock
@@ -1144,7 +1364,7 @@ def _merge(parts: list[_Part]) -> _Group:
     clock = exact or vague
     if exact and vague and exact.period is None:
         clock = exact._replace(period=vague.period)  # 明早 + 8点半, "tomorrow morning at 9"
-    return _Group(parts[0].start, parts[-1].end, day, clock, named, ambiguous, error)
+    return _Group(parts[0].start, parts[-1].end, day, clock, named, ambiguous, error, relative)
 
 
 def _groups(text: str, ctx: _Ctx, *, shortcuts: bool = True) -> list[_Group]:
@@ -1287,7 +1507,7 @@ def _resolve(group: _Group, ctx: _Ctx, *, in_sentence: bool) -> _Resolved:
 _AWARE_TZ_TYPES = (ZoneInfo, dt.timezone)
 
 
-def _context(now: dt.datetime, day_first: bool) -> _Ctx:
+def _context(now: dt.datetime, day_first: bool, calendar: WorkCalendar | None = None) -> _Ctx:
     tzinfo = now.tzinfo
     # ZoneInfo and fixed offsets always give an offset; any other tzinfo is asked.
     if tzinfo is None or (type(tzinfo) not in _AWARE_TZ_TYPES and now.utcoffset() is None):
@@ -1295,7 +1515,28 @@ def _context(now: dt.datetime, day_first: bool) -> _Ctx:
     today = now.date()
     # combine(date, time) rather than now.replace(tzinfo=None): the same naive wall-clock time (fold kept) in a
     # sixth of the time, and this runs for every phrase.
-    return _Ctx(dt.datetime.combine(today, now.time()), today, day_first, tzinfo)
+    return _Ctx(dt.datetime.combine(today, now.time()), today, day_first, tzinfo, calendar)
+
+
+def _working(ctx: _Ctx) -> WorkCalendar:
+    return ctx.calendar or _WEEKDAYS
+
+
+def _next_working_day(calendar: WorkCalendar, day: dt.date) -> dt.date:
+    for _ in range(60):  # the longest run of days off is a week or two
+        if calendar.is_working_day(day):
+            return day
+        day += dt.timedelta(1)
+    return day
+
+
+def _off_day_moved(group: _Group, resolved: _Resolved, ctx: _Ctx) -> tuple[dt.date, dt.date | None]:
+    """A follow-up counted from today that lands on a day off moves to the next working day (the team's calendar
+    only: without one, nothing moves); a day the rep named stays."""
+    if not group.relative or ctx.calendar is None or resolved.past or resolved.time is not None:
+        return resolved.date, None
+    day = _next_working_day(ctx.calendar, resolved.date)
+    return (day, resolved.date) if day != resolved.date else (day, None)
 
 
 def _past_error(phrase: str, day: dt.date, time: dt.time | None) -> DateError:
@@ -1355,15 +1596,32 @@ def _may_cover(folded: str, matches: list[_Match]) -> bool:
     return position == len(folded) or _NOT_FILLER.search(folded, position) is None
 
 
-def parse_date(phrase: str, *, now: dt.datetime, allow_past: bool = False, day_first: bool = False) -> DateReading:
+def parse_date(
+    phrase: str,
+    *,
+    now: dt.datetime,
+    allow_past: bool = False,
+    day_first: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> DateReading:
     """Read a phrase that is, as a whole, a date or date and time ("下周三下午两点", "Dec 5th").
 
     Surrounding whitespace, punctuation and filler words ("on", "by", "前") are ignored.
     `day_first` reads 5/12 as 5 December for teams whose locale writes it that way.
     Raises DateError("unreadable") when the phrase cannot be read and DateError("past") for a
-    result before today (or, with a time, before now) unless `allow_past`.
+    result before today (or, with a time, before now) unless `allow_past`. `calendar` (the team's working days)
+    serves 节后 and N个工作日后, and moves a relative day that lands on a day off (DateReading.moved_from).
     """
-    ctx = _context(now, day_first)
+    ctx = _context(now, day_first, calendar)
+    compact, positions = _compact(phrase)
+    reading = _parse(compact, ctx, allow_past=allow_past)
+    if positions is None:
+        return reading
+    start, end = _original_span(positions, reading.start, reading.end)
+    return DateReading(reading.date, reading.time, start, end, phrase[start:end], reading.moved_from)
+
+
+def _parse(phrase: str, ctx: _Ctx, *, allow_past: bool) -> DateReading:
     folded = _fold(phrase)
     rules = _rules_for(folded)
     whole = _whole(folded, rules, ctx)
@@ -1394,10 +1652,18 @@ def _reading(group: _Group, phrase: str, ctx: _Ctx, *, allow_past: bool) -> Date
         raise _unreadable(original, str(exc)) from None
     if resolved.past and not allow_past:
         raise _past_error(original, resolved.date, resolved.time)
-    return DateReading(resolved.date, resolved.time, group.start, group.end, original)
+    day, moved_from = _off_day_moved(group, resolved, ctx)
+    return DateReading(day, resolved.time, group.start, group.end, original, moved_from)
 
 
-def find_date(text: str, *, now: dt.datetime, allow_past: bool = False, day_first: bool = False) -> DateReading | None:
+def find_date(
+    text: str,
+    *,
+    now: dt.datetime,
+    allow_past: bool = False,
+    day_first: bool = False,
+    calendar: WorkCalendar | None = None,
+) -> DateReading | None:
     """Find the follow-up date in a sentence ("拜访比亚迪采购部,他们在比价,三天后再联系").
 
     Prefers a named day that is not past; a time of day that has already gone ("上午去了阿里")
@@ -1406,7 +1672,9 @@ def find_date(text: str, *, now: dt.datetime, allow_past: bool = False, day_firs
     date found is past (unless `allow_past`), DateError("unreadable") when it is impossible.
     dateparser is not used here: its search mode reads too many ordinary words as dates.
     """
-    ctx = _context(now, day_first)
+    ctx = _context(now, day_first, calendar)
+    original_text = text
+    text, positions = _compact(text)
     # The best tier wins, then the earliest group (groups come in order). A group's reading does
     # not depend on where it stands, so a date said many times is resolved once.
     best: tuple[int, _Group, _Resolved | None, str | None] | None = None
@@ -1435,7 +1703,69 @@ def find_date(text: str, *, now: dt.datetime, allow_past: bool = False, day_firs
         raise _unreadable(original, error)
     if resolved.past and not allow_past:
         raise _past_error(original, resolved.date, resolved.time)
-    return DateReading(resolved.date, resolved.time, group.start, group.end, original)
+    day, moved_from = _off_day_moved(group, resolved, ctx)
+    start, end = _original_span(positions, group.start, group.end)
+    return DateReading(day, resolved.time, start, end, original_text[start:end], moved_from)
+
+
+def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = None) -> list[DateReading]:
+    """Every readable date group in a sentence, past ones included, in text order (for the day a past activity
+    happened beside the follow-up date). Ambiguous and impossible groups are left out."""
+    ctx = _context(now, False, calendar)
+    compact, positions = _compact(text)
+    found: list[DateReading] = []
+    for group in _groups(compact, ctx):
+        if group.ambiguous:
+            continue
+        try:
+            resolved = _resolve(group, ctx, in_sentence=True)
+        except _Unreadable:
+            continue
+        day, moved_from = _off_day_moved(group, resolved, ctx)
+        start, end = _original_span(positions, group.start, group.end)
+        found.append(DateReading(day, resolved.time, start, end, text[start:end], moved_from))
+    return found
+
+
+# Typing slips inside a date phrase, read as meant: spaces (下 周 二, 12 月 8 号) and a same-sound character in a
+# date word (下州一 -> 下周一, 下五3点 -> 下午3点, 星其五 -> 星期五). The replacements keep the length, so spans stay.
+_SPACED = re.compile(
+    r"(?<=[下上这本])[ \t\u3000]+(?=[周星礼个月])|(?<=[周期拜])[ \t\u3000]+(?=[一二三四五六日天末])"
+    r"|(?<=\d)[ \t\u3000]+(?=[月号日天个周])|(?<=月)[ \t\u3000]+(?=\d)|(?<=[明后今昨])[ \t\u3000]+(?=[天早晚])"
+    r"|(?<=[天周月])[ \t\u3000]+(?=[后前])|(?<=个)[ \t\u3000]+(?=[月工])"
+)
+_SOUND_SLIPS = re.compile(
+    r"(?<=[下上这本])[州洲舟粥](?=[一二三四五六日天末1-7])|(?<=[下上])五(?=\s*[\d一二两三四五六七八九十]{1,3}\s*[点时])"
+    r"|(?<=星)[其七棋旗](?=[一二三四五六日天])"
+)
+_SLIP_FIX = {"州": "周", "洲": "周", "舟": "周", "粥": "周", "五": "午", "其": "期", "七": "期", "棋": "期", "旗": "期"}
+
+
+def _compact(text: str) -> tuple[str, list[int] | None]:
+    """The text with slips fixed and the spaces inside Chinese date phrases taken out, and where each of its
+    characters was in `text` (None: no space was taken out)."""
+    if text.isascii():
+        return text, None
+    if _SOUND_SLIPS.search(text):
+        text = _SOUND_SLIPS.sub(lambda m: _SLIP_FIX[m.group(0)], text)
+    if not _SPACED.search(text):
+        return text, None
+    positions: list[int] = []
+    pieces: list[str] = []
+    last = 0
+    for m in _SPACED.finditer(text):
+        pieces.append(text[last : m.start()])
+        positions.extend(range(last, m.start()))
+        last = m.end()
+    pieces.append(text[last:])
+    positions.extend(range(last, len(text)))
+    return "".join(pieces), positions
+
+
+def _original_span(positions: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    if positions is None:
+        return start, end
+    return positions[start], positions[end - 1] + 1
 
 
 # --------------------------------------------------------------------------- dateparser fallback

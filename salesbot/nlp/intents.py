@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from salesbot.nlp import receivables, steering
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
-from salesbot.nlp.dates import DateError, DateReading, find_date
+from salesbot.nlp.dates import DateError, DateReading, WorkCalendar, find_date, find_dates
+from salesbot.nlp.names import with_unknown_name
 from salesbot.nlp.numerals import normalize
 from salesbot.nlp.stages import ReasonLexicon, StageLexicon, StageMention
 
@@ -48,12 +49,26 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
         ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
+        # Help asked in a sentence (issue 17): "这个机器人怎么用?", "how do I log a visit?".
+        (
+            "help",
+            r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
+            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"\bhow\s+do\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
+            r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
+            r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
+        ),
         ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
         ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
-        ("reminder", r"提醒我|提醒一下|remind me|reminder"),
+        ("reminder", r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|remind me|reminder"),
         (
             "receivables",
             r"欠多少|欠我们|还欠|没回款|未回款|没付|未付|没有付|没给钱|逾期|\bunpaid\b|\boverdue\b|"
+            # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
+            # "open balance on X".
+            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|"
+            r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
+            r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
         ),
         (
@@ -64,6 +79,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
+            # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
+            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bmoney\b.{0,30}\bcame\s+in\b|"
+            r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
+            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|打了[^,，。;；]{0,12}过来|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
@@ -80,7 +99,13 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
-    r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up)\b",
+    # Issue 17: activities not called a visit: a call, an online meeting, a meal, the customer coming to us.
+    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
+    r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
+    r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
+    r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
+    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
+    r"breakfast|coffee)\b",
     re.IGNORECASE,
 )
 # "推进阿里巴巴的商机" / "update Acme's stage": a move whose stage the bot must ask for.
@@ -108,32 +133,55 @@ class Understanding:
     next_step: str | None
     amount: Money | None = None  # currency None: the team's default applies
     terms: Terms | None = None
-    occurred_on: date | None = None  # the past day a reported activity happened ("昨天拜访了…"); None: today
-    reopen: bool = False  # "Initech back to proposal": a closed deal taken back
+    # Issue 17: the day a past activity happened (昨天拜访了…, visited Acme on Monday), its kind (visit, call,
+    # meeting, meal, inbound), and whether the reading is sure enough to act on without asking (two intents close,
+    # a customer guessed through a slip or only contained in a longer name).
+    occurred_on: date | None = None
+    activity: str | None = None
+    confident: bool = True
+    reopen: bool = False  # "Initech back to proposal": a closed deal taken back (issue 16)
 
 
 def understand(
-    text: str, *, now: datetime, customers: CustomerIndex, stages: StageLexicon, reasons: ReasonLexicon
+    text: str,
+    *,
+    now: datetime,
+    customers: CustomerIndex,
+    stages: StageLexicon,
+    reasons: ReasonLexicon,
+    calendar: WorkCalendar | None = None,
 ) -> Understanding:
+    """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日."""
     clean = normalize(text)
-    customer = customers.find_in_text(clean)
-    try:
-        reading, date_error = find_date(clean, now=now), None
-    except DateError as exc:
-        reading, date_error = None, exc
+    customer = with_unknown_name(clean, customers.find_in_text(_TOOLS.sub(_blank, clean)))
     stage = stages.find(clean)
     intent = classify(clean, stage)
+    if intent == "contract" and _visit_with_a_contract_step(clean):
+        intent = "visit"  # "请京东的张总吃了顿饭,下周一把合同发过去": a visit whose next step is the contract
+    if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
+        customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
+    span: tuple[int, int] | None = None
+    occurred_on, scan = None, _NOT_DATES.sub(lambda m: " " * len(m.group(0)), clean)
+    if intent in ("visit", "payment"):
+        occurred_on, scan, span = _occurred(scan, now, calendar)
+    try:
+        if intent == "payment":
+            # The day the money arrived: the past day the sentence names ("周一打了…" is last Monday), with no time.
+            reading, date_error = find_date(scan, now=now, allow_past=True, calendar=calendar), None
+            if occurred_on is not None and span is not None:
+                reading = DateReading(occurred_on, None, span[0], span[1], clean[span[0] : span[1]])
+                occurred_on = None
+            elif reading is not None and reading.date > now.date():
+                reading = None  # money cannot have arrived yet: the handler asks
+            elif reading is not None:
+                reading = replace(reading, time=None)
+        else:
+            reading, date_error = find_date(scan, now=now, calendar=calendar), None
+    except DateError as exc:
+        reading, date_error = None, exc
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
+        occurred_on = occurred_on or reading.date
         reading = None  # "今天拜访了…" says when the visit was, not when to follow up
-    happened = steering.occurred_on(clean, now=now) if intent == "visit" else None
-    if happened is not None and reading is not None and reading.start < happened[2] and happened[1] < reading.end:
-        # "visited Acme on Monday, call back next friday": that Monday is when it happened; the follow-up is
-        # looked for in the rest of the sentence.
-        rest = clean[: happened[1]] + " " * (happened[2] - happened[1]) + clean[happened[2] :]
-        try:
-            reading = find_date(rest, now=now)
-        except DateError:
-            reading = None
     return Understanding(
         text=text,
         intent=intent,
@@ -145,14 +193,151 @@ def understand(
         next_step=next_step(clean, reading) if intent in ("visit", "reminder") else None,
         amount=_amount(clean, intent, customer, reading, stage),
         terms=find_terms(clean),
-        occurred_on=happened[0] if happened is not None else None,
+        occurred_on=occurred_on,
+        activity=activity(clean) if intent == "visit" else None,
+        confident=_confident(clean, intent, customer),
         reopen=intent == "stage" and steering.reopens(clean),
     )
 
 
+# Meeting tools named after a customer's company (腾讯会议 is Tencent's product, not a meeting with Tencent).
+_TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
+_DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
+_SUBMIT = re.compile(r"提交|审批|金额|合同额|总价|\d|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE)
+_CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _visit_with_a_contract_step(text: str) -> bool:
+    """A visit that happened, whose next step mentions the contract, submits nothing (no amount, no 审批)."""
+    m = _CONTRACT_WORD.search(text)
+    if m is None or _SUBMIT.search(text):
+        return False
+    return bool(_VISIT.search(text, 0, m.start()) and _DONE.search(text, 0, m.start()))
+
+
+# ---- the day a past activity happened (issue 17)
+
+# Words that put a date before them in the past (zh: the date comes first, "昨天拜访了"), or after them (en: "visited
+# Acme on Monday"); and words that make the next date a follow-up ("再跟进", "follow up next week").
+_ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
+_EN_PAST = re.compile(
+    r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
+    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled)\b",
+    re.IGNORECASE,
+)
+_EN_FUTURE = re.compile(
+    r"\b(?:follow(?:ing)?[ -]?up|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
+    r"again|due|schedule|plan|need)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # not the comma of 15,000
+
+
+# Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
+# long a visit took.
+_NOT_DATES = re.compile(
+    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
+)
+_SPENT_TODAY = re.compile(
+    r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
+    re.IGNORECASE,
+)
+
+
+def _occurred(
+    text: str, now: datetime, calendar: WorkCalendar | None
+) -> tuple[date | None, str, tuple[int, int] | None]:
+    """The day a past activity happened, and the text with its phrase blanked out (so it is not the follow-up).
+
+    A date is the activity's when it is past (昨天, last friday, 11月20日), or when the sentence puts it with the
+    activity: zh "周一拜访了…" (a verb with 了 after it, no 再/要 first), en "visited Acme on monday" (a past verb
+    before it in the clause, after any follow-up word). A weekday read ahead then means the last such day."""
+    today = now.date()
+    readings = find_dates(text, now=now, calendar=calendar)
+    for n, reading in enumerate(readings):
+        day = reading.date
+        context = _past_context(text, reading.start, reading.end, later=n + 1 < len(readings))
+        past = day < today or (day == today and context)
+        if not past and context:
+            past = True
+            while day > today:
+                day -= timedelta(7)  # 周一拜访了 said on a Wednesday: this week's Monday
+            if day == today and reading.date != today:
+                day -= timedelta(7)
+        if past or (day == today and reading.time is None):
+            blanked = text[: reading.start] + " " * (reading.end - reading.start) + text[reading.end :]
+            return day, blanked, (reading.start, reading.end)
+    if _SPENT_TODAY.search(text):
+        return today, text, None
+    return None, text, None
+
+
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
+
+
+def _past_context(text: str, start: int, end: int, later: bool = False) -> bool:
+    """Whether the sentence puts the date at start..end with an activity that happened; `later`: another date
+    follows it (the follow-up)."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    before = text[clause_start:start]
+    following = _CLAUSE_BREAK.search(text, end)
+    after = text[end : following.start() if following else len(text)][:24]
+    if _HAS_CJK.search(text, start, end) or _HAS_CJK.search(after):
+        if _ZH_FUTURE_AFTER.match(after):
+            return False
+        # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
+        return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
+    past = [m.end() for m in _EN_PAST.finditer(before)]
+    future = [m.end() for m in _EN_FUTURE.finditer(before)]
+    return bool(past) and (not future or max(past) > max(future))
+
+
+# ---- the kind of activity a visit sentence reports
+
+_ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
+                    r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
+        ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝茶|喝咖啡|"
+                 r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
+        ("meeting", r"会议|开会|开了个会|线上会|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
+        ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
+    )
+)  # fmt: skip
+
+
+def activity(text: str) -> str:
+    for kind, pattern in _ACTIVITIES:
+        if pattern.search(text):
+            return kind
+    return "visit"
+
+
+# ---- how sure the reading is
+
+# A sentence with words of two intents that the keyword order settles only by a guess.
+_CLOSE_CALLS = re.compile(
+    r"(?:合同|contract).*(?:回款|到账|付款|paid|payment)|(?:回款|到账|paid|payment).*(?:合同|contract)", re.I
+)
+
+
+def _confident(text: str, intent: str, customer: Resolution) -> bool:
+    if customer.kind == "confirm" or customer.slipped:
+        return False
+    return not (intent == "unknown" and customer.kind == "one" and _CLOSE_CALLS.search(text))
+
+
 # Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
 # amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
-_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "correct"))
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "reminder", "correct"))
 
 
 def _amount(

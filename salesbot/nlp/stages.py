@@ -24,8 +24,10 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "closed-won",
         "won",
         "signed",
+        "closed the deal",
+        "we closed",
     ),
-    "lost": ("丢单", "输单", "丢了", "黄了", "没戏了", "closed lost", "closed-lost", "lost"),
+    "lost": ("丢单", "输单", "输了", "丢了", "黄了", "没戏了", "closed lost", "closed-lost", "lost"),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
 MOVE_PATTERNS = (
@@ -113,8 +115,11 @@ class Lexicon:
             reverse=True,
         )
         self._pairs = pairs
-        alternatives = "|".join(re.escape(w) for w, _ in pairs) or r"(?!x)x"
-        self._any = re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])", re.IGNORECASE)
+        # A Latin word needs Latin edges ("won" is not in "wonder"); a Chinese one none ("Globex赢单").
+        alternatives = "|".join(
+            rf"(?<![a-z]){re.escape(w)}" if w[:1].isascii() and w[:1].isalpha() else re.escape(w) for w, _ in pairs
+        )
+        self._any = re.compile(rf"(?:{alternatives or '(?!x)x'})(?![a-z])", re.IGNORECASE)
         self._key = dict(pairs)
 
     @property

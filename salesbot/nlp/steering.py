@@ -6,7 +6,6 @@ Pure: `now` is passed in.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
 
 # "撤销" / "undo" / "删掉刚才那条": the whole message asks to take back the last change. ("撤回华为的合同" withdraws
 # a contract: a contract sentence, not this.)
@@ -198,75 +197,7 @@ def reopens(text: str) -> bool:
     return bool(_REOPEN.search(text))
 
 
-# ---------------------------------------------------------------- when a visit happened
-
-_WEEKDAY_ZH = "一二三四五六日天"
-_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_PAST_DAY = re.compile(
-    r"(?P<rel>大前天|前天|昨天|昨日|昨晚|昨天上午|昨天下午)"
-    r"|(?P<last_zh>上周|上星期|上礼拜)\s*(?P<lwd>[一二三四五六日天])"
-    r"|(?P<this_zh>这周|本周|(?<![下上])周|(?<![下上])星期|(?<![下上])礼拜)(?P<wd>[一二三四五六日天])(?=.{0,4}(?:去|拜访|见|开|打|聊|约|来|上门|吃)?.{0,12}了)"
-    r"|(?P<ago>\d+|[一二三四五六七八九十两])\s*天前"
-    r"|\b(?P<yesterday>yesterday|the\s+day\s+before\s+yesterday)\b"
-    r"|\blast\s+(?P<last_en>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
-    r"|\bon\s+(?P<on_en>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b(?=.{0,40}\b(?:met|visited|called|spoke|talked|had|saw|"
-    r"dropped|went|came|was|were)\b)"
-    r"|\b(?:met|visited|called|spoke|talked|saw|dropped\s+by|went\s+to|had\s+\w+\s+with)\b.{0,40}?"
-    r"\bon\s+(?P<on_en2>mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
-    r"|\b(?P<days_ago>\d+|two|three|four|five|six)\s+days?\s+ago\b",
-    re.IGNORECASE,
-)
-_PAST_HINT = re.compile(
-    r"昨|前天|上周|上星期|上礼拜|周|星期|礼拜|天前|yesterday|\blast\s|\bon\s|\bago\b", re.IGNORECASE
-)
-_EN_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-
-
-def occurred_on(text: str, *, now: datetime) -> tuple[date, int, int] | None:
-    """The past day a reported activity happened ("昨天拜访了小米", "visited Acme on Monday"), with the span of
-    the phrase that names it; None when the message names no such day (it happened today)."""
-    if not _PAST_HINT.search(text):
-        return None
-    today = now.date()
-    for match in _PAST_DAY.finditer(text):
-        day = _past_day(match, today)
-        if day is not None and day < today:
-            return day, match.start(), match.end()
-    return None
-
-
-def _past_day(match: re.Match[str], today: date) -> date | None:
-    if rel := match["rel"]:
-        return today - timedelta(days=3 if rel.startswith("大前") else 2 if rel.startswith("前") else 1)
-    if match["lwd"]:
-        monday = today - timedelta(days=today.weekday() + 7)
-        return monday + timedelta(days=min(_WEEKDAY_ZH.index(match["lwd"]), 6))
-    if match["wd"]:
-        wanted = min(_WEEKDAY_ZH.index(match["wd"]), 6)
-        if match["this_zh"] in ("这周", "本周"):
-            return today - timedelta(days=today.weekday()) + timedelta(days=wanted)
-        return _last_weekday(today, wanted)
-    if ago := match["ago"]:
-        return today - timedelta(days=int(ago) if ago.isdigit() else 2 if ago == "两" else _zh_number(ago) or 0)
-    if yesterday := match["yesterday"]:
-        return today - timedelta(days=2 if "before" in yesterday.lower() else 1)
-    name = match["last_en"] or match["on_en"] or match["on_en2"]
-    if name:
-        wanted = [w[:3] for w in _WEEKDAYS_EN].index(name[:3].lower())
-        if match["last_en"]:
-            monday = today - timedelta(days=today.weekday() + 7)
-            return monday + timedelta(days=wanted)
-        return _last_weekday(today, wanted)
-    if days := match["days_ago"]:
-        return today - timedelta(days=int(days) if days.isdigit() else _EN_SMALL[days.lower()])
-    return None
-
-
-def _last_weekday(today: date, wanted: int) -> date:
-    """The latest such weekday before today (a visit that happened "on Monday")."""
-    back = (today.weekday() - wanted) % 7 or 7
-    return today - timedelta(days=back)
-
+# ---------------------------------------------------------------- a visit still to come
 
 _INTEND = r"(?:要|准备|打算|计划|将|会|约了|约好)"
 _PLANNED = re.compile(

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from salesbot.calendars import MonFri, working_calendar
 from salesbot.services import outbox, payments
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import CollectionNotice, Contract, Customer, Installment, User
@@ -82,17 +83,24 @@ class _Person:
     tz: ZoneInfo
     hour: int
     last_on: date | None
+    calendar: MonFri | None = None  # set: no collection message on its days off (issue 17)
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 
     def due(self, now: datetime) -> bool:
         local = now.astimezone(self.tz)
+        if self.calendar is not None and not self.calendar.is_working_day(local.date()):
+            return False
         return local.hour >= self.hour and (self.last_on is None or self.last_on < local.date())
 
     def next_hour(self, now: datetime) -> datetime:
         local = now.astimezone(self.tz)
         day = local.date() if local.hour < self.hour else local.date() + timedelta(days=1)
+        for _ in range(60):
+            if self.calendar is None or self.calendar.is_working_day(day):
+                break
+            day += timedelta(days=1)
         return datetime.combine(day, time(self.hour), tzinfo=self.tz)
 
     def window(self, today: date, catch_up_days: int) -> list[date]:
@@ -120,8 +128,14 @@ def _people(uow: UnitOfWork) -> list[_Person]:
         .where(User.active.is_(True), User.role.in_(roles))
         .order_by(User.id)
     ).all()
+
+    def calendar(user: User) -> MonFri | None:
+        if settings.digests.on_days_off:
+            return None
+        return working_calendar(settings.calendar_kind(user.team.key if user.team else None))
+
     return [
-        _Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on)
+        _Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, calendar(user))
         for user, last_on in rows
     ]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, true
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from salesbot.services import audit, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
+from salesbot.store import names_version as names_version_store
 from salesbot.store.models import Customer, CustomerAlias, Deal, Visit
 
 
@@ -46,25 +47,18 @@ def all_names(uow: UnitOfWork) -> list[CustomerRef]:
     return [CustomerRef(cid, name, tuple(aliases.get(cid, ()))) for cid, name in rows]
 
 
-_CUSTOMERS = Customer.__table__
-_ALIASES = CustomerAlias.__table__
-_LIVE = (
-    select(func.count().label("n"), func.max(_CUSTOMERS.c.id).label("top"))
-    .where(_CUSTOMERS.c.archived.is_(False))
-    .subquery("live")
-)
-_ALIASED = select(func.count().label("n"), func.max(_ALIASES.c.id).label("top")).subquery("aliased")
-# Every turn asks this: one statement (two one-row aggregates side by side), built once.
-_VERSION = select(_LIVE.c.n, _LIVE.c.top, _ALIASED.c.n, _ALIASED.c.top).select_from(_LIVE.join(_ALIASED, true()))
+def names_version(uow: UnitOfWork) -> str:
+    """Changes whenever a customer or alias is added, renamed or archived: a cache of the names is good while it holds.
 
-
-def names_version(uow: UnitOfWork) -> tuple[object, ...]:
-    """Changes whenever a customer or alias is added or archived: a cache of the names is good while it holds.
-
-    Customers are never deleted or renamed in place (a rename will add an alias row), so counts and
-    highest ids are enough.
+    A counter row bumped in the same transaction as the change (salesbot.store.names_version), read by its key: the
+    same cost at 100,000 customers as at 200 (counting them was 10 ms a message there).
     """
-    return tuple(uow.session.connection().execute(_VERSION).one())
+    return names_version_store.read(uow.session.connection())
+
+
+def names_changed_here(uow: UnitOfWork) -> bool:
+    """Whether this unit of work has changed customer names it has not committed: a cache of them must wait."""
+    return names_version_store.changed_in(uow.session)
 
 
 # Changing a customer needs neither its aliases nor (except for a manager's permission check) its owner, which

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import aliased
 
+from salesbot.calendars import working_calendar
 from salesbot.config import DigestTime, Settings
 from salesbot.services import outbox
 from salesbot.services.uow import UnitOfWork
@@ -423,23 +424,41 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
     }
     slots = []
     groups = uow.session.execute(
-        select(Group.id, Group.handle, Group.team_id, Team.timezone)
+        select(Group.id, Group.handle, Group.team_id, Team.timezone, Team.key)
         .join(Team, Team.id == Group.team_id)
         .where(Group.platform_chat_id.is_not(None))
         .order_by(Group.id)
     ).all()
-    for group_id, handle, team_id, timezone in groups:
+    for group_id, handle, team_id, timezone, team_key in groups:
         tz = ZoneInfo(timezone)
-        slots.append(_daily_slot("daily", "group", group_id, team_id, tz, policy.daily_for(handle), now, last))
+        daily = _daily_slot("daily", "group", group_id, team_id, tz, policy.daily_for(handle), now, last)
+        slots.append(_working(uow, daily, team_key, policy.daily_for(handle)))
         slots.append(_weekly_slot(group_id, team_id, tz, policy.weekly_weekday, policy.weekly, now, last))
     brief_at = policy.brief or DigestTime(uow.settings.morning_hour)
     users = uow.session.execute(
-        select(User.id, User.team_id, Team.timezone).outerjoin(Team, Team.id == User.team_id).where(User.active)
+        select(User.id, User.team_id, Team.timezone, Team.key)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.active)
     ).all()
-    for user_id, team_id, timezone in users:
+    for user_id, team_id, timezone, team_key in users:
         tz = ZoneInfo(timezone or uow.settings.timezone)
-        slots.append(_daily_slot("brief", "user", user_id, team_id, tz, brief_at, now, last))
+        slots.append(
+            _working(uow, _daily_slot("brief", "user", user_id, team_id, tz, brief_at, now, last), team_key, brief_at)
+        )
     return slots
+
+
+def _working(uow: UnitOfWork, slot: Slot, team_key: str | None, at: DigestTime) -> Slot:
+    """The slot moved off the team's days off to its next working day, unless [digests] on_days_off (issue 17)."""
+    if uow.settings.digests.on_days_off:
+        return slot
+    calendar = working_calendar(uow.settings.calendar_kind(team_key))
+    on = slot.on
+    for _ in range(60):
+        if calendar.is_working_day(on):
+            break
+        on += DAY
+    return slot if on == slot.on else replace(slot, on=on, at=_at(on, at, slot.tz))
 
 
 def _daily_slot(

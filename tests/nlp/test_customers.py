@@ -281,7 +281,8 @@ TEXT_CASES = [
     pytest.param("main", "新地方", "none", (), None, None, id="none-3char-typo"),
     # Two-char names are written exactly in sentences: 今天 would otherwise be 金天.
     pytest.param("jintian", "今天天气不错", "none", (), None, None, id="none-今天-金天"),
-    pytest.param("jintian", "京冬赢单了", "none", (), None, None, id="none-2char-homophone-in-text"),
+    # Issue 17: a same-sound slip of a two-char name where a name stands is matched (and confirmed with the rep).
+    pytest.param("jintian", "京冬赢单了", "one", ("京东",), "homophone", None, id="2char-homophone-in-text"),
 ]
 
 

@@ -145,7 +145,7 @@ UTTERANCES = [
     # -- reminder: an amount only when it is money on its face
     ("明天提醒我催京东回款", "reminder", "京东", "-", "-"),
     ("remind me to collect $5k from Initech on friday", "reminder", "Initech", "5000", "USD"),
-    ("下周一提醒我找阿里要15万", "reminder", "阿里巴巴", "-", "-"),
+    ("下周一提醒我找阿里要15万", "reminder", "阿里巴巴", "150000", "-"),  # issue 17: amounts in any intent
     ("提醒我跟进比亚迪的合同", "reminder", "比亚迪", "-", "-"),
     # -- visit
     ("今天拜访了京东,见了3个人", "visit", "京东", "-", "-"),

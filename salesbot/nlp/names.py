@@ -1,0 +1,85 @@
+"""Company names in a sentence that the customer list does not explain (issue 17).
+
+- A look-alike: a known name with a company-name tail right after it (华为云, 腾讯音乐, 京东物流, Hooli Labs) is a
+  different company unless the team made it an alias. The matcher finds 华为 in it; `look_alike` turns that into a
+  "confirm" resolution: the guess, and the longer name as written, so the rep picks.
+- An unknown name: a name where a sentence puts one (拜访了蓝鲸科技, 和星河软件开了个会, met with Brightside Labs) that
+  matches no customer, offered as a new customer with one tap.
+Pure: text in, names out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from salesbot.nlp.customers import Resolution
+
+_CJK_TAIL = re.compile(
+    r"(?:云|音乐|物流|健康|科技|软件|电子|金融|汽车|医疗|医药|药业|银行|保险|地产|置业|能源|新能源|传媒|文化|游戏|"
+    r"智能|网络|数据|资本|影业|体育|教育|支付|证券|生活|外卖|出行|旅游|航空|芯片|半导体|电商|零售|实业|超市|微电子|"
+    r"智造|光电|材料|环保|建设|工程|食品|服饰|家居|电器|投资|租赁|动力|通信)(?!会)"
+)
+_LATIN_TAIL = re.compile(
+    r"\s+(?P<tail>foods?|labs?|media|systems|health|cloud|music|capital|bank|motors|energy|software|tech|studios|"
+    r"games|pharma|retail|ventures|solutions|digital|finance|insurance|airlines|networks|security|partners|"
+    r"consulting|electronics|foods)\b",
+    re.IGNORECASE,
+)
+_CJK = r"[\u4e00-\u9fff]"
+# Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
+_CJK_NAME = re.compile(
+    rf"(?:拜访了?|去了|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自)(?P<n>{_CJK}{{2,8}}?)"
+    rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|来|,|，|。|、|\s|$)"
+    rf"|^(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访))"
+)
+_LATIN_NAME = re.compile(
+    r"\b(?:visited|met\s+with|met|meeting\s+with|call\s+with|lunch\s+with|dinner\s+with|dropped\s+by|"
+    r"stopped\s+by|zoom\s+with|contract\s+for)\s+"
+    r"(?P<n>[A-Z][A-Za-z0-9&-]*(?:\s+[A-Z][A-Za-z0-9&-]*){0,3})"
+)
+# Not names: people, pronouns, time words, a rep's own side.
+_NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚")
+_NOT_A_NAME = re.compile(
+    r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+    r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO)\b"
+)
+
+
+def look_alike(text: str, resolution: Resolution) -> Resolution:
+    """The resolution as "confirm" when its one match is only part of a longer name written in the text."""
+    match = resolution.match
+    if match is None or match.end is None or match.start is None:
+        return resolution
+    rest = text[match.end :]
+    mention = text[match.start : match.end]
+    cjk = mention[-1:] and "\u4e00" <= mention[-1] <= "\u9fff"
+    tail = _CJK_TAIL.match(rest) if cjk else _LATIN_TAIL.match(rest)
+    if tail is None or tail.group(0).strip().lower() in match.customer.name.lower():
+        return resolution
+    longer = (mention + tail.group(0)).strip()
+    return replace(resolution, kind="confirm", unknown_name=longer)
+
+
+def unknown_name(text: str) -> str | None:
+    """A company name where the sentence puts one, for a sentence whose customer the list does not have."""
+    for m in _CJK_NAME.finditer(text):
+        name = m["n"] or m["s"]
+        if name and name[0] not in _NOT_A_NAME_START:
+            return name
+    for m in _LATIN_NAME.finditer(text):
+        name = re.sub(r"'s$", "", m["n"]).strip()
+        if not _NOT_A_NAME.match(name):
+            return name
+    return None
+
+
+def with_unknown_name(text: str, resolution: Resolution) -> Resolution:
+    """Look-alikes made "confirm", and the unknown name of a sentence that names no customer."""
+    if resolution.kind == "one":
+        return look_alike(text, resolution)
+    if resolution.kind == "none":
+        name = unknown_name(text)
+        if name:
+            return replace(resolution, unknown_name=name)
+    return resolution
