@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 import requests
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "wecom"
 CALLBACK_PATH = "/wecom/callback"
 API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+OAUTH_URL = "https://open.weixin.qq.com/connect/oauth2/authorize"
 TEXT_BYTES = 2048  # an app text message
 MARKDOWN_BYTES = 4096  # a group robot's markdown
 CARD_BUTTONS = 6
@@ -384,6 +386,34 @@ class WeComChannel:
                 await self.send(address, message)
                 return
             raise
+
+    # ------------------------------------------------------------------ the board's sign-in (WeCom OAuth2)
+
+    def oauth_url(self, redirect_uri: str) -> str:
+        """The link a menu or card opens: WeCom asks nothing (snsapi_base) and comes back to `redirect_uri` with a
+        one-time `code` (developer.work.weixin.qq.com/document/path/91022)."""
+        query = urlencode(
+            {
+                "appid": self.config.corp_id,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "snsapi_base",
+                "state": "board",
+                "agentid": self.config.agent_id,
+            }
+        )
+        return f"{OAUTH_URL}?{query}#wechat_redirect"
+
+    def user_of_code(self, code: str) -> str | None:
+        """The member a one-time OAuth `code` was given to (`auth/getuserinfo`, with the channel's own client and
+        shared token); None for a used, expired or unknown code, and for someone outside the company (an openid)."""
+        try:
+            result = self._call(self.client.get, "auth/getuserinfo", params={"code": code})
+        except DeliveryFailed as exc:
+            log.info("wecom: oauth code refused: %s", exc)
+            return None
+        userid = result.get("userid") or result.get("UserId")
+        return str(userid) if userid else None
 
     # ------------------------------------------------------------------ app messages (blocking: run in threads)
 
