@@ -95,7 +95,7 @@ async function load() {
 // -------------------------------------------------------------------------------------------------------- draw
 
 function chatLink(sentence, chatUrl) {
-  const link = el("a", { class: "chat", href: chatUrl || "#", title: w("in_chat") }, `💬 ${sentence}`);
+  const link = el("a", { class: "chat", href: chatUrl || "#", title: w("in_chat") }, `› ${sentence}`);
   link.addEventListener("click", (event) => {
     if (navigator.clipboard) navigator.clipboard.writeText(sentence).catch(() => {});
     toast(w("copied"));
