@@ -28,7 +28,7 @@ from salesbot.services import permissions, receivables
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor, actor_of
-from salesbot.store.models import Contract, Customer, Deal, Installment, Payment, StageChange, User, Visit
+from salesbot.store.models import Balance, Contract, Customer, Deal, Installment, Payment, StageChange, User, Visit
 
 PERIODS = (7, 30, 90)  # days the activity may cover; the page offers these
 DEALS_PER_STAGE = 15  # the biggest open deals listed under each stage (the rest are counted and summed)
@@ -102,11 +102,16 @@ def _people(uow: UnitOfWork, actor: Actor) -> dict[int, str]:
     return {uid: name for uid, name in uow.session.execute(query)}
 
 
-def _deal_scope(uow: UnitOfWork, viewer: Actor) -> ColumnElement[bool]:
-    """Deals the viewer sees: on customers they may see (the chat's rule); a rep's, only their own deals."""
+def _deal_scope(uow: UnitOfWork, viewer: Actor, people: dict[int, str]) -> ColumnElement[bool]:
+    """Deals the viewer sees: on customers they may see (the chat's rule), and owned by someone in view (a rep:
+    themselves; a manager: the team). The owners' list is what lets the database start from the deals' owner index
+    (a team has 20,000 deals among 200,000); it only ever narrows what the customers' rule allows."""
     shown = permissions.visible_customer(uow, viewer) & (Deal.archived.is_(False))
-    if viewer.role == "rep":
+    scope = _scope(viewer)
+    if scope == "own":
         shown = shown & (Deal.owner_id == viewer.id)
+    elif scope == "team":
+        shown = shown & Deal.owner_id.in_(list(people))
     return shown
 
 
@@ -117,23 +122,10 @@ def _pipeline(
     uow: UnitOfWork, viewer: Actor, today: date, stages: list[str], people: dict[int, str], lang: str
 ) -> list[dict[str, Any]]:
     settings = uow.settings
-    shown = _deal_scope(uow, viewer) & Deal.stage.in_(stages)
-    totals: dict[str, dict[str, Any]] = {s: {"count": 0, "amounts": {}} for s in stages}
-    for stage, currency, n, amount in uow.session.execute(
-        select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.amount))
-        .join(Customer, Customer.id == Deal.customer_id)
-        .where(shown)
-        .group_by(Deal.stage, Deal.currency)
-    ):
-        totals[stage]["count"] += n
-        if amount is not None:
-            totals[stage]["amounts"][currency] = str(_money(amount))
-    # The biggest of each stage, ranked in the database: a manager's team has thousands of open deals.
-    rank = (
-        func.row_number()
-        .over(partition_by=Deal.stage, order_by=(func.coalesce(Deal.amount, 0).desc(), Deal.id))
-        .label("rank")
-    )
+    shown = _deal_scope(uow, viewer, people) & Deal.stage.in_(stages)
+    # One pass over the deals in view (a manager's team has thousands open): each stage's biggest, ranked, and each
+    # stage and currency's count and sum, carried by that group's first row.
+    group = (Deal.stage, Deal.currency)
     ranked = (
         select(
             Deal.id,
@@ -144,13 +136,29 @@ def _pipeline(
             Deal.owner_id,
             Deal.created_at,
             Customer.name.label("customer"),
-            rank,
+            func.row_number()
+            .over(partition_by=Deal.stage, order_by=(func.coalesce(Deal.amount, 0).desc(), Deal.id))
+            .label("rank"),
+            func.row_number().over(partition_by=group, order_by=Deal.id).label("first"),
+            func.count().over(partition_by=group).label("n"),
+            func.sum(Deal.amount).over(partition_by=group).label("total"),
         )
         .join(Customer, Customer.id == Deal.customer_id)
         .where(shown)
         .subquery()
     )
-    top = uow.session.execute(select(ranked).where(ranked.c.rank <= DEALS_PER_STAGE).order_by(ranked.c.rank)).all()
+    rows = uow.session.execute(
+        select(ranked)
+        .where((ranked.c.rank <= DEALS_PER_STAGE) | (ranked.c.first == 1))
+        .order_by(ranked.c.stage, ranked.c.rank)
+    ).all()
+    totals: dict[str, dict[str, Any]] = {s: {"count": 0, "amounts": {}} for s in stages}
+    for row in rows:
+        if row.first == 1:
+            totals[row.stage]["count"] += row.n
+            if row.total is not None:
+                totals[row.stage]["amounts"][row.currency] = str(_money(row.total))
+    top = [row for row in rows if row.rank <= DEALS_PER_STAGE]
     entered = _entered(uow, [row.id for row in top])
     listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in top:
@@ -206,12 +214,16 @@ def _receivables(uow: UnitOfWork, viewer: Actor, today: date, people: dict[int, 
     book = receivables.who_owes(uow, viewer, per_page=DEBTORS)
     outstanding = Installment.amount - Installment.paid
     bucket = receivables.aging_bucket(Installment.due_on, today).label("bucket")
+    # From the kept balances (`permissions.visible_balances`: the customers in view who owe, one row per currency,
+    # found through their partial indexes) to those customers' open installments, each through its index: a team's
+    # 7,000 debtors, rather than its 10,000 customers and every contract.
     rows = uow.session.execute(
-        select(Customer.owner_id, Installment.currency, bucket, func.sum(outstanding))
-        .join(Contract, Contract.id == Installment.contract_id)
-        .join(Customer, Customer.id == Contract.customer_id)
-        .where(*receivables.OPEN, permissions.visible_customer(uow, viewer))
-        .group_by(Customer.owner_id, Installment.currency, bucket)
+        select(Balance.owner_id, Installment.currency, bucket, func.sum(outstanding))
+        .select_from(Balance)
+        .join(Contract, Contract.customer_id == Balance.customer_id)
+        .join(Installment, (Installment.contract_id == Contract.id) & (Installment.currency == Balance.currency))
+        .where(*receivables.OPEN, permissions.visible_balances(viewer))
+        .group_by(Balance.owner_id, Installment.currency, bucket)
     ).all()
     per: dict[tuple[int | None, str], dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(receivables.BUCKETS, Decimal(0))
