@@ -3,6 +3,7 @@ on `salesbot run`'s server. The page itself, in headless Chromium, is tests/test
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from datetime import timedelta
 from decimal import Decimal
@@ -271,3 +272,22 @@ async def test_telegram_opens_the_board_from_the_menu_button_and_from_board(worl
             assert channel.chat_url() == f"https://t.me/{BOT_USER['username']}"
         finally:
             await channel.stop()
+
+
+async def test_the_demos_link_signs_in_the_current_user_for_a_short_time(world: App) -> None:
+    from salesbot.board.web import Board, LocalBoard
+
+    local = await asyncio.to_thread(LocalBoard, Board(world.uow, board_settings(session_minutes=10)))
+    try:
+        link = local.link(users_id(world, "rep2"))
+        assert link.startswith("http://127.0.0.1:") and "/board/#session=" in link
+        page, token = link.split("#session=")
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(page)).status_code == 200
+            answer = await http.get(f"{local.url}/board/api/data", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200 and _customers(answer.json()) == REP2_DEALS
+            world.clock.advance(timedelta(minutes=11))
+            late = await http.get(f"{local.url}/board/api/data", headers={"Authorization": f"Bearer {token}"})
+            assert late.status_code == 401
+    finally:
+        await asyncio.to_thread(local.close)

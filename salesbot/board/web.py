@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,3 +232,34 @@ def page_words() -> dict[str, dict[str, str]]:
     """The page's words in each language: the catalogue's board_* entries, templates left for the page to fill."""
     keys = [k for k in MESSAGES if k.startswith("board_") and not k.startswith("board_chat_")]
     return {lang: {k.removeprefix("board_"): MESSAGES[k][lang] for k in keys} for lang in LANGS}
+
+
+class LocalBoard:
+    """The board on a little server of its own, in a thread (the terminal demo has no web server): links signed for
+    one user at a time, on 127.0.0.1 only."""
+
+    def __init__(self, board: Board, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.board = board
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="board", daemon=True)
+        self._thread.start()
+        self._runner = asyncio.run_coroutine_threadsafe(self._start(host, port), self._loop).result(timeout=10)
+        bound_host, bound_port = self._runner.addresses[0][:2]
+        self.url = f"http://{bound_host}:{bound_port}"
+
+    async def _start(self, host: str, port: int) -> web.AppRunner:
+        app = web.Application()
+        self.board.add_routes(app)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        return runner
+
+    def link(self, user_id: int) -> str:
+        return self.board.link_for(user_id, self.url)
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
