@@ -103,7 +103,13 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
 
         config = WeComConfig.from_settings(settings.section("wecom"))
         assert config is not None
-        channels["wecom"] = WeComChannel(config, router=app.router, inbox=Inbox(app.uow), tokens=SharedValues(app.uow))
+        channels["wecom"] = WeComChannel(
+            config,
+            router=app.router,
+            inbox=Inbox(app.uow),
+            tokens=SharedValues(app.uow),
+            board_url=board_url(settings),
+        )
     return channels
 
 

@@ -202,8 +202,10 @@ class WeComChannel:
         tokens: Values,
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
+        board_url: str | None = None,
     ) -> None:
         self.config = config
+        self.board_url = board_url  # the managers' board ([board] public_url), opened through WeCom's OAuth2
         self._router = router
         self._inbox = inbox
         self._wall_clock = wall_clock
@@ -323,6 +325,11 @@ class WeComChannel:
         message = parse_message(row.payload["xml"])
         incoming = to_incoming(message, row.update_id)
         if incoming is None:
+            return
+        if self.board_url and incoming.text.strip() == "/board":
+            # A link, not data: the page signs the member in through WeCom and shows only what they may see.
+            link = f'<a href="{self.oauth_url(self.board_url)}">{t("zh", "board_open")}</a>'
+            await self._reply(incoming.sender_id, Reply(text=f"{t('zh', 'board_offer')}\n{link}"))
             return
         replies = await asyncio.to_thread(self._router.handle, incoming)
         pressed = _raw(message, "ResponseCode")

@@ -124,7 +124,7 @@ function filters(data) {
 function pipeline(data) {
   const stages = el("div", { class: "stages" });
   for (const stage of data.pipeline) {
-    const column = el("div", { class: "stage", "data-stage": stage.stage },
+    const column = el("div", { class: stage.count ? "stage" : "stage empty", "data-stage": stage.stage },
       el("h3", {}, el("span", {}, stage.label), el("span", {}, w("deals", { n: stage.count }))),
       el("div", { class: "sum" }, amounts(stage.amounts)));
     for (const deal of stage.deals) {
