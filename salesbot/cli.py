@@ -199,8 +199,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"salesbot demo — database {safe_url(url)}. You are {me}.\n"
         "Type as a rep (e.g. 今天拜访了阿里巴巴,下周二再跟进 / met Initech's CTO, call back in 3 days).\n"
-        "/as NAME switches user · a number presses a button · @clock +1d moves time · /quit leaves."
+        "/as NAME switches user · a number presses a button · @clock +1d moves time · /board the team board · "
+        "/quit leaves."
     )
+    board = _demo_board(settings, world)
 
     async def loop() -> None:
         nonlocal me
@@ -217,6 +219,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                 me = line.removeprefix("/as ").strip()
                 print(f"(you are now {me})")
                 continue
+            if line == "/board" and board is not None:
+                print(_board_link(board, session.world, me))
+                continue
             if line.isdigit() and session.channel.buttons_for(me):
                 line = f"[#{line}]"
             try:
@@ -227,8 +232,33 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         asyncio.run(loop())
     finally:
+        if board is not None:
+            board.close()
         session.world.close()
     return 0
+
+
+def _demo_board(settings: Settings, world: Any) -> Any:
+    """The managers' board on 127.0.0.1 for the demo (`/board` prints a link signed for whoever you are)."""
+    if not settings.section("board").get("enabled", True):
+        return None
+    from salesbot.board.web import Board, LocalBoard
+
+    return LocalBoard(Board(world.uow, settings))
+
+
+def _board_link(board: Any, world: Any, handle: str) -> str:
+    from salesbot.i18n import t
+    from salesbot.services import users
+    from salesbot.services.errors import NotFound
+
+    with world.uow() as uow:
+        try:
+            me = users.by_handle(uow, handle)
+        except NotFound:
+            return f"(no user {handle})"
+    minutes = board.board.session_seconds // 60
+    return t(me.lang, "board_link", minutes=minutes, url=board.link(me.id))
 
 
 def cmd_parse_date(args: argparse.Namespace, settings: Settings) -> int:

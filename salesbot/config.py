@@ -190,7 +190,13 @@ class DigestPolicy:
         return self.groups.get(group_handle, self.daily)
 
 
-SECRETS = {("telegram", "token"), ("wecom", "secret"), ("wecom", "token"), ("wecom", "aes_key")}
+SECRETS = {
+    ("telegram", "token"),
+    ("wecom", "secret"),
+    ("wecom", "token"),
+    ("wecom", "aes_key"),
+    ("board", "secret"),
+}
 
 
 class ConfigError(ValueError):
@@ -428,6 +434,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "collections",
         "digests",
         "outbox",
+        "board",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}
     for name, value in env.items():
         if not name.startswith("SALESBOT_"):

@@ -91,7 +91,10 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
         from salesbot.channels.telegram import TelegramChannel
 
         channels["telegram"] = TelegramChannel(
-            token=str(telegram_cfg["token"]), router=app.router, base_url=telegram_cfg.get("base_url")
+            token=str(telegram_cfg["token"]),
+            router=app.router,
+            base_url=telegram_cfg.get("base_url"),
+            board_url=board_url(settings),
         )
     if settings.section("wecom").get("corp_id"):
         from salesbot.channels.wecom import WeComChannel, WeComConfig
@@ -100,7 +103,13 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
 
         config = WeComConfig.from_settings(settings.section("wecom"))
         assert config is not None
-        channels["wecom"] = WeComChannel(config, router=app.router, inbox=Inbox(app.uow), tokens=SharedValues(app.uow))
+        channels["wecom"] = WeComChannel(
+            config,
+            router=app.router,
+            inbox=Inbox(app.uow),
+            tokens=SharedValues(app.uow),
+            board_url=board_url(settings),
+        )
     return channels
 
 
@@ -198,6 +207,8 @@ async def _start_web(
     if wecom is not None:
         web_app.router.add_get(WECOM_PATH, wecom_verify)
         web_app.router.add_post(WECOM_PATH, wecom_callback)
+    if settings.section("board").get("enabled", True):
+        board_web(settings, app, channels).add_routes(web_app)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
     web_app.router.add_get("/metrics", prometheus)
@@ -206,6 +217,27 @@ async def _start_web(
     site = web.TCPSite(runner, str(server.get("host", "127.0.0.1")), int(server.get("port", 8080)))
     await site.start()
     return runner
+
+
+def board_url(settings: Settings) -> str | None:
+    """Where phones open the board (`[board] public_url`), when the board is on."""
+    board = settings.section("board")
+    return str(board["public_url"]) if board.get("enabled", True) and board.get("public_url") else None
+
+
+def board_web(settings: Settings, app: App, channels: dict[str, Any]) -> Any:
+    """The board's routes, signed in through the channels that are configured."""
+    from salesbot.board.web import Board
+
+    telegram, wecom = channels.get("telegram"), channels.get("wecom")
+    return Board(
+        app.uow,
+        settings,
+        telegram_token=str(settings.section("telegram").get("token") or "") or None,
+        wecom_user=wecom.user_of_code if wecom is not None else None,
+        wecom_oauth=wecom.oauth_url if wecom is not None else None,
+        chat_url=telegram.chat_url if telegram is not None else (lambda: None),
+    )
 
 
 def _ping(app: App) -> None:

@@ -25,8 +25,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    MenuButtonWebApp,
     Message,
     Update,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -74,6 +76,7 @@ class TelegramChannel:
         base_url: str | None = None,
         base_file_url: str | None = None,
         request: BaseRequest | None = None,
+        board_url: str | None = None,
     ) -> None:
         builder = Application.builder().token(token)
         if request is not None:  # PTB's own seam for the HTTP layer; the benchmark answers the Bot API in-process
@@ -85,6 +88,7 @@ class TelegramChannel:
         self._router = router
         self._sent = SentMarks(PLATFORM, router.replied)
         self.secret = webhook_secret(token)
+        self.board_url = board_url  # the managers' board, opened as a Mini App (HTTPS only, Telegram's rule)
 
     @property
     def bot(self) -> Any:
@@ -93,6 +97,15 @@ class TelegramChannel:
     async def start(self) -> None:
         await self.app.initialize()
         await self.register_commands()
+        if self.board_url:
+            # The menu button beside the text field opens the board in every private chat with the bot.
+            button = MenuButtonWebApp(t("zh", "board_menu"), WebAppInfo(self.board_url))
+            await _quietly(self.bot.set_chat_menu_button(menu_button=button))
+
+    def chat_url(self) -> str | None:
+        """The bot's chat, where the board sends a reader back to act on what they saw."""
+        name = self._username()
+        return f"https://t.me/{name}" if name else None
 
     async def start_polling(self) -> None:
         """Long polling: PTB's updater fetches, the application hands each update to `_on_update`."""
@@ -116,12 +129,13 @@ class TelegramChannel:
         return bool(given) and hmac.compare_digest(given, self.secret)
 
     async def register_commands(self) -> None:
+        names = (*COMMANDS, "board") if self.board_url else COMMANDS
         for lang in ("zh", "en"):
-            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in COMMANDS]
+            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
             await self.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats(), language_code=lang)
             in_groups = [BotCommand(name, t(lang, f"cmd_{name}")) for name in GROUP_COMMANDS]
             await self.bot.set_my_commands(in_groups, scope=BotCommandScopeAllGroupChats(), language_code=lang)
-        await self.bot.set_my_commands([BotCommand(n, t("en", f"cmd_{n}")) for n in COMMANDS])
+        await self.bot.set_my_commands([BotCommand(n, t("en", f"cmd_{n}")) for n in names])
 
     async def process(self, data: dict[str, Any]) -> None:
         """One webhook update. Handled here rather than through PTB's dispatch, which logs a handler's failure
@@ -135,6 +149,9 @@ class TelegramChannel:
             # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
             await _quietly(query.answer())
         if incoming is None:
+            return
+        if self.board_url and incoming.chat_type == "private" and incoming.text.strip() == "/board":
+            await self._offer_board(update, incoming)
             return
         replies = await asyncio.to_thread(self._router.handle, incoming)
         if query is not None and query.message is not None and replies:
@@ -152,6 +169,15 @@ class TelegramChannel:
             log.error("telegram: reply to %s cannot be delivered: %s", chat_id, exc)
         if replies and incoming.update_id is not None:
             await self._sent.mark(incoming.update_id)
+
+    async def _offer_board(self, update: Update, incoming: Incoming) -> None:
+        """/board: a button that opens the board as a Mini App. Nothing is shown here: the page signs the reader
+        in from what Telegram hands it, and shows only what they may see."""
+        user = update.effective_user
+        lang = "zh" if user is None or (user.language_code or "zh").startswith("zh") else "en"
+        button = InlineKeyboardButton(t(lang, "board_open"), web_app=WebAppInfo(str(self.board_url)))
+        markup = InlineKeyboardMarkup([[button]])
+        await _delivering(self.bot.send_message(int(incoming.chat_id), t(lang, "board_offer"), reply_markup=markup))
 
     def _username(self) -> str | None:
         try:

@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 import requests
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "wecom"
 CALLBACK_PATH = "/wecom/callback"
 API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+OAUTH_URL = "https://open.weixin.qq.com/connect/oauth2/authorize"
 TEXT_BYTES = 2048  # an app text message
 MARKDOWN_BYTES = 4096  # a group robot's markdown
 CARD_BUTTONS = 6
@@ -200,8 +202,10 @@ class WeComChannel:
         tokens: Values,
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
+        board_url: str | None = None,
     ) -> None:
         self.config = config
+        self.board_url = board_url  # the managers' board ([board] public_url), opened through WeCom's OAuth2
         self._router = router
         self._inbox = inbox
         self._wall_clock = wall_clock
@@ -322,6 +326,11 @@ class WeComChannel:
         incoming = to_incoming(message, row.update_id)
         if incoming is None:
             return
+        if self.board_url and incoming.text.strip() == "/board":
+            # A link, not data: the page signs the member in through WeCom and shows only what they may see.
+            link = f'<a href="{self.oauth_url(self.board_url)}">{t("zh", "board_open")}</a>'
+            await self._reply(incoming.sender_id, Reply(text=f"{t('zh', 'board_offer')}\n{link}"))
+            return
         replies = await asyncio.to_thread(self._router.handle, incoming)
         pressed = _raw(message, "ResponseCode")
         if incoming.button is not None and pressed and replies:
@@ -384,6 +393,34 @@ class WeComChannel:
                 await self.send(address, message)
                 return
             raise
+
+    # ------------------------------------------------------------------ the board's sign-in (WeCom OAuth2)
+
+    def oauth_url(self, redirect_uri: str) -> str:
+        """The link a menu or card opens: WeCom asks nothing (snsapi_base) and comes back to `redirect_uri` with a
+        one-time `code` (developer.work.weixin.qq.com/document/path/91022)."""
+        query = urlencode(
+            {
+                "appid": self.config.corp_id,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": "snsapi_base",
+                "state": "board",
+                "agentid": self.config.agent_id,
+            }
+        )
+        return f"{OAUTH_URL}?{query}#wechat_redirect"
+
+    def user_of_code(self, code: str) -> str | None:
+        """The member a one-time OAuth `code` was given to (`auth/getuserinfo`, with the channel's own client and
+        shared token); None for a used, expired or unknown code, and for someone outside the company (an openid)."""
+        try:
+            result = self._call(self.client.get, "auth/getuserinfo", params={"code": code})
+        except DeliveryFailed as exc:
+            log.info("wecom: oauth code refused: %s", exc)
+            return None
+        userid = result.get("userid") or result.get("UserId")
+        return str(userid) if userid else None
 
     # ------------------------------------------------------------------ app messages (blocking: run in threads)
 

@@ -32,12 +32,12 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import aliased
 
 from salesbot.calendars import working_calendar
 from salesbot.config import DigestTime, Settings
-from salesbot.services import outbox
+from salesbot.services import outbox, receivables
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
@@ -58,7 +58,7 @@ from salesbot.store.models import (
 
 ZERO = Decimal(0)
 _CHUNK = 500  # ids in an IN list, rows in an INSERT: a bound on a statement's parameters (SQLite's, PostgreSQL's)
-BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+BUCKETS = receivables.BUCKETS
 CATCH_UP = timedelta(days=7)  # a daily digest reports at most this far back, after a long outage
 DAY = timedelta(days=1)
 
@@ -360,13 +360,7 @@ def agings(uow: UnitOfWork, *, today: date, currencies: dict[int, str]) -> dict[
     """What every team's customers owe on `today`, per currency and bucket (current, 1–30, 31–60, 61–90, 90+ days
     late), in one query; by team id, the team's currency (from `currencies`) first."""
     outstanding = Installment.amount - Installment.paid
-    bucket = case(
-        (Installment.due_on >= today, "current"),
-        (Installment.due_on >= today - timedelta(days=30), "1-30"),
-        (Installment.due_on >= today - timedelta(days=60), "31-60"),
-        (Installment.due_on >= today - timedelta(days=90), "61-90"),
-        else_="90+",
-    )
+    bucket = receivables.aging_bucket(Installment.due_on, today)
     rows = uow.session.execute(
         _open_installments()
         .with_only_columns(User.team_id, Installment.currency, bucket.label("bucket"), func.sum(outstanding))

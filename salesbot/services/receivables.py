@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import lazyload
 
 from salesbot.services import payments, permissions
@@ -260,7 +260,7 @@ def _overdue_per_debtor(
     query = (
         select(Contract.customer_id, Installment.currency, func.sum(Installment.amount - Installment.paid))
         .join(Contract, Contract.id == Installment.contract_id)
-        .where(*_OPEN, Installment.due_on < today)
+        .where(*OPEN, Installment.due_on < today)
         .group_by(Contract.customer_id, Installment.currency)
     )
     if whole:
@@ -284,7 +284,7 @@ def _sums(
             select(Installment.currency, func.sum(outstanding))
             .join(Contract, Contract.id == Installment.contract_id)
             .join(Customer, Customer.id == Contract.customer_id)
-            .where(*_OPEN, permissions.visible_customer(uow, actor))
+            .where(*OPEN, permissions.visible_customer(uow, actor))
             .group_by(Installment.currency)
         )
     else:
@@ -311,7 +311,18 @@ def _sums(
 
 
 # An installment still owed: open, not fully paid, under an active contract (the kept balances count the same).
-_OPEN = (Installment.state == "open", Installment.amount > Installment.paid, Contract.status == "active")
+OPEN = (Installment.state == "open", Installment.amount > Installment.paid, Contract.status == "active")
+
+
+def aging_bucket(due_on: Any, today: date) -> Any:
+    """The aging bucket (`BUCKETS`) of a due date as SQL: how late an installment due then is on `today`."""
+    return case(
+        (due_on >= today, "current"),
+        (due_on >= today - timedelta(days=30), "1-30"),
+        (due_on >= today - timedelta(days=60), "31-60"),
+        (due_on >= today - timedelta(days=90), "61-90"),
+        else_="90+",
+    )
 
 
 def _money(value: object) -> Decimal:

@@ -159,6 +159,8 @@ class StageChange(Base):
 
 class Visit(Base):
     __tablename__ = "visits"
+    # A team's visits over a week or a quarter (the board), counted from the index by person and time.
+    __table_args__ = (Index("ix_visits_user_at", "user_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

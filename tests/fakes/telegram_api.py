@@ -263,6 +263,7 @@ class FakeBotApi:
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._menu_buttons: dict[str, dict[str, Any]] = {}  # chat id ("" for the default) -> MenuButton
         self._methods = {
             name.lower(): handler
             for name, handler in {
@@ -285,6 +286,8 @@ class FakeBotApi:
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
                 "getFile": self._get_file,
+                "setChatMenuButton": self._set_chat_menu_button,
+                "getChatMenuButton": self._get_chat_menu_button,
             }.items()
         }
 
@@ -853,6 +856,25 @@ class FakeBotApi:
     async def _delete_my_commands(self, params: dict[str, Any]) -> Any:
         self._commands.pop(self._commands_key(params.get("scope"), params.get("language_code") or ""), None)
         return True
+
+    def menu_button(self, chat_id: int | None = None) -> dict[str, Any]:
+        """The menu button a chat shows (the bot's default without ``chat_id``): Telegram's own unless set."""
+        key = "" if chat_id is None else str(chat_id)
+        return self._menu_buttons.get(key) or self._menu_buttons.get("") or {"type": "default"}
+
+    async def _set_chat_menu_button(self, params: dict[str, Any]) -> Any:
+        button = params.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):
+            button = json.loads(button)
+        if button.get("type") == "web_app":
+            url = str(button.get("web_app", {}).get("url", ""))
+            if not url.startswith("https://") or not button.get("text"):
+                raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")  # Mini Apps open over HTTPS only
+        self._menu_buttons[str(params.get("chat_id") or "")] = button
+        return True
+
+    async def _get_chat_menu_button(self, params: dict[str, Any]) -> Any:
+        return self.menu_button(params.get("chat_id"))
 
     async def _get_file(self, params: dict[str, Any]) -> Any:
         stored = self._files.get(str(params.get("file_id", "")))

@@ -8,8 +8,9 @@ per-member send limits (whose excess WeCom drops SILENTLY: errcode 0, nothing de
 20-a-minute limit. Where WeCom refuses something, the fake refuses it too, so the mistake shows up in tests.
 
 Endpoints: ``gettoken``, ``message/send`` (text, markdown, image, file, template_card),
-``message/update_template_card``, ``media/upload``, and the group robot's ``webhook/send`` and
-``webhook/upload_media``.
+``message/update_template_card``, ``media/upload``, ``auth/getuserinfo`` (a web page's OAuth2 ``code`` to the member's
+userid: ``oauth_code(userid)`` is the code WeCom would put on the redirect), and the group robot's ``webhook/send``
+and ``webhook/upload_media``.
 
 Pointing a real ``wechatpy.enterprise.WeChatClient`` (wechatpy 1.8.18) at the fake takes two instance overrides:
 every API call is built as ``API_BASE_URL + endpoint``, but ``fetch_access_token`` hard-codes
@@ -96,6 +97,7 @@ INVALID_BUTTON_KEY = 42018  # "按钮key值不合法"
 BUTTON_KEY_MISSING = 42019
 BUTTON_NAME_MISSING = 42020
 CODE_ALREADY_USED = 42022  # "code已经被使用过。只能使用一次"
+INVALID_OAUTH_CODE = 40029  # auth/getuserinfo: "invalid code" (unknown, used, or over 5 minutes old)
 EMPTY_MEDIA = 44001
 EMPTY_CONTENT = 44004
 CONTENT_TOO_LONG = 45002
@@ -137,6 +139,7 @@ ERRMSG: dict[int, str] = {
     BUTTON_KEY_MISSING: "button key missing",
     BUTTON_NAME_MISSING: "button name missing",
     CODE_ALREADY_USED: "code has been used",
+    INVALID_OAUTH_CODE: "invalid code",
     EMPTY_MEDIA: "empty media data",
     EMPTY_CONTENT: "empty content",
     CONTENT_TOO_LONG: "content size out of limit",
@@ -161,6 +164,7 @@ MAX_BUTTONS = 6
 BUTTON_KEY_MAX_BYTES = 1024
 MEDIA_TTL = 3 * 24 * 3600.0  # temporary media live three days
 RESPONSE_CODE_TTL = 72 * 3600.0  # "response_code的有效期是72小时"
+OAUTH_CODE_TTL = 300.0  # "code只能使用一次，5分钟未被使用自动过期"
 #: media/upload: every file must be over 5 bytes; then (type -> (max bytes, errcode when over)).
 MEDIA_LIMITS: dict[str, tuple[int, int]] = {
     "image": (10 * 1024 * 1024, INVALID_IMAGE_SIZE),
@@ -368,6 +372,7 @@ class FakeWeComApi:
         self._media_info: dict[str, _Media] = {}
         self._cards: dict[str, _Card] = {}  # task_id -> card, per app (the fake has one)
         self._codes: dict[str, _ResponseCode] = {}
+        self._oauth_codes: dict[str, tuple[str, float]] = {}  # code -> (userid, issued at); a used one is removed
         self._member_log = _RateLog()
         self._robot_log = _RateLog()
         self._failures: dict[str, list[_Failure]] = {}
@@ -377,6 +382,7 @@ class FakeWeComApi:
             ("POST", "message/send"): self._message_send,
             ("POST", "message/update_template_card"): self._update_template_card,
             ("POST", "media/upload"): self._media_upload,
+            ("GET", "auth/getuserinfo"): self._auth_getuserinfo,
             ("POST", "webhook/send"): self._webhook_send,
             ("POST", "webhook/upload_media"): self._webhook_upload_media,
         }
@@ -515,6 +521,13 @@ class FakeWeComApi:
                 raise ValueError(f"{userid!r} never received card {task_id!r}, so cannot click it")
             return self._issue_code(task_id)
 
+    def oauth_code(self, userid: str) -> str:
+        """A member opens an OAuth2 link: the one-time ``code`` WeCom puts on the redirect to the page (5 minutes)."""
+        with self._lock:
+            code = secrets.token_urlsafe(24)
+            self._oauth_codes[code] = (userid, self.clock())
+            return code
+
     def fail_next(self, path: str, errcode: int, errmsg: str | None = None, *, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``path`` with ``{"errcode": errcode, ...}`` (HTTP 200, as WeCom)
         without handling them."""
@@ -629,6 +642,13 @@ class FakeWeComApi:
             raise ApiError(INVALID_ACCESS_TOKEN)
         if self.clock() >= expiry:
             raise ApiError(ACCESS_TOKEN_EXPIRED)
+
+    def _auth_getuserinfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._check_token(params)
+        issued = self._oauth_codes.pop(str(params.get("code") or ""), None)
+        if issued is None or self.clock() - issued[1] > OAUTH_CODE_TTL:
+            raise ApiError(INVALID_OAUTH_CODE)
+        return {"errcode": OK, "errmsg": "ok", "userid": issued[0]}
 
     def _check_agent(self, params: dict[str, Any]) -> None:
         agentid = params.get("agentid")
