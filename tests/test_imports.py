@@ -352,3 +352,13 @@ def test_amounts_and_dates_as_people_write_them(cli: Callable, tmp_path: Path) -
         ("A3", Decimal("8500.00"), "USD", date(2026, 5, 3)),
         ("A4", Decimal("5000.00"), "CNY", date(2026, 5, 4)),
     ]
+
+
+def test_the_operator_guide_lists_every_header_each_import_accepts() -> None:
+    from salesbot.services.imports import HEADERS
+
+    guide = (Path(__file__).parent.parent / "docs" / "operator.md").read_text("utf-8")
+    for kind, keys in HEADERS.items():
+        section = guide.split(f"**{kind}** (`salesbot import {kind} FILE`)", 1)[1].split("\n\n", 2)[1]
+        for names in keys.values():
+            assert all(f"`{name}`" in section for name in names), (kind, names)
