@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -388,7 +389,7 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code = _operator_call(settings, lambda uow, op: invites.create(uow, op, handle=args.handle))
     except ServiceError as exc:
-        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        _print_refusal(exc, settings)
         return 1
     bot = args.bot or settings.section("telegram").get("bot_username") or _bot_username(settings)
     if bot:
@@ -624,10 +625,23 @@ def _as_operator(settings: Settings, change: Any) -> int:
     try:
         result = _operator_call(settings, change)
     except ServiceError as exc:
-        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        _print_refusal(exc, settings)
         return 1
     print(json.dumps(result or {}, ensure_ascii=False))
     return 0
+
+
+def _print_refusal(exc: Any, settings: Settings) -> None:
+    """A service's refusal in words, in the configured language, when the catalogue words it; then its code and
+    parameters on a line of their own, which scripts (and tests) read."""
+    from salesbot.i18n import t
+    from salesbot.i18n.catalog import MESSAGES
+
+    # A sentence that needs what this refusal does not carry is left out: the code line below still says it.
+    with contextlib.suppress(KeyError, IndexError):
+        if exc.code in MESSAGES:
+            print(t(settings.language, exc.code, **exc.params), file=sys.stderr)
+    print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
 
 
 def _operator_call(settings: Settings, change: Any, *, commit: bool = True) -> Any:

@@ -108,3 +108,10 @@ def test_the_demo_keeps_its_clock_across_restarts_and_saves_what_it_is_sent(tmp_
     again = demo(db, ["/as mgr1", "谁还欠款", "导出"], lang="zh")
     assert "演示时钟从上次停下的时间继续:2027-01-04 10:00。" in again
     assert len(list(folder.glob("*.xlsx"))) == 2, "a second export does not overwrite the first"
+
+
+def test_a_refusal_at_the_command_line_is_in_words_before_its_code(cli: Callable, tmp_path: Path) -> None:
+    url = str(tmp_path / "team.db")
+    assert cli("seed", str(FIXTURES / "team.toml"), "--database-url", url)[0] == 0
+    code, _, err = cli("users", "invite", "nobody", "--database-url", url)
+    assert code == 1 and err.splitlines() == ["没有用户 nobody。", "refused: user_not_found {'handle': 'nobody'}"]
