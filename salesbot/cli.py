@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -33,25 +35,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    if getattr(args, "database_url", None):
+        settings = dataclasses.replace(settings, database_url=args.database_url)
+    if getattr(args, "needs_database", False):
+        refusal = _missing_database(settings.database_url, _lang(args, settings))
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
     return int(args.func(args, settings) or 0)
+
+
+def _lang(args: argparse.Namespace, settings: Settings) -> str:
+    from salesbot.i18n import lang_of
+
+    return lang_of(getattr(args, "lang", None) or settings.language)
+
+
+def _missing_database(url: str, lang: str) -> str | None:
+    """Why a command that reads data must not run against `url` (None when it may): a SQLite file that is not there
+    (connecting would create it, empty), or a database with no salesbot tables. Named, so a mistyped URL shows."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from salesbot.i18n import t
+    from salesbot.store.db import make_engine, safe_url, sqlite_file
+
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return t(lang, "cli.no_database", where=str(path))
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = inspect(connection).has_table("users")
+    except SQLAlchemyError:
+        found = False
+    finally:
+        engine.dispose()
+    return None if found else t(lang, "cli.no_tables", where=safe_url(url))
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="salesbot", description="A sales assistant that lives in chat.")
     sub = p.add_subparsers(dest="command", required=True)
+    # Every command that uses the database takes --database-url (beside SALESBOT_DATABASE_URL); those that only
+    # read or change what is there refuse a database that does not exist rather than create an empty one.
+    makes = argparse.ArgumentParser(add_help=False)
+    makes.add_argument(
+        "--database-url", type=_database_url, help="database URL or SQLite file (default: SALESBOT_DATABASE_URL)"
+    )
+    makes.add_argument("--lang", choices=("zh", "en"), help="the language of what it says (default: [team] language)")
+    reads = argparse.ArgumentParser(add_help=False, parents=[makes])
+    reads.set_defaults(needs_database=True)
 
     demo = sub.add_parser("demo", help="chat in the terminal with a seeded demo team (SQLite)")
-    demo.add_argument("--db", type=_database_url, help=f"database URL or SQLite file (default {DEMO_DB})")
+    demo.add_argument(
+        "--db", "--database-url", type=_database_url, help=f"database URL or SQLite file (default {DEMO_DB})"
+    )
+    demo.add_argument("--lang", choices=("zh", "en"), help="the language of what it says (default: [team] language)")
     demo.add_argument("--as", dest="as_", default=None, help="start as this user (default: the first rep)")
     demo.set_defaults(func=cmd_demo)
 
-    run = sub.add_parser("run", help="the production process: channels from salesbot.toml and the scheduler")
+    run = sub.add_parser(
+        "run", parents=[makes], help="the production process: channels from salesbot.toml and the scheduler"
+    )
     run.set_defaults(func=cmd_run)
 
-    init = sub.add_parser("init", help="create or upgrade the database (Alembic)")
+    init = sub.add_parser("init", parents=[makes], help="create or upgrade the database (Alembic)")
     init.set_defaults(func=cmd_init)
 
-    seed = sub.add_parser("seed", help="load a team from a TOML file")
+    seed = sub.add_parser("seed", parents=[makes], help="load a team from a TOML file")
     seed.add_argument("file", type=Path)
     seed.set_defaults(func=cmd_seed)
 
@@ -59,15 +111,18 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--script", type=Path, required=True)
     console.add_argument("--json", action="store_true", help="one JSON object a line per message sent")
     console.add_argument(
-        "--db", type=_database_url, help="database URL or SQLite file (default: a fresh temporary SQLite file)"
+        "--db",
+        "--database-url",
+        type=_database_url,
+        help="database URL or SQLite file (default: a fresh temporary SQLite file)",
     )
     console.set_defaults(func=cmd_console)
 
-    for name, func, what in (
-        ("parse-date", cmd_parse_date, "PHRASE"),
-        ("understand", cmd_understand, "TEXT"),
+    for name, func, what, parents in (
+        ("parse-date", cmd_parse_date, "PHRASE", []),
+        ("understand", cmd_understand, "TEXT", [reads]),
     ):
-        c = sub.add_parser(name, help=f"how the bot reads a {what.lower()}")
+        c = sub.add_parser(name, parents=parents, help=f"how the bot reads a {what.lower()}")
         c.add_argument("--now", help="ISO date-time (default: now); naive means in --tz")
         c.add_argument("--tz", help="IANA time zone (default: the configured team zone)")
         c.add_argument("texts", nargs="+", metavar=what)
@@ -75,50 +130,61 @@ def _parser() -> argparse.ArgumentParser:
 
     users = sub.add_parser("users", help="manage users")
     usub = users.add_subparsers(dest="action", required=True)
-    handover = usub.add_parser("handover", help="give one rep's customers, deals and reminders to another")
+    handover = usub.add_parser(
+        "handover", parents=[reads], help="give one rep's customers, deals and reminders to another"
+    )
     handover.add_argument("from_handle")
     handover.add_argument("to_handle")
     handover.set_defaults(func=cmd_users_handover)
-    invite = usub.add_parser("invite", help="a one-time invite link for a user's Telegram account")
+    invite = usub.add_parser("invite", parents=[reads], help="a one-time invite link for a user's Telegram account")
     invite.add_argument("handle")
     invite.add_argument("--bot", help="the bot's username (default: [telegram] bot_username, else asked of getMe)")
     invite.set_defaults(func=cmd_users_invite)
-    leave = usub.add_parser("leave", help="mark a user as left (access ends; nothing is deleted)")
+    leave = usub.add_parser("leave", parents=[reads], help="mark a user as left (access ends; nothing is deleted)")
     leave.add_argument("handle")
     leave.add_argument("--to", dest="to_handle", help="hand their accounts to this user")
     leave.set_defaults(func=cmd_users_leave)
-    link = usub.add_parser("link", help="tie a user to their chat account (instead of an invite)")
+    link = usub.add_parser("link", parents=[reads], help="tie a user to their chat account (instead of an invite)")
     link.add_argument("handle")
     account = link.add_mutually_exclusive_group(required=True)
     account.add_argument("--wecom", metavar="USERID", help="their WeCom user id (通讯录 账号)")
     account.add_argument("--telegram", metavar="ID", help="their numeric Telegram user id")
     link.set_defaults(func=cmd_users_link)
+    ulist = usub.add_parser("list", parents=[reads], help="who is who: handle, name, role, team, accounts")
+    ulist.set_defaults(func=cmd_users_list)
 
     groups = sub.add_parser("groups", help="manage team groups")
     gsub = groups.add_subparsers(dest="action", required=True)
-    glink = gsub.add_parser("link", help="send a group's digests through a WeCom group robot")
+    glink = gsub.add_parser("link", parents=[reads], help="send a group's digests through a WeCom group robot")
     glink.add_argument("group", help="a group handle or a team key")
     glink.add_argument("--wecom-robot", metavar="KEY", required=True, help="the key in the robot's webhook URL")
     glink.set_defaults(func=cmd_groups_link)
 
-    imp = sub.add_parser("import", help="bring in customers, contracts or invoices from a CSV or XLSX file")
+    imp = sub.add_parser(
+        "import", parents=[reads], help="bring in customers, contracts or invoices from a CSV or XLSX file"
+    )
     imp.add_argument("kind", choices=("customers", "contracts", "invoices"))
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="CSV (UTF-8 or GBK) or XLSX (Excel, WPS); Chinese or English headers")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be added and changed; write nothing")
     imp.set_defaults(func=cmd_import)
-    exp = sub.add_parser("export", help="customers or open receivables to a CSV or XLSX file")
+    exp = sub.add_parser("export", parents=[reads], help="customers or open receivables to a CSV or XLSX file")
     exp.add_argument("kind", choices=("customers", "receivables"))
     exp.add_argument("file", type=Path, help="the file to write; .xlsx or .csv")
     exp.set_defaults(func=cmd_export)
 
-    doctor = sub.add_parser("doctor", help="check the configuration, the database and each channel's credentials")
+    doctor = sub.add_parser(
+        "doctor", parents=[makes], help="check the configuration, the database and each channel's credentials"
+    )
     doctor.set_defaults(func=cmd_doctor)
 
-    balances = sub.add_parser("balances", help="compare the kept balances with the installments they sum")
+    balances = sub.add_parser(
+        "balances", parents=[reads], help="compare the kept balances with the installments they sum"
+    )
     balances.add_argument("action", choices=("check",))
     balances.add_argument("--repair", action="store_true", help="recompute them all from the installments")
     balances.set_defaults(func=cmd_balances)
 
-    outbox = sub.add_parser("outbox", help="look at the outbox")
+    outbox = sub.add_parser("outbox", parents=[reads], help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
     return p
@@ -185,19 +251,34 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+DEMO_CLOCK = "demo.clock"  # the demo's "now", kept in its own database so a restart goes on from it
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot.channels.console import ScriptError
-    from salesbot.store.db import safe_url
+    from salesbot.i18n import t
+    from salesbot.services.shared_values import SharedValues
+    from salesbot.store.db import safe_url, sqlite_file
 
+    lang = _lang(args, settings)
     url = args.db or os.environ.get("SALESBOT_DATABASE_URL") or DEMO_DB
     session = _console_session(settings, fixed_url=url, tmp=None, as_json=False)
     team = _demo_team_file()
     world = session.world
     if team is not None and _is_empty(world):
         world.seed(team)
+    kept = SharedValues(world.uow).get(DEMO_CLOCK)
+    if kept:
+        world.clock.set(datetime.fromisoformat(kept))
+    at = f"{world.clock.now().astimezone(world.zone()):%Y-%m-%d %H:%M}"
+    db_file = sqlite_file(url)
+    folder = (db_file.resolve().parent if db_file else Path.cwd()) / "salesbot-demo-files"
+    session.channel.files_dir = folder
     me = args.as_ or _first_rep(world)
     print(
         f"salesbot demo — database {safe_url(url)}. You are {me}.\n"
+        f"{t(lang, 'cli.demo_clock_kept' if kept else 'cli.demo_clock_new', at=at)}\n"
+        f"{t(lang, 'cli.demo_files', folder=folder)}\n"
         "Type as a rep (e.g. 今天拜访了阿里巴巴,下周二再跟进 / met Initech's CTO, call back in 3 days).\n"
         "/as NAME switches user · a number presses a button · @clock +1d moves time · /board the team board · "
         "/quit leaves."
@@ -228,6 +309,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                 await session.run_line(line, speaker=me, base=Path.cwd())
             except ScriptError as exc:
                 print(f"({exc})")
+            SharedValues(session.world.uow).set(DEMO_CLOCK, session.world.clock.now().isoformat())
 
     try:
         asyncio.run(loop())
@@ -347,7 +429,7 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code = _operator_call(settings, lambda uow, op: invites.create(uow, op, handle=args.handle))
     except ServiceError as exc:
-        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        _print_refusal(exc, settings)
         return 1
     bot = args.bot or settings.section("telegram").get("bot_username") or _bot_username(settings)
     if bot:
@@ -357,16 +439,102 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """All or nothing: one bad row refuses the whole file, naming the row."""
+    """All or nothing: one bad row refuses the whole file, naming the row and the column in the operator's language.
+    `--dry-run` does the same work in a transaction it rolls back, and says what each row would do."""
     from salesbot import sheets
+    from salesbot.i18n import t
     from salesbot.services import imports
+    from salesbot.services.errors import Invalid, ServiceError
 
+    lang = _lang(args, settings)
     try:
-        specs = sheets.read_rows(args.file)
-    except (OSError, ValueError) as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        table = sheets.read_table(args.file)
+    except sheets.Unreadable as exc:
+        print(t(lang, f"cli.import_unreadable.{exc.reason}", file=args.file), file=sys.stderr)
         return 1
-    return _as_operator(settings, lambda uow, op: vars(imports.rows(uow, args.kind, specs)))
+    except OSError:
+        print(t(lang, "cli.import_unreadable.missing", file=args.file), file=sys.stderr)
+        return 1
+    columns = imports.columns(args.kind, list(table.header))
+    if columns.missing:
+        key = columns.missing[0]
+        names = imports.HEADERS[args.kind][key]
+        print(t(lang, "cli.import_missing_column", column=_column_name(key, names, lang), names=" / ".join(names)),
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if not table.rows:
+        print(t(lang, "cli.import_no_rows", file=args.file), file=sys.stderr)
+        return 1
+    specs = [columns.rename(row) for row in table.rows]
+    try:
+        result = _operator_call(
+            settings,
+            lambda uow, op: imports.rows(uow, args.kind, specs, lines=list(table.lines)),
+            commit=not args.dry_run,
+        )
+    except Invalid as exc:
+        print(_import_refusal(exc, columns, args.kind, lang), file=sys.stderr)
+        # The row and column once more, as data, for a script reading stderr.
+        print({"row": exc.params.get("row"), "column": columns.names.get(exc.params.get("field", ""))},
+              file=sys.stderr)  # fmt: skip
+        return 1
+    except ServiceError as exc:
+        print(t(lang, "cli.import_refused_row", row="?", reason=t(lang, "cli.import_reason.other")), file=sys.stderr)
+        print(exc.params, file=sys.stderr)
+        return 1
+    if columns.ignored:
+        print(t(lang, "cli.import_ignored", columns=", ".join(columns.ignored)), file=sys.stderr)
+    if args.dry_run:
+        for outcome in result.outcomes:
+            print(_import_outcome(outcome, args.kind, lang))
+        print(t(lang, "cli.import_dry_run", added=result.added, changed=result.changed, unchanged=result.unchanged))
+        return 0
+    # "added" counts every row that brought something in (a customer, or a known customer's new aliases), as
+    # scripts reading this line have always had it; the dry run tells the two apart.
+    print(json.dumps({"added": result.added + result.changed, "unchanged": result.unchanged}, ensure_ascii=False))
+    return 0
+
+
+def _column_name(key: str, names: Sequence[str], lang: str) -> str:
+    """What a column is called for this reader: the first Chinese name in zh, the English key in en."""
+    if lang == "zh":
+        return next((n for n in names if not n.isascii()), key)
+    return next((n for n in names if n.isascii()), key)
+
+
+def _import_refusal(exc: Any, columns: Any, kind: str, lang: str) -> str:
+    from salesbot.i18n import t
+    from salesbot.i18n.catalog import MESSAGES
+
+    params = {k: v for k, v in exc.params.items() if k not in ("row", "field")}
+    code = f"cli.import_reason.{exc.code}"
+    reason = t(lang, code, **params) if code in MESSAGES else t(lang, "cli.import_reason.other")
+    field = exc.params.get("field")
+    row = exc.params.get("row", "?")
+    if not field:
+        return t(lang, "cli.import_refused_row", row=row, reason=reason)
+    from salesbot.services.imports import HEADERS
+
+    column = columns.names.get(field) or _column_name(field, HEADERS[kind].get(field, (field,)), lang)
+    return t(lang, "cli.import_refused", row=row, column=column, reason=reason)
+
+
+def _import_outcome(outcome: Any, kind: str, lang: str) -> str:
+    from salesbot.i18n import t
+
+    if outcome.action == "unchanged":
+        return t(lang, "cli.import_row.unchanged", row=outcome.row)
+    none = t(lang, "cli.import_none")
+    facts = {k: (v or none) for k, v in outcome.facts.items()}
+    return t(lang, f"cli.import_row.{kind}.{outcome.action}", row=outcome.row, **facts)
+
+
+def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
+    from salesbot.services import users
+
+    for row in _operator_call(settings, lambda uow, op: users.listing(uow, op)):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -497,14 +665,28 @@ def _as_operator(settings: Settings, change: Any) -> int:
     try:
         result = _operator_call(settings, change)
     except ServiceError as exc:
-        print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+        _print_refusal(exc, settings)
         return 1
     print(json.dumps(result or {}, ensure_ascii=False))
     return 0
 
 
-def _operator_call(settings: Settings, change: Any) -> Any:
-    """The operator at the command line acts as an admin; their audit rows name no user (actor 0 is stored as null)."""
+def _print_refusal(exc: Any, settings: Settings) -> None:
+    """A service's refusal in words, in the configured language, when the catalogue words it; then its code and
+    parameters on a line of their own, which scripts (and tests) read."""
+    from salesbot.i18n import t
+    from salesbot.i18n.catalog import MESSAGES
+
+    # A sentence that needs what this refusal does not carry is left out: the code line below still says it.
+    with contextlib.suppress(KeyError, IndexError):
+        if exc.code in MESSAGES:
+            print(t(settings.language, exc.code, **exc.params), file=sys.stderr)
+    print(f"refused: {exc.code} {exc.params}", file=sys.stderr)
+
+
+def _operator_call(settings: Settings, change: Any, *, commit: bool = True) -> Any:
+    """The operator at the command line acts as an admin; their audit rows name no user (actor 0 is stored as null).
+    Without `commit`, the work is done and then rolled back (a dry run)."""
     from salesbot.bootstrap import build
     from salesbot.clock import SystemClock
     from salesbot.services.users import Actor
@@ -524,7 +706,8 @@ def _operator_call(settings: Settings, change: Any) -> Any:
     try:
         with app.uow() as uow:
             result = change(uow, operator)
-            uow.commit()
+            if commit:
+                uow.commit()
         return result
     finally:
         app.close()

@@ -46,7 +46,7 @@ def examine(settings: Settings, *, http: Callable[..., httpx.Response] | None = 
                 "fail",
                 "channels",
                 "none configured, so `salesbot run` will not start: set SALESBOT_TELEGRAM_TOKEN, or "
-                "SALESBOT_WECOM_CORP_ID with the WeCom app's keys (README: 'Telegram', 'WeCom')",
+                "SALESBOT_WECOM_CORP_ID with the WeCom app's keys (docs/operator.md: 'Telegram', 'WeCom')",
             )
         )
     return findings

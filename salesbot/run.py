@@ -41,7 +41,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         app.close()
         raise ConfigMissing(
             "no channel is configured: set SALESBOT_TELEGRAM_TOKEN, or SALESBOT_WECOM_CORP_ID with the WeCom "
-            "app's keys (see README, 'Telegram' and 'WeCom')"
+            "app's keys (see docs/operator.md, 'Telegram' and 'WeCom')"
         )
     for channel in channels.values():
         app.attach(channel.platform, channel)

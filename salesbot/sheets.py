@@ -49,17 +49,67 @@ def xlsx(sheets: Iterable[Sheet]) -> bytes:
     return out.getvalue()
 
 
+class Unreadable(ValueError):
+    """A file we cannot read as a table: `reason` is "encoding", "format" (not CSV or XLSX) or "old_excel" (.xls)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: Sequence[str]  # the file's own column names, trimmed, in order
+    rows: Sequence[dict[str, str]]  # keyed by header name, lower-cased; `line` is each row's number in the file
+    lines: Sequence[int]
+
+
+# The encodings spreadsheets are saved in here: UTF-8 (Excel's "CSV UTF-8" adds a BOM; utf-8-sig reads both), then
+# GB18030, the superset of GBK that Excel and WPS on Chinese Windows write for "CSV (逗号分隔)". A GBK file is almost
+# never valid UTF-8, so the order decides nothing a person would notice; a file neither can decode is refused.
+ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV or XLSX file as dicts keyed by its header row (lower-cased, trimmed); empty rows skipped."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    return list(read_table(path).rows)
+
+
+def read_table(path: Path) -> Table:
+    """A CSV (UTF-8 with or without BOM, or GBK/GB18030; commas, semicolons or tabs) or XLSX (Excel, WPS) file."""
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        return [
-            {_key(k): (v or "").strip() for k, v in row.items() if k is not None}
-            for row in reader
-            if any((v or "").strip() for v in row.values() if isinstance(v, str))
-        ]
+    if suffix == ".xls":
+        raise Unreadable("old_excel")
+    if suffix not in CSV_SUFFIXES:
+        raise Unreadable("format")
+    return _read_csv(decode(path.read_bytes()))
+
+
+def decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Unreadable("encoding")
+
+
+def _read_csv(text: str) -> Table:
+    first = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first.count)  # Excel writes commas; some locales and WPS's text export, ; or tabs
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [_header(h) for h in next(reader, [])]
+    rows, lines = [], []
+    for line, values in enumerate(reader, start=2):
+        cells = [v.strip() for v in values]
+        if any(cells):
+            rows.append({_key(k): v for k, v in zip(header, cells, strict=False) if k})
+            lines.append(line)
+    return Table(header=[h for h in header if h], rows=rows, lines=lines)
 
 
 def write_csv(sheet: Sheet) -> bytes:
@@ -71,22 +121,26 @@ def write_csv(sheet: Sheet) -> bytes:
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Chinese correctly
 
 
-def _read_xlsx(path: Path) -> list[dict[str, str]]:
+def _read_xlsx(path: Path) -> Table:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        # Not read-only: WPS and some exporters write a wrong <dimension> (often "A1"), which read-only mode trusts.
+        book = load_workbook(path, data_only=True)
+    except (BadZipFile, KeyError, OSError) as exc:
+        raise Unreadable("format") from exc
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return []
-        keys = [_key(str(h)) if h is not None else "" for h in header]
-        result = []
-        for row in rows:
+        header = [_header(_text(h)) if h is not None else "" for h in next(rows, ())]
+        result, lines = [], []
+        for line, row in enumerate(rows, start=2):
             values = ["" if v is None else _text(v) for v in row]
             if any(values):
-                result.append({k: v for k, v in zip(keys, values, strict=False) if k})
-        return result
+                result.append({_key(k): v for k, v in zip(header, values, strict=False) if k})
+                lines.append(line)
+        return Table(header=[h for h in header if h], rows=result, lines=lines)
     finally:
         book.close()
 
@@ -109,7 +163,12 @@ def _cell(value: Any) -> Any:
 
 
 def _key(name: str) -> str:
-    return name.strip().lower()
+    return _header(name).lower()
+
+
+def _header(name: str) -> str:
+    # Excel pads with spaces, WPS with the full-width one; a stray BOM can sit on the first name.
+    return name.replace("\ufeff", "").replace("\u3000", " ").strip()
 
 
 def _tab_title(title: str) -> str:

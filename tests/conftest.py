@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from salesbot.bootstrap import App, build
 from salesbot.channels.console import PLATFORM, ConsoleChannel, Sent, Session, play
+from salesbot.cli import main
 from salesbot.clock import FrozenClock
 from salesbot.config import Settings, settings_from
 
@@ -145,3 +146,18 @@ def run_script(db_url: str, settings: Settings) -> Iterator[Any]:
     yield run
     for s in sessions:
         s.world.close()
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable]:
+    """`salesbot ARGS…` in this process, in an empty folder: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SALESBOT_CONFIG", raising=False)
+    monkeypatch.delenv("SALESBOT_DATABASE_URL", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        said = capsys.readouterr()
+        return code, said.out, said.err
+
+    yield run

@@ -63,6 +63,8 @@ class ConsoleChannel:
     out: TextIO = sys.stdout
     as_json: bool = False
     transcript: list[Sent] = field(default_factory=list)
+    # The demo keeps the files the bot sends (exports, charts) here, so they can be opened; scripts do not.
+    files_dir: Path | None = None
 
     async def send(self, address: Address, message: Reply) -> str:
         return self.show(address.chat_id, message)
@@ -85,11 +87,24 @@ class ConsoleChannel:
         for n, button in enumerate((b for row in reply.buttons for b in row), start=1):
             print(f"    [{n}] {button.label}", file=self.out)
         for file in reply.files:
-            print(f"    📎 {file.name} ({file.mime}, {len(file.data)} bytes)", file=self.out)
+            saved = f" → {self._save(file.name, file.data, sent.at)}" if self.files_dir is not None else ""
+            print(f"    📎 {file.name} ({file.mime}, {len(file.data)} bytes){saved}", file=self.out)
         for forward in reply.forwards:
             print(f"    📎 {forward.name or forward.kind} ({forward.kind})", file=self.out)
         self.out.flush()
         return ref
+
+    def _save(self, name: str, data: bytes, at: datetime) -> Path:
+        """Write a file under its own name, prefixed with the moment it was sent; never over an earlier one."""
+        assert self.files_dir is not None
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        stem = f"{at:%Y%m%d-%H%M}-{Path(name).name}"
+        path, n = self.files_dir / stem, 1
+        while path.exists():
+            n += 1
+            path = self.files_dir / f"{Path(stem).stem}-{n}{Path(stem).suffix}"
+        path.write_bytes(data)
+        return path
 
     def buttons_for(self, handle: str) -> tuple[Button, ...]:
         for sent in reversed(self.transcript):

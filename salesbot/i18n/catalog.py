@@ -875,4 +875,107 @@ MESSAGES: dict[str, dict[str, str]] = {
     "board_days_late": {"zh": "逾期 {n} 天", "en": "{n} days late"},
     "board_in_chat": {"zh": "在聊天里说", "en": "Say in the chat"},
     "board_copied": {"zh": "已复制,粘贴到聊天里发送即可。", "en": "Copied: paste it in the chat and send."},
+    # issue 23: the command line's imports and database checks, in the operator's language (--lang or [team] language)
+    "cli.import_refused": {
+        "zh": "第 {row} 行,“{column}”列:{reason}整个文件都没有导入。",
+        "en": "Row {row}, column “{column}”: {reason} Nothing was imported.",
+    },
+    "cli.import_refused_row": {
+        "zh": "第 {row} 行:{reason}整个文件都没有导入。",
+        "en": "Row {row}: {reason} Nothing was imported.",
+    },
+    "cli.import_reason.import_missing_field": {
+        "zh": "这一格是空的,必须填写。",
+        "en": "this cell is empty and must be filled in.",
+    },
+    "cli.import_reason.import_bad_number": {"zh": "“{value}”不是整数。", "en": "“{value}” is not a whole number."},
+    "cli.import_reason.import_bad_amount": {"zh": "“{value}”不是金额。", "en": "“{value}” is not an amount."},
+    "cli.import_reason.import_bad_date": {
+        "zh": "“{value}”不是日期(可以写 2026-03-11、2026/3/11 或 2026年3月11日)。",
+        "en": "“{value}” is not a date (write 2026-03-11, 2026/3/11 or 2026年3月11日).",
+    },
+    "cli.import_reason.seed_unknown_user": {
+        "zh": "没有用户“{handle}”(用 salesbot users list 查看)。",
+        "en": "there is no user “{handle}” (salesbot users list shows them).",
+    },
+    "cli.import_reason.seed_unknown_customer": {
+        "zh": "没有客户“{customer}”,请先导入客户。",
+        "en": "there is no customer “{customer}”; import the customers first.",
+    },
+    "cli.import_reason.import_unknown_contract": {
+        "zh": "客户“{customer}”没有编号为“{contract}”的合同。",
+        "en": "customer “{customer}” has no contract numbered “{contract}”.",
+    },
+    "cli.import_reason.import_no_owner": {
+        "zh": "客户“{customer}”没有负责人,这一行也没有写负责人。",
+        "en": "customer “{customer}” has no owner, and this row names none.",
+    },
+    "cli.import_reason.other": {"zh": "这一行无法导入。", "en": "this row cannot be imported."},
+    "cli.import_missing_column": {
+        "zh": "文件里没有“{column}”列(可用的列名:{names})。整个文件都没有导入。",
+        "en": "The file has no “{column}” column (accepted names: {names}). Nothing was imported.",
+    },
+    "cli.import_no_rows": {"zh": "“{file}”里没有数据行。", "en": "“{file}” has no rows of data."},
+    "cli.import_unreadable.encoding": {
+        "zh": "无法读取“{file}”:它既不是 UTF-8 也不是 GBK 编码的文本。请在 Excel 或 WPS 中另存为 .xlsx 或“CSV UTF-8”。",
+        "en": "Cannot read “{file}”: it is neither UTF-8 nor GBK text. "
+        "Save it from Excel or WPS as .xlsx or “CSV UTF-8”.",
+    },
+    "cli.import_unreadable.format": {
+        "zh": "无法读取“{file}”:只能导入 CSV 或 XLSX 文件。",
+        "en": "Cannot read “{file}”: only CSV and XLSX files can be imported.",
+    },
+    "cli.import_unreadable.old_excel": {
+        "zh": "无法读取“{file}”:这是旧版 Excel(.xls)文件。请在 Excel 或 WPS 中另存为 .xlsx。",
+        "en": "Cannot read “{file}”: it is an old Excel (.xls) file. Save it from Excel or WPS as .xlsx.",
+    },
+    "cli.import_unreadable.missing": {"zh": "找不到文件“{file}”。", "en": "There is no file “{file}”."},
+    "cli.import_row.customers.added": {
+        "zh": "第 {row} 行:新增客户「{customer}」(负责人:{owner};别名:{aliases})",
+        "en": "Row {row}: add customer “{customer}” (owner: {owner}; aliases: {aliases})",
+    },
+    "cli.import_row.customers.changed": {
+        "zh": "第 {row} 行:客户「{customer}」增加别名:{aliases}",
+        "en": "Row {row}: customer “{customer}” gains the aliases {aliases}",
+    },
+    "cli.import_row.contracts.added": {
+        "zh": "第 {row} 行:新增「{customer}」合同 {reference}:{amount} {currency},签约日期 {date}",
+        "en": "Row {row}: add the “{customer}” contract {reference}: {amount} {currency}, signed {date}",
+    },
+    "cli.import_row.invoices.added": {
+        "zh": "第 {row} 行:新增「{customer}」发票 {reference}:{amount} {currency},到期日 {date}",
+        "en": "Row {row}: add the “{customer}” invoice {reference}: {amount} {currency}, due {date}",
+    },
+    "cli.import_row.unchanged": {"zh": "第 {row} 行:已存在,不变", "en": "Row {row}: already there, unchanged"},
+    "cli.import_none": {"zh": "无", "en": "none"},
+    "cli.import_ignored": {
+        "zh": "没有用到的列:{columns}",
+        "en": "Columns left aside: {columns}",
+    },
+    "cli.import_dry_run": {
+        "zh": "试运行:将新增 {added} 条,修改 {changed} 条,{unchanged} 条不变;没有写入任何内容。",
+        "en": "Dry run: {added} would be added, {changed} changed, {unchanged} left as they are; nothing was written.",
+    },
+    "cli.no_database": {
+        "zh": "数据库不存在:{where}。没有创建新的空数据库。请检查 --database-url 或 SALESBOT_DATABASE_URL,"
+        "或先运行 salesbot init。",
+        "en": "No database at {where}, and an empty one was not created. Check --database-url or "
+        "SALESBOT_DATABASE_URL, or run salesbot init first.",
+    },
+    "cli.no_tables": {
+        "zh": "数据库 {where} 里没有 salesbot 的数据表。"
+        "请检查 --database-url 或 SALESBOT_DATABASE_URL,或先运行 salesbot init。",
+        "en": "The database {where} has no salesbot tables. Check --database-url or SALESBOT_DATABASE_URL, "
+        "or run salesbot init first.",
+    },
+    "cli.demo_clock_kept": {
+        "zh": "演示时钟从上次停下的时间继续:{at}。",
+        "en": "The demo clock goes on from where you left it: {at}.",
+    },
+    "cli.demo_clock_new": {"zh": "演示时钟从现在开始:{at}。", "en": "The demo clock starts now: {at}."},
+    "cli.demo_files": {
+        "zh": "机器人发出的文件(导出、图表)保存在:{folder}",
+        "en": "Files the bot sends (exports, charts) are saved in: {folder}",
+    },
+    "cli.demo_file_saved": {"zh": "已保存:{path}", "en": "saved: {path}"},
 }

@@ -8,6 +8,7 @@ not as a payment: the bot did not see that money arrive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -26,44 +27,163 @@ CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one row did (or, in a dry run, would do): `action` is added, changed or unchanged; `facts` name it."""
+
+    row: int
+    action: str
+    facts: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Imported:
     added: int
     unchanged: int
+    changed: int = 0
+    outcomes: tuple[Outcome, ...] = ()
 
 
 KINDS = ("customers", "contracts", "invoices")
 
+# The column names each import understands, beside the English keys (which are also the seed file's): what Excel
+# sheets kept by Chinese teams call them. Matched after trimming, case-insensitively; the first name is the one a
+# refusal shows for a column the file lacks.
+_CUSTOMER = ("客户名称", "客户", "客户名", "公司名称", "customer")
+_OWNER = ("负责人", "销售", "业务员", "客户经理", "owner")
+_PAID = ("已付金额", "已付", "已回款", "已收金额", "paid")
+_NOTE = ("备注", "说明", "note")
+_CURRENCY = ("币种", "货币", "currency")
+HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "customers": {
+        "customer": ("客户名称", "客户", "客户名", "公司名称", "名称", "name", "customer"),
+        "owner": _OWNER,
+        "aliases": ("别名", "简称", "aliases", "alias"),
+    },
+    "contracts": {
+        "customer": _CUSTOMER,
+        "reference": ("合同编号", "合同号", "编号", "reference", "number"),
+        "amount": ("合同金额", "金额", "amount"),
+        "currency": _CURRENCY,
+        "signed_on": ("签约日期", "签订日期", "签约日", "signed_on", "signed"),
+        "installments": ("期数", "分期数", "分期", "installments"),
+        "upfront_percent": ("首付比例", "预付比例", "预付款比例", "upfront_percent"),
+        "net_days": ("账期", "账期天数", "net_days"),
+        "on_delivery": ("货到付款", "on_delivery"),
+        "paid": _PAID,
+        "owner": _OWNER,
+        "note": _NOTE,
+    },
+    "invoices": {
+        "customer": _CUSTOMER,
+        "number": ("发票号", "发票编号", "发票号码", "单号", "number", "reference"),
+        "amount": ("发票金额", "应收金额", "金额", "amount"),
+        "currency": _CURRENCY,
+        "due": ("到期日", "到期日期", "应收日期", "due", "due_on"),
+        "issued_on": ("开票日期", "开票日", "issued_on"),
+        "contract": ("合同编号", "合同号", "contract"),
+        "paid": _PAID,
+        "owner": _OWNER,
+        "note": _NOTE,
+    },
+}
+REQUIRED = {
+    "customers": ("customer",),
+    "contracts": ("customer", "amount", "signed_on"),
+    "invoices": ("customer", "number", "amount", "due"),
+}
 
-def rows(uow: UnitOfWork, kind: str, specs: list[dict[str, Any]]) -> Imported:
-    """A whole file, in the caller's transaction: one bad row refuses the file, naming the row (header is row 1)."""
+
+@dataclass(frozen=True)
+class Columns:
+    """How a file's header maps onto an import's keys: the file's own name for each key it has, the keys it lacks
+    that the import needs, and the columns it has that the import does not read."""
+
+    names: dict[str, str]
+    missing: tuple[str, ...]
+    ignored: tuple[str, ...]
+
+    def rename(self, row: dict[str, str]) -> dict[str, str]:
+        by_name = {name.lower(): key for key, name in self.names.items()}
+        return {by_name[k]: v for k, v in row.items() if k in by_name}
+
+
+def columns(kind: str, header: list[str] | tuple[str, ...]) -> Columns:
+    names: dict[str, str] = {}
+    ignored = []
+    for name in header:
+        key = next((k for k, known in HEADERS[kind].items() if name.lower() in known), None)
+        if key is None or key in names:
+            ignored.append(name)
+        else:
+            names[key] = name
+    missing = tuple(k for k in REQUIRED[kind] if k not in names)
+    return Columns(names=names, missing=missing, ignored=tuple(ignored))
+
+
+def rows(uow: UnitOfWork, kind: str, specs: list[dict[str, Any]], *, lines: list[int] | None = None) -> Imported:
+    """A whole file, in the caller's transaction: one bad row refuses the file, naming the row (header is row 1,
+    or the file's own line numbers in `lines`) and the key of the column at fault. The caller commits, or does not
+    (a dry run): either way `outcomes` says what each row did."""
     settings = uow.settings
     tz = ZoneInfo(settings.timezone)
-    bring = {"customers": _customer_row, "contracts": contract, "invoices": invoice}[kind]
-    added = unchanged = 0
-    for n, spec in enumerate(specs, start=2):
+    bring = {"customers": _customer_row, "contracts": _contract_row_outcome, "invoices": _invoice_row_outcome}[kind]
+    outcomes = []
+    for i, spec in enumerate(specs):
+        n = lines[i] if lines else i + 2
         try:
-            if bring(uow, spec, default_currency=settings.currency, tz=tz):
-                added += 1
-            else:
-                unchanged += 1
+            action, facts = bring(uow, spec, default_currency=settings.currency, tz=tz)
         except Invalid as exc:
             raise Invalid(exc.code, row=n, **exc.params) from exc
-    return Imported(added, unchanged)
+        outcomes.append(Outcome(row=n, action=action, facts=facts))
+    count = {a: sum(1 for o in outcomes if o.action == a) for a in ("added", "changed", "unchanged")}
+    return Imported(count["added"], count["unchanged"], count["changed"], tuple(outcomes))
 
 
-def _customer_row(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz: ZoneInfo) -> bool:
-    """A customer, with its owner (a user handle) and aliases (separated by ; or 、). A known name only gains the
+def _contract_row_outcome(
+    uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz: ZoneInfo
+) -> tuple[str, dict[str, str]]:
+    added = contract(uow, spec, default_currency=default_currency, tz=tz)
+    facts = {
+        "customer": _text(spec, "customer"),
+        "reference": _text(spec, "reference") or _text(spec, "number"),
+        "amount": str(_money(spec, "amount")),
+        "currency": (_text(spec, "currency") or default_currency).upper(),
+        "date": str(_day(spec, "signed_on")),
+    }
+    return ("added" if added else "unchanged"), facts
+
+
+def _invoice_row_outcome(
+    uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz: ZoneInfo
+) -> tuple[str, dict[str, str]]:
+    added = invoice(uow, spec, default_currency=default_currency, tz=tz)
+    facts = {
+        "customer": _text(spec, "customer"),
+        "reference": _text(spec, "number") or _text(spec, "reference"),
+        "amount": str(_money(spec, "amount")),
+        "currency": (_text(spec, "currency") or default_currency).upper(),
+        "date": str(_day(spec, "due") or _day(spec, "due_on")),
+    }
+    return ("added" if added else "unchanged"), facts
+
+
+def _customer_row(
+    uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz: ZoneInfo
+) -> tuple[str, dict[str, str]]:
+    """A customer, with its owner (a user handle) and aliases (separated by ; 、 or ,). A known name only gains the
     aliases it lacks: an import never takes a customer from its rep."""
     name = _text(spec, "name") or _text(spec, "customer")
     if not name:
-        raise Invalid("import_missing_field", field="name")
-    aliases = [a.strip() for a in _text(spec, "aliases").replace("、", ";").replace(",", ";").split(";") if a.strip()]
+        raise Invalid("import_missing_field", field="customer")
+    aliases = [a.strip() for a in re.split(r"[;；、,，]", _text(spec, "aliases")) if a.strip()]
     customer = uow.session.scalar(select(Customer).where(Customer.name == name))
     if customer is not None:
         known = {a.alias for a in customer.aliases}
-        new = [a for a in aliases if a not in known]
+        new = list(dict.fromkeys(a for a in aliases if a not in known))
         customer.aliases.extend(CustomerAlias(alias=a) for a in new)
-        return bool(new)
+        uow.session.flush()
+        return ("changed" if new else "unchanged"), {"customer": name, "aliases": "、".join(new)}
+    aliases = list(dict.fromkeys(aliases))
     customer = Customer(name=name, owner_id=_owner_id(uow, spec), archived=False, created_at=uow.now())
     customer.aliases.extend(CustomerAlias(alias=a) for a in aliases)
     uow.session.add(customer)
@@ -72,7 +192,7 @@ def _customer_row(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: st
         uow, actor_id=None, entity="customer", entity_id=customer.id, action="import", before=None,
         after=audit.snapshot(customer),
     )  # fmt: skip
-    return True
+    return "added", {"customer": name, "owner": _text(spec, "owner"), "aliases": "、".join(aliases)}
 
 
 def contract(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz: ZoneInfo) -> bool:
@@ -90,7 +210,7 @@ def contract(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz
         installments=_int(spec, "installments"),
         upfront_percent=_money(spec, "upfront_percent"),
         net_days=_int(spec, "net_days"),
-        on_delivery=str(spec.get("on_delivery", "")).lower() in ("1", "true", "yes"),
+        on_delivery=_text(spec, "on_delivery").lower() in ("1", "true", "yes", "y", "是", "√", "✓"),
     )
     row = _contract_row(uow, customer, spec, reference, amount, currency, terms, signed, tz)
     given = spec.get("schedule") or spec.get("installments_due") or []
@@ -124,15 +244,17 @@ def invoice(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz:
     if already is not None:
         return False
     amount = _money(spec, "amount", required=True)
-    due = _day(spec, "due") or _day(spec, "due_on", required=True)
-    assert amount is not None and due is not None
+    due = _day(spec, "due") or _day(spec, "due_on")
+    if due is None:
+        raise Invalid("import_missing_field", field="due")
+    assert amount is not None
     currency = (_text(spec, "currency") or default_currency).upper()
     paid = _money(spec, "paid") or Decimal(0)
     under = _text(spec, "contract")
     if under:
         row = _find_contract(uow, customer.id, under)
         if row is None:
-            raise Invalid("import_unknown_contract", contract=under, customer=customer.name)
+            raise Invalid("import_unknown_contract", field="contract", contract=under, customer=customer.name)
         seq = (uow.session.scalar(select(func.max(Installment.seq)).where(Installment.contract_id == row.id)) or 0) + 1
     else:
         issued = _day(spec, "issued_on") or due
@@ -157,7 +279,7 @@ def _contract_row(
 ) -> Contract:
     owner_id = _owner_id(uow, spec) or customer.owner_id
     if owner_id is None:
-        raise Invalid("import_no_owner", customer=customer.name)
+        raise Invalid("import_no_owner", field="owner", customer=customer.name)
     at = datetime.combine(signed, time(0), tzinfo=tz)
     row = Contract(
         customer_id=customer.id,
@@ -215,7 +337,7 @@ def _owner_id(uow: UnitOfWork, spec: dict[str, Any]) -> int | None:
         return None
     owner_id = uow.session.scalar(select(User.id).where(User.handle == handle))
     if owner_id is None:
-        raise Invalid("seed_unknown_user", handle=handle, as_="owner")
+        raise Invalid("seed_unknown_user", field="owner", handle=handle, as_="owner")
     return owner_id
 
 
@@ -231,7 +353,7 @@ def _customer(uow: UnitOfWork, spec: dict[str, Any]) -> Customer:
         raise Invalid("import_missing_field", field="customer")
     customer = uow.session.scalar(select(Customer).where(Customer.name == name))
     if customer is None:
-        raise Invalid("seed_unknown_customer", customer=name)
+        raise Invalid("seed_unknown_customer", field="customer", customer=name)
     return customer
 
 
@@ -241,23 +363,39 @@ def _text(spec: dict[str, Any], key: str) -> str:
 
 
 def _int(spec: dict[str, Any], key: str) -> int | None:
-    value = _text(spec, key)
+    value = _text(spec, key).removesuffix("天").removesuffix("期").removesuffix("days").strip()
     try:
         return int(value) if value else None
     except ValueError as exc:
-        raise Invalid("import_bad_number", field=key, value=value) from exc
+        raise Invalid("import_bad_number", field=key, value=_text(spec, key)) from exc
+
+
+# How money is written in a cell: ¥1,200,000.00, 1 200 000, 120万, 1.2亿, RMB 5000, 5000元 (the currency, if any,
+# is its own column: a symbol here is only decoration).
+_MONEY_NOISE = re.compile(r"[\s,，¥￥$]|^(?:RMB|CNY|USD|US\$)|元$", re.IGNORECASE)
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
 
 def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal | None:
-    value = _text(spec, key).replace(",", "")
+    raw = _text(spec, key)
+    value = _MONEY_NOISE.sub("", raw)
     if not value:
         if required:
             raise Invalid("import_missing_field", field=key)
         return None
+    unit = _UNITS.get(value[-1], Decimal(1))
     try:
-        return Decimal(value).quantize(CENT)
+        amount = Decimal(value[:-1] if unit != 1 else value) * unit
     except InvalidOperation as exc:
-        raise Invalid("bad_amount", amount=value) from exc
+        raise Invalid("import_bad_amount", field=key, value=raw) from exc
+    if not amount.is_finite():
+        raise Invalid("import_bad_amount", field=key, value=raw)
+    return amount.quantize(CENT)
+
+
+# How a day is written in a cell that is text: 2026-03-11, 2026/3/11, 2026.3.11, 2026年3月11日, 20260311 (a date
+# cell arrives as a date already).
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$|^(\d{4})(\d{2})(\d{2})$")
 
 
 def _day(spec: dict[str, Any], key: str, *, required: bool = False) -> date | None:
@@ -269,7 +407,11 @@ def _day(spec: dict[str, Any], key: str, *, required: bool = False) -> date | No
         if required:
             raise Invalid("import_missing_field", field=key)
         return None
+    match = _DAY.match(text)
     try:
-        return date.fromisoformat(text[:10])
+        if match is None:
+            raise ValueError(text)
+        y, m, d = (int(g) for g in match.groups() if g is not None)
+        return date(y, m, d)
     except ValueError as exc:
         raise Invalid("import_bad_date", field=key, value=text) from exc

@@ -219,3 +219,27 @@ def set_language(uow: UnitOfWork, actor: Actor, *, lang: str) -> None:
         before=before,
         after=audit.snapshot(user),
     )
+
+
+def listing(uow: UnitOfWork, actor: Actor) -> list[dict[str, object]]:
+    """Who is who, for an admin (the operator at the command line): handle, name, role, team, language, the chat
+    accounts linked, and whether they have left. Oldest first."""
+    if not actor.is_admin:
+        raise NotAllowed("admin_only")
+    accounts: dict[int, list[str]] = {}
+    for platform, account, user_id in uow.session.execute(
+        select(ChatIdentity.platform, ChatIdentity.platform_user_id, ChatIdentity.user_id).order_by(ChatIdentity.id)
+    ):
+        accounts.setdefault(user_id, []).append(f"{platform}:{account}")
+    return [
+        {
+            "handle": user.handle,
+            "name": user.name,
+            "role": user.role,
+            "team": user.team.key if user.team else None,
+            "lang": user.lang,
+            "accounts": accounts.get(user.id, []),
+            "active": user.active,
+        }
+        for user in uow.session.scalars(select(User).order_by(User.id))
+    ]

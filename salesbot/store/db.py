@@ -174,3 +174,12 @@ def upgrade(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (relative to the working directory, as SQLite opens it); None for any other
+    database, or for SQLite in memory."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not _is_file(parsed):
+        return None
+    return Path(str(parsed.database))
