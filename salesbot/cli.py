@@ -361,9 +361,11 @@ def _bot_username(settings: Settings) -> str | None:
 
 
 def cmd_users_leave(args: argparse.Namespace, settings: Settings) -> int:
-    from salesbot.services import users
+    from salesbot.services import offboarding
 
-    return _as_operator(settings, lambda uow, op: users.mark_left(uow, op, handle=args.handle, hand_to=args.to_handle))
+    return _as_operator(
+        settings, lambda uow, op: offboarding.leave(uow, op, handle=args.handle, hand_to=args.to_handle)
+    )
 
 
 def cmd_users_link(args: argparse.Namespace, settings: Settings) -> int:

@@ -655,4 +655,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
     "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
     "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
+    # issue 18: hand-over within the rules, approvals of a user who left
+    "same_user": {"zh": "{handle} 不能交接给自己。", "en": "{handle} cannot hand over to themselves."},
+    "handover_outside_team": {
+        "zh": "经理只能在本团队的销售和经理之间交接;涉及 {handle} 的交接请找管理员。",
+        "en": "A manager hands over only between reps and managers of their own team; ask an admin about {handle}.",
+    },
+    "card.contract_reassigned": {
+        "zh": "↪️ 已转交他人审批:「{customer}」{money}(审批人已离职)",
+        "en": "↪️ Passed on: {customer} {money} (the approver has left)",
+    },
 }
