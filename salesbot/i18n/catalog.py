@@ -665,4 +665,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "↪️ 已转交他人审批:「{customer}」{money}(审批人已离职)",
         "en": "↪️ Passed on: {customer} {money} (the approver has left)",
     },
+    # issue 18: answers in a group fit the group
+    "export_private_only": {
+        "zh": "群里不发送导出文件,请在和我的私聊中说“导出”。",
+        "en": "Exports are not posted in a group; ask me for the export in a private chat.",
+    },
+    "customer_not_for_this_group": {
+        "zh": "「{customer}」不属于本群的团队,请在私聊中问我。",
+        "en": "{customer} is not this group's team's customer; ask me in a private chat.",
+    },
+    "scope_group_limited": {
+        "zh": "(群里只显示{scope};其余请在私聊中问我)",
+        "en": "(In this group: {scope} only; ask me privately for the rest)",
+    },
 }

@@ -378,9 +378,9 @@ def withdraw(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> ContractView
     return view(uow, contract)
 
 
-def waiting_for(uow: UnitOfWork, actor: Actor) -> list[ContractView]:
+def waiting_for(uow: UnitOfWork, actor: Actor, *, scope: permissions.Scope | None = None) -> list[ContractView]:
     """What waits for this approver's decision now, oldest first; for an admin also what waits on anyone else that
-    they may decide in that approver's stead."""
+    they may decide in that approver's stead. With `scope`, only the customers an answer there may show."""
     query = (
         select(Contract)
         .join(ApprovalStep, (ApprovalStep.contract_id == Contract.id) & (ApprovalStep.seq == Contract.step))
@@ -391,7 +391,10 @@ def waiting_for(uow: UnitOfWork, actor: Actor) -> list[ContractView]:
         query = query.where(ApprovalStep.approver_id == actor.id)
     rows = uow.session.scalars(query).all()
     return [
-        view(uow, c) for c in rows if _step(uow, c.id, c.step).approver_id == actor.id or _may_stand_in(uow, actor, c)
+        view(uow, c)
+        for c in rows
+        if (_step(uow, c.id, c.step).approver_id == actor.id or _may_stand_in(uow, actor, c))
+        and (scope is None or permissions.in_scope(scope, c.customer))
     ]
 
 

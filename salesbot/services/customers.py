@@ -120,7 +120,10 @@ def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...]
     return CustomerRef(customer.id, customer.name, tuple(aliases))
 
 
-def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[CustomerSummary]:
+def list_mine(
+    uow: UnitOfWork, actor: Actor, *, limit: int = 50, scope: permissions.Scope | None = None
+) -> list[CustomerSummary]:
+    """The customers the actor may see (in `scope`: where the answer goes), by name."""
     permissions.require_active(actor)
     open_deals = (
         select(Deal.customer_id, func.count().label("n"))
@@ -129,7 +132,7 @@ def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[Custome
         .subquery()
     )
     query = (
-        permissions.visible_customers(actor)
+        permissions.visible_customers(scope or actor)
         .add_columns(func.coalesce(open_deals.c.n, 0))
         .outerjoin(open_deals, open_deals.c.customer_id == Customer.id)
         .order_by(Customer.name)

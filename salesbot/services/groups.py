@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from salesbot.services import audit
 from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.permissions import Scope
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Group, Team
@@ -44,6 +45,15 @@ def may_answer(actor: Actor, group: GroupChat | None) -> bool:
     if group is None or not actor.active:
         return False
     return actor.is_admin or (actor.team_id is not None and actor.team_id == group.team_id)
+
+
+def scope_for(uow: UnitOfWork, actor: Actor, *, platform: str, chat_id: str, chat_type: str) -> Scope:
+    """How far an answer to this actor in this chat may reach: their own reach in a private chat; in a group, at
+    most the group's own team, whoever asks."""
+    if chat_type != "group":
+        return Scope.private(actor)
+    group = for_chat(uow, platform, chat_id)
+    return Scope.in_group(actor, group.team_id if group is not None else None)
 
 
 def link(uow: UnitOfWork, actor: Actor, *, name: str | None, platform: str, chat_id: str, title: str) -> Linked:
