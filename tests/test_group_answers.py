@@ -3,23 +3,8 @@ figures; company-wide figures and exports go to private chats only."""
 
 from __future__ import annotations
 
-from salesbot.handlers.messages import Incoming, Reply
 from tests.conftest import Chat
-
-CHAT = "-100888"
-
-
-def in_group(chat: Chat, handle: str, text: str) -> list[Reply]:
-    incoming = Incoming(
-        platform="console",
-        chat_id=CHAT,
-        sender_id=handle,
-        text=text,
-        chat_type="group",
-        chat_title="East sales",
-        addressed=True,
-    )
-    return chat.session.world.router.handle(incoming)
+from tests.test_groups import group_replies as in_group
 
 
 def book_with_north(chat: Chat) -> None:
