@@ -263,9 +263,13 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         app.close()
     for text in args.texts:
-        said = understand(
-            text, now=now, customers=index, stages=stage_lexicon(settings), reasons=reason_lexicon(settings)
-        )
+        try:
+            said = understand(
+                text, now=now, customers=index, stages=stage_lexicon(settings), reasons=reason_lexicon(settings)
+            )
+        except Exception as exc:
+            print(json.dumps({"text": text, "error": f"unreadable ({type(exc).__name__})"}, ensure_ascii=False))
+            continue
         match = said.customer.match
         print(
             json.dumps(

@@ -33,7 +33,7 @@ from salesbot.handlers.turn import Turn
 from salesbot.i18n import LANGS, t
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.intents import Understanding, understand
-from salesbot.services import cards, conversations, invites, updates, users
+from salesbot.services import cards, conversations, invites, limits, updates, users
 from salesbot.services.errors import Conflict, ServiceError
 from salesbot.services.uow import UnitOfWork
 
@@ -180,6 +180,7 @@ def _redeem_invite(uow: UnitOfWork, incoming: Incoming) -> users.Actor | None:
 
 def _dispatch(turn: Turn) -> None:
     incoming = turn.incoming
+    limits.message(incoming.text)  # before anything reads it: too long or with control characters, refused
     text = incoming.text.strip()
     if text.startswith("/") and groups.is_group_command(text):
         groups.command(turn, text)

@@ -32,6 +32,7 @@ from salesbot.services import (
     audit,
     cards,
     customers,
+    limits,
     outbox,
     payments,
     permissions,
@@ -125,6 +126,7 @@ def submit(
     version of a rejected or withdrawn one (which stays as it was)."""
     customer = customers.get_for_change(uow, actor, customer_id)
     _check(amount, currency, terms)
+    note = limits.note(note)
     version, previous_id = 1, None
     if replaces is not None:
         previous = _get(uow, replaces)
@@ -670,16 +672,11 @@ def _deal_for(
 
 
 def _check(amount: Decimal, currency: str, terms: PaymentTerms) -> None:
-    if amount <= 0 or amount != amount.quantize(CENT):
-        raise Invalid("amount_invalid")
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise Invalid("currency_invalid", currency=currency)
-    if terms.installments is not None and not 1 <= terms.installments <= 60:
-        raise Invalid("terms_invalid")
-    if terms.upfront_percent is not None and not 0 < terms.upfront_percent <= 100:
-        raise Invalid("terms_invalid")
-    if terms.net_days is not None and not 0 <= terms.net_days <= 365:
-        raise Invalid("terms_invalid")
+    """Terms that make no sense are refused as they are, never turned into other terms (分0期 is not one payment)."""
+    limits.money(amount, currency)
+    limits.installments(terms.installments)
+    limits.upfront_percent(terms.upfront_percent)
+    limits.net_days(terms.net_days)
 
 
 def _get(uow: UnitOfWork, contract_id: int, *, lock: bool = False) -> Contract:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import lazyload
 
-from salesbot.services import audit, permissions
+from salesbot.services import audit, limits, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -98,7 +98,8 @@ def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...]
     permissions.require_active(actor)
     if actor.role == "finance":
         raise Invalid("finance_cannot_own")
-    name = " ".join(name.split())
+    name = limits.name(name)
+    aliases = tuple(limits.name(a) for a in aliases)
     if not name:
         raise Invalid("customer_name_empty")
     clash = uow.session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))

@@ -121,7 +121,8 @@ def _group_for(uow: UnitOfWork, actor: Actor, name: str | None, title: str) -> G
     group = uow.session.scalar(select(Group).where(Group.team_id == team.id).order_by(Group.id).limit(1))
     if group is None:
         # A team without a seeded group gets one named after it.
-        group = Group(handle=team.key, name=title or team.name, team_id=team.id, lang=actor.lang)
+        name = " ".join((title or "").split())[:200] or team.name  # the chat's title, as long as the column holds
+        group = Group(handle=team.key, name=name, team_id=team.id, lang=actor.lang)
         uow.session.add(group)
         uow.session.flush()
         audit.record(

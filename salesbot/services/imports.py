@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from salesbot.services import audit, contracts, payments
+from salesbot.services import audit, contracts, limits, payments
 from salesbot.services.contracts import PaymentTerms
 from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
@@ -155,6 +155,10 @@ def _contract_row(
     signed: date,
     tz: ZoneInfo,
 ) -> Contract:
+    limits.money(amount, currency)
+    limits.installments(terms.installments)
+    limits.upfront_percent(terms.upfront_percent)
+    limits.net_days(terms.net_days)
     owner_id = _owner_id(uow, spec) or customer.owner_id
     if owner_id is None:
         raise Invalid("import_no_owner", customer=customer.name)
@@ -188,6 +192,9 @@ def _contract_row(
 def _installment(
     uow: UnitOfWork, row: Contract, *, seq: int, due: date, amount: Decimal, paid: Decimal | None, reference: str | None
 ) -> None:
+    limits.money(amount, row.currency)
+    if paid:
+        limits.money(paid, row.currency)
     paid = min(paid or Decimal(0), amount)
     item = Installment(
         contract_id=row.id,
@@ -255,9 +262,12 @@ def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal
             raise Invalid("import_missing_field", field=key)
         return None
     try:
-        return Decimal(value).quantize(CENT)
+        amount = Decimal(value)  # as written: too many decimals are refused where the currency is known, not rounded
     except InvalidOperation as exc:
-        raise Invalid("bad_amount", amount=value) from exc
+        raise Invalid("bad_amount", amount=value[:40]) from exc
+    if not amount.is_finite():
+        raise Invalid("bad_amount", amount=value[:40])
+    return amount
 
 
 def _day(spec: dict[str, Any], key: str, *, required: bool = False) -> date | None:
