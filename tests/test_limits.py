@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -145,3 +146,17 @@ def test_the_migration_turns_sqlites_float_money_into_exact_cents(tmp_path: Path
     with engine.connect() as conn:
         assert conn.execute(select(Payment.amount)).scalar() == Decimal("1234567.89")
     engine.dispose()
+
+
+def test_understand_reads_anything_without_a_traceback(tmp_path: Path) -> None:
+    from tests.test_cli import salesbot
+
+    db = tmp_path / "team.db"
+    salesbot("init", db=db)
+    texts = ["提交比亚迪合同 " + "9" * 30 + "元", "拜访了\x01比亚迪", "分0期 首付150% 9万 XYZ", "九" * 300 + "亿元"]
+    done = salesbot("understand", "--now", "2026-03-11T10:00", "--tz", "Asia/Shanghai", *texts, db=db)
+    assert "Traceback" not in done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["text"] for line in lines] == texts
+    assert lines[0]["amount"] == "9" * 30, "read exactly, for the services to refuse"
+    assert lines[2]["currency"] == "XYZ"
