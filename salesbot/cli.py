@@ -378,14 +378,18 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         app.close()
     for text in args.texts:
-        said = understand(
-            text,
-            now=now,
-            customers=index,
-            stages=stage_lexicon(settings),
-            reasons=reason_lexicon(settings),
-            calendar=working_calendar(settings.working_days),
-        )
+        try:
+            said = understand(
+                text,
+                now=now,
+                customers=index,
+                stages=stage_lexicon(settings),
+                reasons=reason_lexicon(settings),
+                calendar=working_calendar(settings.working_days),
+            )
+        except Exception as exc:
+            print(json.dumps({"text": text, "error": f"unreadable ({type(exc).__name__})"}, ensure_ascii=False))
+            continue
         match = said.customer.match
         print(
             json.dumps(
@@ -569,9 +573,11 @@ def _bot_username(settings: Settings) -> str | None:
 
 
 def cmd_users_leave(args: argparse.Namespace, settings: Settings) -> int:
-    from salesbot.services import users
+    from salesbot.services import offboarding
 
-    return _as_operator(settings, lambda uow, op: users.mark_left(uow, op, handle=args.handle, hand_to=args.to_handle))
+    return _as_operator(
+        settings, lambda uow, op: offboarding.leave(uow, op, handle=args.handle, hand_to=args.to_handle)
+    )
 
 
 def cmd_users_link(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,7 +7,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from salesbot.handlers.messages import Incoming
+from salesbot.handlers.messages import Incoming, Reply
 from salesbot.store.models import AuditEntry, Group, OutboxMessage
 from tests.conftest import Chat
 
@@ -15,6 +15,11 @@ CHAT = "-100777"
 
 
 def in_group(chat: Chat, handle: str, text: str, *, addressed: bool = True, **extra: object) -> list[str]:
+    return [r.text for r in group_replies(chat, handle, text, addressed=addressed, **extra)]
+
+
+def group_replies(chat: Chat, handle: str, text: str, *, addressed: bool = True, **extra: object) -> list[Reply]:
+    """What the bot answers `handle` in the group chat `CHAT`, as sent (files and buttons too)."""
     incoming = Incoming(
         platform="console",
         chat_id=CHAT,
@@ -25,7 +30,7 @@ def in_group(chat: Chat, handle: str, text: str, *, addressed: bool = True, **ex
         addressed=addressed,
         **extra,  # type: ignore[arg-type]
     )
-    return [r.text for r in chat.session.world.router.handle(incoming)]
+    return chat.session.world.router.handle(incoming)
 
 
 def east(chat: Chat) -> tuple[str | None, str | None]:

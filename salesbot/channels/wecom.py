@@ -30,6 +30,7 @@ import base64
 import contextlib
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -432,14 +433,15 @@ class WeComChannel:
                 log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
         for file in reply.files:
             self._send_file(user_id, file)
+        text = as_text(reply.text)
         if not reply.buttons:
-            for chunk in split_bytes(reply.text, TEXT_BYTES):
+            for chunk in split_bytes(text, TEXT_BYTES):
                 self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
             return None
         title, subtitle = _card_layout(reply.text)
         if title is None:
             # Too long for a card: the words as a message, then the buttons under its first line.
-            for chunk in split_bytes(reply.text, TEXT_BYTES):
+            for chunk in split_bytes(text, TEXT_BYTES):
                 self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
             title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
         ref = None
@@ -514,7 +516,7 @@ class WeComChannel:
         text = reply.text
         if reply.buttons:  # a robot cannot carry buttons: say what they offer, they are pressed in private
             text += "\n" + " · ".join(b.label for row in reply.buttons for b in row)
-        for chunk in split_bytes(text, MARKDOWN_BYTES):
+        for chunk in split_bytes(as_markdown_text(text), MARKDOWN_BYTES):
             await self._robot(key, {"msgtype": "markdown", "markdown": {"content": chunk}})
 
     async def _robot(self, key: str, body: dict[str, Any], path: str = "webhook/send") -> dict[str, Any]:
@@ -624,6 +626,25 @@ def _card_text(text: str) -> tuple[str, str]:
     """A card's title and subtitle from a message: its first line and the rest, each cut to what WeCom shows."""
     title, rest = _lines(text)
     return _clip(title, CARD_TITLE), _clip(rest, CARD_SUBTITLE)
+
+
+# Our messages are plain text, and carry what users typed (customer names, notes). WeCom reads some of it as markup:
+# a text message's <a href=…> links and <@…> mentions, and in a robot's markdown also [links](…), **bold**, `code`,
+# > quotes and # headings. Those characters are shown as their full-width forms, which WeCom reads as nothing, so a
+# customer named "[click](http://x)" or "<@all>" is a name, not a link or a mention of everyone.
+_TEXT_MARKUP = str.maketrans({"<": "＜", ">": "＞"})
+_MARKDOWN_MARKUP = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "`": "｀"})
+_HEADING = re.compile(r"^(\s*)#", re.MULTILINE)
+
+
+def as_text(text: str) -> str:
+    """A text message's words as WeCom shows them: no tags, no links, no mentions."""
+    return text.translate(_TEXT_MARKUP)
+
+
+def as_markdown_text(text: str) -> str:
+    """Plain words as a robot's markdown that shows them as they are: no link, emphasis, code, quote or heading."""
+    return _HEADING.sub(r"\1＃", text.translate(_MARKDOWN_MARKUP))
 
 
 def _clip(text: str, limit: int) -> str:

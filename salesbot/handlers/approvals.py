@@ -103,7 +103,7 @@ def advance(turn: Turn) -> None:
 
 
 def list_waiting(turn: Turn, said: object = None) -> None:
-    waiting = contracts.waiting_for(turn.uow, turn.actor)
+    waiting = contracts.waiting_for(turn.uow, turn.actor, scope=turn.scope)
     if not waiting:
         turn.say(turn.t("approvals_empty"))
         return

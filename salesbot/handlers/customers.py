@@ -102,7 +102,7 @@ def create_from_choice(turn: Turn, name: str) -> None:
 
 
 def list_mine(turn: Turn, said: object = None) -> None:
-    rows = customers.list_mine(turn.uow, turn.actor)
+    rows = customers.list_mine(turn.uow, turn.actor, scope=turn.scope)
     if not rows:
         turn.say(turn.t("customers_empty"))
         return

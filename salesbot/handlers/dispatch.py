@@ -15,13 +15,14 @@ from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lex
 from salesbot.handlers.turn import Turn
 from salesbot.nlp import steering
 from salesbot.nlp.intents import Understanding, understand
-from salesbot.services import cards
+from salesbot.services import cards, limits
 
 log = logging.getLogger(__name__)
 
 
 def dispatch(turn: Turn) -> None:
     incoming = turn.incoming
+    limits.message(incoming.text)  # before anything reads it: too long or with control characters, refused
     text = incoming.text.strip()
     if text.startswith("/") and groups.is_group_command(text):
         groups.command(turn, text)

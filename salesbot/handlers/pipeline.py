@@ -151,7 +151,7 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
 
 
 def list_mine(turn: Turn, said: object = None) -> None:
-    deals = pipeline.my_open_deals(turn.uow, turn.actor)
+    deals = pipeline.my_open_deals(turn.uow, turn.actor, scope=turn.scope)
     if not deals:
         turn.say(turn.t("deals_empty"))
         return

@@ -26,7 +26,7 @@ from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money, fmt_totals
 from salesbot.nlp import receivables as words
 from salesbot.nlp.intents import Understanding
-from salesbot.services import receivables
+from salesbot.services import permissions, receivables
 from salesbot.services.receivables import BUCKETS, Book, Owed
 
 FLOW = "receivables"
@@ -71,19 +71,25 @@ def export(turn: Turn) -> None:
     if form is None or form.flow != FLOW or form.slots.get("shown") is None:
         turn.say(turn.t("export_nothing"))
         return
+    if turn.scope.group:  # a file in a group is everyone's to keep: exports are sent in private chats only
+        turn.say(turn.t("export_private_only"))
+        return
     slots = form.slots
     view = slots["view"]
     today = receivables.today_of(turn.uow, turn.actor)
     if view == "customer":
-        owed = receivables.statement(turn.uow, turn.actor, customer_id=int(slots["customer_id"])).items
+        owed = receivables.statement(
+            turn.uow, turn.actor, customer_id=int(slots["customer_id"]), scope=turn.scope
+        ).items
         tabs = [_items_sheet(turn, list(owed))]
     elif view == "aging":
         tabs = [_aging_sheet(turn)]
     elif view == "top":
         tabs = [_top_sheet(turn)]
     else:
-        book = receivables.who_owes(turn.uow, turn.actor)
-        tabs = [_book_sheet(turn, book), _items_sheet(turn, receivables.open_items(turn.uow, turn.actor))]
+        book = receivables.who_owes(turn.uow, turn.actor, scope=turn.scope)
+        items = receivables.open_items(turn.uow, turn.actor, scope=turn.scope)
+        tabs = [_book_sheet(turn, book), _items_sheet(turn, items)]
     name = f"{turn.t('export_name_' + ('owes' if view in ('who_owes', 'mine') else view))}-{today.isoformat()}.xlsx"
     data = sheets.xlsx(tabs)
     turn.replies.append(
@@ -92,7 +98,7 @@ def export(turn: Turn) -> None:
 
 
 def _book(turn: Turn, view: str, page: int) -> None:
-    book = receivables.who_owes(turn.uow, turn.actor, page=page, per_page=PAGE)
+    book = receivables.who_owes(turn.uow, turn.actor, page=page, per_page=PAGE, scope=turn.scope)
     scope = _scope(turn, book.scope)
     if not book.debtors:
         _say_empty(turn, book.scope, "owes_empty")
@@ -132,7 +138,7 @@ def _book_totals(turn: Turn, book: Book) -> str:
 
 
 def _statement(turn: Turn, customer_id: int) -> None:
-    st = receivables.statement(turn.uow, turn.actor, customer_id=customer_id)
+    st = receivables.statement(turn.uow, turn.actor, customer_id=customer_id, scope=turn.scope)
     lines = []
     if not st.items:
         lines.append(turn.t("statement_none", customer=st.customer))
@@ -169,7 +175,7 @@ def _item_line(turn: Turn, item: Owed) -> str:
 
 
 def _aging(turn: Turn) -> None:
-    aging = receivables.aging(turn.uow, turn.actor)
+    aging = receivables.aging(turn.uow, turn.actor, scope=turn.scope)
     scope = _scope(turn, aging.scope)
     if not aging.total:
         _say_empty(turn, aging.scope, "owes_empty")
@@ -193,7 +199,7 @@ def _bucket_line(turn: Turn, currency: str, buckets: dict[str, Decimal]) -> str:
 
 
 def _top(turn: Turn) -> None:
-    top = receivables.top_customers(turn.uow, turn.actor)
+    top = receivables.top_customers(turn.uow, turn.actor, scope=turn.scope)
     scope = _scope(turn, top.scope)
     if not top.by_currency:
         _say_empty(turn, top.scope, "top_empty")
@@ -251,6 +257,8 @@ def _scope(turn: Turn, scope: str) -> str:
 def _limit_note(turn: Turn, scope: str) -> str | None:
     """A question that reaches past what the asker may see is answered for what they may see, and says so."""
     assert turn.form is not None
+    if turn.scope.group and scope != permissions.scope_of(turn.actor):
+        return turn.t("scope_group_limited", scope=_scope(turn, scope))
     if scope != "all" and turn.form.slots.get("wide"):
         return turn.t("scope_limited", scope=_scope(turn, scope))
     return None
@@ -295,7 +303,7 @@ def _items_sheet(turn: Turn, items: list[Owed]) -> sheets.Sheet:
 
 
 def _aging_sheet(turn: Turn) -> sheets.Sheet:
-    aging = receivables.aging(turn.uow, turn.actor)
+    aging = receivables.aging(turn.uow, turn.actor, scope=turn.scope)
     rows: list[list[Any]] = []
     for rep, per_currency in [*aging.by_rep.items(), (turn.t("aging_total").strip(":："), aging.total)]:
         for currency, buckets in per_currency.items():
@@ -304,7 +312,7 @@ def _aging_sheet(turn: Turn) -> sheets.Sheet:
 
 
 def _top_sheet(turn: Turn) -> sheets.Sheet:
-    top = receivables.top_customers(turn.uow, turn.actor)
+    top = receivables.top_customers(turn.uow, turn.actor, scope=turn.scope)
     rows = [
         [currency, n, e.customer, e.revenue, float(e.share), float(e.cumulative), e.outstanding]
         for currency, earners in top.by_currency.items()

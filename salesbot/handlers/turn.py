@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from salesbot.config import Settings
@@ -19,7 +20,9 @@ from salesbot.handlers.messages import Button, Incoming, Reply
 from salesbot.i18n import t
 from salesbot.nlp.amounts import Money, parse_amount
 from salesbot.nlp.intents import Understanding
+from salesbot.services import groups
 from salesbot.services.errors import ServiceError
+from salesbot.services.permissions import Scope
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 
@@ -51,6 +54,14 @@ class Turn:
     @property
     def lang(self) -> str:
         return self.actor.lang
+
+    @cached_property
+    def scope(self) -> Scope:
+        """How far an answer here may reach (a group's answers never go past its team): the read services take it."""
+        incoming = self.incoming
+        return groups.scope_for(
+            self.uow, self.actor, platform=incoming.platform, chat_id=incoming.chat_id, chat_type=incoming.chat_type
+        )
 
     def now_local(self) -> datetime:
         return self.uow.now().astimezone(self.actor.tz)

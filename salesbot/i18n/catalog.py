@@ -978,4 +978,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Files the bot sends (exports, charts) are saved in: {folder}",
     },
     "cli.demo_file_saved": {"zh": "已保存:{path}", "en": "saved: {path}"},
+    # issue 18: hand-over within the rules, approvals of a user who left
+    "same_user": {"zh": "{handle} 不能交接给自己。", "en": "{handle} cannot hand over to themselves."},
+    "handover_outside_team": {
+        "zh": "经理只能在本团队的销售和经理之间交接;涉及 {handle} 的交接请找管理员。",
+        "en": "A manager hands over only between reps and managers of their own team; ask an admin about {handle}.",
+    },
+    "card.contract_reassigned": {
+        "zh": "↪️ 已转交他人审批:「{customer}」{money}(审批人已离职)",
+        "en": "↪️ Passed on: {customer} {money} (the approver has left)",
+    },
+    # issue 18: answers in a group fit the group
+    "export_private_only": {
+        "zh": "群里不发送导出文件,请在和我的私聊中说“导出”。",
+        "en": "Exports are not posted in a group; ask me for the export in a private chat.",
+    },
+    "customer_not_for_this_group": {
+        "zh": "「{customer}」不属于本群的团队,请在私聊中问我。",
+        "en": "{customer} is not this group's team's customer; ask me in a private chat.",
+    },
+    "scope_group_limited": {
+        "zh": "(群里只显示{scope};其余请在私聊中问我)",
+        "en": "(In this group: {scope} only; ask me privately for the rest)",
+    },
+    # issue 18: limits on what people type (salesbot/services/limits.py, docs/security.md)
+    "message_too_long": {
+        "zh": "这条消息太长了(最多 {max} 个字),没有做任何更改。请分几条发。",
+        "en": "That message is too long (at most {max} characters); nothing was changed. Please split it up.",
+    },
+    "text_control_chars": {
+        "zh": "消息里有无法显示的控制字符,没有做任何更改。请重新输入。",
+        "en": "That message has control characters in it; nothing was changed. Please type it again.",
+    },
+    "name_too_long": {
+        "zh": "名称太长了(最多 {max} 个字),没有做任何更改。",
+        "en": "That name is too long (at most {max} characters); nothing was changed.",
+    },
+    "note_too_long": {
+        "zh": "备注太长了(最多 {max} 个字),没有做任何更改。",
+        "en": "That note is too long (at most {max} characters); nothing was changed.",
+    },
+    "amount_too_big": {
+        "zh": "金额太大了(最多 {max}),没有做任何更改。请检查位数。",
+        "en": "That amount is too large (at most {max}); nothing was changed. Please check the digits.",
+    },
+    "amount_too_precise": {
+        "zh": "{currency} 金额最多 {digits} 位小数,我不会替你四舍五入。请重新输入金额。",
+        "en": "{currency} amounts have at most {digits} decimals, and I won't round for you. "
+        "Please give the amount again.",
+    },
+    "installments_out_of_range": {
+        "zh": "分期数要在 1 到 {max} 期之间,没有做任何更改。",
+        "en": "The number of installments must be from 1 to {max}; nothing was changed.",
+    },
+    "upfront_out_of_range": {
+        "zh": "首付比例要大于 0%、不超过 100%,没有做任何更改。",
+        "en": "An upfront share must be above 0% and at most 100%; nothing was changed.",
+    },
+    "net_days_out_of_range": {
+        "zh": "账期要在 0 到 {max} 天之间,没有做任何更改。",
+        "en": "Payment terms must be from 0 to {max} days; nothing was changed.",
+    },
+    "date_too_far": {
+        "zh": "{day} 太远了:日期最多在 {years} 年以内。没有做任何更改。",
+        "en": "{day} is too far ahead: dates go at most {years} years out. Nothing was changed.",
+    },
+    "due_moved_too_far": {
+        "zh": "到期日最多只能挪动 {days} 天,{day} 超出了范围。没有做任何更改。",
+        "en": "A due date moves by at most {days} days; {day} is beyond that. Nothing was changed.",
+    },
+    "installment_number_out_of_range": {
+        "zh": "没有第 {seq} 期这样的分期,没有做任何更改。",
+        "en": "There is no installment number {seq}; nothing was changed.",
+    },
+    "payment_before_contract": {
+        "zh": "回款日期 {day} 早于这个客户的第一份合同({first}),没有记录。",
+        "en": "{day} is before this customer's first contract ({first}); nothing was recorded.",
+    },
 }

@@ -45,7 +45,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
+
+from babel.numbers import list_currencies
 
 from salesbot.nlp.numerals import normalize, parse_cn_int
 
@@ -325,7 +327,11 @@ def _candidates(text: str, *, answer: bool) -> list[_Candidate]:
                 has_money_word = _MONEY_WORDS.search(text) is not None
             if not has_money_word:
                 continue
-        reading = _read(match, text)
+        with localcontext() as exact:
+            # Decimal's default 28 digits would round a long number (or fail to quantize it): read it whole, and
+            # let the service refuse an amount too large rather than the reading crash or change it.
+            exact.prec = len(text) + 28  # more digits than the text has, and room for 亿 and the like
+            reading = _read(match, text)
         if reading is None:
             continue
         amount, currency = reading
@@ -356,6 +362,11 @@ def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None] | None:
     if suf:
         currency = currency or _SUFFIX_CURRENCY[suf.lower()]
     start, end = match.start(), match.end()
+    code = _CODE_AFTER.match(text, end) if currency is None else None
+    # An ISO code after the amount (500 GBP, 9万 JPY) names its currency; an unknown one ending a clause (9万 XYZ) is
+    # kept as written, for the service to refuse rather than to take the amount as the team's own currency.
+    if code is not None and (code[1] in _ISO_CODES or code.end() == len(text) or text[code.end()] in _CLAUSE_END):
+        currency = code[1]
     before = text[max(0, start - _LOOKBACK) : start]
     if _NEVER_AFTER.search(before):
         return None
@@ -396,6 +407,11 @@ def _read_chinese(match: re.Match[str], currency: str | None) -> tuple[Decimal, 
         frac_digits = "".join(str(parse_cn_int(c)) for c in match["cnfrac"])
         amount = Decimal(f"{whole}.{frac_digits}") * _multiplier(match["cnunit"])
     return _clean(amount), currency
+
+
+_CODE_AFTER = re.compile(r" ?([A-Z]{3})(?![A-Za-z])")
+_ISO_CODES = frozenset(list_currencies())
+_CLAUSE_END = frozenset(",，.。;；!！?？、)）")
 
 
 def _multiplier(word: str) -> int:
@@ -452,9 +468,10 @@ _EN_NUMBERS = {
     "eleven": 11,
     "twelve": 12,
 }
-_COUNT = rf"(\d{{1,3}}|[{_CN_DIGITS}十拾]+|(?i:{'|'.join(_EN_NUMBERS)}))"
+# Any count is read as written (分0期, 分99999期): the service refuses what makes no sense, never reads it as no terms.
+_COUNT = rf"(\d{{1,20}}|[{_CN_DIGITS}十拾]+|(?i:{'|'.join(_EN_NUMBERS)}))"
 _PERCENT = (
-    rf"(?:(\d{{1,3}}(?:\.\d+)?)\s?(?:%|(?i:percent|pct)(?![A-Za-z]))|"
+    rf"(?:(\d{{1,6}}(?:\.\d+)?)\s?(?:%|(?i:percent|pct)(?![A-Za-z]))|"
     rf"百分之([{_CN_DIGITS}十]+)|([{_CN_DIGITS}])成)"
 )
 _UPFRONT_EN = (
@@ -479,10 +496,10 @@ _UPFRONT = (
     re.compile(rf"{_PERCENT}\s*(?:的)?\s*(?:首付|预付|定金|订金|首款|头款)"),
 )
 _NET = (
-    (re.compile(r"(?i:\bnet)\s?[- ]?\s?(\d{1,3})(?!\d)"), 1),
-    (re.compile(r"(?<!\d)(\d{1,3})\s?[- ]?(?i:days?\s+net\b|day\s+(?:payment\s+)?terms?\b)"), 1),
-    (re.compile(r"(?i:payment\s+terms?\s*(?:of|:)?\s*)(\d{1,3})\s?(?i:days?)\b"), 1),
-    (re.compile(r"(?i:\bbalance\s+(?:due\s+)?(?:in|within)\s+)(\d{1,3})\s?(?i:days)\b"), 1),
+    (re.compile(r"(?i:\bnet)\s?[- ]?\s?(\d{1,20})(?!\d)"), 1),
+    (re.compile(r"(?<!\d)(\d{1,20})\s?[- ]?(?i:days?\s+net\b|day\s+(?:payment\s+)?terms?\b)"), 1),
+    (re.compile(r"(?i:payment\s+terms?\s*(?:of|:)?\s*)(\d{1,20})\s?(?i:days?)\b"), 1),
+    (re.compile(r"(?i:\bbalance\s+(?:due\s+)?(?:in|within)\s+)(\d{1,20})\s?(?i:days)\b"), 1),
     (re.compile(rf"{_COUNT}\s?天\s?(?:的)?账期"), 1),
     (re.compile(rf"(?:账期|月结)\s?(?:为|是)?\s?[:：]?\s?{_COUNT}\s?天"), 1),
     (re.compile(rf"账期\s?(?:为|是)?\s?[:：]?\s?{_COUNT}\s?个?月"), 30),
@@ -520,7 +537,7 @@ def _first_count(pattern: re.Pattern[str], text: str) -> int | None:
     for match in pattern.finditer(text):
         word = match[1]
         value = _EN_NUMBERS.get(word.lower()) if word.isascii() and word.isalpha() else parse_cn_int(word)
-        if value:
+        if value is not None:
             return value
     return None
 
@@ -540,6 +557,5 @@ def _first_percent(pattern: re.Pattern[str], text: str) -> Decimal | None:
             if tenth is None:
                 continue
             value = Decimal(tenth * 10)  # 三成 = 30%
-        if 0 < value <= 100:
-            return _clean(value)
+        return _clean(value)  # 首付150% is read as said, and refused as terms, not dropped
     return None

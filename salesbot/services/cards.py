@@ -77,6 +77,8 @@ def close(uow: UnitOfWork, *, card: str, key: str, params: dict[str, Any]) -> No
 def pressed(uow: UnitOfWork, key: str) -> Pressed | None:
     """What a card's button means, or None for a key we never made. Whether it still applies is the service's
     question: the action names the state it was made for."""
+    if len(key) > 64 or not key.isprintable():  # not a key we make: a forged one never reaches the database
+        return None
     button = uow.session.get(ActionButton, key)
     if button is None:
         return None

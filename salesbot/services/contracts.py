@@ -32,6 +32,7 @@ from salesbot.services import (
     audit,
     cards,
     customers,
+    limits,
     outbox,
     payments,
     permissions,
@@ -125,6 +126,7 @@ def submit(
     version of a rejected or withdrawn one (which stays as it was)."""
     customer = customers.get_for_change(uow, actor, customer_id)
     _check(amount, currency, terms)
+    note = limits.note(note)
     version, previous_id = 1, None
     if replaces is not None:
         previous = _get(uow, replaces)
@@ -328,11 +330,22 @@ def _deciding(
     """The contract and step a card was made for, if the presser is that step's approver and it still waits."""
     contract = _get(uow, contract_id, lock=lock)
     step = _step(uow, contract.id, seq)
-    if step.approver_id != actor.id:
+    if step.approver_id != actor.id and not _may_stand_in(uow, actor, contract):
         raise NotAllowed("approval_not_yours")
     if contract.status != "pending" or contract.version != version or contract.step != seq or step.state != "deciding":
         raise Invalid("approval_stale", customer=contract.customer.name, status=contract.status)
     return contract, step
+
+
+def _may_stand_in(uow: UnitOfWork, actor: Actor, contract: Contract) -> bool:
+    """An admin may decide any waiting step in another's stead (an approver away, or gone), except on a contract
+    of their own or one where they hold a step themselves: one person never signs twice for the same contract."""
+    if not actor.is_admin or contract.owner_id == actor.id:
+        return False
+    own_step = uow.session.scalar(
+        select(ApprovalStep.id).where(ApprovalStep.contract_id == contract.id, ApprovalStep.approver_id == actor.id)
+    )
+    return own_step is None
 
 
 def withdraw(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> ContractView:
@@ -370,15 +383,24 @@ def withdraw(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> ContractView
     return view(uow, contract)
 
 
-def waiting_for(uow: UnitOfWork, actor: Actor) -> list[ContractView]:
-    """What waits for this approver's decision now, oldest first."""
-    rows = uow.session.scalars(
+def waiting_for(uow: UnitOfWork, actor: Actor, *, scope: permissions.Scope | None = None) -> list[ContractView]:
+    """What waits for this approver's decision now, oldest first; for an admin also what waits on anyone else that
+    they may decide in that approver's stead. With `scope`, only the customers an answer there may show."""
+    query = (
         select(Contract)
         .join(ApprovalStep, (ApprovalStep.contract_id == Contract.id) & (ApprovalStep.seq == Contract.step))
-        .where(Contract.status == "pending", ApprovalStep.approver_id == actor.id, ApprovalStep.state == "deciding")
+        .where(Contract.status == "pending", ApprovalStep.state == "deciding")
         .order_by(Contract.submitted_at, Contract.id)
     )
-    return [view(uow, c) for c in rows]
+    if not actor.is_admin:
+        query = query.where(ApprovalStep.approver_id == actor.id)
+    rows = uow.session.scalars(query).all()
+    return [
+        view(uow, c)
+        for c in rows
+        if (_step(uow, c.id, c.step).approver_id == actor.id or _may_stand_in(uow, actor, c))
+        and (scope is None or permissions.in_scope(scope, c.customer))
+    ]
 
 
 def mine(uow: UnitOfWork, actor: Actor, *, customer_id: int, statuses: tuple[str, ...]) -> list[ContractView]:
@@ -505,19 +527,58 @@ def _start_step(uow: UnitOfWork, contract: Contract, seq: int) -> None:
         )
 
 
+def reassign_from(uow: UnitOfWork, actor: Actor, *, user_id: int) -> int:
+    """The approval steps waiting on a user who left go to their manager (or, above them, an admin): the step now
+    deciding is carried on by its new approver, who gets the card; a later step simply has a new approver. Each
+    move is audited. Returns how many steps moved."""
+    steps = uow.session.scalars(
+        select(ApprovalStep)
+        .join(Contract, Contract.id == ApprovalStep.contract_id)
+        .where(
+            ApprovalStep.approver_id == user_id,
+            ApprovalStep.state.in_(("waiting", "deciding")),
+            Contract.status == "pending",
+        )
+        .order_by(ApprovalStep.contract_id, ApprovalStep.seq)
+    ).all()
+    for step in steps:
+        contract = _get(uow, step.contract_id, lock=True)
+        successor = approvals.next_one_up(uow, user_id, not_=contract.owner_id)
+        if successor is None:  # nobody above (no manager, no other admin): the step waits for an admin to decide
+            continue
+        before = audit.snapshot(step)
+        step.approver_id = successor
+        if step.state == "deciding":
+            _cancel_reminders(uow, step.id)
+            params = {**_card_params(uow, contract), "by": actor.name}
+            cards.close(uow, card=_card(contract, step.seq), key="card.contract_reassigned", params=params)
+            _start_step(uow, contract, step.seq)
+        audit.record(
+            uow,
+            actor_id=actor.id,
+            entity="approval_step",
+            entity_id=step.id,
+            action="reassign",
+            before=before,
+            after=audit.snapshot(step),
+        )
+    return len(steps)
+
+
 def resend_card(uow: UnitOfWork, actor: Actor, *, contract_id: int) -> None:
     """The card again, with fresh buttons, for the approver whose turn it is (the old copies still work too)."""
     contract = _get(uow, contract_id)
     step = _step(uow, contract.id, contract.step)
-    if contract.status == "pending" and step.approver_id == actor.id:
-        _send_card(uow, contract, step)
+    if contract.status == "pending" and (step.approver_id == actor.id or _may_stand_in(uow, actor, contract)):
+        _send_card(uow, contract, step, to=actor.id)
 
 
-def _send_card(uow: UnitOfWork, contract: Contract, step: ApprovalStep) -> None:
+def _send_card(uow: UnitOfWork, contract: Contract, step: ApprovalStep, *, to: int | None = None) -> None:
+    """The step's card, to its approver (or to `to`, an admin deciding in their stead)."""
     action = {"flow": "approval", "contract_id": contract.id, "version": contract.version, "seq": step.seq}
     cards.send(
         uow,
-        step.approver_id,
+        to or step.approver_id,
         card=_card(contract, step.seq),
         key="card.contract",
         params=_card_params(uow, contract),
@@ -603,16 +664,11 @@ def _deal_for(uow: UnitOfWork, actor: Actor, customer_id: int, owner_id: int | N
 
 
 def _check(amount: Decimal, currency: str, terms: PaymentTerms) -> None:
-    if amount <= 0 or amount != amount.quantize(CENT):
-        raise Invalid("amount_invalid")
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise Invalid("currency_invalid", currency=currency)
-    if terms.installments is not None and not 1 <= terms.installments <= 60:
-        raise Invalid("terms_invalid")
-    if terms.upfront_percent is not None and not 0 < terms.upfront_percent <= 100:
-        raise Invalid("terms_invalid")
-    if terms.net_days is not None and not 0 <= terms.net_days <= 365:
-        raise Invalid("terms_invalid")
+    """Terms that make no sense are refused as they are, never turned into other terms (分0期 is not one payment)."""
+    limits.money(amount, currency)
+    limits.installments(terms.installments)
+    limits.upfront_percent(terms.upfront_percent)
+    limits.net_days(terms.net_days)
 
 
 def _get(uow: UnitOfWork, contract_id: int, *, lock: bool = False) -> Contract:

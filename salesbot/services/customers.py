@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
-from salesbot.services import audit, permissions
+from salesbot.services import audit, limits, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -92,7 +92,8 @@ def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...]
     permissions.require_active(actor)
     if actor.role == "finance":
         raise Invalid("finance_cannot_own")
-    name = " ".join(name.split())
+    name = limits.name(name)
+    aliases = tuple(limits.name(a) for a in aliases)
     if not name:
         raise Invalid("customer_name_empty")
     clash = uow.session.scalar(select(Customer).where(func.lower(Customer.name) == name.lower()))
@@ -136,7 +137,10 @@ def archive_new(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> str:
     return customer.name
 
 
-def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[CustomerSummary]:
+def list_mine(
+    uow: UnitOfWork, actor: Actor, *, limit: int = 50, scope: permissions.Scope | None = None
+) -> list[CustomerSummary]:
+    """The customers the actor may see (in `scope`: where the answer goes), by name."""
     permissions.require_active(actor)
     open_deals = (
         select(Deal.customer_id, func.count().label("n"))
@@ -145,7 +149,7 @@ def list_mine(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[Custome
         .subquery()
     )
     query = (
-        permissions.visible_customers(actor)
+        permissions.visible_customers(scope or actor)
         .add_columns(func.coalesce(open_deals.c.n, 0))
         .outerjoin(open_deals, open_deals.c.customer_id == Customer.id)
         .order_by(Customer.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from salesbot.services import limits
 from salesbot.services.errors import Invalid
 
 
@@ -16,6 +17,7 @@ def due_instant(on: date, at: time | None, *, tz: ZoneInfo, now: datetime, morni
     local_now = now.astimezone(tz)
     if on < local_now.date():
         raise Invalid("past_date", date=on.isoformat())
+    limits.ahead(on, today=local_now.date())
     if at is not None:
         due = datetime.combine(on, at, tzinfo=tz)
         if due < local_now:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from salesbot.services import audit
 from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.permissions import Scope
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Group, Team
@@ -44,6 +45,15 @@ def may_answer(actor: Actor, group: GroupChat | None) -> bool:
     if group is None or not actor.active:
         return False
     return actor.is_admin or (actor.team_id is not None and actor.team_id == group.team_id)
+
+
+def scope_for(uow: UnitOfWork, actor: Actor, *, platform: str, chat_id: str, chat_type: str) -> Scope:
+    """How far an answer to this actor in this chat may reach: their own reach in a private chat; in a group, at
+    most the group's own team, whoever asks."""
+    if chat_type != "group":
+        return Scope.private(actor)
+    group = for_chat(uow, platform, chat_id)
+    return Scope.in_group(actor, group.team_id if group is not None else None)
 
 
 def link(uow: UnitOfWork, actor: Actor, *, name: str | None, platform: str, chat_id: str, title: str) -> Linked:
@@ -111,7 +121,8 @@ def _group_for(uow: UnitOfWork, actor: Actor, name: str | None, title: str) -> G
     group = uow.session.scalar(select(Group).where(Group.team_id == team.id).order_by(Group.id).limit(1))
     if group is None:
         # A team without a seeded group gets one named after it.
-        group = Group(handle=team.key, name=title or team.name, team_id=team.id, lang=actor.lang)
+        name = " ".join((title or "").split())[:200] or team.name  # the chat's title, as long as the column holds
+        group = Group(handle=team.key, name=name, team_id=team.id, lang=actor.lang)
         uow.session.add(group)
         uow.session.flush()
         audit.record(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from salesbot.services import audit, contracts, payments
+from salesbot.services import audit, contracts, limits, payments
 from salesbot.services.contracts import PaymentTerms
 from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
@@ -277,6 +277,10 @@ def _contract_row(
     signed: date,
     tz: ZoneInfo,
 ) -> Contract:
+    limits.money(amount, currency)
+    limits.installments(terms.installments)
+    limits.upfront_percent(terms.upfront_percent)
+    limits.net_days(terms.net_days)
     owner_id = _owner_id(uow, spec) or customer.owner_id
     if owner_id is None:
         raise Invalid("import_no_owner", field="owner", customer=customer.name)
@@ -310,6 +314,9 @@ def _contract_row(
 def _installment(
     uow: UnitOfWork, row: Contract, *, seq: int, due: date, amount: Decimal, paid: Decimal | None, reference: str | None
 ) -> None:
+    limits.money(amount, row.currency)
+    if paid:
+        limits.money(paid, row.currency)
     paid = min(paid or Decimal(0), amount)
     item = Installment(
         contract_id=row.id,
@@ -390,7 +397,8 @@ def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal
         raise Invalid("import_bad_amount", field=key, value=raw) from exc
     if not amount.is_finite():
         raise Invalid("import_bad_amount", field=key, value=raw)
-    return amount.quantize(CENT)
+    # As written: too many decimals are refused where the currency is known (services/limits.py), never rounded.
+    return amount
 
 
 # How a day is written in a cell that is text: 2026-03-11, 2026/3/11, 2026.3.11, 2026年3月11日, 20260311 (a date

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from salesbot.services import audit, cards, customers, outbox, permissions
+from salesbot.services import audit, cards, customers, limits, outbox, permissions
 from salesbot.services.cards import CardButton
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -72,7 +72,7 @@ def preview(
 ) -> Plan:
     """How a payment would be allocated, changing nothing."""
     customer = customers.get_for_collection(uow, actor, customer_id)
-    _check(uow, actor, amount, received_on)
+    _check(uow, actor, customer_id, amount, currency, received_on)
     shares, credit = _split(_open(uow, customer_id, currency, lock=False), amount)
     twin = uow.session.scalar(
         select(func.count(Payment.id)).where(
@@ -98,7 +98,8 @@ def record(
 ) -> Recorded:
     """Record a payment the rep has confirmed. Settles at once, or waits for finance when the config says so."""
     customer = customers.get_for_collection(uow, actor, customer_id)
-    _check(uow, actor, amount, received_on)
+    _check(uow, actor, customer_id, amount, currency, received_on)
+    note = limits.note(note)
     waits = uow.settings.collections.finance_confirms and actor.role not in ("finance", "admin")
     now = uow.now()
     payment = Payment(
@@ -330,11 +331,19 @@ def _ask_finance(uow: UnitOfWork, actor: Actor, payment: Payment, customer: Cust
         )
 
 
-def _check(uow: UnitOfWork, actor: Actor, amount: Decimal, received_on: date) -> None:
-    if amount <= 0:
-        raise Invalid("amount_not_positive")
+def _check(uow: UnitOfWork, actor: Actor, customer_id: int, amount: Decimal, currency: str, received_on: date) -> None:
+    limits.money(amount, currency)
     if received_on > uow.now().astimezone(actor.tz).date():
         raise Invalid("payment_in_future", day=received_on.isoformat())
+    # Money for a contract does not arrive before the contract: the customer's first one submitted in chat sets the
+    # earliest day (an imported invoice's row carries no signing day we know, only its due day; it has no deal).
+    first = uow.session.scalar(
+        select(func.min(Contract.submitted_at)).where(
+            Contract.customer_id == customer_id, Contract.deal_id.is_not(None)
+        )
+    )
+    if first is not None and received_on < first.astimezone(actor.tz).date():
+        raise Invalid("payment_before_contract", day=received_on.isoformat(), first=first.astimezone(actor.tz).date())
 
 
 def _card(payment_id: int) -> str:

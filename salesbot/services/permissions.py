@@ -1,6 +1,13 @@
-"""Who may see and change which customers. Every channel goes through these, so every channel gets the same rules."""
+"""Who may see and change which customers. Every channel goes through these, so every channel gets the same rules.
+
+What an answer may show depends on where it is posted as well as on who asks: a `Scope`, computed from the actor
+and the chat, is what the read queries take. In a private chat it is the actor's own reach; in a team's group it
+never goes past that team, whoever asks (everyone in the chat reads the answer), and exports stay private.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, false, literal_column, or_, select, true
 
@@ -8,6 +15,47 @@ from salesbot.services.errors import NotAllowed
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Balance, Customer, ReceivableDay, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How far an answer reaches: the asker's "own" customers, one "team"'s (with the customers nobody owns), or
+    "all". `group` says the answer is posted in a group chat, where company-wide figures and files never go."""
+
+    kind: str
+    user_id: int
+    team_id: int | None = None
+    group: bool = False
+
+    @classmethod
+    def private(cls, actor: Actor) -> Scope:
+        """In a private chat: what the actor may see."""
+        return cls(scope_of(actor), actor.id, actor.team_id)
+
+    @classmethod
+    def in_group(cls, actor: Actor, team_id: int | None) -> Scope:
+        """In the group of team `team_id`: at most that team, whoever asks. A rep's answers are their own anyway;
+        a group linked to no team shows only what is the asker's own."""
+        if actor.role == "rep" or team_id is None:
+            return cls("own", actor.id, team_id, group=True)
+        return cls("team", actor.id, team_id, group=True)
+
+
+def _scope(who: Actor | Scope) -> Scope:
+    return who if isinstance(who, Scope) else Scope.private(who)
+
+
+def in_scope(who: Actor | Scope, customer: Customer) -> bool:
+    """Whether an answer in this scope may show this customer."""
+    scope = _scope(who)
+    if customer.archived:
+        return False
+    if scope.kind == "all":
+        return True
+    if scope.kind == "team":
+        owner = customer.owner
+        return owner is None or owner.team_id == scope.team_id
+    return customer.owner_id == scope.user_id
 
 
 def require_active(actor: Actor) -> None:
@@ -40,52 +88,56 @@ def require_change(actor: Actor, customer: Customer) -> None:
         raise NotAllowed("customer_not_yours", customer=customer.name)
 
 
-def visible_customers(actor: Actor) -> Select[tuple[Customer]]:
-    """A query of the customers this actor may see, not archived."""
+def visible_customers(who: Actor | Scope) -> Select[tuple[Customer]]:
+    """A query of the customers this actor (or scope) may see, not archived."""
+    scope = _scope(who)
     query = select(Customer).where(Customer.archived.is_(False))
-    if actor.role in ("admin", "finance"):
+    if scope.kind == "all":
         return query
-    if actor.role == "manager":
-        team_members = select(User.id).where(User.team_id == actor.team_id)
+    if scope.kind == "team":
+        team_members = select(User.id).where(User.team_id == scope.team_id)
         return query.where(or_(Customer.owner_id.in_(team_members), Customer.owner_id.is_(None)))
-    return query.where(Customer.owner_id == actor.id)
+    return query.where(Customer.owner_id == scope.user_id)
 
 
-def visible_customer(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
+def visible_customer(uow: UnitOfWork, who: Actor | Scope) -> ColumnElement[bool]:
     """The condition `visible_customers` puts on Customer, for a query that joins customers itself, with a
     manager's team looked up first: a list of owner ids lets the database walk the owner index, where a subquery
     ORed with "no owner" makes it read every customer (1,000 reps and 100,000 customers: 10x slower)."""
+    scope = _scope(who)
     shown = Customer.archived.is_(False)
-    if actor.role in ("admin", "finance"):
+    if scope.kind == "all":
         return shown & true()
-    if actor.role == "manager":
-        members = list(uow.session.scalars(select(User.id).where(User.team_id == actor.team_id)))
+    if scope.kind == "team":
+        members = list(uow.session.scalars(select(User.id).where(User.team_id == scope.team_id)))
         return shown & or_(Customer.owner_id.in_(members), Customer.owner_id.is_(None))
-    return shown & (Customer.owner_id == actor.id)
+    return shown & (Customer.owner_id == scope.user_id)
 
 
-def visible_balances(actor: Actor) -> ColumnElement[bool]:
+def visible_balances(who: Actor | Scope) -> ColumnElement[bool]:
     """The kept balances (`Balance`) of the customers `visible_customer` lets the actor see, with something owed. The
     owner's team is kept on the row, so a manager's scope needs no lookup of the team's members."""
+    scope = _scope(who)
     # Written as the partial indexes' predicate (a literal zero, `= false`), so PostgreSQL and SQLite can use them.
     owed = (Balance.outstanding > literal_column("0")) & (Balance.archived == false())
-    if actor.role in ("admin", "finance"):
+    if scope.kind == "all":
         return owed
-    if actor.role == "manager":
-        if actor.team_id is None:  # as `visible_customer`: the owners with no team, and no owner at all
+    if scope.kind == "team":
+        if scope.team_id is None:  # as `visible_customer`: the owners with no team, and no owner at all
             return owed & Balance.team_id.is_(None)
-        return owed & or_(Balance.team_id == actor.team_id, Balance.owner_id.is_(None))
-    return owed & (Balance.owner_id == actor.id)
+        return owed & or_(Balance.team_id == scope.team_id, Balance.owner_id.is_(None))
+    return owed & (Balance.owner_id == scope.user_id)
 
 
-def visible_days(actor: Actor) -> ColumnElement[bool]:
-    """The kept day cells (`ReceivableDay`) a manager, finance or an admin sees. A rep's own customers are not a cell
-    of their own: their dues are summed from the installments."""
-    if actor.role in ("admin", "finance"):
+def visible_days(who: Actor | Scope) -> ColumnElement[bool]:
+    """The kept day cells (`ReceivableDay`) a team's or the whole company's scope sees. A rep's own customers are
+    not a cell of their own: their dues are summed from the installments."""
+    scope = _scope(who)
+    if scope.kind == "all":
         return true()
-    if actor.role == "manager":
-        return or_(ReceivableDay.team_id == (actor.team_id or 0), ReceivableDay.unowned.is_(True))
-    raise ValueError(f"no day cells for the scope of a {actor.role}")
+    if scope.kind == "team":
+        return or_(ReceivableDay.team_id == (scope.team_id or 0), ReceivableDay.unowned.is_(True))
+    raise ValueError(f"no day cells for the scope {scope.kind}")
 
 
 def can_collect(actor: Actor, customer: Customer) -> bool:
@@ -99,8 +151,10 @@ def require_collect(actor: Actor, customer: Customer) -> None:
         raise NotAllowed("customer_not_yours", customer=customer.name)
 
 
-def scope_of(actor: Actor) -> str:
-    """How far the actor sees: "own" customers, their "team"'s, or "all"."""
-    if actor.role in ("admin", "finance"):
+def scope_of(who: Actor | Scope) -> str:
+    """How far the actor (or scope) sees: "own" customers, a "team"'s, or "all"."""
+    if isinstance(who, Scope):
+        return who.kind
+    if who.role in ("admin", "finance"):
         return "all"
-    return "team" if actor.role == "manager" else "own"
+    return "team" if who.role == "manager" else "own"

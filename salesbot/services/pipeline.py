@@ -47,9 +47,12 @@ def open_deals(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> list[DealV
     return [_view(d) for d in rows]
 
 
-def my_open_deals(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[DealView]:
+def my_open_deals(
+    uow: UnitOfWork, actor: Actor, *, limit: int = 50, scope: permissions.Scope | None = None
+) -> list[DealView]:
+    """The open deals of the customers the actor may see (in `scope`: where the answer goes), latest first."""
     permissions.require_active(actor)
-    visible = permissions.visible_customers(actor).with_only_columns(Customer.id)
+    visible = permissions.visible_customers(scope or actor).with_only_columns(Customer.id)
     query = (
         select(Deal)
         .where(Deal.customer_id.in_(visible), Deal.stage.notin_(CLOSED), Deal.archived.is_(False))

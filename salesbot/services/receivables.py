@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 
 from salesbot.services import payments, permissions
 from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.permissions import Scope
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Balance, Contract, Customer, Installment, ReceivableDay, User
@@ -137,10 +138,12 @@ def today_of(uow: UnitOfWork, actor: Actor) -> date:
     return uow.now().astimezone(actor.tz).date()
 
 
-def open_items(uow: UnitOfWork, actor: Actor, *, customer_id: int | None = None) -> list[Owed]:
-    """Every open installment the actor may see, oldest due first."""
+def open_items(
+    uow: UnitOfWork, actor: Actor, *, customer_id: int | None = None, scope: Scope | None = None
+) -> list[Owed]:
+    """Every open installment the actor may see (in `scope`: where the answer goes), oldest due first."""
     today = today_of(uow, actor)
-    query = _open_query(actor)
+    query = _open_query(scope or actor)
     if customer_id is not None:
         query = query.where(Customer.id == customer_id)
     items = []
@@ -174,6 +177,7 @@ def who_owes(
     default_currency: str | None = None,
     page: int = 1,
     per_page: int | None = None,
+    scope: Scope | None = None,
 ) -> Book:
     """Customers ranked by what they owe, biggest first; the asker's own currency leads. This is also "my
     receivables": the actor's scope (own, team, all) already makes it theirs.
@@ -185,7 +189,8 @@ def who_owes(
     a team's or the company's totals come from the day cells, and only the page's debtors' installments are read."""
     today = today_of(uow, actor)
     lead = default_currency or actor.currency
-    shown = permissions.visible_balances(actor)
+    view = scope or Scope.private(actor)
+    shown = permissions.visible_balances(view)
     counting = select(Balance.currency, func.count()).where(shown).group_by(Balance.currency)
     per_currency: dict[str, int] = {currency: n for currency, n in uow.session.execute(counting)}
     count = sum(per_currency.values())
@@ -223,11 +228,11 @@ def who_owes(
             wanted = per_page - len(rows)
             if not wanted:
                 break
-    late = _overdue_per_debtor(uow, actor, today, [r for r in rows if r.first_due < today], whole=per_page is None)
-    totals, overdue, due_soon = _sums(uow, actor, today)
+    late = _overdue_per_debtor(uow, view, today, [r for r in rows if r.first_due < today], whole=per_page is None)
+    totals, overdue, due_soon = _sums(uow, view, today)
     ranked = sorted(rows, key=lambda r: (r.currency != lead, r.currency, -_money(r.outstanding), r.customer))
     return Book(
-        scope=permissions.scope_of(actor),
+        scope=view.kind,
         today=today,
         debtors=tuple(
             Debtor(
@@ -251,7 +256,7 @@ def who_owes(
 
 
 def _overdue_per_debtor(
-    uow: UnitOfWork, actor: Actor, today: date, rows: list[Any], *, whole: bool
+    uow: UnitOfWork, view: Scope, today: date, rows: list[Any], *, whole: bool
 ) -> dict[tuple[int, str], Decimal]:
     """What each of `rows` (debtors with something due before today) has overdue, from their installments: a page's
     ten customers are read by their ids; the whole ranking (an export) by the actor's scope."""
@@ -264,7 +269,7 @@ def _overdue_per_debtor(
         .group_by(Contract.customer_id, Installment.currency)
     )
     if whole:
-        visible = permissions.visible_customer(uow, actor)
+        visible = permissions.visible_customer(uow, view)
         query = query.join(Customer, Customer.id == Contract.customer_id).where(visible)
     else:
         query = query.where(Contract.customer_id.in_({r.customer_id for r in rows}))
@@ -272,26 +277,26 @@ def _overdue_per_debtor(
 
 
 def _sums(
-    uow: UnitOfWork, actor: Actor, today: date
+    uow: UnitOfWork, view: Scope, today: date
 ) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
     """Per currency: what is owed in all, what of it is overdue, and what falls due within 30 days. A team's or the
     company's from the kept day cells (a few thousand rows, not every open installment or every debtor); a rep's,
     a few hundred installments at most, from the installments."""
     soon = today + timedelta(days=30)
-    if permissions.scope_of(actor) == "own":
+    if view.kind == "own":
         outstanding, due_on = Installment.amount - Installment.paid, Installment.due_on
         query = (
             select(Installment.currency, func.sum(outstanding))
             .join(Contract, Contract.id == Installment.contract_id)
             .join(Customer, Customer.id == Contract.customer_id)
-            .where(*OPEN, permissions.visible_customer(uow, actor))
+            .where(*OPEN, permissions.visible_customer(uow, view))
             .group_by(Installment.currency)
         )
     else:
         outstanding, due_on = ReceivableDay.outstanding, ReceivableDay.due_on
         query = (
             select(ReceivableDay.currency, func.sum(outstanding))
-            .where(permissions.visible_days(actor))
+            .where(permissions.visible_days(view))
             .group_by(ReceivableDay.currency)
         )
     query = query.add_columns(
@@ -329,13 +334,15 @@ def _money(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-def statement(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> Statement:
+def statement(uow: UnitOfWork, actor: Actor, *, customer_id: int, scope: Scope | None = None) -> Statement:
     customer = uow.session.get(Customer, customer_id)
     if customer is None or customer.archived:
         raise NotFound("customer_not_found")
     if not permissions.can_see(actor, customer):
         raise NotAllowed("customer_not_visible", customer=customer.name)
-    items = sorted(open_items(uow, actor, customer_id=customer_id), key=lambda i: (i.contract_id, i.seq))
+    if scope is not None and not permissions.in_scope(scope, customer):
+        raise NotAllowed("customer_not_for_this_group", customer=customer.name)
+    items = sorted(open_items(uow, actor, customer_id=customer_id, scope=scope), key=lambda i: (i.contract_id, i.seq))
     return Statement(
         customer_id=customer.id,
         customer=customer.name,
@@ -346,26 +353,26 @@ def statement(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> Statement:
     )
 
 
-def aging(uow: UnitOfWork, actor: Actor) -> Aging:
-    items = open_items(uow, actor)
+def aging(uow: UnitOfWork, actor: Actor, *, scope: Scope | None = None) -> Aging:
+    items = open_items(uow, actor, scope=scope)
     by_rep: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(_buckets))
     total: dict[str, dict[str, Decimal]] = defaultdict(_buckets)
     for item in items:
         by_rep[item.owner][item.currency][item.bucket] += item.outstanding
         total[item.currency][item.bucket] += item.outstanding
     return Aging(
-        scope=permissions.scope_of(actor),
+        scope=permissions.scope_of(scope or actor),
         today=today_of(uow, actor),
         by_rep={rep: dict(per) for rep, per in sorted(by_rep.items())},
         total=dict(total),
     )
 
 
-def top_customers(uow: UnitOfWork, actor: Actor) -> TopCustomers:
+def top_customers(uow: UnitOfWork, actor: Actor, *, scope: Scope | None = None) -> TopCustomers:
     """The 20% to guard: ranked by revenue signed (contracts approved) in the last year, until 80% is covered."""
     today = today_of(uow, actor)
     since = today - timedelta(days=REVENUE_WINDOW_DAYS)
-    visible = permissions.visible_customers(actor).with_only_columns(Customer.id)
+    visible = permissions.visible_customers(scope or actor).with_only_columns(Customer.id)
     rows = uow.session.execute(
         select(Customer.id, Customer.name, Contract.currency, Contract.amount, Contract.decided_at)
         .join(Contract, Contract.customer_id == Customer.id)
@@ -376,7 +383,7 @@ def top_customers(uow: UnitOfWork, actor: Actor) -> TopCustomers:
         if decided_at is not None and decided_at.astimezone(actor.tz).date() >= since:
             revenue[currency][(customer_id, name)] += amount
     owed: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for item in open_items(uow, actor):
+    for item in open_items(uow, actor, scope=scope):
         owed[(item.customer_id, item.currency)] += item.outstanding
     by_currency: dict[str, tuple[Earner, ...]] = {}
     for currency, per_customer in revenue.items():
@@ -400,7 +407,7 @@ def top_customers(uow: UnitOfWork, actor: Actor) -> TopCustomers:
             )
         by_currency[currency] = tuple(chosen)
     return TopCustomers(
-        scope=permissions.scope_of(actor),
+        scope=permissions.scope_of(scope or actor),
         since=since,
         by_currency=dict(sorted(by_currency.items(), key=lambda kv: (kv[0] != actor.currency, kv[0]))),
         customers={currency: len(per) for currency, per in revenue.items()},
@@ -408,8 +415,8 @@ def top_customers(uow: UnitOfWork, actor: Actor) -> TopCustomers:
     )
 
 
-def _open_query(actor: Actor) -> Select[tuple[Installment, Contract, Customer, User]]:
-    visible = permissions.visible_customers(actor).with_only_columns(Customer.id)
+def _open_query(who: Actor | Scope) -> Select[tuple[Installment, Contract, Customer, User]]:
+    visible = permissions.visible_customers(who).with_only_columns(Customer.id)
     return (
         select(Installment, Contract, Customer, User)
         .join(Contract, Contract.id == Installment.contract_id)

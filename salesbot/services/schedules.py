@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from salesbot.services import audit, customers, payments
+from salesbot.services import audit, customers, limits, payments
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -38,6 +38,7 @@ def find(uow: UnitOfWork, actor: Actor, *, customer_id: int, seq: int | None) ->
     """The customer's open installments with that number (several contracts may each have a second one);
     with no number, every open one."""
     customer = customers.get_for_collection(uow, actor, customer_id)
+    limits.sequence(seq)
     query = (
         select(Installment)
         .join(Contract, Contract.id == Installment.contract_id)
@@ -51,8 +52,7 @@ def find(uow: UnitOfWork, actor: Actor, *, customer_id: int, seq: int | None) ->
 
 def move_due(uow: UnitOfWork, actor: Actor, *, installment_id: int, due_on: date) -> InstallmentView:
     installment = _open_installment(uow, actor, installment_id)
-    if due_on < uow.now().astimezone(actor.tz).date():
-        raise Invalid("due_in_past", day=due_on.isoformat())
+    _check_due(uow, actor, installment, due_on)
     before = audit.snapshot(installment)
     installment.due_on = due_on
     audit.record(
@@ -67,8 +67,8 @@ def split(
 ) -> tuple[InstallmentView, InstallmentView]:
     """Take `amount` out of an installment as a new one due on `due_on`; the rest keeps its date."""
     installment = _open_installment(uow, actor, installment_id)
-    if due_on < uow.now().astimezone(actor.tz).date():
-        raise Invalid("due_in_past", day=due_on.isoformat())
+    _check_due(uow, actor, installment, due_on)
+    limits.money(amount, installment.currency)
     amount = amount.quantize(CENT)
     unpaid = installment.amount - installment.paid
     if not 0 < amount < unpaid:
@@ -99,6 +99,15 @@ def split(
         before=None, after={**audit.snapshot(part), "split_from": installment.id},
     )  # fmt: skip
     return view(installment), view(part)
+
+
+def _check_due(uow: UnitOfWork, actor: Actor, installment: Installment, due_on: date) -> None:
+    """A new due day: not past, within the two years ahead a date may be, and moved by at most the limit."""
+    today = uow.now().astimezone(actor.tz).date()
+    if due_on < today:
+        raise Invalid("due_in_past", day=due_on.isoformat())
+    limits.ahead(due_on, today=today)
+    limits.moved(due_on, was=installment.due_on)
 
 
 def view(installment: Installment) -> InstallmentView:

@@ -138,36 +138,39 @@ def link_identity(
 
 
 def hand_over(uow: UnitOfWork, actor: Actor, *, from_handle: str, to_handle: str) -> dict[str, int]:
-    """Give one rep's customers, open deals and pending reminders to another. Admins and the team's manager only."""
+    """Give one user's customers, open deals and pending reminders to another. A manager hands over only between
+    reps and managers of their own team (the one taking over active); anything else, only an admin."""
     source = _user(uow, from_handle)
     target = _user(uow, to_handle)
-    _require_can_manage(actor, source)
+    _require_can_hand_over(actor, source, target)
     if not target.active:
         raise Invalid("user_left_target", handle=target.handle)
     if source.id == target.id:
         raise Invalid("same_user", handle=source.handle)
     moved = {"customers": 0, "deals": 0, "reminders": 0}
-    for model, key, column in ((Customer, "customers", Customer.owner_id), (Deal, "deals", Deal.owner_id)):
-        query = select(model).where(column == source.id)
-        if model is Deal:
-            query = query.where(Deal.stage.notin_(("won", "lost")), Deal.archived.is_(False))
+    deals = select(Deal).where(Deal.owner_id == source.id, Deal.stage.notin_(("won", "lost")), Deal.archived.is_(False))
+    reminders = select(Reminder).where(Reminder.user_id == source.id, Reminder.state == "pending")
+    # A reminder changes hands with what it is about ("reassign", as when an approval step moves), the accounts are
+    # handed over; each is audited with who did it.
+    for key, query, column, action in (
+        ("customers", select(Customer).where(Customer.owner_id == source.id), "owner_id", "hand_over"),
+        ("deals", deals, "owner_id", "hand_over"),
+        ("reminders", reminders, "user_id", "reassign"),
+    ):
         for row in uow.session.scalars(query):
             before = audit.snapshot(row)
-            row.owner_id = target.id
+            setattr(row, column, target.id)
             audit.record(
                 uow,
                 actor_id=actor.id,
-                entity=model.__tablename__.rstrip("s"),
+                entity=type(row).__tablename__.rstrip("s"),
                 entity_id=row.id,
-                action="hand_over",
+                action=action,
                 before=before,
                 after=audit.snapshot(row),
             )
             moved[key] += 1
-    result = uow.session.execute(
-        update(Reminder).where(Reminder.user_id == source.id, Reminder.state == "pending").values(user_id=target.id)
-    )
-    moved["reminders"] = result.rowcount or 0
+    uow.session.flush()
     return moved
 
 
@@ -204,6 +207,18 @@ def _require_can_manage(actor: Actor, user: User) -> None:
     if actor.role == "manager" and actor.team_id is not None and user.team_id == actor.team_id:
         return
     raise NotAllowed("admin_only")
+
+
+def _require_can_hand_over(actor: Actor, source: User, target: User) -> None:
+    """An admin moves accounts anywhere. A manager, only within their own team and only between reps and managers:
+    not across teams, and not to or from finance or an admin, whose accounts are the company's to move."""
+    if actor.is_admin and actor.active:
+        return
+    if actor.role != "manager" or not actor.active or actor.team_id is None:
+        raise NotAllowed("admin_only")
+    for user in (source, target):
+        if user.team_id != actor.team_id or user.role not in ("rep", "manager"):
+            raise NotAllowed("handover_outside_team", handle=user.handle)
 
 
 def set_language(uow: UnitOfWork, actor: Actor, *, lang: str) -> None:

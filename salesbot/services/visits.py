@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 
-from salesbot.services import attachments, audit, customers
+from salesbot.services import attachments, audit, customers, limits
 from salesbot.services.dates import due_instant
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -65,6 +65,7 @@ def log_visit(
     message and the rep can say it again with a better date.
     """
     customer = customers.get_for_change(uow, actor, customer_id)
+    notes, next_step = limits.note(notes) or "", limits.note(next_step)
     now = uow.now()
     at = now
     if visited_on is not None and visited_on != now.astimezone(actor.tz).date():

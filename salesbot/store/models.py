@@ -22,13 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from salesbot.store.types import UTCDateTime
+from salesbot.store.types import Money, UTCDateTime
 
 ROLES = ("rep", "manager", "finance", "admin")
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Decimal: Numeric(18, 2)}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Decimal: Money()}
 
 
 class Team(Base):
@@ -278,7 +278,7 @@ class Installment(Base):
     due_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal]
     currency: Mapped[str] = mapped_column(String(3))
-    paid: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
+    paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     state: Mapped[str] = mapped_column(String(16), default="open")  # open | paid | cancelled
     # An invoice brought in by seed or import keeps its number, so a re-import finds it instead of adding it twice.
     reference: Mapped[str | None] = mapped_column(String(64))
