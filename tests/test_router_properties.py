@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from salesbot.handlers import router
 from salesbot.handlers.messages import Incoming, Reply
+from salesbot.handlers.turn import Turn
 from salesbot.i18n import t
 from salesbot.services import limits
 from salesbot.store.models import (
@@ -77,13 +77,13 @@ followups = st.sampled_from(["", "确认", "取消", "[#1]", "[#2]", "50000", "�
 def refusals(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The codes of the refusals the router words, in order: a refusal is what must change nothing."""
     seen: list[str] = []
-    word = router._word_refusal
+    word = Turn.refused
 
-    def spy(turn: Any, refusal: Any) -> str:
+    def spy(turn: Any, refusal: Any) -> None:
         seen.append(refusal.code)
-        return word(turn, refusal)
+        word(turn, refusal)
 
-    monkeypatch.setattr(router, "_word_refusal", spy)
+    monkeypatch.setattr(Turn, "refused", spy)
     yield seen
 
 

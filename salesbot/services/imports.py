@@ -397,8 +397,12 @@ def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal
         raise Invalid("import_bad_amount", field=key, value=raw) from exc
     if not amount.is_finite():
         raise Invalid("import_bad_amount", field=key, value=raw)
-    # As written: too many decimals are refused where the currency is known (services/limits.py), never rounded.
-    return amount
+    # Never rounded: too many decimals (or digits) are refused where the currency is known (services/limits.py).
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation:
+        return amount
+    return cents if cents == amount else amount
 
 
 # How a day is written in a cell that is text: 2026-03-11, 2026/3/11, 2026.3.11, 2026年3月11日, 20260311 (a date
