@@ -1010,7 +1010,8 @@ def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 # What may follow a number that makes 12.5 an amount or a measure rather than December 5.
 _DOTTED_UNIT = re.compile(
-    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点kmwb]|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)", re.I
+    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点]|[kmwb](?![a-z])|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)",
+    re.I,
 )
 
 
