@@ -820,15 +820,21 @@ def _cn_year(text: str | None, ctx: _Ctx) -> int | None:
 
 @lru_cache(maxsize=1024)
 def _nearest_month_day(today: dt.date, month: int, day: int) -> dt.date:
-    """A month and day with no year: the nearest such date, past or future (the future one on a tie); Feb 29 with
-    no leap year a year either side waits for the next one."""
-    best: dt.date | None = None
-    for year in (today.year - 1, today.year, today.year + 1):
-        if 1 <= month <= 12 and 1 <= day <= _last_day(year, month):
-            candidate = dt.date(year, month, day)
-            if best is None or abs((candidate - today).days) <= abs((best - today).days):
-                best = candidate
-    return best if best is not None else _next_month_day(today, month, day)
+    """A month and day with no year: the nearest such date, past or future (the future one on a tie), where the past
+    reaches back a month at most. DESIGN.md's 11月20日 said on 2026-11-25 is that past day, and the shared examples'
+    2月3日 said on 2026-03-11 is next February: a day more than a month gone is not what a rep means by a bare date
+    (and 12月5日 said in March is the coming December). Feb 29 with no leap year near waits for the next one."""
+    ahead = _next_month_day(today, month, day)
+    for year in (today.year, today.year - 1):
+        if 1 <= day <= _last_day(year, month):
+            behind = dt.date(year, month, day)
+            if behind < today:
+                gone = (today - behind).days
+                return behind if gone <= _PAST_REACH_DAYS and gone < (ahead - today).days else ahead
+    return ahead
+
+
+_PAST_REACH_DAYS = 31
 
 
 def _explicit_date(ctx: _Ctx, year: int | None, month: int, day: int) -> _Value:
