@@ -877,7 +877,8 @@ def _cn_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
 # ---- festivals and working days (issue 17): 元旦 春节 国庆 圣诞 节后 春节后 五个工作日后, Christmas, in 5 working days
 
 _CN_FESTIVALS = {
-    "元旦": "new_year", "新年": "new_year", "春节": "spring", "过年": "spring", "大年初一": "spring",
+    "元旦": "new_year", "元旦节": "new_year", "新年": "new_year",
+    "春节": "spring", "过年": "spring", "大年初一": "spring",
     "清明节": "qingming", "清明": "qingming", "五一": "labour", "劳动节": "labour", "端午节": "dragon_boat",
     "端午": "dragon_boat", "中秋节": "mid_autumn", "中秋": "mid_autumn", "国庆节": "national", "国庆": "national",
     "十一": "national", "圣诞节": "christmas", "圣诞": "christmas", "平安夜": "christmas_eve",
@@ -885,6 +886,7 @@ _CN_FESTIVALS = {
 }  # fmt: skip
 _EN_FESTIVALS = {
     "new year's day": "new_year", "new years day": "new_year", "new year's": "new_year", "new year": "new_year",
+    "christmas eve": "christmas_eve",
     "christmas day": "christmas", "christmas": "christmas", "xmas": "christmas", "spring festival": "spring",
     "chinese new year": "spring", "lunar new year": "spring", "cny": "spring", "national day": "national",
     "golden week": "national", "labor day": "labour", "labour day": "labour", "may day": "labour",
@@ -1743,9 +1745,12 @@ _SPACED = re.compile(
 )
 _SOUND_SLIPS = re.compile(
     r"(?<=[下上这本])[州洲舟粥](?=[一二三四五六日天末1-7])|(?<=[下上])五(?=\s*[\d一二两三四五六七八九十]{1,3}\s*[点时])"
-    r"|(?<=星)[其七棋旗](?=[一二三四五六日天])"
+    r"|(?<=星)[其七棋旗](?=[一二三四五六日天])|夏(?=\s*(?:周|个月|个星期|星期|礼拜|午))"
 )
-_SLIP_FIX = {"州": "周", "洲": "周", "舟": "周", "粥": "周", "五": "午", "其": "期", "七": "期", "棋": "期", "旗": "期"}
+_SLIP_FIX = {
+    "州": "周", "洲": "周", "舟": "周", "粥": "周", "五": "午", "其": "期", "七": "期", "棋": "期", "旗": "期",
+    "夏": "下",
+}  # fmt: skip
 
 
 def _compact(text: str) -> tuple[str, list[int] | None]:
