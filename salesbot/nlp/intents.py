@@ -260,6 +260,8 @@ def _occurred(
     for n, reading in enumerate(readings):
         day = reading.date
         context = _past_context(text, reading.start, reading.end, later=n + 1 < len(readings))
+        if context is None:
+            continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
         if not past and context:
             past = True
@@ -280,9 +282,9 @@ _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下|明|�
 _ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
 
 
-def _past_context(text: str, start: int, end: int, later: bool = False) -> bool:
+def _past_context(text: str, start: int, end: int, later: bool = False) -> bool | None:
     """Whether the sentence puts the date at start..end with an activity that happened; `later`: another date
-    follows it (the follow-up)."""
+    follows it (the follow-up). None: it puts it with a follow-up (再联系, "follow up on …")."""
     if _AHEAD_PHRASE.search(text, start, end):
         return False  # "next Tues", 下周二, 明天: said ahead, whatever verb is near
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
@@ -291,12 +293,14 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool:
     after = text[end : following.start() if following else len(text)][:24]
     if _HAS_CJK.search(text, start, end) or _HAS_CJK.search(after):
         if _ZH_FUTURE_AFTER.match(after):
-            return False
+            return None
         # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
         return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
-    return bool(past) and (not future or max(past) > max(future))
+    if future and (not past or max(future) > max(past)):
+        return None
+    return bool(past)
 
 
 # ---- the kind of activity a visit sentence reports
