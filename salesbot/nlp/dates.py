@@ -820,15 +820,21 @@ def _cn_year(text: str | None, ctx: _Ctx) -> int | None:
 
 @lru_cache(maxsize=1024)
 def _nearest_month_day(today: dt.date, month: int, day: int) -> dt.date:
-    """A month and day with no year: the nearest such date, past or future (the future one on a tie); Feb 29 with
-    no leap year a year either side waits for the next one."""
-    best: dt.date | None = None
-    for year in (today.year - 1, today.year, today.year + 1):
-        if 1 <= month <= 12 and 1 <= day <= _last_day(year, month):
-            candidate = dt.date(year, month, day)
-            if best is None or abs((candidate - today).days) <= abs((best - today).days):
-                best = candidate
-    return best if best is not None else _next_month_day(today, month, day)
+    """A month and day with no year: the nearest such date, past or future (the future one on a tie), where the past
+    reaches back a month at most. DESIGN.md's 11月20日 said on 2026-11-25 is that past day, and the shared examples'
+    2月3日 said on 2026-03-11 is next February: a day more than a month gone is not what a rep means by a bare date
+    (and 12月5日 said in March is the coming December). Feb 29 with no leap year near waits for the next one."""
+    ahead = _next_month_day(today, month, day)
+    for year in (today.year, today.year - 1):
+        if 1 <= day <= _last_day(year, month):
+            behind = dt.date(year, month, day)
+            if behind < today:
+                gone = (today - behind).days
+                return behind if gone <= _PAST_REACH_DAYS and gone < (ahead - today).days else ahead
+    return ahead
+
+
+_PAST_REACH_DAYS = 31
 
 
 def _explicit_date(ctx: _Ctx, year: int | None, month: int, day: int) -> _Value:
@@ -871,7 +877,8 @@ def _cn_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
 # ---- festivals and working days (issue 17): 元旦 春节 国庆 圣诞 节后 春节后 五个工作日后, Christmas, in 5 working days
 
 _CN_FESTIVALS = {
-    "元旦": "new_year", "新年": "new_year", "春节": "spring", "过年": "spring", "大年初一": "spring",
+    "元旦": "new_year", "元旦节": "new_year", "新年": "new_year",
+    "春节": "spring", "过年": "spring", "大年初一": "spring",
     "清明节": "qingming", "清明": "qingming", "五一": "labour", "劳动节": "labour", "端午节": "dragon_boat",
     "端午": "dragon_boat", "中秋节": "mid_autumn", "中秋": "mid_autumn", "国庆节": "national", "国庆": "national",
     "十一": "national", "圣诞节": "christmas", "圣诞": "christmas", "平安夜": "christmas_eve",
@@ -879,6 +886,7 @@ _CN_FESTIVALS = {
 }  # fmt: skip
 _EN_FESTIVALS = {
     "new year's day": "new_year", "new years day": "new_year", "new year's": "new_year", "new year": "new_year",
+    "christmas eve": "christmas_eve",
     "christmas day": "christmas", "christmas": "christmas", "xmas": "christmas", "spring festival": "spring",
     "chinese new year": "spring", "lunar new year": "spring", "cny": "spring", "national day": "national",
     "golden week": "national", "labor day": "labour", "labour day": "labour", "may day": "labour",
@@ -1010,7 +1018,8 @@ def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 # What may follow a number that makes 12.5 an amount or a measure rather than December 5.
 _DOTTED_UNIT = re.compile(
-    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点kmwb]|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)", re.I
+    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点]|[kmwb](?![a-z])|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)",
+    re.I,
 )
 
 
@@ -1736,9 +1745,12 @@ _SPACED = re.compile(
 )
 _SOUND_SLIPS = re.compile(
     r"(?<=[下上这本])[州洲舟粥](?=[一二三四五六日天末1-7])|(?<=[下上])五(?=\s*[\d一二两三四五六七八九十]{1,3}\s*[点时])"
-    r"|(?<=星)[其七棋旗](?=[一二三四五六日天])"
+    r"|(?<=星)[其七棋旗](?=[一二三四五六日天])|夏(?=\s*(?:周|个月|个星期|星期|礼拜|午))"
 )
-_SLIP_FIX = {"州": "周", "洲": "周", "舟": "周", "粥": "周", "五": "午", "其": "期", "七": "期", "棋": "期", "旗": "期"}
+_SLIP_FIX = {
+    "州": "周", "洲": "周", "舟": "周", "粥": "周", "五": "午", "其": "期", "七": "期", "棋": "期", "旗": "期",
+    "夏": "下",
+}  # fmt: skip
 
 
 def _compact(text: str) -> tuple[str, list[int] | None]:

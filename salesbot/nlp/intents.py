@@ -53,20 +53,26 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
-            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
             r"\bhow\s+do\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
             r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
         ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
         ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
-        ("reminder", r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|remind me|reminder"),
+        (
+            "reminder",
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|别忘了|remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
+            r"\bdon't\s+let\s+me\s+forget\b",
+        ),
         (
             "receivables",
             r"欠多少|欠我们|还欠|没回款|未回款|没付|未付|没有付|没给钱|逾期|\bunpaid\b|\boverdue\b|"
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
-            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|"
+            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
+            r"余款|还剩多少|"
             r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
@@ -80,7 +86,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
-            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bmoney\b.{0,30}\bcame\s+in\b|"
+            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|打了[^,，。;；]{0,12}过来|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
@@ -153,7 +159,8 @@ def understand(
 ) -> Understanding:
     """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日."""
     clean = normalize(text)
-    customer = with_unknown_name(clean, customers.find_in_text(_TOOLS.sub(_blank, clean)))
+    tools_out = _TOOLS.sub(_blank, clean) if _MAY_NAME_A_TOOL.search(clean) else clean
+    customer = with_unknown_name(clean, customers.find_in_text(tools_out))
     stage = stages.find(clean)
     intent = classify(clean, stage)
     if intent == "contract" and _visit_with_a_contract_step(clean):
@@ -161,7 +168,7 @@ def understand(
     if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
-    occurred_on, scan = None, _NOT_DATES.sub(lambda m: " " * len(m.group(0)), clean)
+    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
     if intent in ("visit", "payment"):
         occurred_on, scan, span = _occurred(scan, now, calendar)
     try:
@@ -201,6 +208,7 @@ def understand(
 
 
 # Meeting tools named after a customer's company (腾讯会议 is Tencent's product, not a meeting with Tencent).
+_MAY_NAME_A_TOOL = re.compile(r"腾讯|钉钉|飞书|微信")
 _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
 _DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
 _SUBMIT = re.compile(r"提交|审批|金额|合同额|总价|\d|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE)
@@ -231,7 +239,7 @@ _EN_PAST = re.compile(
 )
 _EN_FUTURE = re.compile(
     r"\b(?:follow(?:ing)?[ -]?up|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
-    r"again|due|schedule|plan|need)\b",
+    r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # not the comma of 15,000
@@ -263,6 +271,8 @@ def _occurred(
     for n, reading in enumerate(readings):
         day = reading.date
         context = _past_context(text, reading.start, reading.end, later=n + 1 < len(readings))
+        if context is None:
+            continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
         if not past and context:
             past = True
@@ -279,24 +289,29 @@ def _occurred(
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下|明|后天|以后|之后|后$", re.IGNORECASE)
 _ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
 
 
-def _past_context(text: str, start: int, end: int, later: bool = False) -> bool:
+def _past_context(text: str, start: int, end: int, later: bool = False) -> bool | None:
     """Whether the sentence puts the date at start..end with an activity that happened; `later`: another date
-    follows it (the follow-up)."""
+    follows it (the follow-up). None: it puts it with a follow-up (再联系, "follow up on …")."""
+    if _AHEAD_PHRASE.search(text, start, end):
+        return False  # "next Tues", 下周二, 明天: said ahead, whatever verb is near
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     before = text[clause_start:start]
     following = _CLAUSE_BREAK.search(text, end)
     after = text[end : following.start() if following else len(text)][:24]
     if _HAS_CJK.search(text, start, end) or _HAS_CJK.search(after):
         if _ZH_FUTURE_AFTER.match(after):
-            return False
+            return None
         # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
         return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
-    return bool(past) and (not future or max(past) > max(future))
+    if future and (not past or max(future) > max(past)):
+        return None
+    return bool(past)
 
 
 # ---- the kind of activity a visit sentence reports

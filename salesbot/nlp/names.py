@@ -29,17 +29,23 @@ _LATIN_TAIL = re.compile(
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"(?:拜访了?|去了|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自)(?P<n>{_CJK}{{2,8}}?)"
-    rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|来|,|，|。|、|\s|$)"
-    rf"|^(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访))"
+    rf"(?:拜访了?|去了?|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
+    rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$)"
+    rf"|^(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访|人|那边)|还欠|欠|打款|打了|付|到账|进入|推进|签)"
 )
 _LATIN_NAME = re.compile(
     r"\b(?:visited|met\s+with|met|meeting\s+with|call\s+with|lunch\s+with|dinner\s+with|dropped\s+by|"
-    r"stopped\s+by|zoom\s+with|contract\s+for)\s+"
+    r"stopped\s+by|zoom\s+with|contract\s+for|from|chase|call)\s+"
     r"(?P<n>[A-Z][A-Za-z0-9&-]*(?:\s+[A-Z][A-Za-z0-9&-]*){0,3})"
+    r"|^(?P<s>[A-Z][A-Za-z0-9&-]*(?:\s+[A-Z][A-Za-z0-9&-]*){0,3})(?='s|\s+(?:contract|deal|came|is|owes|paid|signed|"
+    r"moved|wired|sent|settled|still))"
 )
 # Not names: people, pronouns, time words, a rep's own side.
 _NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚")
+# Words no company name holds: the rep, a verb of the sentence, a measure of time.
+_NOT_IN_A_NAME = re.compile(
+    r"[我你他她们]|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
+)
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
     r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO)\b"
@@ -65,10 +71,10 @@ def unknown_name(text: str) -> str | None:
     """A company name where the sentence puts one, for a sentence whose customer the list does not have."""
     for m in _CJK_NAME.finditer(text):
         name = m["n"] or m["s"]
-        if name and name[0] not in _NOT_A_NAME_START:
+        if name and name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name):
             return name
     for m in _LATIN_NAME.finditer(text):
-        name = re.sub(r"'s$", "", m["n"]).strip()
+        name = re.sub(r"'s$", "", m["n"] or m["s"]).strip()
         if not _NOT_A_NAME.match(name):
             return name
     return None

@@ -26,8 +26,26 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "signed",
         "closed the deal",
         "we closed",
+        "谈下来了",
+        "搞定了",
+        "签下来了",
     ),
-    "lost": ("丢单", "输单", "输了", "丢了", "黄了", "没戏了", "closed lost", "closed-lost", "lost"),
+    "lost": (
+        "丢单",
+        "输单",
+        "输了",
+        "丢了",
+        "黄了",
+        "没戏了",
+        "这单没了",
+        "单子没了",
+        "closed lost",
+        "closed-lost",
+        "lost",
+        "deal is dead",
+        "deal died",
+        "fell through",
+    ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
 MOVE_PATTERNS = (
@@ -105,6 +123,9 @@ class StageMention:
     is_move: bool  # said as a move, not merely mentioned
 
 
+_LETTER_BEFORE_CJK = re.compile(r"[A-Za-z](?=[\u4e00-\u9fff])")
+
+
 class Lexicon:
     """Phrases -> keys, longest phrase first, so 商务谈判 wins over 谈判 and closed lost over lost."""
 
@@ -115,11 +136,8 @@ class Lexicon:
             reverse=True,
         )
         self._pairs = pairs
-        # A Latin word needs Latin edges ("won" is not in "wonder"); a Chinese one none ("Globex赢单").
-        alternatives = "|".join(
-            rf"(?<![a-z]){re.escape(w)}" if w[:1].isascii() and w[:1].isalpha() else re.escape(w) for w, _ in pairs
-        )
-        self._any = re.compile(rf"(?:{alternatives or '(?!x)x'})(?![a-z])", re.IGNORECASE)
+        alternatives = "|".join(re.escape(w) for w, _ in pairs) or r"(?!x)x"
+        self._any = re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])", re.IGNORECASE)
         self._key = dict(pairs)
 
     @property
@@ -153,6 +171,11 @@ class StageLexicon:
     def find(self, text: str) -> StageMention | None:
         """The stage a sentence moves to; a bare mention only for won/lost."""
         mentions = self._lexicon.find(text)
+        if not mentions and _LETTER_BEFORE_CJK.search(text):
+            # "Globex赢单": the patterns want no letter before a word ("won" is not in "wonder"), which a Chinese
+            # word right after a Latin name has. Read again with those letters as spaces (same length, issue 17).
+            text = _LETTER_BEFORE_CJK.sub(" ", text)
+            mentions = self._lexicon.find(text)
         if not mentions:
             return None  # every move pattern holds a stage phrase
         for pattern in self._moves:
