@@ -10,3 +10,8 @@ class DeliveryFailed(Exception):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class MalformedUpdate(Exception):
+    """An update from the platform (its signature or secret is right) that cannot be read: dropped, logged,
+    and answered as taken, or the platform would send it again forever."""

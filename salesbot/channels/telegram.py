@@ -7,6 +7,7 @@ the router's. It is the only module that imports `telegram`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -33,7 +34,8 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from salesbot.channels.errors import DeliveryFailed
+from salesbot.channels.errors import DeliveryFailed, MalformedUpdate
+from salesbot.channels.intake import LEASE, Inbox, Intake
 from salesbot.channels.replies import SentMarks, send_with_retries
 from salesbot.handlers.messages import Attachment, Conversation, Incoming, Location, Reply
 from salesbot.i18n import t
@@ -47,6 +49,8 @@ COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
+POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for an update
+POLL_MAX_WAIT = 60  # seconds between tries at most, while getUpdates fails
 
 
 def bot_api_base(url: str | None) -> str | None:
@@ -74,6 +78,8 @@ class TelegramChannel:
         base_url: str | None = None,
         base_file_url: str | None = None,
         request: BaseRequest | None = None,
+        inbox: Inbox | None = None,
+        intake_lease: float = LEASE,
     ) -> None:
         builder = Application.builder().token(token)
         if request is not None:  # PTB's own seam for the HTTP layer; the benchmark answers the Bot API in-process
@@ -85,6 +91,14 @@ class TelegramChannel:
         self._router = router
         self._sent = SentMarks(PLATFORM, router.replied)
         self.secret = webhook_secret(token)
+        self._inbox = inbox
+        self._intake = (
+            Intake(PLATFORM, inbox, handle=self._handle_kept, chat_of=chat_of, lease=intake_lease)
+            if inbox is not None
+            else None
+        )
+        self._polling: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def bot(self) -> Any:
@@ -95,17 +109,54 @@ class TelegramChannel:
         await self.register_commands()
 
     async def start_polling(self) -> None:
-        """Long polling: PTB's updater fetches, the application hands each update to `_on_update`."""
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(allowed_updates=UPDATES, drop_pending_updates=False)
-        await self.app.start()
+        """Long polling that loses nothing (issue 18): each batch getUpdates returns is kept in the inbox, committed,
+        and only then confirmed, by the next getUpdates' offset; the kept updates are handled after, by the intake
+        (`channels.intake`). A worker killed anywhere leaves each update either unconfirmed at Telegram (fetched
+        again) or kept (handled by the next claim), never neither. PTB's own updater confirms a batch as soon as
+        it has fetched it, so it is not used."""
+        if self._intake is None:
+            raise RuntimeError("long polling keeps updates in the inbox: the channel needs one")
+        self._intake.start()
+        self._polling = asyncio.create_task(self._poll())
 
     async def stop(self) -> None:
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
+        self._stopping = True
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        if self._intake is not None:
+            await self._intake.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+
+    async def _poll(self) -> None:
+        assert self._inbox is not None and self._intake is not None
+        offset: int | None = None
+        failures = 0
+        while not self._stopping:
+            try:
+                batch = await self.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=UPDATES, read_timeout=POLL_TIMEOUT + 10
+                )
+                if batch:
+                    kept = [(str(u.update_id), {"update": u.to_dict()}) for u in batch]
+                    await asyncio.to_thread(self._inbox.keep_many, PLATFORM, kept)
+                    offset = batch[-1].update_id + 1  # confirmed by the next call: after the commit
+                    self._intake.wake()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Telegram or the database away: wait a little longer each time
+                failures += 1
+                wait = min(2 ** min(failures, 6), POLL_MAX_WAIT)
+                log.warning("telegram: polling failed (%s: %s); again in %ss", type(exc).__name__, exc, wait)
+                await asyncio.sleep(wait)
+
+    async def _handle_kept(self, row: Any) -> None:
+        """A kept update from the inbox; a failure raises, and the intake tries the row again later."""
+        await self._on_update(Update.de_json(row.payload["update"], self.bot), None)
 
     async def set_webhook(self, url: str) -> None:
         await self.bot.set_webhook(url, secret_token=self.secret, allowed_updates=UPDATES)
@@ -126,7 +177,11 @@ class TelegramChannel:
     async def process(self, data: dict[str, Any]) -> None:
         """One webhook update. Handled here rather than through PTB's dispatch, which logs a handler's failure
         and carries on: a reply we could not send must fail the webhook, so that Telegram sends it again."""
-        await self._on_update(Update.de_json(data, self.bot), None)
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception as exc:
+            raise MalformedUpdate(f"{type(exc).__name__}: {exc}") from exc
+        await self._on_update(update, None)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         incoming = to_incoming(update, self._username())
@@ -268,6 +323,19 @@ def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | N
         location=Location(location.latitude, location.longitude) if location else None,
         addressed=addressed,
     )
+
+
+def chat_of(payload: dict[str, Any]) -> str:
+    """The chat a kept update belongs to, so one chat's updates are handled in order (`channels.intake`)."""
+    update = payload.get("update", {})
+    for kind in ("message", "edited_message", "my_chat_member"):
+        if isinstance(update.get(kind), dict):
+            return str(update[kind].get("chat", {}).get("id", ""))
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") or {}
+        return str(message.get("chat", {}).get("id") or query.get("from", {}).get("id", ""))
+    return ""
 
 
 def _chat_type(telegram_type: str) -> str | None:

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import logging
 import secrets
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -47,6 +45,7 @@ from wechatpy.messages import BaseMessage, UnknownMessage
 from wechatpy.session import SessionStorage
 
 from salesbot.channels.errors import DeliveryFailed
+from salesbot.channels.intake import LEASE, Inbox, Intake
 from salesbot.channels.replies import send_with_retries
 from salesbot.handlers.messages import Attachment, Button, Conversation, File, Incoming, Location, Reply
 from salesbot.i18n import t
@@ -63,9 +62,6 @@ CARD_TITLE = 26  # characters WeCom shows of a card's title, and of its subtitle
 CARD_SUBTITLE = 112
 MAX_SKEW = 300  # seconds a callback's timestamp may be from our clock: an older one is a replay
 TOKEN_MARGIN = 300  # refresh the access token this many seconds before WeCom expires it
-INTAKE_LEASE = 60  # seconds a worker holds a callback it is handling before another may take it
-INTAKE_POLL = 5.0  # how often to look for callbacks a dead worker left behind
-STOP_SECONDS = 30.0  # at shutdown, how long the callbacks in hand may take to finish
 # WeCom's error codes (developer.work.weixin.qq.com/document/path/90313) that no retry can fix.
 _PERMANENT = {
     40003,  # invalid UserID
@@ -107,18 +103,6 @@ class WeComConfig:
             aes_key=str(section["aes_key"]),
             api_base_url=base if base.endswith("/") else base + "/",
         )
-
-
-class Inbox(Protocol):
-    """Where callbacks wait to be handled (`services.inbox.Inbox`)."""
-
-    def keep(self, platform: str, update_id: str, payload: dict[str, Any]) -> bool: ...
-
-    def claim(self, platform: str, *, lease_seconds: float, limit: int) -> list[Any]: ...
-
-    def done(self, platform: str, row: Any) -> None: ...
-
-    def failed(self, row: Any, error: str) -> None: ...
 
 
 class Values(Protocol):
@@ -200,6 +184,7 @@ class WeComChannel:
         tokens: Values,
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
+        intake_lease: float = LEASE,
     ) -> None:
         self.config = config
         self._router = router
@@ -208,28 +193,22 @@ class WeComChannel:
         self.crypto = WeChatCrypto(config.token, config.aes_key, config.corp_id)
         self.client = _Client(config, _SharedTokens(tokens), timeout)
         self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
-        self._wake = asyncio.Event()
-        self._intake: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._intake = Intake(PLATFORM, inbox, handle=self._handle_row, chat_of=_sender_of, lease=intake_lease)
 
     # ------------------------------------------------------------------ lifecycle
 
+    @property
+    def _wake(self) -> asyncio.Event:
+        """The intake's wake-up: set, it claims at once rather than at its next poll."""
+        return self._intake.wake_event
+
     async def start(self) -> None:
         """Start handling kept callbacks, including any a stopped or dead worker left behind."""
-        self._intake = asyncio.create_task(self._intake_loop())
+        self._intake.start()
 
     async def stop(self) -> None:
-        """Finish the callbacks in hand, claim no more, then stop; what is left in the inbox waits for the next
-        worker (a callback cut off after `STOP_SECONDS` comes back to one when its lease runs out)."""
-        self._stopping = True
-        self._wake.set()
-        if self._intake is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._intake), STOP_SECONDS)
-            except TimeoutError:
-                self._intake.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._intake
+        """Finish the callbacks in hand, claim no more, then stop (`intake.Intake.stop`)."""
+        await self._intake.stop()
         await self._robots.aclose()
 
     # ------------------------------------------------------------------ callbacks in
@@ -270,7 +249,7 @@ class WeComChannel:
             return Answer(200)  # nothing for us (our own agent's echo, an unreadable event): acknowledged, dropped
         kept = await asyncio.to_thread(self._inbox.keep, PLATFORM, update_id, {"xml": xml})
         if kept:
-            self._wake.set()
+            self._intake.wake()
         else:
             log.info("wecom: callback %s again (a retry), ignored", update_id)
         return Answer(200)
@@ -283,36 +262,6 @@ class WeComChannel:
         return abs(self._wall_clock() - stamp) <= MAX_SKEW
 
     # ------------------------------------------------------------------ handling, after the answer
-
-    async def _intake_loop(self) -> None:
-        while not self._stopping:
-            try:
-                rows = await asyncio.to_thread(self._inbox.claim, PLATFORM, lease_seconds=INTAKE_LEASE, limit=50)
-            except Exception:
-                log.exception("wecom: cannot claim callbacks")
-                rows = []
-            if not rows:
-                self._wake.clear()
-                if self._stopping:
-                    break
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), INTAKE_POLL)
-                continue
-            # One sender's messages in the order they came; different senders side by side.
-            by_sender: dict[str, list[Any]] = defaultdict(list)
-            for row in rows:
-                by_sender[_sender_of(row.payload)].append(row)
-            await asyncio.gather(*(self._handle_rows(sender_rows) for sender_rows in by_sender.values()))
-
-    async def _handle_rows(self, rows: list[Any]) -> None:
-        for row in rows:
-            try:
-                await self._handle_row(row)
-            except Exception as exc:
-                log.exception("wecom: callback %s failed", row.update_id)
-                await asyncio.to_thread(self._inbox.failed, row, f"{type(exc).__name__}: {exc}")
-                return  # this sender's later messages wait (their lease) rather than overtake this one
-            await asyncio.to_thread(self._inbox.done, PLATFORM, row)
 
     async def _handle_row(self, row: Any) -> None:
         """Handle a callback and send its replies. The router keeps a turn's replies until the row is done, so a

@@ -496,11 +496,14 @@ class ProcessedUpdate(Base):
     so a platform's retry after a worker died between the commit and the send gets them, not silence."""
 
     __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_unsent", "replied_at", "at"),)
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     at: Mapped[datetime]
     replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     replied_at: Mapped[datetime | None]
+    # Where the kept replies go: the sweeper sends the ones no retry came for (`updates.stale_replies`).
+    chat_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class InboxMessage(Base):
