@@ -4,12 +4,17 @@ from __future__ import annotations
 
 
 class DeliveryFailed(Exception):
-    """A send that failed; `permanent` parks it as dead, `retry_after` says when to try again."""
+    """A send that failed; `permanent` parks it as dead, `retry_after` says when to try again. `sent_parts` says how
+    many leading parts of the message (forwarded files, our files, text pieces, in the order a channel sends them)
+    went out before it failed: the next try starts after them, so none arrives twice (issue 18)."""
 
-    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None, sent_parts: int = 0
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.sent_parts = sent_parts
 
 
 class MalformedUpdate(Exception):

@@ -15,14 +15,17 @@ TRIES = 3
 MAX_PAUSE = 10.0
 
 
-async def send_with_retries(send: Callable[[], Awaitable[object]], *, tries: int = TRIES) -> None:
+async def send_with_retries(send: Callable[[int], Awaitable[object]], *, tries: int = TRIES) -> None:
     """A reply someone is waiting for: tried again at once (after the platform's flood wait, if it gave one);
-    still failing after `tries`, DeliveryFailed goes to the caller. A permanent failure is not tried again."""
+    still failing after `tries`, DeliveryFailed goes to the caller. A permanent failure is not tried again. `send`
+    takes how many leading parts already went, so a retry never sends a part twice."""
+    sent = 0
     for attempt in range(tries):
         try:
-            await send()
+            await send(sent)
             return
         except DeliveryFailed as exc:
+            sent = max(sent, exc.sent_parts)
             if exc.permanent or attempt == tries - 1:
                 raise
             await asyncio.sleep(min(exc.retry_after or 2**attempt, MAX_PAUSE))

@@ -13,7 +13,7 @@ import hmac
 import logging
 import re
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
@@ -198,7 +198,7 @@ class TelegramChannel:
         chat_id = int(incoming.chat_id)
         try:
             for reply in replies:
-                await send_with_retries(partial(self.send, incoming, reply))
+                await send_with_retries(lambda skip, reply=reply: self.send(incoming, reply, skip=skip))
         except DeliveryFailed as exc:
             if not exc.permanent:
                 # Kept by the router: the retry Telegram sends for a failed webhook takes them at once.
@@ -214,9 +214,10 @@ class TelegramChannel:
         except RuntimeError:  # not initialised (no getMe yet): no mention can be recognised
             return None
 
-    async def send(self, address: Any, message: Reply) -> str | None:
-        """Outbox delivery; returns the id of the message that carries the buttons, so it can be edited later."""
-        return await _delivering(self._send(int(address.chat_id), message))
+    async def send(self, address: Any, message: Reply, *, skip: int = 0) -> str | None:
+        """Outbox delivery; returns the id of the message that carries the buttons, so it can be edited later.
+        `skip`: how many leading parts went out on an earlier try (`DeliveryFailed.sent_parts`)."""
+        return await self._send(int(address.chat_id), message, skip)
 
     async def edit(self, address: Any, ref: str, message: Reply) -> None:
         """Rewrite a sent card with its outcome; the new text has no keyboard, so nobody presses an old one."""
@@ -229,8 +230,10 @@ class TelegramChannel:
             if "not modified" not in str(exc).lower():  # already showing it: a retried edit
                 raise
 
-    async def _send(self, chat_id: int, reply: Reply) -> str:
-        markup = keyboard(reply)
+    async def _send(self, chat_id: int, reply: Reply, skip: int = 0) -> str | None:
+        """The reply's parts in order: files forwarded by id, our files, then the text in pieces (the keyboard on the
+        last). A part that fails raises with how many went before it."""
+        parts: list[Callable[[], Awaitable[Any]]] = []
         for forward in reply.forwards:
             send = {
                 "photo": self.bot.send_photo,
@@ -238,20 +241,26 @@ class TelegramChannel:
                 "audio": self.bot.send_audio,
                 "video": self.bot.send_video,
             }.get(forward.kind, self.bot.send_document)
-            await send(chat_id, forward.file_id)
+            parts.append(partial(send, chat_id, forward.file_id))
         for file in reply.files:
             upload = InputFile(file.data, filename=file.name)
-            if file.mime.startswith("image/"):
-                await self.bot.send_photo(chat_id, upload)
-            else:
-                await self.bot.send_document(chat_id, upload)
+            send = self.bot.send_photo if file.mime.startswith("image/") else self.bot.send_document
+            parts.append(partial(send, chat_id, upload))
         chunks = split_text(reply.text)
-        sent = None
+        markup = keyboard(reply)
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            sent = await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
-        assert sent is not None
-        return str(sent.message_id)
+            parts.append(partial(self.bot.send_message, chat_id, chunk, reply_markup=markup if last else None))
+        sent = None
+        for n, part in enumerate(parts):
+            if n < skip:
+                continue
+            try:
+                sent = await _delivering(part())
+            except DeliveryFailed as exc:
+                exc.sent_parts = n
+                raise
+        return None if sent is None else str(sent.message_id)
 
 
 async def _delivering(call: Awaitable[T]) -> T:
@@ -267,11 +276,13 @@ async def _delivering(call: Awaitable[T]) -> T:
     except Forbidden as exc:
         raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True) from exc
     except BadRequest as exc:
-        message = exc.message.lower()
-        permanent = "chat not found" in message or "message to edit not found" in message
-        raise DeliveryFailed(f"bad request: {exc.message}", permanent=permanent) from exc
+        # A 400 says what we sent is wrong (chat not found, text too long, a bad button): sending it again cannot
+        # help, and it would hold up that person's later messages (issue 18). Only 429s, 5xx and the network pass.
+        raise DeliveryFailed(f"bad request: {exc.message}", permanent=True) from exc
+    except ChatMigrated as exc:  # the group became a supergroup: this id is gone (the "moved" event re-links it)
+        raise DeliveryFailed(f"chat moved to {exc.new_chat_id}", permanent=True) from exc
     except TelegramError as exc:
-        raise DeliveryFailed(str(exc)) from exc
+        raise DeliveryFailed(str(exc)) from exc  # 5xx, timeouts, the network
 
 
 def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:

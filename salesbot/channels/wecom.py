@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import httpx
@@ -72,6 +73,8 @@ _PERMANENT = {
     93000,  # invalid robot webhook
     301002,  # no permission to this member
 }
+# The codes a later try may get past: busy, rate limits, a token that expired or was replaced under us.
+_PASSING = {-1, 40001, 40014, 42001, 42009, 45009, 45011, 45033, 45047}
 _RESPONSE_CODE_GONE = {40011, 40014, 40058, 40099, 40111, 42001, 95002, 95003}
 _RETRY_AFTER_LIMIT = 60.0  # 45009, "api freq out of limit": WeCom counts per minute
 
@@ -287,7 +290,7 @@ class WeComChannel:
         """A reply to someone who just wrote: tried a few times at once; still failing, it raises and the row is
         tried again later. One WeCom will never deliver (the user left the app's range) is given up, logged."""
         try:
-            await send_with_retries(lambda: asyncio.to_thread(self._send_app, user_id, reply))
+            await send_with_retries(lambda skip: asyncio.to_thread(self._send_app, user_id, reply, skip))
         except DeliveryFailed as exc:
             if not exc.permanent:
                 raise
@@ -301,12 +304,13 @@ class WeComChannel:
 
     # ------------------------------------------------------------------ the outbox's side
 
-    async def send(self, address: Any, message: Reply) -> str | None:
-        """Outbox delivery; returns the card's task id and response code, so `edit` can update it later."""
+    async def send(self, address: Any, message: Reply, *, skip: int = 0) -> str | None:
+        """Outbox delivery; returns the card's task id and response code, so `edit` can update it later. `skip`:
+        how many leading parts went out on an earlier try (`DeliveryFailed.sent_parts`)."""
         if address.kind == "group":
             await self._send_robot(str(address.chat_id), message)
             return None
-        return await asyncio.to_thread(self._send_app, str(address.chat_id), message)
+        return await asyncio.to_thread(self._send_app, str(address.chat_id), message, skip)
 
     async def edit(self, address: Any, ref: str, message: Reply) -> None:
         """Show a card's outcome on the card; a code WeCom no longer takes (used, or past 72 hours) gets the
@@ -336,29 +340,44 @@ class WeComChannel:
 
     # ------------------------------------------------------------------ app messages (blocking: run in threads)
 
-    def _send_app(self, user_id: str, reply: Reply) -> str | None:
-        for forward in reply.forwards:
-            try:
-                self._send_media_id(user_id, forward)
-            except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
-                log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
-        for file in reply.files:
-            self._send_file(user_id, file)
-        if not reply.buttons:
-            for chunk in split_bytes(reply.text, TEXT_BYTES):
-                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
-            return None
-        title, subtitle = _card_layout(reply.text)
-        if title is None:
-            # Too long for a card: the words as a message, then the buttons under its first line.
-            for chunk in split_bytes(reply.text, TEXT_BYTES):
-                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
-            title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
-        ref = None
+    def _send_app(self, user_id: str, reply: Reply, skip: int = 0) -> str | None:
+        """The reply's parts in order: forwarded files, our files, the text in pieces, the card(s). A part that
+        fails raises with how many went before it, and the next try starts there (`skip`)."""
+        parts: list[Callable[[], str | None]] = [partial(self._forward, user_id, f) for f in reply.forwards]
+        parts += [partial(self._send_file, user_id, file) for file in reply.files]
+        title: str | None = None
+        subtitle = ""
+        texts = split_bytes(reply.text, TEXT_BYTES)
+        if reply.buttons:
+            title, subtitle = _card_layout(reply.text)
+            if title is not None:
+                texts = []  # the card carries the words
+            else:  # too long for a card: the words as a message, then the buttons under its first line
+                title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
+        parts += [partial(self._send_text, user_id, chunk) for chunk in texts]
         buttons = [b for row in reply.buttons for b in row]
         for i in range(0, len(buttons), CARD_BUTTONS):
-            ref = self._send_card(user_id, title if i == 0 else "…", subtitle if i == 0 else "", buttons[i : i + 6])
+            head, below = (title or "", subtitle) if i == 0 else ("…", "")
+            parts.append(partial(self._send_card, user_id, head, below, buttons[i : i + CARD_BUTTONS]))
+        ref = None
+        for n, part in enumerate(parts):
+            if n < skip:
+                continue
+            try:
+                ref = part() or ref
+            except DeliveryFailed as exc:
+                exc.sent_parts = n
+                raise
         return ref
+
+    def _send_text(self, user_id: str, chunk: str) -> None:
+        self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
+
+    def _forward(self, user_id: str, forward: Attachment) -> None:
+        try:
+            self._send_media_id(user_id, forward)
+        except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
+            log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
 
     def _send_card(self, user_id: str, title: str, subtitle: str, buttons: Iterable[Button]) -> str:
         task_id = "sb" + secrets.token_hex(16)
@@ -401,10 +420,14 @@ class WeComChannel:
         except WeChatClientException as exc:
             code = exc.errcode
             if code is None:  # an HTTP error on the way to WeCom or from it: wechatpy keeps only the response
-                status = getattr(exc.response, "status_code", "?")
-                raise DeliveryFailed(f"wecom answered HTTP {status}") from exc
+                status = getattr(exc.response, "status_code", None)
+                passing = status is None or status == 429 or status >= 500
+                raise DeliveryFailed(f"wecom answered HTTP {status}", permanent=not passing) from exc
             gone = code in _RESPONSE_CODE_GONE and "update_template_card" in str(getattr(exc.request, "url", ""))
-            raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=code in _PERMANENT or gone) from exc
+            # Only WeCom's "busy", "too often" and token codes pass; any other says what we sent is wrong, and
+            # sending it again would hold up that member's later messages (issue 18).
+            permanent = code in _PERMANENT or gone or code not in _PASSING
+            raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=permanent) from exc
         except requests.RequestException as exc:
             raise DeliveryFailed(f"wecom unreachable: {exc}") from exc
         if result.get("invaliduser"):
@@ -434,13 +457,18 @@ class WeComChannel:
             response = await self._robots.post(path, params={"key": key}, json=body)
             response.raise_for_status()
             result: dict[str, Any] = response.json()
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            passing = status == 429 or status >= 500
+            raise DeliveryFailed(f"wecom robot answered HTTP {status}", permanent=not passing) from exc
         except (httpx.HTTPError, ValueError) as exc:
             raise DeliveryFailed(f"wecom robot unreachable: {exc}") from exc
         code = int(result.get("errcode", 0))
         if code == 45009:
             raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", retry_after=_RETRY_AFTER_LIMIT)
         if code:
-            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", permanent=code in _PERMANENT)
+            permanent = code in _PERMANENT or code not in _PASSING
+            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", permanent=permanent)
         return result
 
     async def _robot_upload(self, key: str, file: File) -> str:

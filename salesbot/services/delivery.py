@@ -89,6 +89,13 @@ def retry_later(uow: UnitOfWork, outbox_id: int, *, at: datetime, error: str, tr
     uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
 
 
+def sent_in_part(uow: UnitOfWork, outbox_id: int, *, payload: dict[str, Any], parts: int) -> None:
+    """The first `parts` parts of this message went out before it failed: its next try starts after them."""
+    uow.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(payload={**payload, "sent_parts": parts})
+    )
+
+
 def release(uow: UnitOfWork, outbox_ids: Collection[int]) -> None:
     """Hand back claimed rows that were not tried (more than could go before the lease ran out, or queued
     behind a message that must wait): due at once, for whoever claims next, and not counted as an attempt."""
