@@ -121,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
+
+    inbox = sub.add_parser("inbox", help="look at the updates kept before they were handled")
+    inbox.add_argument("--dead", action="store_true", required=True, help="updates given up on after a day of failing")
+    inbox.set_defaults(func=cmd_inbox)
     return p
 
 
@@ -447,6 +451,33 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         app.close()
     if not rows:
         print("no dead messages", file=sys.stderr)
+    return 0
+
+
+def cmd_inbox(args: argparse.Namespace, settings: Settings) -> int:
+    """The kept updates given up on (issue 18), newest first, one JSON object a line."""
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.services import inbox
+
+    app = build(settings, clock=SystemClock())
+    try:
+        with app.uow() as uow:
+            rows = inbox.dead(uow)
+            for row in rows:
+                fields = {
+                    "id": row.id,
+                    "platform": row.platform,
+                    "update_id": row.update_id,
+                    "attempts": row.attempts,
+                    "received_at": row.received_at.isoformat(),
+                    "last_error": row.last_error,
+                }
+                print(json.dumps(fields, ensure_ascii=False))
+    finally:
+        app.close()
+    if not rows:
+        print("no updates given up on", file=sys.stderr)
     return 0
 
 

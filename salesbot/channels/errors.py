@@ -9,12 +9,21 @@ class DeliveryFailed(Exception):
     went out before it failed: the next try starts after them, so none arrives twice (issue 18)."""
 
     def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: float | None = None, sent_parts: int = 0
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        sent_parts: int = 0,
+        chat_limit: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         self.sent_parts = sent_parts
+        # Not sent because this one chat is at its own limit (WeCom's per member): it waits `retry_after`, never
+        # dropped, and says nothing of the platform as a whole (no flood pause for everybody).
+        self.chat_limit = chat_limit
 
 
 class MalformedUpdate(Exception):

@@ -32,7 +32,8 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
@@ -116,6 +117,55 @@ class Values(Protocol):
     def expire(self, key: str) -> None: ...
 
 
+# WeCom's limits per app and member: 30 messages a minute and 1000 an hour; what goes beyond is dropped without a
+# word, so every app message to a member (a reply, a notice, each part of a card sent as text plus card) is counted
+# here before it goes (issue 18).
+MEMBER_RATES: tuple[tuple[int, float], ...] = ((30, 60.0), (1000, 3600.0))
+ARRIVAL_MARGIN = 0.05  # seconds added to a window: a message is counted from when WeCom answered it, at the latest
+
+
+@dataclass
+class _Slot:
+    at: float
+
+
+class MemberLimits:
+    """A sliding window of the messages sent to each member, shared by every sender in the process (replies and
+    the outbox): `take` either counts a message that may go now or says how long it must wait."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, rates: tuple[tuple[int, float], ...] = MEMBER_RATES
+    ) -> None:
+        self._clock = clock
+        self._rates = rates
+        self._longest = max((seconds for _, seconds in rates), default=0.0)
+        self._sent: dict[str, deque[_Slot]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, member: str) -> tuple[float, _Slot | None]:
+        """(0, the slot) if a message may go now; (seconds to wait, None) if the member is at a limit."""
+        with self._lock:
+            now = self._clock()
+            sent = self._sent.setdefault(member, deque())
+            while sent and sent[0].at <= now - self._longest - ARRIVAL_MARGIN:
+                sent.popleft()
+            wait = 0.0
+            for count, seconds in self._rates:
+                recent = [slot.at for slot in sent if slot.at > now - seconds - ARRIVAL_MARGIN]
+                if len(recent) >= count:
+                    wait = max(wait, recent[-count] + seconds + ARRIVAL_MARGIN - now)
+            if wait > 0:
+                return wait, None
+            slot = _Slot(now)
+            sent.append(slot)
+            return 0.0, slot
+
+    def answered(self, slot: _Slot) -> None:
+        """WeCom answered: it had the message by now, so the window counts from here at the latest."""
+        with self._lock:
+            slot.at = max(slot.at, self._clock())
+
+
 class _SharedTokens(SessionStorage):  # type: ignore[misc]
     """wechatpy's token storage over the shared database; the token counts as gone a little before WeCom's
     expiry, so the worker that asks then fetches a fresh one and no call ever carries an expired token."""
@@ -144,6 +194,7 @@ class _Client(WeChatClient):  # type: ignore[misc]
     def __init__(self, config: WeComConfig, session: SessionStorage, timeout: float) -> None:
         self.API_BASE_URL = config.api_base_url
         self._fetching = threading.Lock()
+        self._depth = threading.local()  # token re-fetches in the call under way, per thread
         super().__init__(config.corp_id, config.secret, session=session, timeout=timeout)
 
     def fetch_access_token(self) -> dict[str, Any]:
@@ -151,6 +202,24 @@ class _Client(WeChatClient):  # type: ignore[misc]
             url=self.API_BASE_URL + "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret}
         )
         return result
+
+    def _handle_result(
+        self, res: Any, method: Any = None, url: Any = None, result_processor: Any = None, **kwargs: Any
+    ) -> Any:
+        """wechatpy fetches a new token and calls again, without end, while WeCom refuses the token (a revoked
+        secret, a clock far off): here at most `TOKEN_REFETCHES` times a call, then the refusal is raised."""
+        errcode = _errcode(res)
+        if errcode not in _TOKEN_CODES:
+            return super()._handle_result(res, method, url, result_processor, **kwargs)
+        depth = getattr(self._depth, "n", 0)
+        if depth >= TOKEN_REFETCHES:
+            log.warning("wecom: the access token is still refused after %s fresh ones (%s)", depth, errcode)
+            raise WeChatClientException(errcode, "access token refused", client=self, request=res.request, response=res)
+        self._depth.n = depth + 1
+        try:
+            return super()._handle_result(res, method, url, result_processor, **kwargs)
+        finally:
+            self._depth.n = depth
 
     @property
     def access_token(self) -> str:
@@ -165,6 +234,18 @@ class _Client(WeChatClient):  # type: ignore[misc]
                 self.fetch_access_token()
                 token = self.session.get(self.access_token_key)
             return str(token)
+
+
+TOKEN_REFETCHES = 2
+_TOKEN_CODES = {40001, 40014, 42001}
+
+
+def _errcode(res: Any) -> int | None:
+    try:
+        data = res if isinstance(res, dict) else res.json()
+        return int(data.get("errcode", 0)) if isinstance(data, dict) else None
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -188,7 +269,10 @@ class WeComChannel:
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
         intake_lease: float = LEASE,
+        members: MemberLimits | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """`members` counts the messages to each member (its clock and `sleep` are a test's to move)."""
         self.config = config
         self._router = router
         self._inbox = inbox
@@ -197,6 +281,8 @@ class WeComChannel:
         self.client = _Client(config, _SharedTokens(tokens), timeout)
         self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
         self._intake = Intake(PLATFORM, inbox, handle=self._handle_row, chat_of=_sender_of, lease=intake_lease)
+        self.members = members or MemberLimits()
+        self._sleep = sleep
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -290,7 +376,9 @@ class WeComChannel:
         """A reply to someone who just wrote: tried a few times at once; still failing, it raises and the row is
         tried again later. One WeCom will never deliver (the user left the app's range) is given up, logged."""
         try:
-            await send_with_retries(lambda skip: asyncio.to_thread(self._send_app, user_id, reply, skip))
+            await send_with_retries(
+                lambda skip: asyncio.to_thread(self._send_app, user_id, reply, skip), sleep=self._sleep
+            )
         except DeliveryFailed as exc:
             if not exc.permanent:
                 raise
@@ -371,12 +459,27 @@ class WeComChannel:
         return ref
 
     def _send_text(self, user_id: str, chunk: str) -> None:
-        self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
+        self._to_member(user_id, self.client.message.send_text, self.config.agent_id, user_id, chunk)
+
+    def _to_member(self, user_id: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One app message to a member, within WeCom's per-member limits: at a limit it is not sent, and the caller
+        is told how long to wait (`DeliveryFailed.chat_limit`): a reply waits, a notice goes back to the outbox."""
+        wait, slot = self.members.take(user_id)
+        if slot is None:
+            raise DeliveryFailed(
+                f"wecom: {user_id} is at WeCom's per-member limit for {wait:.1f}s", retry_after=wait, chat_limit=True
+            )
+        try:
+            return self._call(method, *args, **kwargs)
+        finally:
+            self.members.answered(slot)
 
     def _forward(self, user_id: str, forward: Attachment) -> None:
         try:
             self._send_media_id(user_id, forward)
         except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
+            if exc.chat_limit:
+                raise  # not gone: it waits its turn
             log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
 
     def _send_card(self, user_id: str, title: str, subtitle: str, buttons: Iterable[Button]) -> str:
@@ -390,7 +493,7 @@ class WeComChannel:
         if subtitle:
             card["sub_title_text"] = subtitle
         data = {"touser": user_id, "msgtype": "template_card", "agentid": self.config.agent_id, "template_card": card}
-        result = self._call(self.client.post, "message/send", data=data)
+        result = self._to_member(user_id, self.client.post, "message/send", data=data)
         return f"{task_id}:{result.get('response_code', '')}"
 
     def _update_card(self, user_id: str, response_code: str, change: dict[str, Any]) -> None:
@@ -401,7 +504,7 @@ class WeComChannel:
         kind = "image" if file.mime.startswith("image/") else "file"
         uploaded = self._call(self.client.media.upload, kind, (file.name, file.data, file.mime))
         send = self.client.message.send_image if kind == "image" else self.client.message.send_file
-        self._call(send, self.config.agent_id, user_id, uploaded["media_id"])
+        self._to_member(user_id, send, self.config.agent_id, user_id, uploaded["media_id"])
 
     def _send_media_id(self, user_id: str, attachment: Attachment) -> None:
         send = {
@@ -409,7 +512,7 @@ class WeComChannel:
             "voice": self.client.message.send_voice,
             "video": self.client.message.send_video,
         }.get(attachment.kind, self.client.message.send_file)
-        self._call(send, self.config.agent_id, user_id, attachment.file_id)
+        self._to_member(user_id, send, self.config.agent_id, user_id, attachment.file_id)
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         """One API call; WeCom's refusals become DeliveryFailed (wechatpy itself refetches an expired token)."""

@@ -354,7 +354,8 @@ class Dispatcher:
             return _Outcome(row, "dead", error=reason)
         if retry_after is not None:
             wait = float(retry_after)
-            self._refused_by(ChatKey(row.address.platform, row.address.kind, row.address.chat_id), wait)
+            if not getattr(exc, "chat_limit", False):  # a chat's own limit is no sign of a flood on the platform
+                self._refused_by(ChatKey(row.address.platform, row.address.kind, row.address.chat_id), wait)
         else:
             wait = min(5 * 2 ** (row.attempts - 1), 3600) * self._rng.uniform(0.8, 1.2)
         log.warning("outbox %s failed (%s); retry in %.1fs", row.id, reason, wait)
