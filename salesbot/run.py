@@ -25,6 +25,7 @@ from salesbot.handlers.messages import Reply
 from salesbot.scheduler.leader import CHECK_SECONDS, Leadership
 from salesbot.scheduler.sweeper import OLDER_THAN, ReplySweeper
 from salesbot.services.inbox import Inbox
+from salesbot.services.shared_values import SharedValues
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -102,10 +103,10 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
             base_url=telegram_cfg.get("base_url"),
             inbox=Inbox(app.uow),
             intake_lease=_intake_lease(settings),
+            prompts=SharedValues(app.uow),
         )
     if settings.section("wecom").get("corp_id"):
         from salesbot.channels.wecom import WeComChannel, WeComConfig
-        from salesbot.services.shared_values import SharedValues
 
         config = WeComConfig.from_settings(settings.section("wecom"))
         assert config is not None

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from telegram import (
     BotCommand,
@@ -49,6 +49,8 @@ COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
+ANSWERED_KEPT = 10_000  # callback query ids remembered as answered
+PROMPT_TTL = 2 * 24 * 3600.0  # seconds a question's buttons are remembered for taking away
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for an update
 POLL_MAX_WAIT = 60  # seconds between tries at most, while getUpdates fails
 
@@ -80,7 +82,10 @@ class TelegramChannel:
         request: BaseRequest | None = None,
         inbox: Inbox | None = None,
         intake_lease: float = LEASE,
+        prompts: Values | None = None,
     ) -> None:
+        """`inbox` keeps updates fetched by long polling; `prompts` (shared by the workers) remembers each chat's
+        newest question with buttons, so typing an answer takes them away."""
         builder = Application.builder().token(token)
         if request is not None:  # PTB's own seam for the HTTP layer; the benchmark answers the Bot API in-process
             builder = builder.request(request)
@@ -99,6 +104,8 @@ class TelegramChannel:
         )
         self._polling: asyncio.Task[None] | None = None
         self._stopping = False
+        self._prompts = prompts
+        self._answered: dict[str, None] = {}  # callback queries answered lately, oldest first
 
     @property
     def bot(self) -> Any:
@@ -186,27 +193,75 @@ class TelegramChannel:
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         incoming = to_incoming(update, self._username())
         query = update.callback_query
-        if query is not None:
+        if query is not None and self._first_answer(query.id):
             # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
+            # Once: Telegram refuses a second answer to the same press (a webhook retried, a replay).
             await _quietly(query.answer())
         if incoming is None:
             return
         replies = await asyncio.to_thread(self._router.handle, incoming)
-        if query is not None and query.message is not None and replies:
-            # The pressed keyboard has done its work: take it away so nobody presses it again.
+        if query is not None and replies and _pressed_on(query):
+            # The pressed keyboard has done its work: take it away so nobody presses it again. Only a keyboard the
+            # message has, and a button it has: a forged or unknown press changes nothing, that card's buttons
+            # included, and an edit to what the message already shows is one Telegram refuses.
             await _quietly(query.edit_message_reply_markup(reply_markup=None))
+            await self._forget_prompt(incoming.chat_id, str(query.message.message_id))  # type: ignore[union-attr]
+        elif incoming.button is None and incoming.event is None and incoming.chat_type == "private":
+            await self._clear_prompt(incoming.chat_id)  # typed: the question's buttons are answered, or moot
         chat_id = int(incoming.chat_id)
+        prompt: str | None = None
         try:
             for reply in replies:
-                await send_with_retries(lambda skip, reply=reply: self.send(incoming, reply, skip=skip))
+                sent: list[str | None] = []
+
+                async def send(skip: int, reply: Reply = reply, sent: list[str | None] = sent) -> None:
+                    sent.append(await self.send(incoming, reply, skip=skip))
+
+                await send_with_retries(send)
+                if reply.buttons and sent and sent[-1] is not None:
+                    prompt = sent[-1]
         except DeliveryFailed as exc:
             if not exc.permanent:
                 # Kept by the router: the retry Telegram sends for a failed webhook takes them at once.
                 await asyncio.to_thread(self._router.release, incoming)
                 raise
             log.error("telegram: reply to %s cannot be delivered: %s", chat_id, exc)
+        if prompt is not None and incoming.chat_type == "private":
+            await self._remember_prompt(incoming.chat_id, prompt)
         if replies and incoming.update_id is not None:
             await self._sent.mark(incoming.update_id)
+
+    def _first_answer(self, query_id: str) -> bool:
+        if query_id in self._answered:
+            return False
+        self._answered[query_id] = None
+        while len(self._answered) > ANSWERED_KEPT:
+            self._answered.pop(next(iter(self._answered)))
+        return True
+
+    async def _remember_prompt(self, chat_id: str, message_id: str) -> None:
+        """The newest question with buttons in this chat: typing an answer takes its buttons away (issue 18)."""
+        if self._prompts is not None:
+            await _quietly_call(asyncio.to_thread(self._prompts.set, _prompt_key(chat_id), message_id, PROMPT_TTL))
+
+    async def _forget_prompt(self, chat_id: str, message_id: str) -> None:
+        """A question whose buttons were pressed has none left to take away."""
+        if self._prompts is None:
+            return
+        key = _prompt_key(chat_id)
+        if await asyncio.to_thread(self._prompts.get, key) == message_id:
+            await asyncio.to_thread(self._prompts.expire, key)
+
+    async def _clear_prompt(self, chat_id: str) -> None:
+        if self._prompts is None:
+            return
+        key = _prompt_key(chat_id)
+        message_id = await asyncio.to_thread(self._prompts.get, key)
+        if message_id is None:
+            return
+        await asyncio.to_thread(self._prompts.expire, key)
+        markup = self.bot.edit_message_reply_markup(chat_id=int(chat_id), message_id=int(message_id), reply_markup=None)
+        await _quietly(markup)
 
     def _username(self) -> str | None:
         try:
@@ -336,6 +391,29 @@ def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | N
     )
 
 
+class Values(Protocol):
+    """Values every worker shares (`services.shared_values.SharedValues`)."""
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+
+    def expire(self, key: str) -> None: ...
+
+
+def _prompt_key(chat_id: str) -> str:
+    return f"telegram:prompt:{chat_id}"
+
+
+def _pressed_on(query: Any) -> bool:
+    """The press came from a keyboard the message still has, on a button it has."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None) if message is not None else None
+    if markup is None:
+        return False
+    return any(button.callback_data == query.data for row in markup.inline_keyboard for button in row)
+
+
 def chat_of(payload: dict[str, Any]) -> str:
     """The chat a kept update belongs to, so one chat's updates are handled in order (`channels.intake`)."""
     update = payload.get("update", {})
@@ -447,3 +525,11 @@ async def _quietly(call: Any) -> None:
         await call
     except TelegramError as exc:  # an expired query or an unchanged keyboard must not lose the reply
         log.info("telegram: %s", exc)
+
+
+async def _quietly_call(call: Awaitable[Any]) -> None:
+    """A bookkeeping write that must not lose the reply it follows."""
+    try:
+        await call
+    except Exception as exc:
+        log.warning("telegram: %s", exc)
