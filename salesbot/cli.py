@@ -132,7 +132,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot import logs
     from salesbot.run import ConfigMissing, serve
 
-    logs.setup(level=os.environ.get("SALESBOT_LOG_LEVEL", "INFO"), fmt=os.environ.get("SALESBOT_LOG_FORMAT", "json"))
+    secrets = [
+        str(value)
+        for section, keys in (("telegram", ("token",)), ("wecom", ("secret", "token", "aes_key")))
+        for key in keys
+        if (value := settings.section(section).get(key))
+    ]
+    level, fmt = os.environ.get("SALESBOT_LOG_LEVEL", "INFO"), os.environ.get("SALESBOT_LOG_FORMAT", "json")
+    logs.setup(level=level, fmt=fmt, secrets=secrets)
     try:
         asyncio.run(serve(settings))
     except ConfigMissing as exc:
@@ -305,7 +312,7 @@ def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
-    from salesbot.services import invites
+    from salesbot.services import invites, users
     from salesbot.services.errors import ServiceError
 
     try:
@@ -317,6 +324,15 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     if bot:
         print(f"https://t.me/{bot}?start={code}")
     print(f"code: {code}  (valid 7 days, once; in Telegram or WeCom, send the bot the code, or /start {code})")
+    linked = _operator_call(
+        settings, lambda uow, op: users.linked_accounts(uow, user_id=users.by_handle(uow, args.handle).id)
+    )
+    for platform, account in linked:
+        # Issue 18: redeemed on another account of this platform, the invite unlinks this one.
+        print(
+            f"note: {args.handle} is linked to {platform} account {account}; redeeming this code on another "
+            f"{platform} account unlinks it"
+        )
     return 0
 
 

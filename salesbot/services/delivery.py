@@ -180,7 +180,9 @@ def _address(uow: UnitOfWork, target_type: str, target_id: int, platforms: Colle
     # The account they used last is the one they are most likely to read.
     identity = uow.session.scalar(
         select(ChatIdentity)
-        .where(ChatIdentity.user_id == user.id, ChatIdentity.platform.in_(platforms))
+        .where(
+            ChatIdentity.user_id == user.id, ChatIdentity.platform.in_(platforms), ChatIdentity.unlinked_at.is_(None)
+        )
         .order_by(or_(ChatIdentity.last_seen_at.is_(None)), ChatIdentity.last_seen_at.desc(), ChatIdentity.id)
     )
     if identity is None:

@@ -66,6 +66,20 @@ class ChatIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime | None]
+    # Set when a new invite for the user was redeemed on another account of this platform (a lost phone): kept,
+    # no longer answered nor written to.
+    unlinked_at: Mapped[datetime | None]
+
+
+class InviteAttempt(Base):
+    """A wrong invite code from a chat, counted so that guessing codes is slow (issue 18)."""
+
+    __tablename__ = "invite_attempts"
+    __table_args__ = (Index("ix_invite_attempts_chat", "platform", "chat_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
 
 
 class Invite(Base):

@@ -1,26 +1,18 @@
-"""Property tests for salesbot.nlp: any text up to 500 characters gives a result or the documented error, fast.
+"""Property tests for salesbot.nlp: any text up to 500 characters gives a result or the documented error.
 
 For parse_date, find_date, CustomerIndex.lookup / find_in_text and understand, every text hypothesis makes (any
 Unicode, CJK-heavy, full-width digits, emoji, control characters, and real date and customer fragments spliced
-into noise) must give a well-formed result or a DateError (the dates only), never another exception, and no call
-may take 5 ms or more.
+into noise) must give a well-formed result or a DateError (the dates only), never another exception. The worst
+inputs we know of are checked explicitly, beside the random ones.
 
-Timing on a shared, noisy machine: a call is timed on this thread's CPU clock (time a neighbour takes the CPU away
-is not the call's). One that takes 5 ms or more is run again, up to five runs over about a third of a second, each
-judged against the machine's speed at that moment (a fixed reference workload timed just after it, beside the
-fastest that reference ever ran in the session), so a busy neighbour does not fail the test but a slow path does:
-run against the dates.py this was written to fix, 14 to 23 of the worst cases below fail. Hypothesis's own deadline
-is off (it would time generation and shrinking too); the first-use costs (the dateparser import, the pinyin
-table) are paid before any timing. The worst inputs we know of are checked explicitly, beside the random ones.
+Correctness only (issue 18): how fast these calls are is measured by bench/nlp_worst_cases.py, against a reference
+workload timed in the same run, not asserted here (a wall-clock bound fails under coverage or on a busy machine).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import re
-import time
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -39,8 +31,6 @@ from salesbot.nlp.numerals import normalize
 from tests.nlp.corpus import CUSTOMERS, customer_index, reason_lexicon, stage_lexicon
 from tests.nlp.test_dates import FIND, TABLE
 
-BOUND_S = 0.005
-RUNS = 5
 MAX_LEN = 500
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 11, 10, tzinfo=SHANGHAI)
@@ -153,73 +143,13 @@ WORST = [
 WORST = [text[:MAX_LEN] for text in WORST]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    """Pay the first-use costs before anything is timed (dateparser's import, the pinyin table, caches), and
-    take the machine's unloaded speed as well as it can be seen."""
-    for _ in range(20):
-        _reference()
-    for phrase in ("in 2 weeks and 3 days", "Friday, March 5, 2027", "明天"):
-        with contextlib.suppress(DateError):
-            parse_date(phrase, now=NOW)
-    INDEX.lookup("比亚弟")
-    INDEX.lookup("jingdong")
-    understand("拜访比亚地,下周三再联系", now=NOW, customers=INDEX, stages=STAGES, reasons=REASONS)
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _cpu_time(work: Callable[[], Any]) -> tuple[float, Any]:
-    """Seconds of this thread's CPU time that work() takes, with the collector paused (a collection walks the
-    whole test process, hypothesis's objects included: not the call's work), and what it returned or raised."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.thread_time()
-        try:
-            outcome = work()
-        except DateError as exc:
-            outcome = exc
-        return time.thread_time() - start, outcome
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _reference() -> float:
-    """The machine's speed right now: a fixed piece of plain Python, ~1 ms when nothing else runs. The fastest
-    time it ever took in this session stands for the machine unloaded (_REFERENCE_BEST)."""
-    elapsed, _ = _cpu_time(lambda: sum(i * i for i in range(20_000)))
-    _REFERENCE_BEST[0] = min(_REFERENCE_BEST[0], elapsed)
-    return elapsed
-
-
-_REFERENCE_BEST = [float("inf")]
-
-
 def timed(call: Callable[[], Any]) -> Any:
-    """call(), which must take under 5 ms of CPU time. A slower run is tried again, up to five runs over about a
-    third of a second, each judged against how slow the machine is at that moment (the reference run just after
-    it, beside the fastest reference of the session: on this shared VM even CPU time stretches when every core is
-    busy). So a neighbour's burst, or a long busy spell, does not fail the test; a slow path, slow also when the
-    machine is not, still does.
-
-    Returns what the call returned, or the DateError it raised; any other exception propagates.
-    """
-    best = float("inf")
-    outcome: Any = None
-    for attempt in range(RUNS):
-        if attempt:
-            time.sleep(0.02 * attempt * attempt)  # let a busy neighbour's burst pass
-        elapsed, outcome = _cpu_time(call)
-        if elapsed < BOUND_S:
-            return outcome
-        slowdown = max(1.0, _reference() / _REFERENCE_BEST[0])
-        best = min(best, elapsed / slowdown)
-        if best < BOUND_S:
-            return outcome
-    pytest.fail(f"took {best * 1000:.1f} ms at the machine's unloaded speed (fastest of {RUNS} runs; bound 5 ms)")
+    """What call() returned, or the DateError it raised; any other exception propagates. (Its speed is
+    bench/nlp_worst_cases.py's to measure.)"""
+    try:
+        return call()
+    except DateError as exc:
+        return exc
 
 
 def check_reading(text: str, outcome: object) -> None:
@@ -380,7 +310,7 @@ def test_customer_memos_change_nothing() -> None:
 
 
 @pytest.mark.parametrize("text", WORST, ids=[f"{t[:12]!r}x{len(t)}" for t in WORST])
-def test_worst_cases_are_fast(text: str) -> None:
+def test_worst_cases_are_answered(text: str) -> None:
     check_parse_date(text)
     check_find_date(text)
     check_customers(text)
