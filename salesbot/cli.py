@@ -187,6 +187,10 @@ def _parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", parents=[reads], help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
+
+    inbox = sub.add_parser("inbox", help="look at the updates kept before they were handled")
+    inbox.add_argument("--dead", action="store_true", required=True, help="updates given up on after a day of failing")
+    inbox.set_defaults(func=cmd_inbox)
     return p
 
 
@@ -194,7 +198,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from salesbot import logs
     from salesbot.run import ConfigMissing, serve
 
-    logs.setup(level=os.environ.get("SALESBOT_LOG_LEVEL", "INFO"), fmt=os.environ.get("SALESBOT_LOG_FORMAT", "json"))
+    secrets = [
+        str(value)
+        for section, keys in (("telegram", ("token",)), ("wecom", ("secret", "token", "aes_key")))
+        for key in keys
+        if (value := settings.section(section).get(key))
+    ]
+    level, fmt = os.environ.get("SALESBOT_LOG_LEVEL", "INFO"), os.environ.get("SALESBOT_LOG_FORMAT", "json")
+    logs.setup(level=level, fmt=fmt, secrets=secrets)
     try:
         asyncio.run(serve(settings))
     except ConfigMissing as exc:
@@ -427,7 +438,7 @@ def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
-    from salesbot.services import invites
+    from salesbot.services import invites, users
     from salesbot.services.errors import ServiceError
 
     try:
@@ -439,6 +450,15 @@ def cmd_users_invite(args: argparse.Namespace, settings: Settings) -> int:
     if bot:
         print(f"https://t.me/{bot}?start={code}")
     print(f"code: {code}  (valid 7 days, once; in Telegram or WeCom, send the bot the code, or /start {code})")
+    linked = _operator_call(
+        settings, lambda uow, op: users.linked_accounts(uow, user_id=users.by_handle(uow, args.handle).id)
+    )
+    for platform, account in linked:
+        # Issue 18: redeemed on another account of this platform, the invite unlinks this one.
+        print(
+            f"note: {args.handle} is linked to {platform} account {account}; redeeming this code on another "
+            f"{platform} account unlinks it"
+        )
     return 0
 
 
@@ -661,6 +681,33 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         app.close()
     if not rows:
         print("no dead messages", file=sys.stderr)
+    return 0
+
+
+def cmd_inbox(args: argparse.Namespace, settings: Settings) -> int:
+    """The kept updates given up on (issue 18), newest first, one JSON object a line."""
+    from salesbot.bootstrap import build
+    from salesbot.clock import SystemClock
+    from salesbot.services import inbox
+
+    app = build(settings, clock=SystemClock())
+    try:
+        with app.uow() as uow:
+            rows = inbox.dead(uow)
+            for row in rows:
+                fields = {
+                    "id": row.id,
+                    "platform": row.platform,
+                    "update_id": row.update_id,
+                    "attempts": row.attempts,
+                    "received_at": row.received_at.isoformat(),
+                    "last_error": row.last_error,
+                }
+                print(json.dumps(fields, ensure_ascii=False))
+    finally:
+        app.close()
+    if not rows:
+        print("no updates given up on", file=sys.stderr)
     return 0
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -43,18 +44,55 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **_FIELDS.get(),
         }
-        if record.exc_info:
+        if record.exc_text:  # already written out (and redacted) by `Redact`
+            entry["error"] = record.exc_text
+        elif record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def setup(*, level: str = "INFO", fmt: str = "json") -> None:
-    """Root logging for `salesbot run`: JSON lines on stderr, or plain text for a terminal."""
+# Secrets that ride in URLs whatever their value: WeCom's access tokens and secret in query strings (urllib3 logs
+# the URL at DEBUG), a robot's key, the bot token in the Bot API's paths (PTB and httpx log those).
+_IN_URLS = re.compile(r"(?i)\b(access_token|corpsecret|secret|key)=[^&\s\"'<>]+")
+_BOT_PATH = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+MASK = "***"
+
+
+class Redact(logging.Filter):
+    """Takes secrets out of every record a handler writes, at every level and from every library (issue 18): the
+    configured secret values wherever they appear, and the URL parts that carry secrets whatever their value. The
+    message is written out here, its arguments with it, and so is a traceback."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        # Longest first, so a secret that contains another is masked whole; short values are not secrets.
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        text = _BOT_PATH.sub("/bot" + MASK, text)
+        return _IN_URLS.sub(lambda m: f"{m.group(1)}={MASK}", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def setup(*, level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = ()) -> None:
+    """Root logging for `salesbot run`: JSON lines on stderr, or plain text for a terminal; `secrets` (and the URL
+    parts that carry secrets) never written (`Redact`)."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -80,6 +80,11 @@ class BacklogCollector(Collector):
             waiting = uow.session.scalar(select(func.count()).where(pending)) or 0
             due = uow.session.scalar(select(func.count()).where(Reminder.state == "pending", Reminder.due_at <= now))
             inbox = uow.session.scalar(select(func.count()).where(InboxMessage.state == "pending"))
+            given_up = uow.session.execute(
+                select(InboxMessage.platform, func.count())
+                .where(InboxMessage.state == "dead")
+                .group_by(InboxMessage.platform)
+            ).all()
         yield _gauge("salesbot_outbox_due", "Outbox messages due and not yet sent", depth)
         yield _gauge("salesbot_outbox_pending", "Outbox messages not yet sent, due or scheduled for later", waiting)
         yield _gauge(
@@ -87,6 +92,14 @@ class BacklogCollector(Collector):
         )
         yield _gauge("salesbot_reminders_due", "Reminders whose time has come and that the scan has not fired", due)
         yield _gauge("salesbot_inbox_pending", "Callbacks acknowledged and not yet handled", inbox)
+        dead = GaugeMetricFamily(
+            "salesbot_inbox_dead",
+            "Updates kept and given up on after failing for a day (`salesbot inbox --dead` lists them)",
+            labels=["platform"],
+        )
+        for platform, count in given_up:
+            dead.add_metric([platform], float(count))
+        yield dead
 
 
 def _gauge(name: str, doc: str, value: float | None) -> GaugeMetricFamily:

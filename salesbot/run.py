@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -16,9 +17,15 @@ from sqlalchemy import text
 
 from salesbot import metrics
 from salesbot.bootstrap import App, build
+from salesbot.channels.errors import MalformedUpdate
+from salesbot.channels.intake import LEASE as INTAKE_LEASE
 from salesbot.clock import SystemClock
 from salesbot.config import Settings
+from salesbot.handlers.messages import Reply
 from salesbot.scheduler.leader import CHECK_SECONDS, Leadership
+from salesbot.scheduler.sweeper import OLDER_THAN, ReplySweeper
+from salesbot.services.inbox import Inbox
+from salesbot.services.shared_values import SharedValues
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -63,7 +70,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     if "wecom" in channels:
         log.info("wecom: callbacks at %s", WECOM_PATH)
     await asyncio.to_thread(leadership.check)
-    scheduler = _scheduler(app, leadership)
+    scheduler = _scheduler(app, leadership, channels)
     scheduler.start()
     status.ready = True
     try:
@@ -95,11 +102,12 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
             router=app.router,
             base_url=telegram_cfg.get("base_url"),
             board_url=board_url(settings),
+            inbox=Inbox(app.uow),
+            intake_lease=_intake_lease(settings),
+            prompts=SharedValues(app.uow),
         )
     if settings.section("wecom").get("corp_id"):
         from salesbot.channels.wecom import WeComChannel, WeComConfig
-        from salesbot.services.inbox import Inbox
-        from salesbot.services.shared_values import SharedValues
 
         config = WeComConfig.from_settings(settings.section("wecom"))
         assert config is not None
@@ -109,11 +117,17 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
             inbox=Inbox(app.uow),
             tokens=SharedValues(app.uow),
             board_url=board_url(settings),
+            intake_lease=_intake_lease(settings),
         )
     return channels
 
 
-def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
+def _intake_lease(settings: Settings) -> float:
+    """`[inbox] lease_seconds`: how long a worker holds a kept update before another may take it over."""
+    return float(settings.section("inbox").get("lease_seconds", INTAKE_LEASE))
+
+
+def _scheduler(app: App, leadership: Leadership, channels: dict[str, Any]) -> AsyncIOScheduler:
     """Job definitions live here, in code; the reminders and the outbox are our own tables, never a job store.
 
     Every worker ticks, but only the leader (see scheduler/leader.py) does the work: the others only ask for
@@ -136,11 +150,22 @@ def _scheduler(app: App, leadership: Leadership) -> AsyncIOScheduler:
         if leadership.leading and app.dispatcher is not None:
             await app.dispatcher.drain()
 
+    inbox_cfg = app.settings.section("inbox")
+    older = float(inbox_cfg.get("sweep_after_seconds", OLDER_THAN.total_seconds()))
+    sweeper = ReplySweeper(app.uow, channels, decode=Reply.from_json, older_than=timedelta(seconds=older))
+
+    async def sweep() -> None:
+        if leadership.leading:
+            await sweeper.sweep()
+
     # A follower asks for the lock this often: how soon a dead leader is replaced (`[scheduler] leader_check_seconds`).
     check = float(app.settings.section("scheduler").get("leader_check_seconds", CHECK_SECONDS))
     scheduler.add_job(lead, "interval", seconds=check, id="leader", max_instances=1, coalesce=True)
     scheduler.add_job(scan, "interval", minutes=1, id="reminder-scan", max_instances=1, coalesce=True)
     scheduler.add_job(dispatch, "interval", seconds=2, id="outbox-dispatch", max_instances=1, coalesce=True)
+    # Replies a turn kept and nobody sent: every so often, for the leader (`scheduler.sweeper`).
+    every = max(1.0, min(30.0, older / 4))
+    scheduler.add_job(sweep, "interval", seconds=every, id="reply-sweep", max_instances=1, coalesce=True)
     return scheduler
 
 
@@ -168,11 +193,16 @@ async def _start_web(
         try:
             data = await request.json()
         except ValueError:
-            return web.Response(status=400, text="bad json")
-        if not isinstance(data, dict) or "update_id" not in data:
-            return web.Response(status=400, text="not an update")
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            # From Telegram (the secret is right) yet unreadable: a 4xx or 5xx would have it sent again forever.
+            log.warning("telegram: a webhook body that is no update, dropped (%d bytes)", request.content_length or 0)
+            return web.Response(status=200)
         # Handled before we answer: if we die mid-way Telegram retries, and the update id makes the retry harmless.
-        await telegram.process(data)
+        try:
+            await telegram.process(data)
+        except MalformedUpdate as exc:
+            log.warning("telegram: update %s cannot be read, dropped: %s", data.get("update_id"), exc)
         return web.Response(status=200)
 
     async def wecom_verify(request: web.Request) -> web.Response:
@@ -194,15 +224,17 @@ async def _start_web(
         try:
             await asyncio.wait_for(asyncio.to_thread(_ping, app), 2.0)
             body["database"] = "ok"
-        except Exception as exc:  # a timeout, a refused connection: the reason is what an operator needs
-            body["ready"], body["database"] = False, f"{type(exc).__name__}: {exc}"[:300]
+        except Exception as exc:  # a timeout, a refused connection: the full reason goes to the log, not the page
+            log.warning("readyz: the database does not answer: %s: %s", type(exc).__name__, exc)
+            body["ready"], body["database"] = False, type(exc).__name__
         return web.json_response(body, status=200 if body["ready"] else 503)
 
     async def prometheus(_request: web.Request) -> web.Response:
         text = generate_latest(metrics.REGISTRY) + await asyncio.to_thread(generate_latest, backlog)
         return web.Response(body=text, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    if telegram is not None:
+    if telegram is not None and settings.section("telegram").get("webhook_url"):
+        # Only in webhook mode: while long polling, nothing is to come this way, and nothing may.
         web_app.router.add_post(WEBHOOK_PATH, telegram_webhook)
     if wecom is not None:
         web_app.router.add_get(WECOM_PATH, wecom_verify)

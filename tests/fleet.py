@@ -132,7 +132,7 @@ def prepare(database_url: str, folder: Path, team: Team, team_toml: str, config:
     return env
 
 
-def worker_env(database_url: str, folder: Path, bot_api_url: str = "") -> dict[str, str]:
+def worker_env(database_url: str, folder: Path, bot_api_url: str = "", *, webhook: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALESBOT_")}
     env |= {
         "SALESBOT_CONFIG": str(folder / "salesbot.toml"),
@@ -141,11 +141,9 @@ def worker_env(database_url: str, folder: Path, bot_api_url: str = "") -> dict[s
         "PYTHONPATH": str(ROOT),
     }
     if bot_api_url:
-        env |= {
-            "SALESBOT_TELEGRAM_TOKEN": TOKEN,
-            "SALESBOT_TELEGRAM_BASE_URL": bot_api_url,
-            "SALESBOT_TELEGRAM_WEBHOOK_URL": WEBHOOK_URL,
-        }
+        env |= {"SALESBOT_TELEGRAM_TOKEN": TOKEN, "SALESBOT_TELEGRAM_BASE_URL": bot_api_url}
+        if webhook:  # else long polling
+            env["SALESBOT_TELEGRAM_WEBHOOK_URL"] = WEBHOOK_URL
     return env
 
 
@@ -239,8 +237,10 @@ class Worker:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_workers(count: int, *, database_url: str, bot_api_url: str, folder: Path, first: int = 1) -> list[Worker]:
-    env = worker_env(database_url, folder, bot_api_url)
+def start_workers(
+    count: int, *, database_url: str, bot_api_url: str, folder: Path, first: int = 1, webhook: bool = True
+) -> list[Worker]:
+    env = worker_env(database_url, folder, bot_api_url, webhook=webhook)
     workers = []
     for n in range(first, first + count):
         port = free_port()

@@ -42,17 +42,34 @@ def test_a_claim_is_a_lease_the_next_worker_takes_over_when_it_runs_out(app: App
     assert {r.attempts for r in again} == {2}
 
 
-def test_a_callback_that_keeps_failing_is_parked_with_its_reason(app: App, clock: FrozenClock) -> None:
+def test_a_callback_that_keeps_failing_is_parked_with_its_reason_only_after_a_day(
+    app: App, clock: FrozenClock
+) -> None:
+    # Issue 18: an outage of hours loses nothing; a row is given up only when it has failed for 24 hours.
     box = Inbox(app.uow)
     box.keep("wecom", "msg:9", {"n": 9})
-    for _ in range(inbox.MAX_ATTEMPTS):
+    for _ in range(23):
         [row] = box.claim("wecom", lease_seconds=LEASE, limit=10)
         box.failed(row, "OperationalError: database is locked")
         clock.advance(timedelta(hours=1))
+    with app.uow() as uow:
+        assert uow.session.scalars(select(InboxMessage)).one().state == "pending", "23 hours: still tried"
+    [row] = box.claim("wecom", lease_seconds=LEASE, limit=10)
+    clock.advance(timedelta(hours=1))
+    box.failed(row, "OperationalError: database is locked")
+    clock.advance(timedelta(hours=1))
     assert box.claim("wecom", lease_seconds=LEASE, limit=10) == []
     with app.uow() as uow:
         parked = uow.session.scalars(select(InboxMessage)).one()
         assert parked.state == "dead" and "database is locked" in (parked.last_error or "")
+        assert inbox.dead_count(uow) == {"wecom": 1}
+        assert [r.update_id for r in inbox.dead(uow)] == ["msg:9"]
+
+
+def test_the_wait_between_tries_grows_to_a_cap(app: App, clock: FrozenClock) -> None:
+    waits = [inbox.backoff(n).total_seconds() for n in range(1, 12)]
+    assert waits[:4] == [10, 20, 40, 80]
+    assert max(waits) == inbox.MAX_WAIT.total_seconds() == waits[-1], "never more than ten minutes apart"
 
 
 def test_a_failed_callback_waits_longer_each_time(app: App, clock: FrozenClock) -> None:

@@ -15,17 +15,32 @@ TRIES = 3
 MAX_PAUSE = 10.0
 
 
-async def send_with_retries(send: Callable[[], Awaitable[object]], *, tries: int = TRIES) -> None:
+async def send_with_retries(
+    send: Callable[[int], Awaitable[object]],
+    *,
+    tries: int = TRIES,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
     """A reply someone is waiting for: tried again at once (after the platform's flood wait, if it gave one);
-    still failing after `tries`, DeliveryFailed goes to the caller. A permanent failure is not tried again."""
-    for attempt in range(tries):
+    still failing after `tries`, DeliveryFailed goes to the caller. A permanent failure is not tried again. `send`
+    takes how many leading parts already went, so a retry never sends a part twice. A chat at its own limit (WeCom's
+    per member) waits as long as the limit says, and that wait is not a try: over the limit a reply waits, it is
+    never dropped."""
+    sent = 0
+    attempt = 0
+    while True:
         try:
-            await send()
+            await send(sent)
             return
         except DeliveryFailed as exc:
-            if exc.permanent or attempt == tries - 1:
+            sent = max(sent, exc.sent_parts)
+            if exc.chat_limit and exc.retry_after is not None:
+                await sleep(exc.retry_after)
+                continue
+            attempt += 1
+            if exc.permanent or attempt >= tries:
                 raise
-            await asyncio.sleep(min(exc.retry_after or 2**attempt, MAX_PAUSE))
+            await sleep(min(exc.retry_after or 2 ** (attempt - 1), MAX_PAUSE))
 
 
 class SentMarks:

@@ -7,15 +7,16 @@ the router's. It is the only module that imports `telegram`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
 import re
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from telegram import (
     BotCommand,
@@ -30,12 +31,13 @@ from telegram import (
     Update,
     WebAppInfo,
 )
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from salesbot.channels.errors import DeliveryFailed
+from salesbot.channels.errors import DeliveryFailed, MalformedUpdate
+from salesbot.channels.intake import LEASE, Inbox, Intake
 from salesbot.channels.replies import SentMarks, send_with_retries
 from salesbot.handlers.messages import Attachment, Conversation, Incoming, Location, Reply
 from salesbot.i18n import t
@@ -49,6 +51,10 @@ COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
+ANSWERED_KEPT = 10_000  # callback query ids remembered as answered
+PROMPT_TTL = 2 * 24 * 3600.0  # seconds a question's buttons are remembered for taking away
+POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for an update
+POLL_MAX_WAIT = 60  # seconds between tries at most, while getUpdates fails
 
 
 def bot_api_base(url: str | None) -> str | None:
@@ -77,7 +83,12 @@ class TelegramChannel:
         base_file_url: str | None = None,
         request: BaseRequest | None = None,
         board_url: str | None = None,
+        inbox: Inbox | None = None,
+        intake_lease: float = LEASE,
+        prompts: Values | None = None,
     ) -> None:
+        """`inbox` keeps updates fetched by long polling; `prompts` (shared by the workers) remembers each chat's
+        newest question with buttons, so typing an answer takes them away."""
         builder = Application.builder().token(token)
         if request is not None:  # PTB's own seam for the HTTP layer; the benchmark answers the Bot API in-process
             builder = builder.request(request)
@@ -89,6 +100,16 @@ class TelegramChannel:
         self._sent = SentMarks(PLATFORM, router.replied)
         self.secret = webhook_secret(token)
         self.board_url = board_url  # the managers' board, opened as a Mini App (HTTPS only, Telegram's rule)
+        self._inbox = inbox
+        self._intake = (
+            Intake(PLATFORM, inbox, handle=self._handle_kept, chat_of=chat_of, lease=intake_lease)
+            if inbox is not None
+            else None
+        )
+        self._polling: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._prompts = prompts
+        self._answered: dict[str, None] = {}  # callback queries answered lately, oldest first
 
     @property
     def bot(self) -> Any:
@@ -108,17 +129,54 @@ class TelegramChannel:
         return f"https://t.me/{name}" if name else None
 
     async def start_polling(self) -> None:
-        """Long polling: PTB's updater fetches, the application hands each update to `_on_update`."""
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(allowed_updates=UPDATES, drop_pending_updates=False)
-        await self.app.start()
+        """Long polling that loses nothing (issue 18): each batch getUpdates returns is kept in the inbox, committed,
+        and only then confirmed, by the next getUpdates' offset; the kept updates are handled after, by the intake
+        (`channels.intake`). A worker killed anywhere leaves each update either unconfirmed at Telegram (fetched
+        again) or kept (handled by the next claim), never neither. PTB's own updater confirms a batch as soon as
+        it has fetched it, so it is not used."""
+        if self._intake is None:
+            raise RuntimeError("long polling keeps updates in the inbox: the channel needs one")
+        self._intake.start()
+        self._polling = asyncio.create_task(self._poll())
 
     async def stop(self) -> None:
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
+        self._stopping = True
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        if self._intake is not None:
+            await self._intake.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+
+    async def _poll(self) -> None:
+        assert self._inbox is not None and self._intake is not None
+        offset: int | None = None
+        failures = 0
+        while not self._stopping:
+            try:
+                batch = await self.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=UPDATES, read_timeout=POLL_TIMEOUT + 10
+                )
+                if batch:
+                    kept = [(str(u.update_id), {"update": u.to_dict()}) for u in batch]
+                    await asyncio.to_thread(self._inbox.keep_many, PLATFORM, kept)
+                    offset = batch[-1].update_id + 1  # confirmed by the next call: after the commit
+                    self._intake.wake()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Telegram or the database away: wait a little longer each time
+                failures += 1
+                wait = min(2 ** min(failures, 6), POLL_MAX_WAIT)
+                log.warning("telegram: polling failed (%s: %s); again in %ss", type(exc).__name__, exc, wait)
+                await asyncio.sleep(wait)
+
+    async def _handle_kept(self, row: Any) -> None:
+        """A kept update from the inbox; a failure raises, and the intake tries the row again later."""
+        await self._on_update(Update.de_json(row.payload["update"], self.bot), None)
 
     async def set_webhook(self, url: str) -> None:
         await self.bot.set_webhook(url, secret_token=self.secret, allowed_updates=UPDATES)
@@ -140,13 +198,18 @@ class TelegramChannel:
     async def process(self, data: dict[str, Any]) -> None:
         """One webhook update. Handled here rather than through PTB's dispatch, which logs a handler's failure
         and carries on: a reply we could not send must fail the webhook, so that Telegram sends it again."""
-        await self._on_update(Update.de_json(data, self.bot), None)
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception as exc:
+            raise MalformedUpdate(f"{type(exc).__name__}: {exc}") from exc
+        await self._on_update(update, None)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         incoming = to_incoming(update, self._username())
         query = update.callback_query
-        if query is not None:
+        if query is not None and self._first_answer(query.id):
             # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
+            # Once: Telegram refuses a second answer to the same press (a webhook retried, a replay).
             await _quietly(query.answer())
         if incoming is None:
             return
@@ -154,19 +217,34 @@ class TelegramChannel:
             await self._offer_board(update, incoming)
             return
         replies = await asyncio.to_thread(self._router.handle, incoming)
-        if query is not None and query.message is not None and replies:
-            # The pressed keyboard has done its work: take it away so nobody presses it again.
+        if query is not None and replies and _pressed_on(query):
+            # The pressed keyboard has done its work: take it away so nobody presses it again. Only a keyboard the
+            # message has, and a button it has: a forged or unknown press changes nothing, that card's buttons
+            # included, and an edit to what the message already shows is one Telegram refuses.
             await _quietly(query.edit_message_reply_markup(reply_markup=None))
+            await self._forget_prompt(incoming.chat_id, str(query.message.message_id))  # type: ignore[union-attr]
+        elif incoming.button is None and incoming.event is None and incoming.chat_type == "private":
+            await self._clear_prompt(incoming.chat_id)  # typed: the question's buttons are answered, or moot
         chat_id = int(incoming.chat_id)
+        prompt: str | None = None
         try:
             for reply in replies:
-                await send_with_retries(partial(self.send, incoming, reply))
+                sent: list[str | None] = []
+
+                async def send(skip: int, reply: Reply = reply, sent: list[str | None] = sent) -> None:
+                    sent.append(await self.send(incoming, reply, skip=skip))
+
+                await send_with_retries(send)
+                if reply.buttons and sent and sent[-1] is not None:
+                    prompt = sent[-1]
         except DeliveryFailed as exc:
             if not exc.permanent:
                 # Kept by the router: the retry Telegram sends for a failed webhook takes them at once.
                 await asyncio.to_thread(self._router.release, incoming)
                 raise
             log.error("telegram: reply to %s cannot be delivered: %s", chat_id, exc)
+        if prompt is not None and incoming.chat_type == "private":
+            await self._remember_prompt(incoming.chat_id, prompt)
         if replies and incoming.update_id is not None:
             await self._sent.mark(incoming.update_id)
 
@@ -178,6 +256,37 @@ class TelegramChannel:
         button = InlineKeyboardButton(t(lang, "board_open"), web_app=WebAppInfo(str(self.board_url)))
         markup = InlineKeyboardMarkup([[button]])
         await _delivering(self.bot.send_message(int(incoming.chat_id), t(lang, "board_offer"), reply_markup=markup))
+    def _first_answer(self, query_id: str) -> bool:
+        if query_id in self._answered:
+            return False
+        self._answered[query_id] = None
+        while len(self._answered) > ANSWERED_KEPT:
+            self._answered.pop(next(iter(self._answered)))
+        return True
+
+    async def _remember_prompt(self, chat_id: str, message_id: str) -> None:
+        """The newest question with buttons in this chat: typing an answer takes its buttons away (issue 18)."""
+        if self._prompts is not None:
+            await _quietly_call(asyncio.to_thread(self._prompts.set, _prompt_key(chat_id), message_id, PROMPT_TTL))
+
+    async def _forget_prompt(self, chat_id: str, message_id: str) -> None:
+        """A question whose buttons were pressed has none left to take away."""
+        if self._prompts is None:
+            return
+        key = _prompt_key(chat_id)
+        if await asyncio.to_thread(self._prompts.get, key) == message_id:
+            await asyncio.to_thread(self._prompts.expire, key)
+
+    async def _clear_prompt(self, chat_id: str) -> None:
+        if self._prompts is None:
+            return
+        key = _prompt_key(chat_id)
+        message_id = await asyncio.to_thread(self._prompts.get, key)
+        if message_id is None:
+            return
+        await asyncio.to_thread(self._prompts.expire, key)
+        markup = self.bot.edit_message_reply_markup(chat_id=int(chat_id), message_id=int(message_id), reply_markup=None)
+        await _quietly(markup)
 
     def _username(self) -> str | None:
         try:
@@ -185,9 +294,10 @@ class TelegramChannel:
         except RuntimeError:  # not initialised (no getMe yet): no mention can be recognised
             return None
 
-    async def send(self, address: Any, message: Reply) -> str | None:
-        """Outbox delivery; returns the id of the message that carries the buttons, so it can be edited later."""
-        return await _delivering(self._send(int(address.chat_id), message))
+    async def send(self, address: Any, message: Reply, *, skip: int = 0) -> str | None:
+        """Outbox delivery; returns the id of the message that carries the buttons, so it can be edited later.
+        `skip`: how many leading parts went out on an earlier try (`DeliveryFailed.sent_parts`)."""
+        return await self._send(int(address.chat_id), message, skip)
 
     async def edit(self, address: Any, ref: str, message: Reply) -> None:
         """Rewrite a sent card with its outcome; the new text has no keyboard, so nobody presses an old one."""
@@ -200,8 +310,10 @@ class TelegramChannel:
             if "not modified" not in str(exc).lower():  # already showing it: a retried edit
                 raise
 
-    async def _send(self, chat_id: int, reply: Reply) -> str:
-        markup = keyboard(reply)
+    async def _send(self, chat_id: int, reply: Reply, skip: int = 0) -> str | None:
+        """The reply's parts in order: files forwarded by id, our files, then the text in pieces (the keyboard on the
+        last). A part that fails raises with how many went before it."""
+        parts: list[Callable[[], Awaitable[Any]]] = []
         for forward in reply.forwards:
             send = {
                 "photo": self.bot.send_photo,
@@ -209,20 +321,26 @@ class TelegramChannel:
                 "audio": self.bot.send_audio,
                 "video": self.bot.send_video,
             }.get(forward.kind, self.bot.send_document)
-            await send(chat_id, forward.file_id)
+            parts.append(partial(send, chat_id, forward.file_id))
         for file in reply.files:
             upload = InputFile(file.data, filename=file.name)
-            if file.mime.startswith("image/"):
-                await self.bot.send_photo(chat_id, upload)
-            else:
-                await self.bot.send_document(chat_id, upload)
+            send = self.bot.send_photo if file.mime.startswith("image/") else self.bot.send_document
+            parts.append(partial(send, chat_id, upload))
         chunks = split_text(reply.text)
-        sent = None
+        markup = keyboard(reply)
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            sent = await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
-        assert sent is not None
-        return str(sent.message_id)
+            parts.append(partial(self.bot.send_message, chat_id, chunk, reply_markup=markup if last else None))
+        sent = None
+        for n, part in enumerate(parts):
+            if n < skip:
+                continue
+            try:
+                sent = await _delivering(part())
+            except DeliveryFailed as exc:
+                exc.sent_parts = n
+                raise
+        return None if sent is None else str(sent.message_id)
 
 
 async def _delivering(call: Awaitable[T]) -> T:
@@ -238,11 +356,13 @@ async def _delivering(call: Awaitable[T]) -> T:
     except Forbidden as exc:
         raise DeliveryFailed(f"forbidden: {exc.message}", permanent=True) from exc
     except BadRequest as exc:
-        message = exc.message.lower()
-        permanent = "chat not found" in message or "message to edit not found" in message
-        raise DeliveryFailed(f"bad request: {exc.message}", permanent=permanent) from exc
+        # A 400 says what we sent is wrong (chat not found, text too long, a bad button): sending it again cannot
+        # help, and it would hold up that person's later messages (issue 18). Only 429s, 5xx and the network pass.
+        raise DeliveryFailed(f"bad request: {exc.message}", permanent=True) from exc
+    except ChatMigrated as exc:  # the group became a supergroup: this id is gone (the "moved" event re-links it)
+        raise DeliveryFailed(f"chat moved to {exc.new_chat_id}", permanent=True) from exc
     except TelegramError as exc:
-        raise DeliveryFailed(str(exc)) from exc
+        raise DeliveryFailed(str(exc)) from exc  # 5xx, timeouts, the network
 
 
 def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:
@@ -294,6 +414,42 @@ def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | N
         location=Location(location.latitude, location.longitude) if location else None,
         addressed=addressed,
     )
+
+
+class Values(Protocol):
+    """Values every worker shares (`services.shared_values.SharedValues`)."""
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+
+    def expire(self, key: str) -> None: ...
+
+
+def _prompt_key(chat_id: str) -> str:
+    return f"telegram:prompt:{chat_id}"
+
+
+def _pressed_on(query: Any) -> bool:
+    """The press came from a keyboard the message still has, on a button it has."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None) if message is not None else None
+    if markup is None:
+        return False
+    return any(button.callback_data == query.data for row in markup.inline_keyboard for button in row)
+
+
+def chat_of(payload: dict[str, Any]) -> str:
+    """The chat a kept update belongs to, so one chat's updates are handled in order (`channels.intake`)."""
+    update = payload.get("update", {})
+    for kind in ("message", "edited_message", "my_chat_member"):
+        if isinstance(update.get(kind), dict):
+            return str(update[kind].get("chat", {}).get("id", ""))
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") or {}
+        return str(message.get("chat", {}).get("id") or query.get("from", {}).get("id", ""))
+    return ""
 
 
 def _chat_type(telegram_type: str) -> str | None:
@@ -394,3 +550,11 @@ async def _quietly(call: Any) -> None:
         await call
     except TelegramError as exc:  # an expired query or an unchanged keyboard must not lose the reply
         log.info("telegram: %s", exc)
+
+
+async def _quietly_call(call: Awaitable[Any]) -> None:
+    """A bookkeeping write that must not lose the reply it follows."""
+    try:
+        await call
+    except Exception as exc:
+        log.warning("telegram: %s", exc)

@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import logging
 import re
 import secrets
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -49,6 +49,7 @@ from wechatpy.messages import BaseMessage, UnknownMessage
 from wechatpy.session import SessionStorage
 
 from salesbot.channels.errors import DeliveryFailed
+from salesbot.channels.intake import LEASE, Inbox, Intake
 from salesbot.channels.replies import send_with_retries
 from salesbot.handlers.messages import Attachment, Button, Conversation, File, Incoming, Location, Reply
 from salesbot.i18n import t
@@ -66,9 +67,6 @@ CARD_TITLE = 26  # characters WeCom shows of a card's title, and of its subtitle
 CARD_SUBTITLE = 112
 MAX_SKEW = 300  # seconds a callback's timestamp may be from our clock: an older one is a replay
 TOKEN_MARGIN = 300  # refresh the access token this many seconds before WeCom expires it
-INTAKE_LEASE = 60  # seconds a worker holds a callback it is handling before another may take it
-INTAKE_POLL = 5.0  # how often to look for callbacks a dead worker left behind
-STOP_SECONDS = 30.0  # at shutdown, how long the callbacks in hand may take to finish
 # WeCom's error codes (developer.work.weixin.qq.com/document/path/90313) that no retry can fix.
 _PERMANENT = {
     40003,  # invalid UserID
@@ -79,6 +77,8 @@ _PERMANENT = {
     93000,  # invalid robot webhook
     301002,  # no permission to this member
 }
+# The codes a later try may get past: busy, rate limits, a token that expired or was replaced under us.
+_PASSING = {-1, 40001, 40014, 42001, 42009, 45009, 45011, 45033, 45047}
 _RESPONSE_CODE_GONE = {40011, 40014, 40058, 40099, 40111, 42001, 95002, 95003}
 _RETRY_AFTER_LIMIT = 60.0  # 45009, "api freq out of limit": WeCom counts per minute
 
@@ -112,24 +112,61 @@ class WeComConfig:
         )
 
 
-class Inbox(Protocol):
-    """Where callbacks wait to be handled (`services.inbox.Inbox`)."""
-
-    def keep(self, platform: str, update_id: str, payload: dict[str, Any]) -> bool: ...
-
-    def claim(self, platform: str, *, lease_seconds: float, limit: int) -> list[Any]: ...
-
-    def done(self, platform: str, row: Any) -> None: ...
-
-    def failed(self, row: Any, error: str) -> None: ...
-
-
 class Values(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
 
     def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
 
     def expire(self, key: str) -> None: ...
+
+
+# WeCom's limits per app and member: 30 messages a minute and 1000 an hour; what goes beyond is dropped without a
+# word, so every app message to a member (a reply, a notice, each part of a card sent as text plus card) is counted
+# here before it goes (issue 18).
+MEMBER_RATES: tuple[tuple[int, float], ...] = ((30, 60.0), (1000, 3600.0))
+ARRIVAL_MARGIN = 0.05  # seconds added to a window: a message is counted from when WeCom answered it, at the latest
+
+
+@dataclass
+class _Slot:
+    at: float
+
+
+class MemberLimits:
+    """A sliding window of the messages sent to each member, shared by every sender in the process (replies and
+    the outbox): `take` either counts a message that may go now or says how long it must wait."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, rates: tuple[tuple[int, float], ...] = MEMBER_RATES
+    ) -> None:
+        self._clock = clock
+        self._rates = rates
+        self._longest = max((seconds for _, seconds in rates), default=0.0)
+        self._sent: dict[str, deque[_Slot]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, member: str) -> tuple[float, _Slot | None]:
+        """(0, the slot) if a message may go now; (seconds to wait, None) if the member is at a limit."""
+        with self._lock:
+            now = self._clock()
+            sent = self._sent.setdefault(member, deque())
+            while sent and sent[0].at <= now - self._longest - ARRIVAL_MARGIN:
+                sent.popleft()
+            wait = 0.0
+            for count, seconds in self._rates:
+                recent = [slot.at for slot in sent if slot.at > now - seconds - ARRIVAL_MARGIN]
+                if len(recent) >= count:
+                    wait = max(wait, recent[-count] + seconds + ARRIVAL_MARGIN - now)
+            if wait > 0:
+                return wait, None
+            slot = _Slot(now)
+            sent.append(slot)
+            return 0.0, slot
+
+    def answered(self, slot: _Slot) -> None:
+        """WeCom answered: it had the message by now, so the window counts from here at the latest."""
+        with self._lock:
+            slot.at = max(slot.at, self._clock())
 
 
 class _SharedTokens(SessionStorage):  # type: ignore[misc]
@@ -160,6 +197,7 @@ class _Client(WeChatClient):  # type: ignore[misc]
     def __init__(self, config: WeComConfig, session: SessionStorage, timeout: float) -> None:
         self.API_BASE_URL = config.api_base_url
         self._fetching = threading.Lock()
+        self._depth = threading.local()  # token re-fetches in the call under way, per thread
         super().__init__(config.corp_id, config.secret, session=session, timeout=timeout)
 
     def fetch_access_token(self) -> dict[str, Any]:
@@ -167,6 +205,24 @@ class _Client(WeChatClient):  # type: ignore[misc]
             url=self.API_BASE_URL + "gettoken", params={"corpid": self.corp_id, "corpsecret": self.secret}
         )
         return result
+
+    def _handle_result(
+        self, res: Any, method: Any = None, url: Any = None, result_processor: Any = None, **kwargs: Any
+    ) -> Any:
+        """wechatpy fetches a new token and calls again, without end, while WeCom refuses the token (a revoked
+        secret, a clock far off): here at most `TOKEN_REFETCHES` times a call, then the refusal is raised."""
+        errcode = _errcode(res)
+        if errcode not in _TOKEN_CODES:
+            return super()._handle_result(res, method, url, result_processor, **kwargs)
+        depth = getattr(self._depth, "n", 0)
+        if depth >= TOKEN_REFETCHES:
+            log.warning("wecom: the access token is still refused after %s fresh ones (%s)", depth, errcode)
+            raise WeChatClientException(errcode, "access token refused", client=self, request=res.request, response=res)
+        self._depth.n = depth + 1
+        try:
+            return super()._handle_result(res, method, url, result_processor, **kwargs)
+        finally:
+            self._depth.n = depth
 
     @property
     def access_token(self) -> str:
@@ -181,6 +237,18 @@ class _Client(WeChatClient):  # type: ignore[misc]
                 self.fetch_access_token()
                 token = self.session.get(self.access_token_key)
             return str(token)
+
+
+TOKEN_REFETCHES = 2
+_TOKEN_CODES = {40001, 40014, 42001}
+
+
+def _errcode(res: Any) -> int | None:
+    try:
+        data = res if isinstance(res, dict) else res.json()
+        return int(data.get("errcode", 0)) if isinstance(data, dict) else None
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -204,7 +272,11 @@ class WeComChannel:
         wall_clock: Callable[[], float] = time.time,
         timeout: float = 10.0,
         board_url: str | None = None,
+        intake_lease: float = LEASE,
+        members: MemberLimits | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """`members` counts the messages to each member (its clock and `sleep` are a test's to move)."""
         self.config = config
         self.board_url = board_url  # the managers' board ([board] public_url), opened through WeCom's OAuth2
         self._router = router
@@ -213,28 +285,24 @@ class WeComChannel:
         self.crypto = WeChatCrypto(config.token, config.aes_key, config.corp_id)
         self.client = _Client(config, _SharedTokens(tokens), timeout)
         self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
-        self._wake = asyncio.Event()
-        self._intake: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._intake = Intake(PLATFORM, inbox, handle=self._handle_row, chat_of=_sender_of, lease=intake_lease)
+        self.members = members or MemberLimits()
+        self._sleep = sleep
 
     # ------------------------------------------------------------------ lifecycle
 
+    @property
+    def _wake(self) -> asyncio.Event:
+        """The intake's wake-up: set, it claims at once rather than at its next poll."""
+        return self._intake.wake_event
+
     async def start(self) -> None:
         """Start handling kept callbacks, including any a stopped or dead worker left behind."""
-        self._intake = asyncio.create_task(self._intake_loop())
+        self._intake.start()
 
     async def stop(self) -> None:
-        """Finish the callbacks in hand, claim no more, then stop; what is left in the inbox waits for the next
-        worker (a callback cut off after `STOP_SECONDS` comes back to one when its lease runs out)."""
-        self._stopping = True
-        self._wake.set()
-        if self._intake is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._intake), STOP_SECONDS)
-            except TimeoutError:
-                self._intake.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._intake
+        """Finish the callbacks in hand, claim no more, then stop (`intake.Intake.stop`)."""
+        await self._intake.stop()
         await self._robots.aclose()
 
     # ------------------------------------------------------------------ callbacks in
@@ -275,7 +343,7 @@ class WeComChannel:
             return Answer(200)  # nothing for us (our own agent's echo, an unreadable event): acknowledged, dropped
         kept = await asyncio.to_thread(self._inbox.keep, PLATFORM, update_id, {"xml": xml})
         if kept:
-            self._wake.set()
+            self._intake.wake()
         else:
             log.info("wecom: callback %s again (a retry), ignored", update_id)
         return Answer(200)
@@ -288,36 +356,6 @@ class WeComChannel:
         return abs(self._wall_clock() - stamp) <= MAX_SKEW
 
     # ------------------------------------------------------------------ handling, after the answer
-
-    async def _intake_loop(self) -> None:
-        while not self._stopping:
-            try:
-                rows = await asyncio.to_thread(self._inbox.claim, PLATFORM, lease_seconds=INTAKE_LEASE, limit=50)
-            except Exception:
-                log.exception("wecom: cannot claim callbacks")
-                rows = []
-            if not rows:
-                self._wake.clear()
-                if self._stopping:
-                    break
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), INTAKE_POLL)
-                continue
-            # One sender's messages in the order they came; different senders side by side.
-            by_sender: dict[str, list[Any]] = defaultdict(list)
-            for row in rows:
-                by_sender[_sender_of(row.payload)].append(row)
-            await asyncio.gather(*(self._handle_rows(sender_rows) for sender_rows in by_sender.values()))
-
-    async def _handle_rows(self, rows: list[Any]) -> None:
-        for row in rows:
-            try:
-                await self._handle_row(row)
-            except Exception as exc:
-                log.exception("wecom: callback %s failed", row.update_id)
-                await asyncio.to_thread(self._inbox.failed, row, f"{type(exc).__name__}: {exc}")
-                return  # this sender's later messages wait (their lease) rather than overtake this one
-            await asyncio.to_thread(self._inbox.done, PLATFORM, row)
 
     async def _handle_row(self, row: Any) -> None:
         """Handle a callback and send its replies. The router keeps a turn's replies until the row is done, so a
@@ -348,7 +386,9 @@ class WeComChannel:
         """A reply to someone who just wrote: tried a few times at once; still failing, it raises and the row is
         tried again later. One WeCom will never deliver (the user left the app's range) is given up, logged."""
         try:
-            await send_with_retries(lambda: asyncio.to_thread(self._send_app, user_id, reply))
+            await send_with_retries(
+                lambda skip: asyncio.to_thread(self._send_app, user_id, reply, skip), sleep=self._sleep
+            )
         except DeliveryFailed as exc:
             if not exc.permanent:
                 raise
@@ -362,12 +402,13 @@ class WeComChannel:
 
     # ------------------------------------------------------------------ the outbox's side
 
-    async def send(self, address: Any, message: Reply) -> str | None:
-        """Outbox delivery; returns the card's task id and response code, so `edit` can update it later."""
+    async def send(self, address: Any, message: Reply, *, skip: int = 0) -> str | None:
+        """Outbox delivery; returns the card's task id and response code, so `edit` can update it later. `skip`:
+        how many leading parts went out on an earlier try (`DeliveryFailed.sent_parts`)."""
         if address.kind == "group":
             await self._send_robot(str(address.chat_id), message)
             return None
-        return await asyncio.to_thread(self._send_app, str(address.chat_id), message)
+        return await asyncio.to_thread(self._send_app, str(address.chat_id), message, skip)
 
     async def edit(self, address: Any, ref: str, message: Reply) -> None:
         """Show a card's outcome on the card; a code WeCom no longer takes (used, or past 72 hours) gets the
@@ -425,30 +466,59 @@ class WeComChannel:
 
     # ------------------------------------------------------------------ app messages (blocking: run in threads)
 
-    def _send_app(self, user_id: str, reply: Reply) -> str | None:
-        for forward in reply.forwards:
-            try:
-                self._send_media_id(user_id, forward)
-            except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
-                log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
-        for file in reply.files:
-            self._send_file(user_id, file)
-        text = as_text(reply.text)
-        if not reply.buttons:
-            for chunk in split_bytes(text, TEXT_BYTES):
-                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
-            return None
-        title, subtitle = _card_layout(reply.text)
-        if title is None:
-            # Too long for a card: the words as a message, then the buttons under its first line.
-            for chunk in split_bytes(text, TEXT_BYTES):
-                self._call(self.client.message.send_text, self.config.agent_id, user_id, chunk)
-            title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
-        ref = None
+    def _send_app(self, user_id: str, reply: Reply, skip: int = 0) -> str | None:
+        """The reply's parts in order: forwarded files, our files, the text in pieces, the card(s). A part that
+        fails raises with how many went before it, and the next try starts there (`skip`)."""
+        parts: list[Callable[[], str | None]] = [partial(self._forward, user_id, f) for f in reply.forwards]
+        parts += [partial(self._send_file, user_id, file) for file in reply.files]
+        title: str | None = None
+        subtitle = ""
+        texts = split_bytes(as_text(reply.text), TEXT_BYTES)
+        if reply.buttons:
+            title, subtitle = _card_layout(reply.text)
+            if title is not None:
+                texts = []  # the card carries the words
+            else:  # too long for a card: the words as a message, then the buttons under its first line
+                title, subtitle = _clip(_lines(reply.text)[0], CARD_TITLE), ""
+        parts += [partial(self._send_text, user_id, chunk) for chunk in texts]
         buttons = [b for row in reply.buttons for b in row]
         for i in range(0, len(buttons), CARD_BUTTONS):
-            ref = self._send_card(user_id, title if i == 0 else "…", subtitle if i == 0 else "", buttons[i : i + 6])
+            head, below = (title or "", subtitle) if i == 0 else ("…", "")
+            parts.append(partial(self._send_card, user_id, head, below, buttons[i : i + CARD_BUTTONS]))
+        ref = None
+        for n, part in enumerate(parts):
+            if n < skip:
+                continue
+            try:
+                ref = part() or ref
+            except DeliveryFailed as exc:
+                exc.sent_parts = n
+                raise
         return ref
+
+    def _send_text(self, user_id: str, chunk: str) -> None:
+        self._to_member(user_id, self.client.message.send_text, self.config.agent_id, user_id, chunk)
+
+    def _to_member(self, user_id: str, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One app message to a member, within WeCom's per-member limits: at a limit it is not sent, and the caller
+        is told how long to wait (`DeliveryFailed.chat_limit`): a reply waits, a notice goes back to the outbox."""
+        wait, slot = self.members.take(user_id)
+        if slot is None:
+            raise DeliveryFailed(
+                f"wecom: {user_id} is at WeCom's per-member limit for {wait:.1f}s", retry_after=wait, chat_limit=True
+            )
+        try:
+            return self._call(method, *args, **kwargs)
+        finally:
+            self.members.answered(slot)
+
+    def _forward(self, user_id: str, forward: Attachment) -> None:
+        try:
+            self._send_media_id(user_id, forward)
+        except DeliveryFailed as exc:  # a file WeCom no longer keeps (3 days): the words still go
+            if exc.chat_limit:
+                raise  # not gone: it waits its turn
+            log.warning("wecom: forward of %s to %s failed: %s", forward.file_id, user_id, exc)
 
     def _send_card(self, user_id: str, title: str, subtitle: str, buttons: Iterable[Button]) -> str:
         task_id = "sb" + secrets.token_hex(16)
@@ -461,7 +531,7 @@ class WeComChannel:
         if subtitle:
             card["sub_title_text"] = subtitle
         data = {"touser": user_id, "msgtype": "template_card", "agentid": self.config.agent_id, "template_card": card}
-        result = self._call(self.client.post, "message/send", data=data)
+        result = self._to_member(user_id, self.client.post, "message/send", data=data)
         return f"{task_id}:{result.get('response_code', '')}"
 
     def _update_card(self, user_id: str, response_code: str, change: dict[str, Any]) -> None:
@@ -472,7 +542,7 @@ class WeComChannel:
         kind = "image" if file.mime.startswith("image/") else "file"
         uploaded = self._call(self.client.media.upload, kind, (file.name, file.data, file.mime))
         send = self.client.message.send_image if kind == "image" else self.client.message.send_file
-        self._call(send, self.config.agent_id, user_id, uploaded["media_id"])
+        self._to_member(user_id, send, self.config.agent_id, user_id, uploaded["media_id"])
 
     def _send_media_id(self, user_id: str, attachment: Attachment) -> None:
         send = {
@@ -480,7 +550,7 @@ class WeComChannel:
             "voice": self.client.message.send_voice,
             "video": self.client.message.send_video,
         }.get(attachment.kind, self.client.message.send_file)
-        self._call(send, self.config.agent_id, user_id, attachment.file_id)
+        self._to_member(user_id, send, self.config.agent_id, user_id, attachment.file_id)
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         """One API call; WeCom's refusals become DeliveryFailed (wechatpy itself refetches an expired token)."""
@@ -491,10 +561,14 @@ class WeComChannel:
         except WeChatClientException as exc:
             code = exc.errcode
             if code is None:  # an HTTP error on the way to WeCom or from it: wechatpy keeps only the response
-                status = getattr(exc.response, "status_code", "?")
-                raise DeliveryFailed(f"wecom answered HTTP {status}") from exc
+                status = getattr(exc.response, "status_code", None)
+                passing = status is None or status == 429 or status >= 500
+                raise DeliveryFailed(f"wecom answered HTTP {status}", permanent=not passing) from exc
             gone = code in _RESPONSE_CODE_GONE and "update_template_card" in str(getattr(exc.request, "url", ""))
-            raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=code in _PERMANENT or gone) from exc
+            # Only WeCom's "busy", "too often" and token codes pass; any other says what we sent is wrong, and
+            # sending it again would hold up that member's later messages (issue 18).
+            permanent = code in _PERMANENT or gone or code not in _PASSING
+            raise DeliveryFailed(f"wecom {code}: {exc.errmsg}", permanent=permanent) from exc
         except requests.RequestException as exc:
             raise DeliveryFailed(f"wecom unreachable: {exc}") from exc
         if result.get("invaliduser"):
@@ -524,13 +598,18 @@ class WeComChannel:
             response = await self._robots.post(path, params={"key": key}, json=body)
             response.raise_for_status()
             result: dict[str, Any] = response.json()
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            passing = status == 429 or status >= 500
+            raise DeliveryFailed(f"wecom robot answered HTTP {status}", permanent=not passing) from exc
         except (httpx.HTTPError, ValueError) as exc:
             raise DeliveryFailed(f"wecom robot unreachable: {exc}") from exc
         code = int(result.get("errcode", 0))
         if code == 45009:
             raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", retry_after=_RETRY_AFTER_LIMIT)
         if code:
-            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", permanent=code in _PERMANENT)
+            permanent = code in _PERMANENT or code not in _PASSING
+            raise DeliveryFailed(f"wecom robot {code}: {result.get('errmsg')}", permanent=permanent)
         return result
 
     async def _robot_upload(self, key: str, file: File) -> str:

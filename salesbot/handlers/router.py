@@ -82,7 +82,13 @@ class Router:
                 replies = _turn(uow, incoming)
                 if replies and incoming.update_id is not None:
                     kept = [reply.as_json() for reply in replies]
-                    updates.keep_replies(uow, platform=incoming.platform, update_id=incoming.update_id, replies=kept)
+                    updates.keep_replies(
+                        uow,
+                        platform=incoming.platform,
+                        update_id=incoming.update_id,
+                        replies=kept,
+                        chat_id=incoming.chat_id,
+                    )
                 uow.commit()
                 return replies, "handled"
         # A replay, outside the transaction that found it (SQLite would hold its write lock while we wait).

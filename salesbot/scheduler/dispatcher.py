@@ -13,8 +13,12 @@ channel, and marks it sent. How it keeps to the platforms' limits and loses noth
   not count as an attempt (the platform took nothing). 429s from two chats at once mean a flood limit on the
   whole bot: sending to that platform pauses for the `retry_after`. Messages queued behind a failed one wait
   for it (see `delivery.claim`), so the order holds across retries.
-- Dead letters: a message that can never go (no reachable chat, a channel that says so: blocked, chat not found),
-  or that failed `MAX_ATTEMPTS` times, is parked as dead with the reason (`salesbot outbox --dead`).
+- Dead letters: a message that can never go (no reachable chat, a channel that says so: blocked, chat not found,
+  any 400 or 403: what we sent is wrong, and trying again would only hold up that person's later messages), or
+  that failed `MAX_ATTEMPTS` times, is parked as dead with the reason (`salesbot outbox --dead`). Only 429s, 5xx
+  and network errors are tried again.
+- Parts: a message of several parts (files, then the text in pieces) that failed after some went out remembers how
+  many (`sent_parts` in its payload), and its next try sends only the rest, so no part arrives twice.
 - Crashes: a claim is a lease. Rows are marked sent in small batches after the fact, so a process that dies
   leaves some sent-but-unmarked rows; they come back when the lease runs out and go again (at least once), and
   the resend is logged with its dedupe key. `[outbox] lease_seconds` sets the lease (default 120).
@@ -71,6 +75,7 @@ class _Outcome:
     error: str = ""
     at: datetime | None = None  # retry: when
     tried: bool = True  # retry: False when the platform refused it outright (a 429)
+    sent_parts: int = 0  # retry: how many of the message's leading parts are out already
 
 
 @dataclass
@@ -327,6 +332,8 @@ class Dispatcher:
             if row.edits is not None and edit is not None:
                 await edit(row.address, row.edits, message)
                 ref = None
+            elif skip := int(row.payload.get("sent_parts") or 0):
+                ref = await channel.send(row.address, message, skip=skip)  # the parts an earlier try sent stay sent
             else:
                 ref = await channel.send(row.address, message)
         except Exception as exc:  # a channel's failure must not stop the others
@@ -347,12 +354,14 @@ class Dispatcher:
             return _Outcome(row, "dead", error=reason)
         if retry_after is not None:
             wait = float(retry_after)
-            self._refused_by(ChatKey(row.address.platform, row.address.kind, row.address.chat_id), wait)
+            if not getattr(exc, "chat_limit", False):  # a chat's own limit is no sign of a flood on the platform
+                self._refused_by(ChatKey(row.address.platform, row.address.kind, row.address.chat_id), wait)
         else:
             wait = min(5 * 2 ** (row.attempts - 1), 3600) * self._rng.uniform(0.8, 1.2)
         log.warning("outbox %s failed (%s); retry in %.1fs", row.id, reason, wait)
         at = self._uow.clock.now() + timedelta(seconds=wait)
-        return _Outcome(row, "retry", error=reason, at=at, tried=retry_after is None)
+        sent_parts = max(int(row.payload.get("sent_parts") or 0), int(getattr(exc, "sent_parts", 0) or 0))
+        return _Outcome(row, "retry", error=reason, at=at, tried=retry_after is None, sent_parts=sent_parts)
 
     def _refused_by(self, key: ChatKey, wait: float) -> None:
         """A 429 holds back that chat (its row waits in the table). Two chats refused at once is the bot's
@@ -383,6 +392,8 @@ class Dispatcher:
                     else:
                         assert o.at is not None
                         delivery.retry_later(uow, o.row.id, at=o.at, error=o.error, tried=o.tried)
+                        if o.sent_parts:
+                            delivery.sent_in_part(uow, o.row.id, payload=o.row.payload, parts=o.sent_parts)
                 uow.commit()
 
         await asyncio.to_thread(write)

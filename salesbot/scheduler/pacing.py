@@ -39,10 +39,12 @@ ROUND_TRIPS = 64
 
 @dataclass(frozen=True)
 class Rate:
-    """At most `count` messages in any `seconds`."""
+    """At most `count` messages in any `seconds`. A `burst` rate only counts the window (WeCom's 1000 an hour may
+    all go in a minute, within the minute's own limit); any other is also spread evenly over it."""
 
     count: int
     seconds: float
+    burst: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Limits:
         """Every limit `factor` times as fast (a self-hosted Bot API, a paid broadcast, a quick bench run)."""
 
         def faster(rates: tuple[Rate, ...]) -> tuple[Rate, ...]:
-            return tuple(Rate(r.count, r.seconds / factor) for r in rates)
+            return tuple(replace(r, seconds=r.seconds / factor) for r in rates)
 
         return replace(self, overall=faster(self.overall), private=faster(self.private), group=faster(self.group))
 
@@ -70,7 +72,8 @@ class Limits:
 TELEGRAM = Limits(overall=(Rate(30, 1.0),), private=(Rate(1, 1.0),), group=(Rate(20, 60.0),))
 # WeCom: 30 a minute and 1000 an hour per app and member (the excess is dropped silently, so pacing is all we
 # have); a group robot webhook takes 20 a minute.
-WECOM = Limits(private=(Rate(30, 60.0), Rate(1000, 3600.0)), group=(Rate(20, 60.0),))
+# The hour's limit is a window, not a pace: spread evenly, it would send a card every 3.7 s, 16 a minute (issue 18).
+WECOM = Limits(private=(Rate(30, 60.0), Rate(1000, 3600.0, burst=True)), group=(Rate(20, 60.0),))
 
 PLATFORM_LIMITS: dict[str, Limits] = {"telegram": TELEGRAM, "wecom": WECOM}
 
@@ -108,7 +111,8 @@ class Bucket:
 
     def __init__(self, rate: Rate, headroom: float = DEFAULT_HEADROOM) -> None:
         self.seconds = rate.seconds
-        self.interval = rate.seconds / (rate.count * headroom)
+        # A burst rate is kept by its window alone (the last `count` sends, below); no spacing.
+        self.interval = 0.0 if rate.burst else rate.seconds / (rate.count * headroom)
         self.slack = min(MAX_SLACK, rate.count * (1 - headroom) / 2) * self.interval
         self._tat = float("-inf")
         self._sends: deque[_Send] = deque(maxlen=rate.count)

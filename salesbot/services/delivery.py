@@ -89,6 +89,13 @@ def retry_later(uow: UnitOfWork, outbox_id: int, *, at: datetime, error: str, tr
     uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values))
 
 
+def sent_in_part(uow: UnitOfWork, outbox_id: int, *, payload: dict[str, Any], parts: int) -> None:
+    """The first `parts` parts of this message went out before it failed: its next try starts after them."""
+    uow.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(payload={**payload, "sent_parts": parts})
+    )
+
+
 def release(uow: UnitOfWork, outbox_ids: Collection[int]) -> None:
     """Hand back claimed rows that were not tried (more than could go before the lease ran out, or queued
     behind a message that must wait): due at once, for whoever claims next, and not counted as an attempt."""
@@ -173,7 +180,9 @@ def _address(uow: UnitOfWork, target_type: str, target_id: int, platforms: Colle
     # The account they used last is the one they are most likely to read.
     identity = uow.session.scalar(
         select(ChatIdentity)
-        .where(ChatIdentity.user_id == user.id, ChatIdentity.platform.in_(platforms))
+        .where(
+            ChatIdentity.user_id == user.id, ChatIdentity.platform.in_(platforms), ChatIdentity.unlinked_at.is_(None)
+        )
         .order_by(or_(ChatIdentity.last_seen_at.is_(None)), ChatIdentity.last_seen_at.desc(), ChatIdentity.id)
     )
     if identity is None:

@@ -11,7 +11,7 @@ turn's replies until the row is done, so a row handled again after a failed send
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -21,7 +21,12 @@ from salesbot.services.uow import UnitOfWork, UnitOfWorkFactory
 from salesbot.store.inserts import insert_once
 from salesbot.store.models import InboxMessage
 
-MAX_ATTEMPTS = 5
+# A kept update is tried again with a growing wait, never more than `MAX_WAIT` apart, and given up (kept as dead,
+# counted in /metrics, listed by `salesbot inbox --dead`) only when it is still failing `GIVE_UP` after it came:
+# a platform down for an hour, or a night, loses nothing (issue 18).
+FIRST_WAIT = timedelta(seconds=10)
+MAX_WAIT = timedelta(minutes=10)
+GIVE_UP = timedelta(hours=24)
 _INSERT_ONCE = insert_once(InboxMessage.__table__, ("platform", "update_id"))
 
 
@@ -31,6 +36,7 @@ class Claimed:
     update_id: str
     payload: dict[str, Any]
     attempts: int
+    received_at: datetime | None = None
 
 
 def accept(uow: UnitOfWork, *, platform: str, update_id: str, payload: dict[str, Any]) -> bool:
@@ -64,7 +70,7 @@ def claim(uow: UnitOfWork, *, platform: str, lease: timedelta, limit: int = 50) 
     for row in rows:
         row.attempts += 1
         row.not_before = now + lease
-    return [Claimed(row.id, row.update_id, dict(row.payload), row.attempts) for row in rows]
+    return [Claimed(row.id, row.update_id, dict(row.payload), row.attempts, row.received_at) for row in rows]
 
 
 def done(uow: UnitOfWork, row: Claimed, *, platform: str) -> None:
@@ -75,12 +81,43 @@ def done(uow: UnitOfWork, row: Claimed, *, platform: str) -> None:
     updates.replied(uow, platform=platform, update_ids=[row.update_id])
 
 
-def failed(uow: UnitOfWork, row: Claimed, *, error: str, retry_in: timedelta) -> None:
-    """Try again later, or give up after `MAX_ATTEMPTS` (kept as dead with the reason, never deleted)."""
-    values: dict[str, Any] = {"last_error": error[:2000], "not_before": uow.now() + retry_in}
-    if row.attempts >= MAX_ATTEMPTS:
+def failed(uow: UnitOfWork, row: Claimed, *, error: str, retry_in: timedelta | None = None) -> None:
+    """Try again later (`retry_in`, else `backoff`), or give up once it has failed for `GIVE_UP` since it came
+    (kept as dead with the reason, never deleted)."""
+    now = uow.now()
+    wait = retry_in if retry_in is not None else backoff(row.attempts)
+    values: dict[str, Any] = {"last_error": error[:2000], "not_before": now + wait}
+    received = uow.session.scalar(select(InboxMessage.received_at).where(InboxMessage.id == row.id))
+    if received is not None and now - received >= GIVE_UP:
         values["state"] = "dead"
     uow.session.execute(update(InboxMessage).where(InboxMessage.id == row.id).values(**values))
+
+
+def backoff(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s… up to `MAX_WAIT`."""
+    return min(FIRST_WAIT * 2 ** min(max(attempts - 1, 0), 20), MAX_WAIT)
+
+
+def keep_many(uow: UnitOfWork, *, platform: str, updates: list[tuple[str, dict[str, Any]]]) -> int:
+    """Keep a batch (Telegram's getUpdates) in one transaction; returns how many were new."""
+    return sum(accept(uow, platform=platform, update_id=uid, payload=payload) for uid, payload in updates)
+
+
+def dead(uow: UnitOfWork, *, limit: int = 100) -> list[InboxMessage]:
+    """Kept updates given up on, newest first."""
+    return list(
+        uow.session.scalars(
+            select(InboxMessage).where(InboxMessage.state == "dead").order_by(InboxMessage.id.desc()).limit(limit)
+        )
+    )
+
+
+def dead_count(uow: UnitOfWork) -> dict[str, int]:
+    """Given-up rows by platform, for /metrics."""
+    rows = uow.session.execute(
+        select(InboxMessage.platform, func.count()).where(InboxMessage.state == "dead").group_by(InboxMessage.platform)
+    )
+    return {platform: n for platform, n in rows}
 
 
 def pending(uow: UnitOfWork, *, platform: str) -> int:
@@ -116,8 +153,15 @@ class Inbox:
             done(uow, row, platform=platform)
             uow.commit()
 
-    def failed(self, row: Claimed, error: str) -> None:
-        """Back off as the attempts grow: 10 s, 20 s, 40 s…"""
+    def keep_many(self, platform: str, updates: list[tuple[str, dict[str, Any]]]) -> int:
         with self._uow() as uow:
-            failed(uow, row, error=error, retry_in=timedelta(seconds=10 * 2 ** (row.attempts - 1)))
+            kept = keep_many(uow, platform=platform, updates=updates)
+            uow.commit()
+        return kept
+
+    def failed(self, row: Claimed, error: str, retry_after: float | None = None) -> None:
+        """Back off as the attempts grow (`backoff`), or as the platform asked."""
+        with self._uow() as uow:
+            retry_in = timedelta(seconds=retry_after) if retry_after is not None else None
+            failed(uow, row, error=error, retry_in=retry_in)
             uow.commit()

@@ -7,15 +7,18 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from salesbot.services import audit, users
 from salesbot.services.errors import Invalid, NotAllowed
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
-from salesbot.store.models import Invite, User
+from salesbot.store.models import Invite, InviteAttempt, User
 
 VALID_FOR = timedelta(days=7)
+# Wrong codes from one chat: this many in this long, and that chat's codes are not tried until the window has passed.
+WRONG_CODES = 5
+WRONG_WINDOW = timedelta(minutes=15)
 _CODE = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
@@ -52,9 +55,19 @@ def redeem(uow: UnitOfWork, *, code: str, platform: str, platform_user_id: str) 
 
     The caller answers every None the same way, so a stranger learns nothing about which codes exist.
     """
-    invite = uow.session.scalar(select(Invite).where(Invite.code_hash == _hash(code)).with_for_update())
     now = uow.now()
+    wrong = uow.session.scalar(
+        select(func.count()).where(
+            InviteAttempt.platform == platform,
+            InviteAttempt.chat_id == platform_user_id,
+            InviteAttempt.at > now - WRONG_WINDOW,
+        )
+    )
+    if (wrong or 0) >= WRONG_CODES:
+        return None  # guessing: even a right code waits out the window (and the answer says nothing of it)
+    invite = uow.session.scalar(select(Invite).where(Invite.code_hash == _hash(code)).with_for_update())
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        uow.session.add(InviteAttempt(platform=platform, chat_id=platform_user_id, at=now))
         return None
     user = uow.session.get_one(User, invite.user_id)
     if not user.active:
@@ -63,6 +76,8 @@ def redeem(uow: UnitOfWork, *, code: str, platform: str, platform_user_id: str) 
         users.link_identity(uow, user_id=user.id, platform=platform, platform_user_id=platform_user_id)
     except Invalid:
         return None  # this account already belongs to someone else
+    # The user's other account on this platform (a lost or changed phone) is unlinked: the invite said so.
+    users.unlink_others(uow, user_id=user.id, platform=platform, keep=platform_user_id)
     invite.used_at = now
     invite.used_platform = platform
     invite.used_platform_user_id = platform_user_id

@@ -302,16 +302,18 @@ def _tell_team(uow: UnitOfWork, actor: Actor, deal: Deal, customer: Customer) ->
 def _tell_manager(
     uow: UnitOfWork, actor: Actor, deal: Deal, customer: Customer, stage: str, reason: str | None
 ) -> None:
-    """A won or lost deal is news for the rep's manager; queued with the change, so it goes iff the change stays."""
-    me = uow.session.get_one(User, actor.id)
-    manager_id = me.manager_id
-    if manager_id is None and actor.team_id is not None:
+    """A won or lost deal is news for the rep's manager; queued with the change, so it goes iff the change stays.
+    The rep is the deal's owner, whoever closed it: a contract's last approver closes the deal it wins, and the
+    manager's notice names the rep who won it, not that approver (issue 18)."""
+    rep = (uow.session.get(User, deal.owner_id) if deal.owner_id else None) or uow.session.get_one(User, actor.id)
+    manager_id = rep.manager_id
+    if manager_id is None and rep.team_id is not None:
         manager_id = uow.session.scalar(
             select(User.id).where(
-                User.team_id == actor.team_id,
+                User.team_id == rep.team_id,
                 User.role == "manager",
                 User.active.is_(True),
-                User.id != actor.id,
+                User.id != rep.id,
             )
         )
     if manager_id is None or manager_id == actor.id:
@@ -321,7 +323,7 @@ def _tell_manager(
         manager_id,
         f"deal.{stage}",
         {
-            "rep": actor.name,
+            "rep": rep.name,
             "customer": customer.name,
             "stage": stage,
             "reason": reason,

@@ -15,6 +15,7 @@ then the first worker may still be sending, and a retry posted at the same time 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 from typing import Any
@@ -31,7 +32,7 @@ _INSERT_ONCE = insert_once(_TABLE, ("platform", "update_id"))
 _KEEP = (
     _TABLE.update()
     .where(_TABLE.c.platform == bindparam("key_platform"), _TABLE.c.update_id == bindparam("key_update_id"))
-    .values(replies=bindparam("replies"))
+    .values(replies=bindparam("replies"), chat_id=bindparam("chat_id"))
 )
 _REPLIED = (
     _TABLE.update()
@@ -53,9 +54,11 @@ def first_time(uow: UnitOfWork, *, platform: str, update_id: str) -> bool:
     return connection.execute(_INSERT_ONCE[connection.dialect.name], values).rowcount == 1
 
 
-def keep_replies(uow: UnitOfWork, *, platform: str, update_id: str, replies: list[dict[str, Any]]) -> None:
-    """In the turn's transaction: what to answer, until it is known to be sent."""
-    values = {"key_platform": platform, "key_update_id": update_id, "replies": replies}
+def keep_replies(
+    uow: UnitOfWork, *, platform: str, update_id: str, replies: list[dict[str, Any]], chat_id: str | None = None
+) -> None:
+    """In the turn's transaction: what to answer, and where, until it is known to be sent."""
+    values = {"key_platform": platform, "key_update_id": update_id, "replies": replies, "chat_id": chat_id}
     uow.session.connection().execute(_KEEP, values)
 
 
@@ -103,3 +106,50 @@ def release(uow: UnitOfWork, *, platform: str, update_id: str, lease: timedelta)
         )
         .values(at=uow.now() - lease)
     )
+
+
+@dataclass(frozen=True)
+class Stale:
+    """Kept replies nobody sent: the platform, the update, the chat and the replies themselves."""
+
+    platform: str
+    update_id: str
+    chat_id: str
+    replies: list[dict[str, Any]]
+
+
+def stale_replies(
+    uow: UnitOfWork, *, platforms: Iterable[str], older_than: timedelta, limit: int = 50
+) -> list[Stale]:
+    """Take over kept replies whose claim ran out `older_than` ago with no retry to send them (the platform gave
+    up, a send failed past its tries, the worker died with no retry to come): the sweeper sends them. Each is
+    taken as a replay takes it, by moving its claim on, so a retry arriving meanwhile waits instead of sending too."""
+    now = uow.now()
+    rows = uow.session.execute(
+        select(ProcessedUpdate.platform, ProcessedUpdate.update_id, ProcessedUpdate.at)
+        .where(
+            ProcessedUpdate.replied_at.is_(None),
+            ProcessedUpdate.at <= now - older_than,
+            ProcessedUpdate.replies.is_not(None),
+            ProcessedUpdate.chat_id.is_not(None),
+            ProcessedUpdate.platform.in_(list(platforms)),
+        )
+        .order_by(ProcessedUpdate.at)
+        .limit(limit)
+    ).all()
+    taken = []
+    for row in rows:
+        claimed = uow.session.execute(
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.platform == row.platform,
+                ProcessedUpdate.update_id == row.update_id,
+                ProcessedUpdate.at == row.at,
+                ProcessedUpdate.replied_at.is_(None),
+            )
+            .values(at=now)
+            .returning(ProcessedUpdate.chat_id, ProcessedUpdate.replies)
+        ).one_or_none()
+        if claimed is not None and claimed.replies:
+            taken.append(Stale(row.platform, row.update_id, str(claimed.chat_id), list(claimed.replies)))
+    return taken

@@ -68,7 +68,11 @@ _IDENTIFY = (
         _TEAMS.c.currency,
     )
     .select_from(_IDENTITIES.join(_USERS, _USERS.c.id == _IDENTITIES.c.user_id).outerjoin(_TEAMS))
-    .where(_IDENTITIES.c.platform == bindparam("platform"), _IDENTITIES.c.platform_user_id == bindparam("user"))
+    .where(
+        _IDENTITIES.c.platform == bindparam("platform"),
+        _IDENTITIES.c.platform_user_id == bindparam("user"),
+        _IDENTITIES.c.unlinked_at.is_(None),
+    )
 )
 _SEEN = update(_IDENTITIES).where(_IDENTITIES.c.id == bindparam("identity_id")).values(last_seen_at=bindparam("now"))
 
@@ -119,12 +123,18 @@ def link_identity(
     existing = uow.session.scalar(
         select(ChatIdentity).where(ChatIdentity.platform == platform, ChatIdentity.platform_user_id == platform_user_id)
     )
-    if existing is not None:
+    before = None
+    if existing is not None and existing.unlinked_at is None:
         if existing.user_id != user_id:
             raise Invalid("identity_taken", platform=platform, platform_user_id=platform_user_id)
         return
-    row = ChatIdentity(platform=platform, platform_user_id=platform_user_id, user_id=user_id, created_at=uow.now())
-    uow.session.add(row)
+    if existing is not None:  # unlinked before, linked again (to its user or another): the same row
+        before = audit.snapshot(existing)
+        existing.user_id, existing.unlinked_at = user_id, None
+        row = existing
+    else:
+        row = ChatIdentity(platform=platform, platform_user_id=platform_user_id, user_id=user_id, created_at=uow.now())
+        uow.session.add(row)
     uow.session.flush()
     audit.record(
         uow,
@@ -132,9 +142,46 @@ def link_identity(
         entity="chat_identity",
         entity_id=row.id,
         action="link",
-        before=None,
+        before=before,
         after=audit.snapshot(row),
     )
+
+
+def unlink_others(uow: UnitOfWork, *, user_id: int, platform: str, keep: str, actor_id: int | None = None) -> int:
+    """Unlink the user's other accounts on `platform` (kept, audited): an invite redeemed on a new phone ends the
+    old account's access. Returns how many."""
+    rows = uow.session.scalars(
+        select(ChatIdentity).where(
+            ChatIdentity.user_id == user_id,
+            ChatIdentity.platform == platform,
+            ChatIdentity.platform_user_id != keep,
+            ChatIdentity.unlinked_at.is_(None),
+        )
+    ).all()
+    for row in rows:
+        before = audit.snapshot(row)
+        row.unlinked_at = uow.now()
+        uow.session.flush()
+        audit.record(
+            uow,
+            actor_id=actor_id,
+            entity="chat_identity",
+            entity_id=row.id,
+            action="unlink",
+            before=before,
+            after=audit.snapshot(row),
+        )
+    return len(rows)
+
+
+def linked_accounts(uow: UnitOfWork, *, user_id: int) -> list[tuple[str, str]]:
+    """The user's accounts still linked, as (platform, account id)."""
+    rows = uow.session.execute(
+        select(ChatIdentity.platform, ChatIdentity.platform_user_id).where(
+            ChatIdentity.user_id == user_id, ChatIdentity.unlinked_at.is_(None), ChatIdentity.platform != "console"
+        )
+    )
+    return [(platform, account) for platform, account in rows]
 
 
 def hand_over(uow: UnitOfWork, actor: Actor, *, from_handle: str, to_handle: str) -> dict[str, int]:

@@ -67,6 +67,20 @@ class ChatIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime | None]
+    # Set when a new invite for the user was redeemed on another account of this platform (a lost phone): kept,
+    # no longer answered nor written to.
+    unlinked_at: Mapped[datetime | None]
+
+
+class InviteAttempt(Base):
+    """A wrong invite code from a chat, counted so that guessing codes is slow (issue 18)."""
+
+    __tablename__ = "invite_attempts"
+    __table_args__ = (Index("ix_invite_attempts_chat", "platform", "chat_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]
 
 
 class Invite(Base):
@@ -502,11 +516,14 @@ class ProcessedUpdate(Base):
     so a platform's retry after a worker died between the commit and the send gets them, not silence."""
 
     __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_unsent", "replied_at", "at"),)
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     at: Mapped[datetime]
     replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     replied_at: Mapped[datetime | None]
+    # Where the kept replies go: the sweeper sends the ones no retry came for (`updates.stale_replies`).
+    chat_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class InboxMessage(Base):

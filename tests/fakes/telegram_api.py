@@ -262,6 +262,7 @@ class FakeBotApi:
         self._files: dict[str, _StoredFile] = {}
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
+        self._answered_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._menu_buttons: dict[str, dict[str, Any]] = {}  # chat id ("" for the default) -> MenuButton
         self._methods = {
@@ -802,8 +803,10 @@ class FakeBotApi:
         return True
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> Any:
-        if not params.get("callback_query_id"):
+        query_id = str(params.get("callback_query_id") or "")
+        if not query_id or query_id in self._answered_queries:  # Telegram takes one answer a query
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        self._answered_queries.add(query_id)
         return True
 
     async def _send_chat_action(self, params: dict[str, Any]) -> Any:

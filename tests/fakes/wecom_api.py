@@ -37,7 +37,8 @@ or run the fake on its own loop in a background thread and write plain synchrono
 
 ``clock`` is the time tokens, media, response codes and the rate limits are counted in (pass a ``ManualClock`` and
 ``advance`` it instead of sleeping). ``fail_next``, ``http_error_next``, ``stall_next`` and ``disconnect_next`` make
-the next calls of a path fail as WeCom or the network can. ``python -m tests.fakes.wecom_api --port N`` runs it as a
+the next calls of a path fail as WeCom or the network can; ``outage()`` fails every call until ``restore()``.
+``python -m tests.fakes.wecom_api --port N`` runs it as a
 process of its own: it prints its URL, serves until stdin closes, then prints what it received as JSON.
 
 Errcodes are WeCom's (global list: developer.work.weixin.qq.com/document/path/90313); errmsgs carry WeCom's
@@ -376,6 +377,7 @@ class FakeWeComApi:
         self._member_log = _RateLog()
         self._robot_log = _RateLog()
         self._failures: dict[str, list[_Failure]] = {}
+        self._down: int | None = None  # an outage: every call answers this HTTP status
         self._msgids = itertools.count(1)
         self._routes: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {
             ("GET", "gettoken"): self._gettoken,
@@ -548,6 +550,16 @@ class FakeWeComApi:
         happened), or ``after_processing`` (the message was sent, the answer was lost)."""
         self._add_failure(path, _Failure("disconnect", after_processing=after_processing), times)
 
+    def outage(self, status: int = 503) -> None:
+        """WeCom (or the way to it) down: every call, the token's included, answers a bare HTTP ``status`` until
+        ``restore()``."""
+        with self._lock:
+            self._down = status
+
+    def restore(self) -> None:
+        with self._lock:
+            self._down = None
+
     def _add_failure(self, path: str, failure: _Failure, times: int) -> None:
         with self._lock:
             self._failures.setdefault(_normalize(path), []).extend(failure for _ in range(times))
@@ -570,6 +582,8 @@ class FakeWeComApi:
             self.requests.append(call)
             queued = self._failures.get(path)
             failure = queued.pop(0) if queued else None
+            if self._down is not None:
+                failure = _Failure("http", status=self._down)
 
         if failure is not None and failure.kind == "stall":
             await asyncio.sleep(failure.seconds)

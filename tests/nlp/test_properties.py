@@ -6,7 +6,7 @@ into noise) must give a well-formed result or a DateError (the dates only), neve
 inputs we know of are checked explicitly, beside the random ones.
 
 These tests check correctness only. How fast a reading is (the 5 ms bound these tests once held, which failed them
-under coverage and on a busy machine) is measured by bench/nlp_worst.py, on the same worst inputs and on texts from
+under coverage and on a busy machine) is measured by bench/nlp_worst_cases.py, on the same worst inputs and on texts from
 the same strategy, against a reference workload timed in the same run.
 """
 
@@ -37,7 +37,7 @@ MAX_LEN = 500
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 11, 10, tzinfo=SHANGHAI)
 
-# No example database in the repository, and no deadline (speed is bench/nlp_worst.py's).
+# No example database in the repository, and no deadline (speed is bench/nlp_worst_cases.py's).
 PROPERTY = settings(
     max_examples=300,
     deadline=None,
@@ -161,7 +161,7 @@ def _warm() -> None:
 
 def timed(call: Callable[[], Any]) -> Any:
     """What call() returned, or the DateError it raised; any other exception propagates. (Its time is
-    bench/nlp_worst.py's to measure.)"""
+    bench/nlp_worst_cases.py's to measure.)"""
     try:
         return call()
     except DateError as exc:

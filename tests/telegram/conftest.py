@@ -14,6 +14,8 @@ from salesbot.bootstrap import App, build
 from salesbot.channels.telegram import TelegramChannel
 from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
+from salesbot.services.inbox import Inbox
+from salesbot.services.shared_values import SharedValues
 from tests.fakes.telegram_api import FakeBotApi
 from tests.telegram.support import FIXTURES
 
@@ -41,7 +43,13 @@ async def bot(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[tuple[A
     clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
     app.seed(FIXTURES / "team.toml")
-    channel = TelegramChannel(token=fake_bot_api.token, router=app.router, base_url=fake_bot_api.url)
+    channel = TelegramChannel(
+        token=fake_bot_api.token,
+        router=app.router,
+        base_url=fake_bot_api.url,
+        inbox=Inbox(app.uow),
+        prompts=SharedValues(app.uow),
+    )
     app.attach("telegram", channel)
     await channel.start()
     yield app, channel

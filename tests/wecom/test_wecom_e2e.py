@@ -22,7 +22,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from salesbot.bootstrap import App, build
-from salesbot.channels.wecom import WeComChannel, WeComConfig
+from salesbot.channels.wecom import MEMBER_RATES, MemberLimits, WeComChannel, WeComConfig
 from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
 from salesbot.handlers.notifications import renderer
@@ -419,6 +419,8 @@ async def _paced_run(tmp_path: Path, *, paced: bool) -> tuple[FakeWeComApi, floa
             router=app.router,
             inbox=Inbox(app.uow),
             tokens=SharedValues(app.uow),
+            # Unpaced: neither the dispatcher's pacing nor the channel's own count of each member's messages.
+            members=MemberLimits(virtual.monotonic, MEMBER_RATES if paced else ()),
         )
         dispatcher = Dispatcher(
             app.uow,
