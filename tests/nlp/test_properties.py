@@ -6,8 +6,8 @@ into noise) must give a well-formed result or a DateError (the dates only), neve
 inputs we know of are checked explicitly, beside the random ones.
 
 These tests check correctness only. How fast a reading is (the 5 ms bound these tests once held, which failed them
-under coverage and on a busy machine) is measured by bench/nlp_worst_cases.py, on the same worst inputs and on texts from
-the same strategy, against a reference workload timed in the same run.
+under coverage and on a busy machine) is measured by bench/nlp_worst_cases.py, on the same worst inputs, against a
+reference workload timed in the same run.
 """
 
 from __future__ import annotations
