@@ -127,7 +127,7 @@ def _intake_lease(settings: Settings) -> float:
     return float(settings.section("inbox").get("lease_seconds", INTAKE_LEASE))
 
 
-def _scheduler(app: App, leadership: Leadership, channels: dict[str, Any]) -> AsyncIOScheduler:
+def _scheduler(app: App, leadership: Leadership, channels: dict[str, Any] | None = None) -> AsyncIOScheduler:
     """Job definitions live here, in code; the reminders and the outbox are our own tables, never a job store.
 
     Every worker ticks, but only the leader (see scheduler/leader.py) does the work: the others only ask for
@@ -152,7 +152,7 @@ def _scheduler(app: App, leadership: Leadership, channels: dict[str, Any]) -> As
 
     inbox_cfg = app.settings.section("inbox")
     older = float(inbox_cfg.get("sweep_after_seconds", OLDER_THAN.total_seconds()))
-    sweeper = ReplySweeper(app.uow, channels, decode=Reply.from_json, older_than=timedelta(seconds=older))
+    sweeper = ReplySweeper(app.uow, channels or {}, decode=Reply.from_json, older_than=timedelta(seconds=older))
 
     async def sweep() -> None:
         if leadership.leading:
