@@ -15,7 +15,7 @@ from salesbot.handlers.turn import Choice, Turn
 from salesbot.nlp import steering
 from salesbot.nlp.customers import Resolution
 from salesbot.nlp.intents import Understanding
-from salesbot.services import customers
+from salesbot.services import customers, limits
 
 AWAITING = "customer"  # the state every flow's enum shares for this question
 
@@ -79,6 +79,7 @@ def answer(turn: Turn, text: str, said: Understanding) -> bool:
         query = text.strip()
         if not steering.looks_like_name(query):
             return False
+        query = limits.name(query)  # a name too long is refused in words, before it is offered
         turn.ask(
             turn.t("no_customer_match", query=query),
             [

@@ -91,23 +91,15 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[,，。;；!！]|\s(?:and|the|to|with|for|because|but)\s", re.IGNORECASE)
-_NAME_MAX = 40
-
-
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
 
 def looks_like_name(text: str) -> bool:
-    """Whether a reply could be a customer's name: short, no question, not a sentence. Anything else is never
-    offered as a new customer."""
+    """Whether a reply could be a customer's name: no question, not a sentence (how long a name may be is the
+    services' rule). Anything else is never offered as a new customer."""
     text = text.strip()
-    return (
-        0 < len(text) <= _NAME_MAX
-        and not is_question(text)
-        and not _SENTENCE.search(text)
-        and len(text.split()) <= 6
-    )
+    return bool(text) and not is_question(text) and not _SENTENCE.search(text) and len(text.split()) <= 6
 
 
 # "华为的项目金额改成300万" / "the Acme deal is worth 80k now": the deal's value, said on its own.
