@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from salesbot.store.models import Reminder, Visit
 from tests.conftest import Chat
+from tests.test_groups import in_group
 
 
 def week(chat: Chat) -> None:
@@ -177,3 +178,31 @@ def test_nothing_is_changed_by_asking(chat: Chat) -> None:
     with world.uow() as uow:
         after = (uow.session.scalars(select(Visit.id)).all(), uow.session.scalars(select(Reminder.state)).all())
     assert before == after
+
+
+def test_the_morning_brief_and_a_timed_reminder_carry_the_customers_deal(chat: Chat) -> None:
+    chat.say("rep1", "拜访了比亚迪,明天给方案")
+    chat.say("rep2", "京东有个30万的项目,进入方案阶段")
+    chat.say("rep2", "met 京东's CIO, follow up friday 3pm")
+    brief = [s.reply.text for s in chat.to("rep1", chat.clock("2026-03-12 09:05")) if "早上好" in s.reply.text]
+    assert len(brief) == 1
+    assert "比亚迪:给方案" in brief[0] and "  商机:方案 · ¥450,000.00(2026-03-11(周三) 进入此阶段)" in brief[0]
+    timed = [s.reply.text for s in chat.to("rep2", chat.clock("2026-03-13 15:05")) if "⏰" in s.reply.text]
+    assert len(timed) == 1 and timed[0].endswith(
+        "  Deal: Proposal · CN¥300,000.00 (in this stage since Wed 2026-03-11)"
+    )
+
+
+def test_in_a_team_group_the_answer_is_the_groups_team_only(chat: Chat) -> None:
+    chat.run("@seed west.toml")
+    chat.say("rep9", "今天拜访了小米")
+    week(chat)
+    in_group(chat, "mgr1", "/link")
+    [team] = in_group(chat, "admin", "how is the team doing this week")
+    assert team.startswith("east") and "visits 3" in team and "王五" not in team
+    [funnel] = in_group(chat, "mgr1", "销售漏斗")
+    assert funnel.startswith("east") and "在谈 1 个" in funnel
+    [own] = in_group(chat, "rep1", "本周团队业绩")
+    assert own.startswith("你自己") and "拜访 2 ·" in own
+    everyone = text_of(chat.say("admin", "how is the team doing this week"))
+    assert everyone.startswith("Company") and "visits 4" in everyone and "王五" in everyone

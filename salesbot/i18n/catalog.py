@@ -931,4 +931,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {stage} {percent}%: {n}, {value} → {weighted}",
     },
     "ask_forecast_total": {"zh": "预计成交:{totals}", "en": "Expected: {totals}"},
+    "ask_deal_line": {
+        "zh": "  商机:{stage} · {money}({since} 进入此阶段)",
+        "en": "  Deal: {stage} · {money} (in this stage since {since})",
+    },
 }

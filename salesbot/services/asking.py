@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import aliased
 
 from salesbot.services import permissions
@@ -220,6 +220,51 @@ class DealLine:
 
 
 @dataclass(frozen=True)
+class OpenDeal:
+    customer_id: int
+    title: str
+    stage: str
+    amount: Decimal | None
+    currency: str
+    since: datetime  # when it entered its stage (its last stage change, or when it was opened)
+
+
+def open_deals_of(uow: UnitOfWork, customer_ids: list[int]) -> dict[int, list[OpenDeal]]:
+    """The open deals of these customers, by customer, oldest first: what a customer's story says of its deals,
+    and the line a follow-up's reminder and the morning brief carry about it (one reading for both)."""
+    if not customer_ids:
+        return {}
+    closed = ("lost", uow.settings.approvals.won_stage)
+    ids = sorted(set(customer_ids))
+    live = select(Deal.id).where(Deal.customer_id.in_(ids))
+    entered = (
+        select(StageChange.deal_id, func.max(StageChange.at).label("at"))
+        .where(StageChange.deal_id.in_(live))
+        .group_by(StageChange.deal_id)
+        .subquery()
+    )
+    found: dict[int, list[OpenDeal]] = defaultdict(list)
+    for customer_id, title, stage, amount, currency, since, created in uow.session.execute(
+        select(Deal.customer_id, Deal.title, Deal.stage, Deal.amount, Deal.currency, entered.c.at, Deal.created_at)
+        .outerjoin(entered, entered.c.deal_id == Deal.id)
+        .where(Deal.customer_id.in_(ids), Deal.archived.is_(False), Deal.stage.not_in(closed))
+        .order_by(Deal.id)
+    ):
+        found[customer_id].append(OpenDeal(customer_id, title, stage, amount, currency, since or created))
+    return dict(found)
+
+
+def deal_params(deal: OpenDeal) -> dict[str, str | None]:
+    """An open deal as a notification's plain data (worded when it is sent)."""
+    return {
+        "stage": deal.stage,
+        "amount": str(deal.amount) if deal.amount is not None else None,
+        "currency": deal.currency,
+        "since_at": deal.since.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
 class VisitLine:
     on: date
     rep: str
@@ -263,21 +308,9 @@ def story(uow: UnitOfWork, actor: Actor, *, customer_id: int, visits: int = 3) -
     tz = actor.tz
     now = uow.now()
     today = now.astimezone(tz).date()
-    closed = ("lost", uow.settings.approvals.won_stage)
-    entered = (
-        select(StageChange.deal_id, func.max(StageChange.at).label("at"))
-        .group_by(StageChange.deal_id)
-        .where(StageChange.deal_id.in_(select(Deal.id).where(Deal.customer_id == customer_id)))
-        .subquery()
-    )
     deals = tuple(
-        DealLine(title, stage, amount, currency, (today - (since or created).astimezone(tz).date()).days)
-        for title, stage, amount, currency, since, created in uow.session.execute(
-            select(Deal.title, Deal.stage, Deal.amount, Deal.currency, entered.c.at, Deal.created_at)
-            .outerjoin(entered, entered.c.deal_id == Deal.id)
-            .where(Deal.customer_id == customer_id, Deal.archived.is_(False), Deal.stage.not_in(closed))
-            .order_by(Deal.id)
-        )
+        DealLine(d.title, d.stage, d.amount, d.currency, (today - d.since.astimezone(tz).date()).days)
+        for d in open_deals_of(uow, [customer_id]).get(customer_id, [])
     )
     rep = aliased(User)
     last_visits = tuple(
@@ -434,12 +467,13 @@ def team_period(
     per: dict[int, Figures] = defaultdict(Figures)
     session = uow.session
 
-    for user_id, n, distinct in session.execute(
-        select(Visit.user_id, func.count(), func.count(Visit.customer_id.distinct()))
-        .where(scope.owned_by(Visit.user_id), Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
+    # Written as ix_visits_user_at's predicate (`= false`), so PostgreSQL counts from the index alone.
+    for user_id, n in session.execute(
+        select(Visit.user_id, func.count())
+        .where(scope.owned_by(Visit.user_id), Visit.at >= since, Visit.at < until, Visit.archived == false())
         .group_by(Visit.user_id)
     ):
-        per[user_id].visits, per[user_id].customers = n, distinct
+        per[user_id].visits = n
     for owner, currency, n, amount in session.execute(
         select(Deal.owner_id, Deal.currency, func.count(), func.sum(Deal.amount))
         .where(
@@ -453,7 +487,12 @@ def team_period(
     moved = (
         select(Deal.owner_id, StageChange.deal_id, StageChange.to_stage, StageChange.from_stage)
         .join(Deal, Deal.id == StageChange.deal_id)
-        .where(scope.owned_by(Deal.owner_id), StageChange.at >= since, StageChange.at < until)
+        .where(
+            scope.owned_by(Deal.owner_id),
+            Deal.archived == false(),  # as ix_deals_live says it: a team's deals from the index alone
+            StageChange.at >= since,
+            StageChange.at < until,
+        )
     )
     won_stage = uow.settings.approvals.won_stage
     closed: dict[str, set[int]] = {won_stage: set(), "lost": set()}
@@ -512,7 +551,7 @@ def team_period(
         total.add(figures)
     visited: dict[int, tuple[str, ...]] = {}
     if customers_of is not None:
-        visited[customers_of] = tuple(
+        visited[customers_of] = names = tuple(
             session.scalars(
                 select(Customer.name)
                 .join(Visit, Visit.customer_id == Customer.id)
@@ -521,6 +560,8 @@ def team_period(
                 .order_by(func.count().desc(), Customer.name)
             )
         )
+        if names:
+            per[customers_of].customers = len(names)
     return TeamPeriod(scope, start, end, _people(uow, scope), dict(per), total, dict(lost_reasons), visited)
 
 
@@ -574,7 +615,7 @@ def funnel(uow: UnitOfWork, actor: Actor, scope: Scope) -> Funnel:
     values: dict[str, Totals] = defaultdict(dict)
     for stage, currency, n, amount in uow.session.execute(
         select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.amount))
-        .where(scope.owned_by(Deal.owner_id), Deal.archived.is_(False), Deal.stage.not_in(closed))
+        .where(scope.owned_by(Deal.owner_id), Deal.archived == false(), Deal.stage.not_in(closed))
         .group_by(Deal.stage, Deal.currency)
     ):
         counts[stage] += n

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from salesbot.services import outbox
+from salesbot.services import asking, outbox
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import ApprovalStep, Contract, Customer, Reminder, User, Visit
 
@@ -75,6 +75,9 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
             "visited_at": visit.at.isoformat(),
             "notes": visit.notes,
         }
+        deals = asking.open_deals_of(uow, [visit.customer_id]).get(visit.customer_id)
+        if deals:
+            params["open_deal"] = asking.deal_params(deals[0])  # the customer's story in a line, before the visit
     elif reminder.subject_type == "customer":
         params["customer"] = uow.session.get_one(Customer, reminder.subject_id).name
     elif reminder.subject_type == "approval_step":
