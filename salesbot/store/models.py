@@ -163,6 +163,8 @@ class Deal(Base):
 
 class StageChange(Base):
     __tablename__ = "stage_history"
+    # The moves of a period with what they were, from the index alone (PostgreSQL; issue 19's team figures).
+    __table_args__ = (Index("ix_stage_history_moves", "at", postgresql_include=["deal_id", "from_stage", "to_stage"]),)
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
     from_stage: Mapped[str | None] = mapped_column(String(32))
@@ -397,6 +399,8 @@ class Payment(Base):
         Index(
             "ix_payments_counted",
             text("coalesce(confirmed_at, created_at)"),
+            # The raw columns too, so PostgreSQL reads the expression and the sums from the index alone.
+            postgresql_include=["confirmed_at", "created_at", "customer_id", "currency", "amount"],
             postgresql_where=text("state = 'confirmed'"),
             sqlite_where=text("state = 'confirmed'"),
         ),

@@ -1,5 +1,5 @@
-"""indexes for the questions of issue 19: a person's visits, deals opened and contracts approved in a period, the
-open funnel per owner and stage, and the money counted on the day it came in
+"""indexes for the questions of issue 19: a person's visits, deals opened, stage moves and contracts approved in a
+period, the open funnel per owner and stage, and the money counted on the day it came in
 
 Revision ID: 0016
 Revises: 0015
@@ -25,6 +25,9 @@ def upgrade() -> None:
         postgresql_where=sa.text("NOT archived"),
         sqlite_where=sa.text("archived = 0"),
     )
+    op.create_index(
+        "ix_stage_history_moves", "stage_history", ["at"], postgresql_include=["deal_id", "from_stage", "to_stage"]
+    )
     op.create_index("ix_customers_owner_ids", "customers", ["owner_id", "id"])
     op.create_index("ix_deals_owner_created", "deals", ["owner_id", "created_at"])
     op.create_index(
@@ -46,6 +49,7 @@ def upgrade() -> None:
         "ix_payments_counted",
         "payments",
         [sa.text("coalesce(confirmed_at, created_at)")],
+        postgresql_include=["confirmed_at", "created_at", "customer_id", "currency", "amount"],
         postgresql_where=sa.text("state = 'confirmed'"),
         sqlite_where=sa.text("state = 'confirmed'"),
     )
@@ -57,4 +61,5 @@ def downgrade() -> None:
     op.drop_index("ix_deals_live", table_name="deals")
     op.drop_index("ix_deals_owner_created", table_name="deals")
     op.drop_index("ix_customers_owner_ids", table_name="customers")
+    op.drop_index("ix_stage_history_moves", table_name="stage_history")
     op.drop_index("ix_visits_user_at", table_name="visits")
