@@ -20,6 +20,7 @@ What each answer covers is decided in `services/asking.py` (the scope); this mod
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -254,11 +255,24 @@ def _own_note(turn: Turn, scope: asking.Scope, text: str) -> str:
     return "\n" + turn.t("ask_own_only") if scope.kind == "own" and questions.asks_team(text) else ""
 
 
-def _answer(turn: Turn, text: str, answer: Any) -> None:
+Answer = Callable[[Turn, str, asking.Scope], None]
+
+
+def _answer(turn: Turn, text: str, answer: Answer) -> None:
     try:
         answer(turn, text, _scope(turn, text))
     except ServiceError as refusal:
         turn.refused(refusal)
+
+
+def _said(answer: Answer) -> Callable[[Turn, Understanding], None]:
+    """The answer to a sentence: its text is read for the period, the team or the person."""
+    return lambda turn, said: _answer(turn, said.text, answer)
+
+
+def _command(answer: Answer) -> Callable[[Turn, str], None]:
+    """The answer to a command: its arguments are read as a sentence would be ("/team 上个月")."""
+    return lambda turn, args: _answer(turn, args, answer)
 
 
 def _figures_line(turn: Turn, figures: asking.Figures) -> str:
@@ -277,14 +291,6 @@ def _figures_line(turn: Turn, figures: asking.Figures) -> str:
 
 def _totals(totals: dict[str, Decimal], lang: str) -> str:
     return f" ({fmt_totals(totals, lang)})" if totals else ""
-
-
-def team_start(turn: Turn, said: Understanding) -> None:
-    _answer(turn, said.text, _team)
-
-
-def team_command(turn: Turn, args: str) -> None:
-    _answer(turn, args, _team)
 
 
 def _team(turn: Turn, text: str, scope: asking.Scope) -> None:
@@ -324,10 +330,6 @@ def _names(turn: Turn, people: tuple[asking.Person, ...]) -> str:
     return turn.t("ask_list_sep").join(shown) + (f" {more}" if more else "")
 
 
-def silent_start(turn: Turn, said: Understanding) -> None:
-    _answer(turn, said.text, _silent)
-
-
 def _silent(turn: Turn, text: str, scope: asking.Scope) -> None:
     period = _period(turn, text, "this_week")
     found = asking.team_period(turn.uow, turn.actor, scope, start=period.start, end=period.end)
@@ -352,10 +354,6 @@ def _silent(turn: Turn, text: str, scope: asking.Scope) -> None:
             names=_names(turn, silent),
         )
     )
-
-
-def activity_start(turn: Turn, said: Understanding) -> None:
-    _answer(turn, said.text, _activity)
 
 
 def _activity(turn: Turn, text: str, scope: asking.Scope) -> None:
@@ -409,10 +407,6 @@ def _bare(text: str) -> bool:
     return text.strip().rstrip("?？").strip().lower() == "pipeline"
 
 
-def funnel_command(turn: Turn, args: str) -> None:
-    _answer(turn, args, _funnel)
-
-
 def _funnel(turn: Turn, text: str, scope: asking.Scope) -> None:
     found = asking.funnel(turn.uow, turn.actor, scope)
     lang, settings = turn.lang, turn.settings
@@ -437,14 +431,6 @@ def _funnel(turn: Turn, text: str, scope: asking.Scope) -> None:
     bars = [charts.Bar(settings.stage_label(r.stage, lang), float(r.deals), str(r.deals)) for r in found.stages]
     title = turn.t("chart.funnel", team=_whose(turn, scope), total=found.deals)
     turn.replies.append(Reply(text=text_out, files=(File("funnel.png", "image/png", charts.funnel(title, bars)),)))
-
-
-def forecast_start(turn: Turn, said: Understanding) -> None:
-    _answer(turn, said.text, _forecast)
-
-
-def forecast_command(turn: Turn, args: str) -> None:
-    _answer(turn, args, _forecast)
 
 
 def _forecast(turn: Turn, text: str, scope: asking.Scope) -> None:
@@ -487,8 +473,8 @@ flows.declare_flow(
     commands={"/brief": brief_command},
     topic="topic_brief",
 )
-flows.declare_answer(start=team_start, intents=("team_report",), commands={"/team": team_command})
-flows.declare_answer(start=silent_start, intents=("silent_reps",))
-flows.declare_answer(start=activity_start, intents=("rep_activity",))
-flows.declare_answer(start=funnel_start, intents=("funnel",), commands={"/funnel": funnel_command})
-flows.declare_answer(start=forecast_start, intents=("forecast",), commands={"/forecast": forecast_command})
+flows.declare_answer(start=_said(_team), intents=("team_report",), commands={"/team": _command(_team)})
+flows.declare_answer(start=_said(_silent), intents=("silent_reps",))
+flows.declare_answer(start=_said(_activity), intents=("rep_activity",))
+flows.declare_answer(start=funnel_start, intents=("funnel",), commands={"/funnel": _command(_funnel)})
+flows.declare_answer(start=_said(_forecast), intents=("forecast",), commands={"/forecast": _command(_forecast)})
