@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import big_book  # noqa: E402
-from big_book import DEFAULT_SERVER, NOW, VERSION, Statements, book_database, timed  # noqa: E402
+from big_book import DEFAULT_SERVER, NOW, VERSION, Statements, book_database, report  # noqa: E402
 
 from salesbot.bootstrap import build  # noqa: E402
 from salesbot.clock import FrozenClock  # noqa: E402
@@ -118,17 +118,8 @@ def main(argv: list[str] | None = None) -> None:
             TARGET_MS,
         ),
     ]
-    baseline = None
-    for label, call, target in calls:
-        if args.only and target and args.only not in label:
-            continue
-        ms, result = timed(app, call, args.repeat)
-        baseline = baseline or ms
-        verdict = "" if not target else f"   target < {target} ms: {'met' if ms < target else 'MISSED'}"
-        print(f"  {label:<40} {ms:9.2f} ms = {ms / baseline:6.0f}x the baseline{verdict}   ({result})")
-        if args.explain and target:
-            for line in statements.explain(app, call):
-                print(f"      {line}")
+    calls = [c for c in calls if not (args.only and c[2] and args.only not in c[0])]
+    report(app, calls, repeat=args.repeat, explain=statements if args.explain else None, shape=lambda r: f"({r})")
     app.close()
 
 
