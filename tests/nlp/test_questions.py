@@ -84,6 +84,12 @@ def test_periods_at_the_turn_of_a_year() -> None:
         ("今天拜访了华为,聊了一下情况,下周二再跟进", None),
         ("拜访了阿里,他们需要跟进报价", None),
         ("my pipeline", None),
+        ("和华为团队吃饭,下周二再约", None),
+        ("lunch with the Initech team, follow up friday", None),
+        ("gave Acme an update on pricing", None),
+        ("华为公司的情况", "customer_brief"),
+        ("Q4 results", "team_report"),
+        ("what's the status of Initech", "customer_brief"),
     ],
 )
 def test_which_question_a_sentence_asks(text: str, expected: str | None) -> None:
