@@ -341,16 +341,29 @@ def main(argv: list[str] | None = None) -> None:
         ("daily digest, one team", daily, 500),
         ("weekly summary and its charts, one team", weekly, 500),
     ]
+    report(app, calls, repeat=args.repeat, explain=statements if args.explain else None, shape=_shape)
+    app.close()
+
+
+def report(
+    app: App,
+    calls: list[tuple[str, Callable[[Any], Any], float | None]],
+    *,
+    repeat: int,
+    explain: Statements | None = None,
+    shape: Callable[[Any], str] = str,
+) -> None:
+    """Time each (label, call, target ms) and print it against the first (the baseline, target None); a target of 0
+    is a figure for comparison, timed 3 times. With `explain`, the plans of the statements each timed call ran."""
     baseline = None
     for label, call, target in calls:
-        ms, result = timed(app, call, args.repeat if target != 0 else 3)
+        ms, result = timed(app, call, repeat if target != 0 else 3)
         baseline = baseline or ms
         verdict = "" if not target else f"   target < {target} ms: {'met' if ms < target else 'MISSED'}"
-        print(f"  {label:<42} {ms:9.2f} ms = {ms / baseline:7.0f}x the baseline{verdict}   {_shape(result)}")
-        if args.explain and target:
-            for line in statements.explain(app, call):
+        print(f"  {label:<42} {ms:9.2f} ms = {ms / baseline:7.0f}x the baseline{verdict}   {shape(result)}")
+        if explain is not None and target:
+            for line in explain.explain(app, call):
                 print(f"      {line}")
-    app.close()
 
 
 def _shape(result: Any) -> str:

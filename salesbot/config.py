@@ -34,6 +34,13 @@ DEFAULT_STAGE_LABELS = {
 }
 # The eight reasons customers leave (price, experience, features, service, unanswered questions,
 # a competitor's move, ethics or compliance, involuntary).
+# An open deal's chance of being won, per stage (the forecast's weights; [forecast] in salesbot.toml, in percent).
+DEFAULT_FORECAST = {
+    "lead": Decimal("0.1"),
+    "qualified": Decimal("0.25"),
+    "proposal": Decimal("0.5"),
+    "negotiation": Decimal("0.75"),
+}
 DEFAULT_LOST_REASONS = (
     "price",
     "experience",
@@ -223,7 +230,13 @@ class Settings:
     approvals: ApprovalPolicy = field(default_factory=lambda: _approval_policy({}))
     collections: CollectionPolicy = field(default_factory=lambda: _collection_policy({}))
     digests: DigestPolicy = field(default_factory=DigestPolicy)
+    # [forecast]: the chance, 0-1, that an open deal in each stage is won; the forecast weighs the pipeline by it.
+    forecast: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_FORECAST)
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def stage_probability(self, stage: str) -> Decimal:
+        """An open stage's chance of being won (0 for a stage the config gives none)."""
+        return self.forecast.get(stage, Decimal(0))
 
     def stage_label(self, stage: str, lang: str) -> str:
         return self.stage_labels.get(lang, {}).get(stage) or self.stage_labels.get("en", {}).get(stage, stage)
@@ -294,8 +307,22 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         approvals=_approval_policy(raw.get("approvals", {}), stages),
         collections=_collection_policy(raw.get("collections", {})),
         digests=_digest_policy(raw.get("digests", {})),
+        forecast=_forecast(raw.get("forecast", {}), stages),
         raw=raw,
     )
+
+
+def _forecast(cfg: Mapping[str, Any], stages: tuple[str, ...]) -> Mapping[str, Decimal]:
+    """[forecast] stage = percent (0-100): each open stage's chance of being won; unset stages keep the defaults."""
+    chances = dict(DEFAULT_FORECAST)
+    for stage, percent in cfg.items():
+        if stage not in stages:
+            raise ConfigError(f"[forecast] {stage!r} is not one of [stages] order")
+        value = Decimal(str(percent))
+        if not 0 <= value <= 100:
+            raise ConfigError(f"[forecast] {stage} must be a percentage from 0 to 100, not {percent!r}")
+        chances[stage] = value / 100
+    return chances
 
 
 def _approval_policy(cfg: Mapping[str, Any], stages: tuple[str, ...] = DEFAULT_STAGES) -> ApprovalPolicy:
@@ -433,6 +460,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "approvals",
         "collections",
         "digests",
+        "forecast",
         "outbox",
         "board",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}

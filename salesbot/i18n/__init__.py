@@ -144,7 +144,19 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
         )
     if "reason" in shown:
         shown["reason_line"] = t(lang, "deal.reason", reason=shown["reason"]) if shown.get("reason") else ""
-    return t(lang, key, **shown)
+    text = t(lang, key, **shown)
+    if params.get("open_deal"):  # a follow-up's reminder carries its customer's open deal (issue 19)
+        text += "\n" + deal_line(params["open_deal"], lang=lang, tz=tz, settings=settings)
+    return text
+
+
+def deal_line(deal: dict[str, Any], *, lang: str, tz: ZoneInfo, settings: Settings) -> str:
+    """A customer's open deal in one line, from a notification's data: stage, value, and since when."""
+    since = datetime.fromisoformat(deal["since_at"]).astimezone(tz).date()
+    money = fmt_money(deal["amount"], deal["currency"], lang) if deal.get("amount") is not None else "-"
+    return t(
+        lang, "ask_deal_line", stage=settings.stage_label(deal["stage"], lang), money=money, since=fmt_date(since, lang)
+    )
 
 
 def _collection_lines(key: str, shown: dict[str, Any], params: dict[str, Any], lang: str) -> str:

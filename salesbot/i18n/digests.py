@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from salesbot.config import Settings
-from salesbot.i18n import cut, fit, fmt_date, fmt_money, fmt_totals, t
+from salesbot.i18n import cut, deal_line, fit, fmt_date, fmt_money, fmt_totals, t
 
 MAX_BYTES = 4096
 LIMITS = (10, 5, 3, 1)  # lines per list, tried in turn until the text fits
@@ -61,6 +61,7 @@ def _compose(key: str, p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Set
                 next_step=t(lang, "digest.next_step", next_step=i["next_step"]) if i.get("next_step") else "",
                 visited_on=fmt_date(date.fromisoformat(i["visited_on"]), lang),
             )
+            + (f"\n{deal_line(i['open_deal'], lang=lang, tz=tz, settings=settings)}" if i.get("open_deal") else "")
             for i in p["items"]
         ]
         return "\n".join([head, *cut(lines, limit * 2, lang)])

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from salesbot.nlp import receivables, steering
+from salesbot.nlp import questions, receivables, steering
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -28,6 +28,14 @@ INTENTS = (
     "schedule",
     "export",
     "my_approvals",
+    # questions about the work (nlp/questions.py, issue 19)
+    "agenda",
+    "customer_brief",
+    "team_report",
+    "silent_reps",
+    "rep_activity",
+    "funnel",
+    "forecast",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",
@@ -372,6 +380,8 @@ def classify(text: str, stage: StageMention | None) -> str:
     steer = steering.intent(text)
     if steer is not None:
         return steer
+    if (asked := questions.intent(text)) is not None:
+        return asked
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):

@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased
 
 from salesbot.calendars import working_calendar
 from salesbot.config import DigestTime, Settings
-from salesbot.services import outbox, receivables
+from salesbot.services import asking, outbox, receivables
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
@@ -294,6 +294,7 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
                 Visit.next_step,
                 Visit.at,
                 Customer.name,
+                Customer.id,
             )
             .join(Visit, Visit.id == Reminder.subject_id)
             .join(Customer, Customer.id == Visit.customer_id)
@@ -309,7 +310,9 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
             # A reminder another worker is sending right now is left to it (and so left out of this brief).
             .with_for_update(of=Reminder, skip_locked=True)
         ).all()
-        for user_id, reminder_id, due_at, timed_at, next_step, visited_at, customer in rows:
+        # The customer's open deal comes with each follow-up (issue 19: the brief before a planned visit).
+        deals = asking.open_deals_of(uow, [row[-1] for row in rows])
+        for user_id, reminder_id, due_at, timed_at, next_step, visited_at, customer, customer_id in rows:
             start, end, tz = windows[user_id]
             if not start <= due_at < end:
                 continue  # in another person's day (people in other zones share the query)
@@ -322,6 +325,7 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
                     "next_step": next_step,
                     "time": due_at.astimezone(tz).strftime("%H:%M") if timed_at is not None else None,
                     "visited_on": visited_at.astimezone(tz).date().isoformat(),
+                    **({"open_deal": asking.deal_params(deals[customer_id][0])} if customer_id in deals else {}),
                 }
             )
     return {user_id: found.get(user_id, ({}, [])) for user_id in windows}

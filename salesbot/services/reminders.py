@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from salesbot.services import audit, customers, outbox, permissions
+from salesbot.services import asking, audit, customers, outbox, permissions
 from salesbot.services.dates import due_instant
 from salesbot.services.errors import NotFound
 from salesbot.services.uow import UnitOfWork
@@ -139,6 +139,9 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
             "visited_at": visit.at.isoformat(),
             "notes": visit.notes,
         }
+        deals = asking.open_deals_of(uow, [visit.customer_id]).get(visit.customer_id)
+        if deals:
+            params["open_deal"] = asking.deal_params(deals[0])  # the customer's story in a line, before the visit
     elif reminder.subject_type == "customer":
         params |= {"customer": uow.session.get_one(Customer, reminder.subject_id).name, "note": reminder.note or ""}
     elif reminder.subject_type == "user":

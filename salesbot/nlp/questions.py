@@ -1,0 +1,171 @@
+"""Questions about the work rather than reports of it (issue 19): the asker's agenda, a customer's story, how the
+team is doing over a period, who has been silent, one rep's activity, the funnel and the forecast. Pure: the day
+is passed in.
+
+`intent(text)` names the question (or None: the other intents decide); `period(text, today=…)` reads the period a
+sentence asks about: 今天, 本周, 上周, 本月, 上个月, 本季度, 今年, Q4, this week, last month, YTD…
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# The text is lowered once and the patterns are case-sensitive: IGNORECASE costs every pattern its literal
+# prefix scan, and every message passes here.
+_I = re.NOFLAG
+
+# A report of work done ("拜访了华为,聊了情况") is not a question about it, whatever else it says.
+_REPORT = re.compile(
+    r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
+    r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b",
+    _I,
+)
+_FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
+# "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
+_FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
+_SILENT = re.compile(
+    r"(?:谁|哪些人|哪几个人|哪个|哪些销售).{0,8}(?:没|没有|未)(?:有)?.{0,6}(?:拜访|记录|登记|动静)"
+    r"|没(?:有)?(?:人)?(?:记录)?拜访的(?:人|销售|同事)"
+    r"|\bwho\b.{0,20}\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not)\b.{0,30}\b(?:visits?|log(?:ged)?)"
+    r"|\bsilent reps?\b|\binactive reps?\b|\bno visits?\b",
+    _I,
+)
+_ACTIVITY = re.compile(
+    r"拜访了?(?:几|多少)|见了?(?:几|多少)|(?:几|多少)(?:个|家)?客户|多少(?:次)?拜访|的(?:活动|动态|工作量)"
+    r"|\bhow many (?:visits|customers|calls)\b|'s activity\b|\bactivity (?:of|for)\b"
+    r"|\bwhat has .+ (?:done|been up to)\b",
+    _I,
+)
+_AGENDA = re.compile(
+    r"跟进哪些|跟进哪几|要跟进|需要跟进|该跟进|待跟进|我的跟进|跟进(?:列表|清单|计划|安排)|(?:逾期|过期|超期).{0,4}跟进"
+    r"|没跟进的|我的日程|今天的日程|我的待办|要做什么|该做什么|\bagenda\b|\bmy to-?dos?\b|\bto-?do list\b"
+    r"|\bmy follow[- ]?ups?\b|\bfollow[- ]?ups?\b.{0,20}\b(?:today|tomorrow|this week|next week|due|overdue)\b"
+    r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b",
+    _I,
+)
+_OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
+# The team named with a question about it: "和华为团队吃饭" names a team, and is a visit.
+_TEAM = re.compile(
+    r"(?:团队|全公司|大家).{0,8}(?:业绩|怎么样|如何|情况|表现|数据|战报|汇总|总结|做得)|业绩|战报"
+    r"|\bteam(?:'s)? (?:performance|numbers|results|report|summary|stats|figures)\b|\bteam performance\b"
+    r"|\bhow (?:are|is|did|was) (?:we|the team|everyone|my team)\b|\b(?:our|the team's) (?:numbers|results)\b"
+    r"|\bsales (?:report|summary)\b|\b(?:q[1-4]|ytd|mtd) (?:numbers|results)\b|\bperformance (?:this|last)\b",
+    _I,
+)
+_STORY = re.compile(
+    r"的情况|什么情况|情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
+    r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
+    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
+    _I,
+)
+
+
+def intent(text: str) -> str | None:
+    """The question a message asks, or None: agenda, customer_brief, team_report, silent_reps, rep_activity,
+    funnel, forecast."""
+    text = text.lower()
+    if _FORECAST.search(text):
+        return "forecast"
+    if _FUNNEL.search(text):
+        return "funnel"
+    if _SILENT.search(text):
+        return "silent_reps"
+    if _ACTIVITY.search(text):
+        return "rep_activity"
+    for asked, pattern in (("agenda", _AGENDA), ("team_report", _TEAM), ("customer_brief", _STORY)):
+        if pattern.search(text):
+            return None if _REPORT.search(text) else asked
+    return None
+
+
+def overdue_only(text: str) -> bool:
+    """ "逾期没跟进的" / "overdue follow-ups": only what is late."""
+    return bool(_OVERDUE_ONLY.search(text.lower()))
+
+
+def asks_team(text: str) -> bool:
+    """Whether the sentence asks about the team, not the asker alone (a rep is then told what they see)."""
+    text = text.lower()
+    return bool(_TEAM.search(text)) or bool(_SILENT.search(text))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days [start, end): `key` names it for the reader (this_week, last_month, q4, …)."""
+
+    key: str
+    start: date
+    end: date
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    n = day.year * 12 + day.month - 1 + months
+    return date(n // 12, n % 12 + 1, 1)
+
+
+_QUARTER = re.compile(r"\bq([1-4])\b|第([一二三四1-4])季度?|([一二三四1-4])季度", _I)
+_QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+# (key, pattern) in the order tried: the longer phrase first (上个月 before 月, 本季度 before 季度).
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(pattern, _I))
+    for key, pattern in (
+        ("last_quarter", r"上个?季度|\blast quarter\b"),
+        ("this_quarter", r"本季度?|这个?季度|\bthis quarter\b|\bqtd\b|\bquarter to date\b"),
+        ("last_month", r"上个?月|\blast month\b"),
+        ("this_month", r"本月|这个?月|\bthis month\b|\bmtd\b|\bmonth to date\b"),
+        ("last_week", r"上(?:个)?(?:周|星期|礼拜)|\blast week\b"),
+        ("next_week", r"下(?:个)?(?:周|星期|礼拜)|\bnext week\b"),
+        ("this_week", r"本周|这(?:个)?(?:周|星期|礼拜)|\bthis week\b|\bwtd\b|\bweek to date\b"),
+        ("last_year", r"去年|上一?年|\blast year\b"),
+        ("this_year", r"今年|本年|\bthis year\b|\bytd\b|\byear to date\b"),
+        ("yesterday", r"昨天|昨日|\byesterday\b"),
+        ("tomorrow", r"明天|明日|\btomorrow\b"),
+        ("today", r"今天|今日|\btoday\b"),
+    )
+)
+
+
+def period(text: str, *, today: date) -> Period | None:
+    """The period a sentence names, as calendar days in the asker's zone; None when it names none. A quarter
+    named alone (Q4, 第四季度) is the latest one of that number that has begun."""
+    text = text.lower()
+    for key, pattern in _PERIODS:
+        if pattern.search(text):
+            return _period(key, today)
+    quarter = _QUARTER.search(text)
+    if quarter is not None:
+        raw = next(g for g in quarter.groups() if g)
+        n = _QUARTER_NUMBERS.get(raw) or int(raw)
+        start = date(today.year, 3 * (n - 1) + 1, 1)
+        if start > today:
+            start = date(today.year - 1, start.month, 1)
+        return Period(f"q{n}", start, _add_months(start, 3))
+    return None
+
+
+def _period(key: str, today: date) -> Period:
+    monday = today - timedelta(days=today.weekday())
+    month = today.replace(day=1)
+    quarter = _quarter_start(today)
+    start, end = {
+        "today": (today, today + timedelta(days=1)),
+        "yesterday": (today - timedelta(days=1), today),
+        "tomorrow": (today + timedelta(days=1), today + timedelta(days=2)),
+        "this_week": (monday, monday + timedelta(days=7)),
+        "last_week": (monday - timedelta(days=7), monday),
+        "next_week": (monday + timedelta(days=7), monday + timedelta(days=14)),
+        "this_month": (month, _add_months(month, 1)),
+        "last_month": (_add_months(month, -1), month),
+        "this_quarter": (quarter, _add_months(quarter, 3)),
+        "last_quarter": (_add_months(quarter, -3), quarter),
+        "this_year": (date(today.year, 1, 1), date(today.year + 1, 1, 1)),
+        "last_year": (date(today.year - 1, 1, 1), date(today.year, 1, 1)),
+    }[key]
+    return Period(key, start, end)

@@ -1,0 +1,633 @@
+"""Answers to what people ask about the work (issue 19): the asker's agenda, a customer's story, and how the team
+is doing over a period (its figures per rep, the reps who logged no visit, one rep's activity, the funnel and the
+weighted forecast of the open pipeline).
+
+Each answer is plain data (names, stage keys, Decimal amounts per currency, dates); the conversation layer words it.
+Who sees what is decided here, once, as a `Scope`: a rep sees their own work, a manager their team's, an admin and
+finance everyone's. In a team group the answer is narrowed to the group's team (`team_id`), so a group only ever
+hears about its own team.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy.orm import aliased
+
+from salesbot.services import permissions
+from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
+from salesbot.store.models import (
+    ApprovalStep,
+    Contract,
+    Customer,
+    Deal,
+    Installment,
+    Payment,
+    Reminder,
+    StageChange,
+    Team,
+    User,
+    Visit,
+)
+
+ZERO = Decimal(0)
+Totals = dict[str, Decimal]  # per currency, never added across currencies
+
+
+# --- scope ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose work an answer covers: `own` (the asker alone), a `team`, or `all`. `user_ids` None: everyone."""
+
+    kind: str
+    user_ids: tuple[int, ...] | None
+    team: str | None = None
+
+    def owned_by(self, column: ColumnElement) -> ColumnElement[bool]:
+        return true() if self.user_ids is None else column.in_(self.user_ids)
+
+
+def scope_for(uow: UnitOfWork, actor: Actor, *, team_id: int | None = None) -> Scope:
+    """The asker's scope; `team_id` narrows it to one team (the team of the group the question was asked in). A
+    manager may not look into another team; a rep sees their own work wherever they ask."""
+    permissions.require_active(actor)
+    if actor.role == "rep":
+        return Scope("own", (actor.id,))
+    if actor.role == "manager":
+        if team_id is not None and team_id != actor.team_id:
+            raise NotAllowed("ask_team_not_yours")
+        team_id = actor.team_id
+        if team_id is None:
+            return Scope("own", (actor.id,))
+    if team_id is None:
+        return Scope("all", None)
+    members = tuple(uow.session.scalars(select(User.id).where(User.team_id == team_id).order_by(User.id)))
+    return Scope("team", members, uow.session.scalar(select(Team.name).where(Team.id == team_id)))
+
+
+def team_named(uow: UnitOfWork, text: str) -> int | None:
+    """The team a sentence names by its name or key ("华东团队", "team east"), if any."""
+    for team_id, key, name in uow.session.execute(select(Team.id, Team.key, Team.name)):
+        if (name and name in text) or (key and f"team {key}".lower() in text.lower()):
+            return team_id
+    return None
+
+
+def window(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Local calendar days [start, end) as the instants they span."""
+    return datetime.combine(start, time(0), tzinfo=tz), datetime.combine(end, time(0), tzinfo=tz)
+
+
+# --- the agenda ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    kind: str  # follow_up | planned | installment
+    on: date
+    customer_id: int
+    customer: str
+    overdue: bool
+    visit_id: int | None = None
+    at: str | None = None  # HH:MM, local, when a time was set
+    next_step: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    start: date
+    end: date
+    today: date
+    items: tuple[AgendaItem, ...]
+
+
+def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_only: bool = False) -> Agenda:
+    """The asker's own follow-ups, planned visits and their customers' installments due before `end` (a local day,
+    exclusive), what is late first. A follow-up is open while it is on the customer's latest visit by this person:
+    a visit logged since it was set is the follow-up done. `start` only names the period: what is late is always
+    listed, whenever it fell due."""
+    permissions.require_active(actor)
+    tz = actor.tz
+    today = uow.now().astimezone(tz).date()
+    last = today if overdue_only else end
+    latest = (
+        select(func.max(Visit.id))
+        .where(Visit.user_id == actor.id, Visit.archived.is_(False))
+        .group_by(Visit.customer_id)
+        .scalar_subquery()
+    )
+    items: list[AgendaItem] = []
+    for visit_id, customer_id, name, on, at, step in uow.session.execute(
+        select(Visit.id, Customer.id, Customer.name, Visit.follow_up_on, Visit.follow_up_at, Visit.next_step)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(
+            Visit.id.in_(latest),
+            Visit.follow_up_on.is_not(None),
+            Visit.follow_up_on < last,
+            Customer.archived.is_(False),
+        )
+    ):
+        items.append(
+            AgendaItem(
+                "follow_up",
+                on,
+                customer_id,
+                name,
+                on < today,
+                visit_id=visit_id,
+                at=at.astimezone(tz).strftime("%H:%M") if at else None,
+                next_step=step,
+            )
+        )
+    if not overdue_only:
+        until = window(end, end, tz)[0]
+        for customer_id, name, due in uow.session.execute(
+            select(Customer.id, Customer.name, Reminder.due_at)
+            .join(Customer, Customer.id == Reminder.customer_id)
+            .where(
+                Reminder.user_id == actor.id,
+                Reminder.kind == "planned_visit",
+                Reminder.state == "pending",
+                Reminder.due_at < until,
+            )
+        ):
+            local = due.astimezone(tz)
+            timed = local.time() != time(uow.settings.morning_hour)
+            items.append(
+                AgendaItem(
+                    "planned", local.date(), customer_id, name, False, at=local.strftime("%H:%M") if timed else None
+                )
+            )
+    for customer_id, name, due_on, amount, paid, currency, seq in uow.session.execute(
+        select(
+            Customer.id,
+            Customer.name,
+            Installment.due_on,
+            Installment.amount,
+            Installment.paid,
+            Installment.currency,
+            Installment.seq,
+        )
+        .join(Contract, Contract.id == Installment.contract_id)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(
+            Customer.owner_id == actor.id,
+            Customer.archived.is_(False),
+            Contract.status == "active",
+            Installment.state == "open",
+            Installment.amount > Installment.paid,
+            Installment.due_on < last,
+        )
+    ):
+        items.append(
+            AgendaItem(
+                "installment",
+                due_on,
+                customer_id,
+                name,
+                due_on < today,
+                amount=amount - paid,
+                currency=currency,
+                seq=seq,
+            )
+        )
+    items.sort(key=lambda i: (not i.overdue, i.on, i.at or "", i.kind, i.customer))
+    return Agenda(start, end, today, tuple(items))
+
+
+# --- a customer's story --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealLine:
+    title: str
+    stage: str
+    amount: Decimal | None
+    currency: str
+    days_in_stage: int
+
+
+@dataclass(frozen=True)
+class OpenDeal:
+    customer_id: int
+    title: str
+    stage: str
+    amount: Decimal | None
+    currency: str
+    since: datetime  # when it entered its stage (its last stage change, or when it was opened)
+
+
+def open_deals_of(uow: UnitOfWork, customer_ids: list[int]) -> dict[int, list[OpenDeal]]:
+    """The open deals of these customers, by customer, oldest first: what a customer's story says of its deals,
+    and the line a follow-up's reminder and the morning brief carry about it (one reading for both)."""
+    if not customer_ids:
+        return {}
+    closed = ("lost", uow.settings.approvals.won_stage)
+    ids = sorted(set(customer_ids))
+    live = select(Deal.id).where(Deal.customer_id.in_(ids))
+    entered = (
+        select(StageChange.deal_id, func.max(StageChange.at).label("at"))
+        .where(StageChange.deal_id.in_(live))
+        .group_by(StageChange.deal_id)
+        .subquery()
+    )
+    found: dict[int, list[OpenDeal]] = defaultdict(list)
+    for customer_id, title, stage, amount, currency, since, created in uow.session.execute(
+        select(Deal.customer_id, Deal.title, Deal.stage, Deal.amount, Deal.currency, entered.c.at, Deal.created_at)
+        .outerjoin(entered, entered.c.deal_id == Deal.id)
+        .where(Deal.customer_id.in_(ids), Deal.archived.is_(False), Deal.stage.not_in(closed))
+        .order_by(Deal.id)
+    ):
+        found[customer_id].append(OpenDeal(customer_id, title, stage, amount, currency, since or created))
+    return dict(found)
+
+
+def deal_params(deal: OpenDeal) -> dict[str, str | None]:
+    """An open deal as a notification's plain data (worded when it is sent)."""
+    return {
+        "stage": deal.stage,
+        "amount": str(deal.amount) if deal.amount is not None else None,
+        "currency": deal.currency,
+        "since_at": deal.since.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    on: date
+    rep: str
+    notes: str
+    next_step: str | None
+
+
+@dataclass(frozen=True)
+class ContractLine:
+    status: str  # pending | active
+    amount: Decimal
+    currency: str
+    on: date  # submitted (pending) or approved (active)
+    approver: str | None  # who decides now, while pending
+
+
+@dataclass(frozen=True)
+class Story:
+    customer_id: int
+    customer: str
+    owner: str | None
+    deals: tuple[DealLine, ...]
+    visits: tuple[VisitLine, ...]
+    follow_up: date | None
+    follow_up_at: str | None
+    contracts: tuple[ContractLine, ...]
+    owed: Totals
+    overdue: Totals
+    oldest_overdue: date | None
+
+
+def story(uow: UnitOfWork, actor: Actor, *, customer_id: int, visits: int = 3) -> Story:
+    """Everything about one customer in one answer: open deals (stage, value, days in the stage), the last visits
+    and their notes, the next follow-up, contracts waiting or approved, and what is owed and overdue."""
+    permissions.require_active(actor)
+    customer = uow.session.get(Customer, customer_id)
+    if customer is None or customer.archived:
+        raise NotFound("customer_not_found", customer_id=customer_id)
+    if not permissions.can_see(actor, customer):
+        raise NotAllowed("ask_customer_not_visible", customer=customer.name)
+    tz = actor.tz
+    now = uow.now()
+    today = now.astimezone(tz).date()
+    deals = tuple(
+        DealLine(d.title, d.stage, d.amount, d.currency, (today - d.since.astimezone(tz).date()).days)
+        for d in open_deals_of(uow, [customer_id]).get(customer_id, [])
+    )
+    rep = aliased(User)
+    last_visits = tuple(
+        VisitLine(at.astimezone(tz).date(), name, notes, step)
+        for at, name, notes, step in uow.session.execute(
+            select(Visit.at, rep.name, Visit.notes, Visit.next_step)
+            .join(rep, rep.id == Visit.user_id)
+            .where(Visit.customer_id == customer_id, Visit.archived.is_(False))
+            .order_by(Visit.at.desc(), Visit.id.desc())
+            .limit(visits)
+        )
+    )
+    follow = (
+        select(Visit.follow_up_on, Visit.follow_up_at)
+        .where(Visit.customer_id == customer_id, Visit.follow_up_on.is_not(None), Visit.archived.is_(False))
+        .order_by(Visit.at.desc(), Visit.id.desc())
+        .limit(1)
+    )
+    if actor.role == "rep":
+        follow = follow.where(Visit.user_id == actor.id)
+    next_follow = uow.session.execute(follow).first()
+    approver = aliased(User)
+    contracts = tuple(
+        ContractLine(
+            status,
+            amount,
+            currency,
+            ((decided if status == "active" else submitted) or submitted).astimezone(tz).date(),
+            who,
+        )
+        for status, amount, currency, submitted, decided, who in uow.session.execute(
+            select(
+                Contract.status,
+                Contract.amount,
+                Contract.currency,
+                Contract.submitted_at,
+                Contract.decided_at,
+                approver.name,
+            )
+            .outerjoin(
+                ApprovalStep,
+                (ApprovalStep.contract_id == Contract.id) & (ApprovalStep.state == "deciding"),
+            )
+            .outerjoin(approver, approver.id == ApprovalStep.approver_id)
+            .where(Contract.customer_id == customer_id, Contract.status.in_(("pending", "active")))
+            .order_by(Contract.status != "pending", Contract.id.desc())
+            .limit(5)
+        )
+    )
+    owed: Totals = defaultdict(lambda: ZERO)
+    late: Totals = defaultdict(lambda: ZERO)
+    oldest: date | None = None
+    for due_on, amount, paid, currency in uow.session.execute(
+        select(Installment.due_on, Installment.amount, Installment.paid, Installment.currency)
+        .join(Contract, Contract.id == Installment.contract_id)
+        .where(
+            Contract.customer_id == customer_id,
+            Contract.status == "active",
+            Installment.state == "open",
+            Installment.amount > Installment.paid,
+        )
+    ):
+        owed[currency] += amount - paid
+        if due_on < today:
+            late[currency] += amount - paid
+            oldest = min(oldest or due_on, due_on)
+    return Story(
+        customer_id=customer.id,
+        customer=customer.name,
+        owner=customer.owner.name if customer.owner else None,
+        deals=deals,
+        visits=last_visits,
+        follow_up=next_follow.follow_up_on if next_follow else None,
+        follow_up_at=next_follow.follow_up_at.astimezone(tz).strftime("%H:%M")
+        if next_follow and next_follow.follow_up_at
+        else None,
+        contracts=contracts,
+        owed=dict(sorted(owed.items())),
+        overdue=dict(sorted(late.items())),
+        oldest_overdue=oldest,
+    )
+
+
+# --- how the team is doing -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """One rep's figures for a period, or the total of a scope's."""
+
+    visits: int = 0
+    customers: int = 0  # distinct customers visited
+    new_deals: int = 0
+    new_value: Totals = field(default_factory=dict)
+    moves: int = 0
+    won: int = 0
+    won_value: Totals = field(default_factory=dict)
+    lost: int = 0
+    approved: int = 0
+    approved_value: Totals = field(default_factory=dict)
+    paid: Totals = field(default_factory=dict)
+
+    def add(self, other: Figures) -> None:
+        for name in ("visits", "customers", "new_deals", "moves", "won", "lost", "approved"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("new_value", "won_value", "approved_value", "paid"):
+            mine = getattr(self, name)
+            for currency, amount in getattr(other, name).items():
+                mine[currency] = mine.get(currency, ZERO) + amount
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.visits or self.new_deals or self.moves or self.won or self.lost or self.approved or self.paid)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class TeamPeriod:
+    scope: Scope
+    start: date
+    end: date
+    people: tuple[Person, ...]  # the reps in scope (and the asker, for a manager's own work)
+    per_person: dict[int, Figures]  # only those with something in the period
+    total: Figures
+    lost_reasons: dict[str, int]  # reason key ("" for none given) → deals lost
+    visited: dict[int, tuple[str, ...]]  # per person, the customers visited (for one rep's activity)
+
+    @property
+    def silent(self) -> tuple[Person, ...]:
+        """The reps in scope who logged no visit in the period."""
+        return tuple(p for p in self.people if p.role == "rep" and not self.per_person.get(p.id, Figures()).visits)
+
+
+def _people(uow: UnitOfWork, scope: Scope) -> tuple[Person, ...]:
+    query = select(User.id, User.name, User.role).where(User.active, User.role.in_(("rep", "manager")))
+    if scope.user_ids is not None:
+        query = query.where(User.id.in_(scope.user_ids))
+    return tuple(Person(*row) for row in uow.session.execute(query.order_by(User.name, User.id)))
+
+
+def team_period(
+    uow: UnitOfWork, actor: Actor, scope: Scope, *, start: date, end: date, customers_of: int | None = None
+) -> TeamPeriod:
+    """The scope's figures for the local days [start, end): visits, new deals, stage moves, deals won and lost
+    (with the reasons), contracts approved and payments received, per person and in total, money per currency.
+    `customers_of`: also the customers that person visited."""
+    since, until = window(start, end, actor.tz)
+    per: dict[int, Figures] = defaultdict(Figures)
+    session = uow.session
+
+    # Written as ix_visits_user_at's predicate (`= false`), so PostgreSQL counts from the index alone.
+    for user_id, n in session.execute(
+        select(Visit.user_id, func.count())
+        .where(scope.owned_by(Visit.user_id), Visit.at >= since, Visit.at < until, Visit.archived == false())
+        .group_by(Visit.user_id)
+    ):
+        per[user_id].visits = n
+    for owner, currency, n, amount in session.execute(
+        select(Deal.owner_id, Deal.currency, func.count(), func.sum(Deal.amount))
+        .where(
+            scope.owned_by(Deal.owner_id), Deal.created_at >= since, Deal.created_at < until, Deal.archived.is_(False)
+        )
+        .group_by(Deal.owner_id, Deal.currency)
+    ):
+        per[owner].new_deals += n
+        if amount is not None:
+            per[owner].new_value[currency] = per[owner].new_value.get(currency, ZERO) + Decimal(amount)
+    moved = (
+        select(Deal.owner_id, StageChange.deal_id, StageChange.to_stage, StageChange.from_stage)
+        .join(Deal, Deal.id == StageChange.deal_id)
+        .where(
+            scope.owned_by(Deal.owner_id),
+            Deal.archived == false(),  # as ix_deals_live says it: a team's deals from the index alone
+            StageChange.at >= since,
+            StageChange.at < until,
+        )
+    )
+    won_stage = uow.settings.approvals.won_stage
+    closed: dict[str, set[int]] = {won_stage: set(), "lost": set()}
+    for owner, deal_id, to_stage, from_stage in session.execute(moved):
+        if from_stage is not None:
+            per[owner].moves += 1
+        if to_stage in closed:
+            closed[to_stage].add(deal_id)
+    lost_reasons: dict[str, int] = defaultdict(int)
+    for stage, ids in closed.items():
+        if not ids:
+            continue
+        # Counted as they stand now: a deal won and reopened in the period is not a win.
+        for owner, currency, amount, reason in session.execute(
+            select(Deal.owner_id, Deal.currency, Deal.amount, Deal.lost_reason).where(
+                Deal.id.in_(sorted(ids)), Deal.stage == stage, Deal.archived.is_(False)
+            )
+        ):
+            if stage == "lost":
+                per[owner].lost += 1
+                lost_reasons[reason or ""] += 1
+            else:
+                per[owner].won += 1
+                if amount is not None:
+                    per[owner].won_value[currency] = per[owner].won_value.get(currency, ZERO) + Decimal(amount)
+    for owner, currency, n, amount in session.execute(
+        select(Contract.owner_id, Contract.currency, func.count(), func.sum(Contract.amount))
+        .where(
+            scope.owned_by(Contract.owner_id),
+            Contract.status == "active",
+            Contract.decided_at >= since,
+            Contract.decided_at < until,
+        )
+        .group_by(Contract.owner_id, Contract.currency)
+    ):
+        per[owner].approved += n
+        per[owner].approved_value[currency] = per[owner].approved_value.get(currency, ZERO) + Decimal(amount)
+    # As the digests count them: confirmed money, on the day it was recorded or (finance confirming) confirmed.
+    counted_at = func.coalesce(Payment.confirmed_at, Payment.created_at)
+    for owner, currency, amount in session.execute(
+        select(Customer.owner_id, Payment.currency, func.sum(Payment.amount))
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(
+            scope.owned_by(Customer.owner_id),
+            Payment.state == "confirmed",
+            counted_at >= since,
+            counted_at < until,
+        )
+        .group_by(Customer.owner_id, Payment.currency)
+    ):
+        if owner is not None:
+            per[owner].paid[currency] = per[owner].paid.get(currency, ZERO) + Decimal(amount)
+    per.pop(None, None)  # type: ignore[call-overload]  # unowned customers' money belongs to no rep
+    total = Figures()
+    for figures in per.values():
+        total.add(figures)
+    visited: dict[int, tuple[str, ...]] = {}
+    if customers_of is not None:
+        visited[customers_of] = names = tuple(
+            session.scalars(
+                select(Customer.name)
+                .join(Visit, Visit.customer_id == Customer.id)
+                .where(Visit.user_id == customers_of, Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
+                .group_by(Customer.name)
+                .order_by(func.count().desc(), Customer.name)
+            )
+        )
+        if names:
+            per[customers_of].customers = len(names)
+    return TeamPeriod(scope, start, end, _people(uow, scope), dict(per), total, dict(lost_reasons), visited)
+
+
+def person_named(uow: UnitOfWork, scope: Scope, text: str) -> Person | None:
+    """The person in scope a sentence names ("张伟这周拜访了几个客户"), the longest name first; None if none."""
+    found = [p for p in _people(uow, scope) if p.name and p.name.lower() in text.lower()]
+    return max(found, key=lambda p: len(p.name)) if found else None
+
+
+def anyone_named(uow: UnitOfWork, text: str) -> Person | None:
+    """Anyone the sentence names, in scope or not: to tell a rep or manager that person is not theirs to see."""
+    rows = uow.session.execute(select(User.id, User.name, User.role).where(User.active)).all()
+    found = [Person(*row) for row in rows if row.name and row.name.lower() in text.lower()]
+    return max(found, key=lambda p: len(p.name)) if found else None
+
+
+# --- the funnel and the forecast -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    deals: int
+    value: Totals
+    probability: Decimal  # 0..1, from [forecast] in the config
+    weighted: Totals
+
+
+@dataclass(frozen=True)
+class Funnel:
+    scope: Scope
+    stages: tuple[StageRow, ...]  # the open stages, in the configured order
+
+    @property
+    def deals(self) -> int:
+        return sum(s.deals for s in self.stages)
+
+    def total(self, weighted: bool = False) -> Totals:
+        out: Totals = {}
+        for row in self.stages:
+            for currency, amount in (row.weighted if weighted else row.value).items():
+                out[currency] = out.get(currency, ZERO) + amount
+        return dict(sorted(out.items()))
+
+
+def funnel(uow: UnitOfWork, actor: Actor, scope: Scope) -> Funnel:
+    """The scope's open deals per stage, with their value and the value weighted by the stage's probability."""
+    settings = uow.settings
+    closed = {"lost", settings.approvals.won_stage}
+    counts: dict[str, int] = defaultdict(int)
+    values: dict[str, Totals] = defaultdict(dict)
+    for stage, currency, n, amount in uow.session.execute(
+        select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.amount))
+        .where(scope.owned_by(Deal.owner_id), Deal.archived == false(), Deal.stage.not_in(closed))
+        .group_by(Deal.stage, Deal.currency)
+    ):
+        counts[stage] += n
+        if amount is not None:
+            values[stage][currency] = values[stage].get(currency, ZERO) + Decimal(amount)
+    rows = []
+    for stage in settings.stages:
+        if stage in closed:
+            continue
+        p = settings.stage_probability(stage)
+        value = dict(sorted(values[stage].items()))
+        rows.append(
+            StageRow(stage, counts[stage], value, p, {c: (a * p).quantize(Decimal("0.01")) for c, a in value.items()})
+        )
+    return Funnel(scope, tuple(rows))
