@@ -24,7 +24,8 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
         )
         lang = address.lang
         buttons = tuple(
-            tuple(Button(key=b["key"], label=t(lang, b["label"])) for b in row) for row in payload.get("buttons", [])
+            tuple(Button(key=b["key"], label=t(lang, b["label"], **b.get("params", {}))) for b in row)
+            for row in payload.get("buttons", [])
         )
         files = payload.get("params", {}).get("files", [])
         # A file id is only good on the platform that issued it; elsewhere the card names the file in its text.

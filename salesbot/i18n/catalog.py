@@ -812,4 +812,121 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Send /link TEAM in a group to tie it to a team\n"
         "• At the command line: salesbot users invite, salesbot import, salesbot export",
     },
+    # --- issue 20: keeping the customers ----------------------------------------------------------------------
+    "topic_retention": {"zh": "认领「{customer}」", "en": "claiming {customer}"},
+    "topic_retention_any": {"zh": "认领客户", "en": "the customer you were claiming"},
+    "topic_item": {"zh": "「{customer}」的投诉/需求", "en": "the {customer} complaint or need"},
+    "topic_item_any": {"zh": "刚才的投诉/需求", "en": "the complaint or need you were recording"},
+    "retention.none_quiet": {"zh": "没有很久没联系的客户。👍", "en": "No customer has gone quiet. 👍"},
+    "retention.quiet_list": {
+        "zh": "很久没联系的客户({count} 个,最久的在前):\n{lines}",
+        "en": "Quiet accounts ({count}, longest first):\n{lines}",
+    },
+    "retention.line": {
+        "zh": "• {star}{customer} · {days}天没联系 · {step}",
+        "en": "• {star}{customer} · {days} days quiet · {step}",
+    },
+    "retention.key_mark": {"zh": "⭐", "en": "⭐"},
+    "retention.level1": {"zh": "已提醒负责人", "en": "rep told"},
+    "retention.level2": {"zh": "已提醒经理", "en": "manager told"},
+    "retention.level3": {"zh": "已进公海", "en": "in the team's pool"},
+    "retention.more": {"zh": "……还有 {n} 个", "en": "… and {n} more"},
+    "retention.daily": {
+        "zh": "🔕 很久没联系的客户({count} 个):\n{lines}\n联系一下,或在「{example}」安排一次跟进。",
+        "en": "🔕 Customers gone quiet ({count}):\n{lines}\nGet in touch, or plan a follow-up with {example}.",
+    },
+    "retention.daily_line": {
+        "zh": "• {star}{customer} · {days}天没联系{rep}{step}",
+        "en": "• {star}{customer} · {days} days quiet{rep}{step}",
+    },
+    "retention.daily_rep": {"zh": " · 负责人 {rep}", "en": " · rep {rep}"},
+    "retention.daily_level2": {"zh": " · 已告知经理", "en": " · manager told"},
+    "retention.daily_level3": {"zh": " · 已放入公海", "en": " · released to the team's pool"},
+    "retention.released": {
+        "zh": "🌊「{customer}」{days}天没联系(原负责人 {rep}),已放入团队公海。交给谁?",
+        "en": "🌊 {customer} has been quiet for {days} days (rep {rep}) and is now in the team's pool. Who takes it?",
+    },
+    "btn_give_to": {"zh": "交给{name}", "en": "Give to {name}"},
+    "retention.pool_done": {"zh": "「{customer}」已有人负责。", "en": "{customer} has a rep again."},
+    "retention.given": {
+        "zh": "{by} 把「{customer}」交给了你,请尽快联系。",
+        "en": "{by} gave you {customer}: please get in touch soon.",
+    },
+    "retention.given_done": {"zh": "好的,「{customer}」交给了 {rep}。", "en": "Done: {customer} goes to {rep}."},
+    "retention.claimed": {
+        "zh": "「{customer}」现在是你的客户了,请尽快联系。",
+        "en": "{customer} is yours now: get in touch soon.",
+    },
+    "retention_not_pooled": {"zh": "「{customer}」不在公海里。", "en": "{customer} is not in the pool."},
+    "retention_not_in_your_pool": {
+        "zh": "「{customer}」不在你团队的公海里。",
+        "en": "{customer} is not in your team's pool.",
+    },
+    "retention_rep_gone": {"zh": "这位同事已不在团队里,请选别人。", "en": "That rep is no longer in the team."},
+    "item.ask_category": {
+        "zh": "「{customer}」投诉的是哪方面?",
+        "en": "What is the {customer} complaint about?",
+    },
+    "item.opened_complaint": {
+        "zh": "已记录「{customer}」的投诉({reason}):{text}\n{due}",
+        "en": "Logged a complaint from {customer} ({reason}): {text}\n{due}",
+    },
+    "item.opened_need": {
+        "zh": "已记录「{customer}」的需求:{text}\n{due}",
+        "en": "Logged a need from {customer}: {text}\n{due}",
+    },
+    "item.due": {
+        "zh": "请在 {due} 前处理,逾期会提醒经理。",
+        "en": "Please handle it by {due}; after that your manager is told.",
+    },
+    "item.manager_told": {
+        "zh": "⭐ 这是重点客户,经理已收到通知。",
+        "en": "⭐ This is a key customer: your manager has been told.",
+    },
+    "item.closed_complaint": {
+        "zh": "「{customer}」的投诉已处理完。客户对处理结果:",
+        "en": "The {customer} complaint is closed. How did the customer take it?",
+    },
+    "item.closed_need": {
+        "zh": "「{customer}」的需求已处理完。客户对处理结果:",
+        "en": "The {customer} need is closed. How did the customer take it?",
+    },
+    "item.reaction_satisfied": {"zh": "满意", "en": "Satisfied"},
+    "item.reaction_neutral": {"zh": "一般", "en": "Neutral"},
+    "item.reaction_unsatisfied": {"zh": "不满意", "en": "Unsatisfied"},
+    "item.reaction_kept": {"zh": "已记下:「{customer}」{reaction}。", "en": "Noted: {customer} was {reaction}."},
+    "item_none_open": {
+        "zh": "「{customer}」没有未处理的投诉或需求。",
+        "en": "{customer} has no open complaint or need.",
+    },
+    "retention.key_complaint": {
+        "zh": "⚠️ 重点客户「{customer}」投诉{reason_paren}:{text}\n负责人 {rep},期限 {due_on}。",
+        "en": "⚠️ Key customer {customer} complained{reason_paren}: {text}\nRep {rep}, due {due_on}.",
+    },
+    "reminder.item_overdue": {
+        "zh": "⏰ 「{customer}」的{kind_word}已逾期(期限 {due_on}):{text}\n负责人 {rep}。",
+        "en": "⏰ The {customer} {kind_word} is overdue (due {due_on}): {text}\nRep {rep}.",
+    },
+    "item.kind_complaint": {"zh": "投诉", "en": "complaint"},
+    "item.kind_need": {"zh": "需求", "en": "need"},
+    "item.reason_paren": {"zh": "({reason})", "en": " ({reason})"},
+    "losses.span": {"zh": "{since} 至 {until}", "en": "{since} to {until}"},
+    "losses.none": {
+        "zh": "{span}没有丢单、沉默客户或投诉。",
+        "en": "No deals lost, customers gone quiet or complaints, {span}.",
+    },
+    "losses.title": {
+        "zh": "📉 丢单原因分析({span}):丢单 {lost} 个",
+        "en": "📉 Why we lose ({span}): {lost} deals lost",
+    },
+    "losses.by_reason": {"zh": "按原因:", "en": "By reason:"},
+    "losses.by_rep": {"zh": "按负责人:", "en": "By rep:"},
+    "losses.quiet_by_rep": {
+        "zh": "沉默客户(已告知经理或进公海),按负责人:",
+        "en": "Customers gone quiet (manager told or pooled), by rep:",
+    },
+    "losses.complaints": {"zh": "投诉,按类别:", "en": "Complaints, by category:"},
+    "losses.nothing": {"zh": "• 无", "en": "• none"},
+    "losses.no_reason": {"zh": "未说明原因", "en": "No reason given"},
+    "losses.chart": {"zh": "丢单与流失({span})", "en": "Losses ({span})"},
 }

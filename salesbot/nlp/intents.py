@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from salesbot.nlp import receivables, steering
+from salesbot.nlp import receivables, retention, steering
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -34,6 +34,13 @@ INTENTS = (
     "follow_up_done",
     "decide",
     "pick",
+    # keeping the customers (nlp/retention.py, issue 20)
+    "quiet_accounts",
+    "claim_customer",
+    "complaint",
+    "need",
+    "item_close",
+    "why_lost",
     "unknown",
 )
 
@@ -172,6 +179,8 @@ def classify(text: str, stage: StageMention | None) -> str:
     steer = steering.intent(text)
     if steer is not None:
         return steer
+    if (kept := retention.intent(text)) is not None:
+        return kept
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from salesbot.services import outbox
+from salesbot.services import complaints, outbox
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import ApprovalStep, Contract, Customer, Reminder, User, Visit
 
@@ -77,6 +77,8 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
         }
     elif reminder.subject_type == "customer":
         params["customer"] = uow.session.get_one(Customer, reminder.subject_id).name
+    elif reminder.subject_type == "customer_item":
+        params |= complaints.params_of(uow, reminder.subject_id)
     elif reminder.subject_type == "approval_step":
         step = uow.session.get_one(ApprovalStep, reminder.subject_id)
         contract = uow.session.get_one(Contract, step.contract_id)

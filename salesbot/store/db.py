@@ -21,7 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from salesbot.store import balances
+from salesbot.store import activity, balances
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions on `engine`; each keeps the kept balances current as it commits (`salesbot.store.balances`)."""
     factory = sessionmaker(engine, expire_on_commit=False)
     balances.keep(factory)
+    activity.keep(factory)  # each customer's last activity, for the quiet-customer scan (issue 20)
     return factory
 
 
