@@ -11,12 +11,14 @@ from sqlalchemy import select
 
 from salesbot.channels.console import Sent
 from salesbot.config import ConfigError, Settings, settings_from
+from salesbot.i18n import render_notification
 from salesbot.nlp import retention as reading
-from salesbot.store.models import AuditEntry, Customer, CustomerItem
+from salesbot.store.models import AuditEntry, Customer, CustomerItem, OutboxMessage
 from tests import test_steering
 from tests.conftest import SHANGHAI, Chat
 
 script = test_steering.script  # the fixture that plays a script and keeps its world
+DAILY = "🔕 很久没联系"  # the daily quiet-customer message
 
 
 @pytest.fixture
@@ -38,12 +40,12 @@ def labels(s: Sent) -> list[str]:
 
 def test_a_key_customer_goes_quiet_climbs_the_ladder_and_is_handed_on(script) -> None:
     sent, world = script("retention_90_days.txt")
-    quiet = [s for s in to(sent, "rep1", "比亚迪") if "没联系" in s.reply.text]
+    quiet = to(sent, "rep1", "比亚迪", DAILY)
     assert [day(s) for s in quiet][:3] == [date(2026, 3, 25), date(2026, 4, 1), date(2026, 4, 10)], (
         "the rep hears at 14, 21 and 30 days (the key customers' ladder), in the morning message"
     )
     assert "已告知经理" in quiet[1].reply.text and "已放入公海" in quiet[2].reply.text
-    manager = [s for s in to(sent, "mgr1", "比亚迪") if "没联系" in s.reply.text]
+    manager = to(sent, "mgr1", "比亚迪", DAILY)
     assert day(manager[0]) == date(2026, 4, 1), "the manager hears from the second step on"
     released = to(sent, "mgr1", "比亚迪", "公海", "交给谁")
     assert [day(s) for s in released] == [date(2026, 4, 10), date(2026, 5, 10)], "and again, quiet with 陈静 too"
@@ -53,7 +55,7 @@ def test_a_key_customer_goes_quiet_climbs_the_ladder_and_is_handed_on(script) ->
     assert to(sent, "mgr1", "比亚迪", "交给了 陈静"), "the manager's tap is confirmed"
     asked = to(sent, "rep3", "很久没联系的客户")
     assert asked and "比亚迪" not in asked[0].reply.text, "a customer just handed on starts its ladder again"
-    again = [s for s in to(sent, "rep3", "比亚迪") if "没联系" in s.reply.text]
+    again = to(sent, "rep3", "比亚迪", DAILY)
     assert again and day(again[0]) == date(2026, 4, 24), "the new rep gets the whole ladder, from the hand-over"
     with world.uow() as uow:
         byd = uow.session.scalar(select(Customer).where(Customer.name == "比亚迪"))
@@ -61,9 +63,9 @@ def test_a_key_customer_goes_quiet_climbs_the_ladder_and_is_handed_on(script) ->
             select(AuditEntry.action).where(AuditEntry.entity == "customer", AuditEntry.entity_id == byd.id)
         ).all()
     assert [a for a in actions if a in ("release", "give")][:2] == ["release", "give"]
-    assert all(len({day(s) for s in to(sent, h, "🔕")}) == len(to(sent, h, "🔕")) for h in ("rep1", "rep3", "mgr1")), (
-        "one quiet-customer message a person a day"
-    )  # fmt: skip
+    for handle in ("rep1", "rep3", "mgr1"):
+        days = [day(s) for s in to(sent, handle, DAILY)]
+        assert len(set(days)) == len(days), "one quiet-customer message a person a day"
 
 
 def test_a_key_customers_complaint_is_told_escalated_and_closed_with_the_reaction(script) -> None:
@@ -146,3 +148,39 @@ def test_the_ladder_is_checked_when_configured() -> None:
     policy = settings_from({"retention": {"key_rep_days": 7}}, env={}).retention
     assert (policy.level(7, key=True), policy.level(7, key=False), policy.level(60, key=False)) == (1, 0, 3)
     assert settings_from({}, env={"SALESBOT_RETENTION_ENABLED": "true"}).retention.enabled
+
+
+def test_why_we_lose_answers_in_one_message_with_a_chart(chat: Chat) -> None:
+    chat.say("rep1", "比亚迪丢单了,价格太高")
+    chat.say("rep2", "Initech lost, went with a competitor")
+    chat.say("rep1", "华为技术投诉交货延迟了")
+    mine = chat.say("rep1", "丢单原因分析")
+    assert len(mine) == 1 and mine[0].reply.files and mine[0].reply.files[0].data[:4] == b"\x89PNG"
+    assert "丢单 1 个" in mine[0].reply.text and "价格: 1" in mine[0].reply.text, "a rep sees their own"
+    assert "体验不佳: 1" in mine[0].reply.text, "complaints by category beside them"
+    team = chat.say("mgr1", "why are we losing deals")[0].reply.text
+    assert "丢单 2 个" in team and "竞争对手: 1" in team and "张伟: 1" in team and "Tom Lee: 1" in team
+
+
+def test_reading_why_we_lose() -> None:
+    assert reading.intent("丢单原因分析") == "why_lost"
+    assert reading.intent("why are we losing deals") == "why_lost"
+    assert reading.intent("比亚迪丢单了,原因是价格") is None
+
+
+def test_managers_get_a_weekly_retention_summary_in_their_language(script) -> None:
+    sent, world = script("retention_90_days.txt")
+    weekly = to(sent, "mgr1", "客户保持周报")
+    assert weekly and all(s.at.astimezone(SHANGHAI).weekday() == 0 for s in weekly), "on Mondays"
+    first = next(s for s in weekly if day(s) == date(2026, 3, 16))
+    assert "未处理的投诉(1)" in first.reply.text and "比亚迪(体验不佳)" in first.reply.text
+    assert "已逾期" in first.reply.text, "its due date has passed"
+    later = next(s for s in weekly if day(s) == date(2026, 3, 30))
+    assert "⭐比亚迪 · 19天没联系 · 已提醒负责人" in later.reply.text
+    with world.uow() as uow:
+        payload = uow.session.scalars(select(OutboxMessage.payload).order_by(OutboxMessage.id)).all()
+    summary = next(p for p in payload if p["key"] == "digest.retention")
+    english = render_notification(
+        summary["key"], summary["params"], lang="en", tz=SHANGHAI, settings=settings_from({}, env={})
+    )
+    assert "retention summary" in english and "Open complaints (1)" in english and "Poor experience" in english

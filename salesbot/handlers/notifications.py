@@ -54,6 +54,11 @@ def _charts(charts: list[dict[str, Any]], payload: dict[str, Any], lang: str, se
             drawing.Panel(panel, [drawing.Bar(label, length, text) for label, length, text in rows])
             for panel, rows in panels
         ]
-        png = drawing.funnel(title, bars[0].bars) if chart["kind"] == "funnel" else drawing.aging(title, bars)
+        if chart["kind"] == "funnel":
+            png = drawing.funnel(title, bars[0].bars)
+        elif chart["kind"] == "aging":
+            png = drawing.aging(title, bars)
+        else:
+            png = drawing.bars(title, bars)
         files.append(File(name=name, mime=drawing.PNG_MIME, data=png))
     return tuple(files)

@@ -929,4 +929,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "losses.nothing": {"zh": "• 无", "en": "• none"},
     "losses.no_reason": {"zh": "未说明原因", "en": "No reason given"},
     "losses.chart": {"zh": "丢单与流失({span})", "en": "Losses ({span})"},
+    "losses.reasons_panel": {"zh": "丢单原因", "en": "Deals lost, by reason"},
+    "losses.complaints_panel": {"zh": "投诉类别", "en": "Complaints, by category"},
+    "digest.retention": {
+        "zh": "🛡️ {team} 客户保持周报 · {first} – {last}",
+        "en": "🛡️ {team} retention summary · {first} – {last}",
+    },
+    "digest.retention_quiet": {"zh": "🔕 沉默的重点客户({n}):", "en": "🔕 Key customers gone quiet ({n}):"},
+    "digest.retention_quiet_line": {
+        "zh": "• ⭐{customer} · {days}天没联系 · {step}{owed}",
+        "en": "• ⭐{customer} · {days} days quiet · {step}{owed}",
+    },
+    "digest.retention_owed": {"zh": " · 逾期欠款 {totals}", "en": " · overdue {totals}"},
+    "digest.retention_complaints": {"zh": "⚠️ 未处理的投诉({n}):", "en": "⚠️ Open complaints ({n}):"},
+    "digest.retention_complaint_line": {
+        "zh": "• {customer}({reason})· 期限 {due}{late} · {rep}",
+        "en": "• {customer} ({reason}) · due {due}{late} · {rep}",
+    },
+    "digest.retention_late": {"zh": " · 已逾期", "en": " · overdue"},
+    "digest.retention_lost": {"zh": "📉 上周丢单 {n} 个,按原因:", "en": "📉 Deals lost last week ({n}), by reason:"},
+    "digest.retention_lost_line": {"zh": "• {reason}:{n}", "en": "• {reason}: {n}"},
 }

@@ -22,10 +22,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
-from salesbot.services import audit, cards, collections, outbox
+from salesbot.services import audit, cards, collections, losses, outbox, users
 from salesbot.services.cards import CardButton
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -34,6 +34,8 @@ from salesbot.store.models import (
     Contract,
     Customer,
     CustomerActivity,
+    CustomerItem,
+    Installment,
     QuietFlag,
     QuietNotice,
     Reminder,
@@ -67,7 +69,7 @@ def key_customers(uow: UnitOfWork, *, today: date, team_id: int | None = None) -
     query = (
         select(CustomerActivity.team_id, Contract.currency, Contract.customer_id, func.sum(Contract.amount))
         .join(CustomerActivity, CustomerActivity.customer_id == Contract.customer_id)
-        .where(Contract.status == "active", Contract.decided_at >= since, CustomerActivity.archived.is_(False))
+        .where(Contract.status == "active", Contract.decided_at >= since, CustomerActivity.archived == false())
         .group_by(CustomerActivity.team_id, Contract.currency, Contract.customer_id)
     )
     if team_id is not None:
@@ -96,49 +98,56 @@ def scan(
     *,
     today: date,
     keys: set[int],
-    limit: int | None = None,
 ) -> list[Quiet]:
-    """The quiet customers among the kept rows `where` selects, most quiet first: walked on the (team or owner,
-    last activity) index up to the shortest ladder's first step, then held against each customer's own ladder."""
+    """The quiet customers among the kept rows `where` selects, in no order: walked on the (team or owner, last
+    activity) index up to each tier's first step, then held against each customer's own ladder."""
     policy = uow.settings.retention
     now = uow.now()
-    shortest = min(policy.key.rep, policy.normal.rep)
     # Days are counted in calendar days, so an activity late on the first day counts: a day of slack on the index.
-    cutoff = now - timedelta(days=shortest - 1)
+    normal_cutoff = now - timedelta(days=policy.normal.rep - 1)
+    key_cutoff = now - timedelta(days=policy.key.rep - 1)
     planned = exists().where(
         Reminder.customer_id == CustomerActivity.customer_id,
         Reminder.state == "pending",
         Reminder.kind == "follow_up",
     )
-    query = (
-        select(
-            CustomerActivity.customer_id,
-            Customer.name,
-            CustomerActivity.last_at,
-            CustomerActivity.owner_id,
-            CustomerActivity.team_id,
-            QuietFlag.level,
-            QuietFlag.since,
+    columns = select(
+        CustomerActivity.customer_id,
+        CustomerActivity.customer,
+        CustomerActivity.last_at,
+        CustomerActivity.owner_id,
+        CustomerActivity.team_id,
+        QuietFlag.level,
+        QuietFlag.since,
+    ).outerjoin(QuietFlag, QuietFlag.customer_id == CustomerActivity.customer_id)
+    # `== false()`, as the partial indexes' predicate is written, so PostgreSQL and SQLite use them.
+    shown = (where, CustomerActivity.archived == false(), ~planned)
+    # Two ranges on the (team or owner, last activity) index: every customer past the normal first step, and the
+    # key customers (a few hundred a team) past theirs, which a single range would read with all the others.
+    ranges = [columns.where(*shown, CustomerActivity.last_at <= normal_cutoff)]
+    if keys and key_cutoff > normal_cutoff:
+        ids = sorted(keys)
+        ranges.extend(
+            columns.where(
+                *shown,
+                CustomerActivity.last_at > normal_cutoff,
+                CustomerActivity.last_at <= key_cutoff,
+                CustomerActivity.customer_id.in_(ids[n : n + 500]),
+            )
+            for n in range(0, len(ids), 500)
         )
-        .join(Customer, Customer.id == CustomerActivity.customer_id)
-        .outerjoin(QuietFlag, QuietFlag.customer_id == CustomerActivity.customer_id)
-        .where(where, CustomerActivity.archived.is_(False), CustomerActivity.last_at <= cutoff, ~planned)
-        .order_by(CustomerActivity.last_at, CustomerActivity.customer_id)
-    )
     found: list[Quiet] = []
-    for customer_id, name, last_at, owner_id, team_id, level, since in uow.session.execute(query):
-        start = max(last_at, since) if since is not None else last_at  # handed over since: counted from then
-        days = (today - start.date()).days
-        key = customer_id in keys
-        climbed = policy.level(days, key=key)
-        if owner_id is None and level == 3:
-            climbed = 3  # in the pool: stays there whatever the ladder says now
-        if climbed == 0:
-            continue
-        found.append(Quiet(customer_id, name, days, climbed, key, owner_id, team_id))
-        if limit is not None and len(found) >= limit:
-            break
-    found.sort(key=lambda q: (-q.key, -q.days, q.customer))
+    connection = uow.session.connection()  # Core rows: thousands of them, and no objects wanted
+    for query in ranges:
+        for customer_id, name, last_at, owner_id, team_id, level, since in connection.execute(query):
+            start = max(last_at, since) if since is not None else last_at  # handed over since: counted from then
+            days = (today - start.date()).days
+            key = customer_id in keys
+            climbed = policy.level(days, key=key)
+            if owner_id is None and level == 3:
+                climbed = 3  # in the pool: stays there whatever the ladder says now
+            if climbed:
+                found.append(Quiet(customer_id, name, days, climbed, key, owner_id, team_id))
     return found
 
 
@@ -158,7 +167,74 @@ def quiet_customers(uow: UnitOfWork, actor: Actor, *, team_id: int | None = None
     """ "哪些客户很久没联系了" / "quiet accounts": the quiet customers the actor sees, most quiet first."""
     today = uow.now().astimezone(actor.tz).date()
     keys = key_customers(uow, today=today, team_id=actor.team_id if actor.role != "admin" else team_id)
-    return scan(uow, visible(uow, actor, team_id=team_id), today=today, keys=keys)
+    found = scan(uow, visible(uow, actor, team_id=team_id), today=today, keys=keys)
+    return sorted(found, key=lambda q: (not q.key, -q.days, q.customer))
+
+
+# ------------------------------------------------------------------------------------------------ the weekly summary
+
+
+def weekly_summary(uow: UnitOfWork, manager: User, *, since: datetime, until: datetime, today: date) -> dict[str, Any]:
+    """A manager's weekly retention summary, as plain data: the team's key customers gone quiet and what they owe
+    overdue, the open complaints, and the week's deals lost by reason ({} when there is nothing to say)."""
+    team_id = manager.team_id
+    keys = key_customers(uow, today=today, team_id=team_id)
+    found = scan(uow, CustomerActivity.team_id == team_id, today=today, keys=keys)
+    quiet = sorted((q for q in found if q.key), key=lambda q: (-q.days, q.customer))
+    owed: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    if quiet:
+        rows = uow.session.execute(
+            select(Contract.customer_id, Installment.currency, func.sum(Installment.amount - Installment.paid))
+            .join(Installment, Installment.contract_id == Contract.id)
+            .where(
+                Contract.customer_id.in_([q.customer_id for q in quiet]), Contract.status == "active",
+                Installment.state == "open", Installment.due_on < today,
+            )
+            .group_by(Contract.customer_id, Installment.currency)
+        )  # fmt: skip
+        for customer_id, currency, amount in rows:
+            if amount and Decimal(amount) > 0:
+                owed[customer_id][currency] += Decimal(amount)
+    members = select(User.id).where(User.team_id == team_id)
+    items = uow.session.execute(
+        select(Customer.name, CustomerItem.category, CustomerItem.due_on, User.name)
+        .join(Customer, Customer.id == CustomerItem.customer_id)
+        .outerjoin(User, User.id == CustomerItem.owner_id)
+        .where(CustomerItem.kind == "complaint", CustomerItem.status == "open", CustomerItem.owner_id.in_(members))
+        .order_by(CustomerItem.due_on, CustomerItem.id)
+    ).all()
+    actor = users.actor_of(uow, manager)
+    tz = actor.tz
+    lost = losses.why_we_lose(
+        uow, actor, since=since.astimezone(tz).date(), until=(until - timedelta(seconds=1)).astimezone(tz).date()
+    )
+    if not (quiet or items or lost.lost_by_reason):
+        return {}
+    return {
+        "quiet": [
+            {
+                "customer": q.customer,
+                "days": q.days,
+                "level": q.level,
+                "owed": {currency: str(amount) for currency, amount in owed.get(q.customer_id, {}).items()},
+            }
+            for q in quiet
+        ],
+        "complaints": [
+            {"customer": c, "reason": category, "due_on": due.isoformat(), "late": due < today, "rep": rep or "-"}
+            for c, category, due, rep in items
+        ],
+        "lost": [[reason, n] for reason, n in lost.lost_by_reason],
+        "charts": [
+            {
+                "kind": "losses",
+                "reasons": [[reason, n] for reason, n in lost.lost_by_reason],
+                "complaints": [[category, n] for category, n in lost.complaints_by_category],
+            }
+        ]
+        if lost.lost_by_reason or lost.complaints_by_category
+        else [],
+    }
 
 
 # ------------------------------------------------------------------------------------------------ the pool

@@ -50,7 +50,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         if isinstance(obj, _SOURCES):
             customers.add(obj.customer_id)
         elif isinstance(obj, Customer):
-            if obj in session.new or _changed(obj, ("owner_id", "archived", "pool_team_id", "created_at")):
+            if obj in session.new or _changed(obj, ("owner_id", "archived", "pool_team_id", "created_at", "name")):
                 customers.add(obj.id)
         elif isinstance(obj, User) and obj not in session.new and _changed(obj, ("team_id",)):
             teams.add(obj.id)
@@ -80,7 +80,7 @@ def _changed(obj: object, attributes: tuple[str, ...]) -> bool:
 
 
 def _activity_of(ids: list[int] | None = None) -> Select[Any]:
-    """(customer, last activity, owner, team, archived) of the customers `ids` (all: None). A visit taken back
+    """(customer, last activity, name, owner, team, archived) of the customers `ids` (all: None). A visit taken back
     (undo) does not count; a contract counts from its submission, a payment from when it was recorded."""
     touch = union_all(
         select(Visit.customer_id.label("customer_id"), Visit.at.label("at")).where(Visit.archived.is_(False)),
@@ -96,6 +96,7 @@ def _activity_of(ids: list[int] | None = None) -> Select[Any]:
         select(
             Customer.id,
             func.coalesce(last.c.at, Customer.created_at),
+            Customer.name,
             Customer.owner_id,
             func.coalesce(owner.team_id, Customer.pool_team_id),
             Customer.archived,
@@ -110,7 +111,7 @@ def _activity_of(ids: list[int] | None = None) -> Select[Any]:
 def _upsert(connection: Connection, rows: Select[Any]) -> None:
     table = CustomerActivity.__table__
     insert = insert_for(connection.dialect.name)(table).from_select(
-        ["customer_id", "last_at", "owner_id", "team_id", "archived"], rows
+        ["customer_id", "last_at", "customer", "owner_id", "team_id", "archived"], rows
     )
     excluded = insert.excluded
     connection.execute(
@@ -118,6 +119,7 @@ def _upsert(connection: Connection, rows: Select[Any]) -> None:
             index_elements=["customer_id"],
             set_={
                 "last_at": excluded.last_at,
+                "customer": excluded.customer,
                 "owner_id": excluded.owner_id,
                 "team_id": excluded.team_id,
                 "archived": excluded.archived,

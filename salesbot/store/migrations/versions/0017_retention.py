@@ -27,18 +27,26 @@ def upgrade() -> None:
         "customer_activity",
         sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), primary_key=True),
         sa.Column("last_at", UTCDateTime(), nullable=False),
+        sa.Column("customer", sa.String(200), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("archived", sa.Boolean(), nullable=False),
     )
-    for name, column in (("ix_customer_activity_team", "team_id"), ("ix_customer_activity_owner", "owner_id")):
-        op.create_index(
-            name,
-            "customer_activity",
-            [column, "last_at"],
-            postgresql_where=sa.text("NOT archived"),
-            sqlite_where=sa.text("archived = 0"),
-        )
+    op.create_index(
+        "ix_customer_activity_team",
+        "customer_activity",
+        ["team_id", "last_at"],
+        postgresql_include=["customer_id", "owner_id"],
+        postgresql_where=sa.text("NOT archived"),
+        sqlite_where=sa.text("archived = 0"),
+    )
+    op.create_index(
+        "ix_customer_activity_owner",
+        "customer_activity",
+        ["owner_id", "last_at"],
+        postgresql_where=sa.text("NOT archived"),
+        sqlite_where=sa.text("archived = 0"),
+    )
     op.create_table(
         "quiet_flags",
         sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), primary_key=True),
