@@ -166,6 +166,42 @@ class CollectionPolicy:
         return hits
 
 
+@dataclass(frozen=True)
+class QuietLadder:
+    """Days without activity after which a quiet customer is told to its rep, to the rep and the manager, and
+    released to the team's pool (0: never released)."""
+
+    rep: int
+    manager: int
+    pool: int
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """Keeping the customers (issue 20): the quiet-customer ladder per tier, and complaints' and needs' due dates."""
+
+    # Off by default: a team turns the daily quiet-customer messages on ([retention] enabled = true). Asking
+    # "哪些客户很久没联系了" works either way.
+    enabled: bool = False
+    normal: QuietLadder = QuietLadder(30, 45, 60)
+    key: QuietLadder = QuietLadder(14, 21, 30)  # the 80/20 customers by revenue go quiet sooner
+    release: bool = True  # False: the ladder stops at the manager; nobody's customer goes to the pool
+    hour: int | None = None  # local hour of the daily message; None: the team's morning hour
+    item_due_days: int = 2  # working days a complaint or a need has before it is overdue
+
+    def ladder(self, key: bool) -> QuietLadder:
+        return self.key if key else self.normal
+
+    def level(self, days: int, *, key: bool) -> int:
+        """How far up the ladder a customer quiet for `days` is: 0 not yet, 1 rep, 2 manager, 3 pool."""
+        ladder = self.ladder(key)
+        if self.release and ladder.pool and days >= ladder.pool:
+            return 3
+        if days >= ladder.manager:
+            return 2
+        return 1 if days >= ladder.rep else 0
+
+
 DIGEST_CHARTS = ("funnel", "aging")
 
 
@@ -232,6 +268,7 @@ class Settings:
     digests: DigestPolicy = field(default_factory=DigestPolicy)
     # [forecast]: the chance, 0-1, that an open deal in each stage is won; the forecast weighs the pipeline by it.
     forecast: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_FORECAST)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def stage_probability(self, stage: str) -> Decimal:
@@ -308,6 +345,7 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         collections=_collection_policy(raw.get("collections", {})),
         digests=_digest_policy(raw.get("digests", {})),
         forecast=_forecast(raw.get("forecast", {}), stages),
+        retention=_retention_policy(raw.get("retention", {})),
         raw=raw,
     )
 
@@ -376,6 +414,32 @@ def _collection_policy(cfg: Mapping[str, Any]) -> CollectionPolicy:
         hour=int(hour) if hour is not None else None,
         catch_up_days=int(cfg.get("catch_up_days", 7)),
         finance_confirms=bool(cfg.get("finance_confirms", False)),
+    )
+
+
+def _retention_policy(cfg: Mapping[str, Any]) -> RetentionPolicy:
+    default = RetentionPolicy()
+
+    def ladder(prefix: str, fallback: QuietLadder) -> QuietLadder:
+        rep = int(cfg.get(f"{prefix}rep_days", fallback.rep))
+        manager = int(cfg.get(f"{prefix}manager_days", fallback.manager))
+        pool = int(cfg.get(f"{prefix}pool_days", fallback.pool))
+        if not 0 < rep <= manager or (pool and pool < manager):
+            raise ConfigError(
+                f"[retention] {prefix}rep_days <= {prefix}manager_days <= {prefix}pool_days (0: never), all above 0"
+            )
+        return QuietLadder(rep, manager, pool)
+
+    hour = cfg.get("hour")
+    if hour is not None and not 0 <= int(hour) <= 23:
+        raise ConfigError("[retention] hour must be 0 to 23")
+    return RetentionPolicy(
+        enabled=bool(cfg.get("enabled", default.enabled)),
+        normal=ladder("", default.normal),
+        key=ladder("key_", default.key),
+        release=bool(cfg.get("release", default.release)),
+        hour=int(hour) if hour is not None else None,
+        item_due_days=int(cfg.get("item_due_days", default.item_due_days)),
     )
 
 
@@ -463,6 +527,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "forecast",
         "outbox",
         "board",
+        "retention",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}
     for name, value in env.items():
         if not name.startswith("SALESBOT_"):

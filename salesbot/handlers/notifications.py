@@ -24,7 +24,8 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
         )
         lang = address.lang
         buttons = tuple(
-            tuple(Button(key=b["key"], label=t(lang, b["label"])) for b in row) for row in payload.get("buttons", [])
+            tuple(Button(key=b["key"], label=t(lang, b["label"], **b.get("params", {}))) for b in row)
+            for row in payload.get("buttons", [])
         )
         files = payload.get("params", {}).get("files", [])
         # A file id is only good on the platform that issued it; elsewhere the card names the file in its text.
@@ -53,6 +54,11 @@ def _charts(charts: list[dict[str, Any]], payload: dict[str, Any], lang: str, se
             drawing.Panel(panel, [drawing.Bar(label, length, text) for label, length, text in rows])
             for panel, rows in panels
         ]
-        png = drawing.funnel(title, bars[0].bars) if chart["kind"] == "funnel" else drawing.aging(title, bars)
+        if chart["kind"] == "funnel":
+            png = drawing.funnel(title, bars[0].bars)
+        elif chart["kind"] == "aging":
+            png = drawing.aging(title, bars)
+        else:
+            png = drawing.bars(title, bars)
         files.append(File(name=name, mime=drawing.PNG_MIME, data=png))
     return tuple(files)

@@ -137,6 +137,11 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
     _contract_lines(shown, params, lang)
     if key == "collections.daily":
         return _collection_lines(key, shown, params, lang)
+    if key == "retention.daily":
+        return _quiet_lines(key, shown, params, lang)
+    if params.get("kind") in ("complaint", "need"):  # a complaint or a need (issue 20)
+        shown["kind_word"] = t(lang, f"item.kind_{params['kind']}")
+        shown["reason_paren"] = t(lang, "item.reason_paren", reason=shown["reason"]) if params.get("reason") else ""
     if "amount" in params:
         amount = params["amount"]
         shown["amount_line"] = (
@@ -189,6 +194,29 @@ def _collection_lines(key: str, shown: dict[str, Any], params: dict[str, Any], l
         totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
     shown["count"] = len(lines)
     shown["totals"] = fmt_totals(totals, lang)
+    shown["example"] = params["items"][0]["customer"] if params["items"] else ""
+    return fit(
+        lambda limit: t(lang, key, **{**shown, "lines": "\n".join(cut(lines, limit, lang))}),
+        (len(lines), *COLLECTION_LIMITS),
+        most=MAX_CHARS,
+    )
+
+
+def _quiet_lines(key: str, shown: dict[str, Any], params: dict[str, Any], lang: str) -> str:
+    """The quiet-customer message (issue 20): what climbed the ladder since the last one, highest step first."""
+    lines = [
+        t(
+            lang,
+            "retention.daily_line",
+            star=t(lang, "retention.key_mark") if item.get("key") else "",
+            customer=item["customer"],
+            days=item["days"],
+            rep=t(lang, "retention.daily_rep", rep=item["rep"]) if item.get("rep") else "",
+            step=t(lang, f"retention.daily_level{item['level']}") if item["level"] > 1 else "",
+        )
+        for item in params["items"]
+    ]
+    shown["count"] = len(lines)
     shown["example"] = params["items"][0]["customer"] if params["items"] else ""
     return fit(
         lambda limit: t(lang, key, **{**shown, "lines": "\n".join(cut(lines, limit, lang))}),

@@ -34,6 +34,13 @@ def render(key: str, params: dict[str, Any], *, lang: str, tz: ZoneInfo, setting
 
 def chart_labels(chart: dict[str, Any], *, team: str, lang: str, settings: Settings) -> ChartLabels:
     """(file name, title, panels of (label, length, text) bars) for one chart of a digest payload."""
+    if chart["kind"] == "losses":  # the weekly retention summary's (issue 20)
+        panels = [
+            (t(lang, f"losses.{name}_panel"), [(_reason(r, lang, settings), float(n), str(n)) for r, n in chart[name]])
+            for name in ("reasons", "complaints")
+            if chart[name]
+        ]
+        return "losses.png", t(lang, "losses.chart", span=team), panels
     if chart["kind"] == "funnel":
         stages = chart["stages"]
         bars = [(settings.stage_label(stage, lang), float(n), str(n)) for stage, n in stages]
@@ -67,6 +74,8 @@ def _compose(key: str, p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Set
         return "\n".join([head, *cut(lines, limit * 2, lang)])
     if key == "digest.weekly":
         return _weekly(p, lang, limit)
+    if key == "digest.retention":
+        return _retention(p, lang, settings, limit)
     return _daily(p, lang, tz, settings, limit)
 
 
@@ -169,6 +178,51 @@ def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
             totals = {currency: Decimal(amount) for currency, amount in block["totals"].items()}
             lines.append(t(lang, f"digest.week_{name}", count=block["count"], totals=fmt_totals(totals, lang)))
     return "\n".join(lines)
+
+
+def _retention(p: dict[str, Any], lang: str, settings: Settings, limit: int) -> str:
+    """A manager's weekly retention summary (issue 20): key customers gone quiet with what they owe overdue, open
+    complaints, last week's deals lost by reason."""
+    monday = date.fromisoformat(p["week_on"])
+    sections = [
+        t(lang, "digest.retention", team=p["team"], first=fmt_date(monday, lang), last=fmt_date(monday + WEEK, lang))
+    ]
+    quiet = [
+        t(
+            lang,
+            "digest.retention_quiet_line",
+            customer=q["customer"],
+            days=q["days"],
+            step=t(lang, f"retention.level{q['level']}"),
+            owed=t(lang, "digest.retention_owed", totals=fmt_totals(
+                {c: Decimal(a) for c, a in q["owed"].items()}, lang)) if q["owed"] else "",
+        )
+        for q in p["quiet"]
+    ]  # fmt: skip
+    complaints = [
+        t(
+            lang,
+            "digest.retention_complaint_line",
+            customer=c["customer"],
+            reason=_reason(c["reason"] or "", lang, settings),
+            due=fmt_date(date.fromisoformat(c["due_on"]), lang),
+            late=t(lang, "digest.retention_late") if c["late"] else "",
+            rep=c["rep"],
+        )
+        for c in p["complaints"]
+    ]
+    lost = [t(lang, "digest.retention_lost_line", reason=_reason(r, lang, settings), n=n) for r, n in p["lost"]]
+    for title, lines in (
+        (t(lang, "digest.retention_quiet", n=len(quiet)), quiet),
+        (t(lang, "digest.retention_complaints", n=len(complaints)), complaints),
+        (t(lang, "digest.retention_lost", n=sum(n for _, n in p["lost"])), lost),
+    ):
+        sections.append("\n".join([title, *(cut(lines, limit, lang) if lines else [t(lang, "losses.nothing")])]))
+    return "\n\n".join(sections)
+
+
+def _reason(key: str, lang: str, settings: Settings) -> str:
+    return settings.lost_reason_label(key, lang) if key else t(lang, "losses.no_reason")
 
 
 def _money(item: dict[str, Any], lang: str) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from salesbot.nlp import questions, receivables, steering
+from salesbot.nlp import questions, receivables, retention, steering
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -43,6 +43,13 @@ INTENTS = (
     "follow_up_done",
     "decide",
     "pick",
+    # keeping the customers (nlp/retention.py, issue 20)
+    "quiet_accounts",
+    "claim_customer",
+    "complaint",
+    "need",
+    "item_close",
+    "why_lost",
     "unknown",
 )
 
@@ -382,6 +389,8 @@ def classify(text: str, stage: StageMention | None) -> str:
         return steer
     if (asked := questions.intent(text)) is not None:
         return asked
+    if (kept := retention.intent(text)) is not None:
+        return kept
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from salesbot import metrics
-from salesbot.services import collections, delivery, digests, reminders
+from salesbot.services import collections, delivery, digests, reminders, retention
 from salesbot.services.uow import UnitOfWork
 
 
@@ -31,6 +31,14 @@ def send_collections(uow_factory: Callable[[], UnitOfWork]) -> int:
     return n
 
 
+def send_quiet(uow_factory: Callable[[], UnitOfWork]) -> int:
+    """The quiet-customer ladder climbed, and each person's one message of the day about it (issue 20)."""
+    with uow_factory() as uow:
+        n = retention.run_due(uow)
+        uow.commit()
+    return n
+
+
 def send_digests(uow_factory: Callable[[], UnitOfWork]) -> int:
     """The team digests and personal briefs whose time has come, each once a day (weekly: once a week)."""
     with uow_factory() as uow:
@@ -46,6 +54,7 @@ def next_event(uow_factory: Callable[[], UnitOfWork]) -> datetime | None:
             reminders.next_due(uow),
             delivery.next_due(uow),
             collections.next_due(uow),
+            retention.next_due(uow),
             digests.next_due(uow),
         )
         times = [t for t in due if t is not None]

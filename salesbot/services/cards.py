@@ -23,6 +23,7 @@ from salesbot.store.models import ActionButton, OutboxMessage
 class CardButton:
     label: str  # a catalogue key, worded for the recipient when the card goes out
     action: dict[str, Any]
+    params: dict[str, Any] | None = None  # the label's parameters ("交给{name}")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,12 @@ def send(
     """Queue a card for one user; `card` names the matter ("contract:12:v1:0"), so it can be closed later."""
     rows = []
     for row in buttons:
-        rows.append([{"key": _button(uow, user_id, b.action), "label": b.label} for b in row])
+        rows.append(
+            [
+                {"key": _button(uow, user_id, b.action), "label": b.label, **({"params": b.params} if b.params else {})}
+                for b in row
+            ]
+        )
     # One copy waits in the outbox at a time; a card asked for again once the first went out is a new copy.
     waiting = uow.session.scalar(
         select(OutboxMessage.id).where(

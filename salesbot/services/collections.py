@@ -78,7 +78,7 @@ def next_due(uow: UnitOfWork) -> datetime | None:
 
 
 @dataclass
-class _Person:
+class Person:
     user: User
     tz: ZoneInfo
     hour: int
@@ -111,7 +111,7 @@ class _Person:
         return [first + timedelta(days=n) for n in range((today - first).days + 1)]
 
 
-def _people(uow: UnitOfWork) -> list[_Person]:
+def _people(uow: UnitOfWork) -> list[Person]:
     settings = uow.settings
     roles = {role for step in settings.collections.steps for role in step.to}
     if not roles:
@@ -135,7 +135,7 @@ def _people(uow: UnitOfWork) -> list[_Person]:
         return working_calendar(settings.calendar_kind(user.team.key if user.team else None))
 
     return [
-        _Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, calendar(user))
+        Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, calendar(user))
         for user, last_on in rows
     ]
 
@@ -199,7 +199,7 @@ class _Circle:
         return self._admins
 
 
-def _bundle(uow: UnitOfWork, person: _Person, today: date, items: list[_Item], circle: _Circle) -> list[dict[str, Any]]:
+def _bundle(uow: UnitOfWork, person: Person, today: date, items: list[_Item], circle: _Circle) -> list[dict[str, Any]]:
     policy = uow.settings.collections
     days = person.window(today, policy.catch_up_days)
     bundle: list[dict[str, Any]] = []

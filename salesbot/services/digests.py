@@ -36,8 +36,8 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import aliased
 
 from salesbot.calendars import working_calendar
-from salesbot.config import DigestTime, Settings
-from salesbot.services import asking, outbox, receivables
+from salesbot.config import DigestPolicy, DigestTime, Settings
+from salesbot.services import asking, outbox, receivables, retention
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
@@ -67,7 +67,7 @@ DAY = timedelta(days=1)
 class Slot:
     """One digest due for one target: its kind, the day it is for, and when it falls."""
 
-    kind: str  # daily | weekly | brief
+    kind: str  # daily | weekly | brief | retention (a manager's weekly retention summary)
     target_type: str  # group | user
     target_id: int
     team_id: int | None
@@ -431,7 +431,7 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
         tz = ZoneInfo(timezone)
         daily = _daily_slot("daily", "group", group_id, team_id, tz, policy.daily_for(handle), now, last)
         slots.append(_working(uow, daily, team_key, policy.daily_for(handle)))
-        slots.append(_weekly_slot(group_id, team_id, tz, policy.weekly_weekday, policy.weekly, now, last))
+        slots.append(_weekly_slot("weekly", "group", group_id, team_id, tz, policy.weekly, now, last, policy))
     brief_at = policy.brief or DigestTime(uow.settings.morning_hour)
     users = uow.session.execute(
         select(User.id, User.team_id, Team.timezone, Team.key)
@@ -443,6 +443,16 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
         slots.append(
             _working(uow, _daily_slot("brief", "user", user_id, team_id, tz, brief_at, now, last), team_key, brief_at)
         )
+    if uow.settings.retention.enabled:
+        # Each manager's weekly retention summary (issue 20), at the weekly summary's time.
+        managers = uow.session.execute(
+            select(User.id, User.team_id, Team.timezone)
+            .join(Team, Team.id == User.team_id)
+            .where(User.active, User.role == "manager")
+        ).all()
+        for user_id, team_id, timezone in managers:
+            tz = ZoneInfo(timezone)
+            slots.append(_weekly_slot("retention", "user", user_id, team_id, tz, policy.weekly, now, last, policy))
     return slots
 
 
@@ -478,23 +488,24 @@ def _daily_slot(
 
 
 def _weekly_slot(
-    group_id: int,
+    kind: str,
+    target_type: str,
+    target_id: int,
     team_id: int,
     tz: ZoneInfo,
-    weekday: int,
     at: DigestTime,
     now: datetime,
     last: dict[tuple[str, str, int], tuple[date, datetime]],
+    policy: DigestPolicy,
 ) -> Slot:
     """This week's slot (due from its day and time until the week ends), or next week's once it is done."""
     local = now.astimezone(tz).date()
     monday = local - timedelta(days=local.weekday())
-    last_on, last_until = last.get(("weekly", "group", group_id), (None, None))
+    last_on, last_until = last.get((kind, target_type, target_id), (None, None))
     if last_on is not None and last_on >= monday:
         monday += timedelta(days=7)
-    return Slot(
-        "weekly", "group", group_id, team_id, tz, monday, _at(monday + timedelta(days=weekday - 1), at, tz), last_until
-    )
+    falls = _at(monday + timedelta(days=policy.weekly_weekday - 1), at, tz)
+    return Slot(kind, target_type, target_id, team_id, tz, monday, falls, last_until)
 
 
 def _at(day: date, at: DigestTime, tz: ZoneInfo) -> datetime:
@@ -502,7 +513,7 @@ def _at(day: date, at: DigestTime, tz: ZoneInfo) -> datetime:
 
 
 def _window(slot: Slot) -> tuple[datetime, datetime]:
-    if slot.kind == "weekly":
+    if slot.kind in ("weekly", "retention"):
         monday = datetime.combine(slot.on, time(0), tzinfo=slot.tz)
         return monday - timedelta(days=7), monday
     until = slot.at
@@ -531,6 +542,14 @@ def _gather(
         return {"day": today.isoformat(), **facts} if facts else None
     if slot.team_id is None:
         return None
+    if slot.kind == "retention":
+        manager = uow.session.get_one(User, slot.target_id)
+        summary = retention.weekly_summary(uow, manager, since=since, until=until, today=today)
+        if not summary:
+            return None
+        team = uow.session.get_one(Team, slot.team_id).name
+        return {"team": team, "day": today.isoformat(), "week_on": since.astimezone(slot.tz).date().isoformat(),
+                **summary}  # fmt: skip
     if slot.kind == "daily":
         currency = shared.currencies.get(slot.team_id, uow.settings.currency)
         facts = daily(

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from salesbot.services import asking, audit, customers, outbox, permissions
+from salesbot.services import asking, audit, complaints, customers, outbox, permissions
 from salesbot.services.dates import due_instant
 from salesbot.services.errors import NotFound
 from salesbot.services.uow import UnitOfWork
@@ -146,6 +146,8 @@ def _params(uow: UnitOfWork, reminder: Reminder) -> dict[str, object]:
         params |= {"customer": uow.session.get_one(Customer, reminder.subject_id).name, "note": reminder.note or ""}
     elif reminder.subject_type == "user":
         params["note"] = reminder.note or ""
+    elif reminder.subject_type == "customer_item":
+        params |= complaints.params_of(uow, reminder.subject_id)
     elif reminder.subject_type == "approval_step":
         step = uow.session.get_one(ApprovalStep, reminder.subject_id)
         contract = uow.session.get_one(Contract, step.contract_id)

@@ -14,6 +14,7 @@ from salesbot.services.dates import due_instant
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
+from salesbot.store import activity
 from salesbot.store.models import Attachment, Reminder, Visit
 
 _VISITS = Visit.__table__
@@ -90,6 +91,7 @@ def log_visit(
     # Core, not a new Visit added and flushed: that costs ~0.3 ms more (unit of work, state tracking, a
     # flush for the id) and nothing in this turn needs the object unless loose attachments join it.
     visit_id = uow.session.connection().execute(_INSERT_VISIT, values).inserted_primary_key[0]
+    activity.touched(uow.session, customer.id)  # a Core insert: the kept last activity is told (issue 20)
     audit.record(
         uow,
         actor_id=actor.id,

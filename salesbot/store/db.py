@@ -21,7 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from salesbot.store import balances, names_version
+from salesbot.store import activity, balances, names_version
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     balances.keep(factory)
     names_version.keep(factory)
+    activity.keep(factory)  # each customer's last activity, for the quiet-customer scan (issue 20)
     return factory
 
 

@@ -119,6 +119,10 @@ class Customer(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # Released to this team's pool (公海) after going quiet (issue 20): no owner until a manager hands it on or a
+    # rep of the team claims it. A plain column, not a foreign key: SQLite could add and drop it in place, without
+    # copying the table every other table refers to.
+    pool_team_id: Mapped[int | None]
 
     aliases: Mapped[list[CustomerAlias]] = relationship(lazy="selectin", order_by="CustomerAlias.id")
     owner: Mapped[User | None] = relationship(lazy="joined")
@@ -494,7 +498,11 @@ class Reminder(Base):
     """One row a reminder: the scheduler scans these, it never holds them."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminders_due", "state", "due_at"),
+        # "Has this customer a follow-up planned?": the quiet-customer scan asks it of every quiet customer.
+        Index("ix_reminders_customer", "customer_id", "state"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -603,3 +611,88 @@ class ConversationState(Base):
     form: Mapped[dict[str, Any] | None]
     expires_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+# --- issue 20: keeping the customers -------------------------------------------------------------------------------
+
+
+class CustomerActivity(Base):
+    """When each customer was last in touch with us (a visit, a payment, a contract), kept: the quiet-customer scan
+    reads a team's customers by this date instead of taking the latest of a million visits. Never written by a
+    service: `salesbot.store.activity` recomputes a customer's row in every transaction that changes what it is
+    made of. Name, owner, team and `archived` are copies, for the scan's answer and scopes."""
+
+    __tablename__ = "customer_activity"
+    __table_args__ = (
+        # A team's customers by their last activity, with what the scan reads (PostgreSQL: from the index alone).
+        Index(
+            "ix_customer_activity_team",
+            "team_id",
+            "last_at",
+            postgresql_include=["customer_id", "owner_id"],
+            postgresql_where=text("NOT archived"),
+            sqlite_where=text("archived = 0"),
+        ),
+        Index(
+            "ix_customer_activity_owner",
+            "owner_id",
+            "last_at",
+            postgresql_where=text("NOT archived"),
+            sqlite_where=text("archived = 0"),
+        ),
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    last_at: Mapped[datetime]  # the latest activity; the customer's creation when there was none
+    customer: Mapped[str] = mapped_column(String(200))  # the name: a list of quiet customers needs no join
+    owner_id: Mapped[int | None]  # copies, not keys
+    team_id: Mapped[int | None]  # the owner's team, or the pool's team
+    archived: Mapped[bool] = mapped_column(Boolean)
+
+
+class QuietFlag(Base):
+    """How far up the quiet-customer ladder a customer has climbed since its last activity: 1 its rep was told, 2
+    the rep and the manager, 3 released to the team's pool. A new activity starts the ladder again."""
+
+    __tablename__ = "quiet_flags"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime]  # the last activity this climb is counted from
+    rep_id: Mapped[int | None]  # the rep it belonged to when it climbed (a released customer has no owner)
+    team_id: Mapped[int | None]
+    raised_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class QuietNotice(Base):
+    """The one quiet-customer message a person gets on a day; as `CollectionNotice`, written even when empty."""
+
+    __tablename__ = "quiet_notices"
+    __table_args__ = (UniqueConstraint("user_id", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on: Mapped[date] = mapped_column(Date)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class CustomerItem(Base):
+    """A complaint or a need a customer raised, tracked until it is handled, and how the customer took the answer."""
+
+    __tablename__ = "customer_items"
+    __table_args__ = (Index("ix_customer_items_open", "status", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # complaint | need
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # complaints: one of the eight reasons customers leave (the lost reasons); needs: none
+    category: Mapped[str | None] = mapped_column(String(32))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    key_customer: Mapped[bool] = mapped_column(Boolean, default=False)  # one of the 80/20 when it was opened
+    escalated_at: Mapped[datetime | None]
+    reaction: Mapped[str | None] = mapped_column(String(16))  # satisfied | neutral | unsatisfied
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
