@@ -41,7 +41,12 @@ class App:
     def scan(self) -> int:
         # Briefs first: a morning brief carries the day's undated follow-ups, which the reminder scan would
         # otherwise send one by one at the same hour.
-        return jobs.send_digests(self.uow) + jobs.scan_reminders(self.uow) + jobs.send_collections(self.uow)
+        return (
+            jobs.send_digests(self.uow)
+            + jobs.scan_reminders(self.uow)
+            + jobs.send_collections(self.uow)
+            + jobs.send_reports(self.uow)
+        )
 
     def next_event(self) -> datetime | None:
         return jobs.next_event(self.uow)

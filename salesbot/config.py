@@ -187,6 +187,21 @@ class DigestPolicy:
         return self.groups.get(group_handle, self.daily)
 
 
+TARGET_MEASURES = ("payments", "contracts")
+
+
+@dataclass(frozen=True)
+class ReportPolicy:
+    """The 日报 the bot drafts for each rep, the manager's summary of them, and how targets are measured (issue 21).
+
+    Off unless configured: a deployment turns it on in [reports] (config/salesbot.example.toml does)."""
+
+    enabled: bool = False
+    daily: DigestTime = DigestTime(18)  # each rep's draft, on working days, in the team's time zone
+    summary: DigestTime = DigestTime(20)  # the manager's one summary of the team's reports that day
+    measure: str = "payments"  # what counts against a target: payments received, or contracts approved
+
+
 SECRETS = {("telegram", "token"), ("wecom", "secret"), ("wecom", "token"), ("wecom", "aes_key")}
 
 
@@ -211,6 +226,7 @@ class Settings:
     approvals: ApprovalPolicy = field(default_factory=lambda: _approval_policy({}))
     collections: CollectionPolicy = field(default_factory=lambda: _collection_policy({}))
     digests: DigestPolicy = field(default_factory=DigestPolicy)
+    reports: ReportPolicy = field(default_factory=ReportPolicy)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def stage_label(self, stage: str, lang: str) -> str:
@@ -267,6 +283,7 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         approvals=_approval_policy(raw.get("approvals", {}), stages),
         collections=_collection_policy(raw.get("collections", {})),
         digests=_digest_policy(raw.get("digests", {})),
+        reports=_report_policy(raw.get("reports", {})),
         raw=raw,
     )
 
@@ -370,6 +387,24 @@ def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
     )
 
 
+def _report_policy(cfg: Mapping[str, Any]) -> ReportPolicy:
+    def at(hour_key: str, minute_key: str, default: DigestTime) -> DigestTime:
+        hour, minute = int(cfg.get(hour_key, default.hour)), int(cfg.get(minute_key, default.minute))
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise ConfigError(f"[reports] {hour_key}: hour must be 0 to 23 and minute 0 to 59")
+        return DigestTime(hour, minute)
+
+    measure = str(cfg.get("measure", ReportPolicy.measure))
+    if measure not in TARGET_MEASURES:
+        raise ConfigError(f"[reports] measure: {measure!r} is not one of {', '.join(TARGET_MEASURES)}")
+    return ReportPolicy(
+        enabled=bool(cfg.get("enabled", ReportPolicy.enabled)),
+        daily=at("daily_hour", "daily_minute", ReportPolicy.daily),
+        summary=at("summary_hour", "summary_minute", ReportPolicy.summary),
+        measure=measure,
+    )
+
+
 def _decimal(spec: Mapping[str, Any], key: str) -> Decimal | None:
     # Amounts in the file are written as strings ("100000") or integers; never read through a float.
     value = spec.get(key)
@@ -405,6 +440,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "approvals",
         "collections",
         "digests",
+        "reports",
         "outbox",
     } | {k for k, v in data.items() if isinstance(v, Mapping)}
     for name, value in env.items():

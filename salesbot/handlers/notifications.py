@@ -23,8 +23,10 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
             settings=settings,
         )
         lang = address.lang
+        # A label is a catalogue key, with its parameters where it names someone ("点评 张伟").
         buttons = tuple(
-            tuple(Button(key=b["key"], label=t(lang, b["label"])) for b in row) for row in payload.get("buttons", [])
+            tuple(Button(key=b["key"], label=t(lang, b["label"], **b.get("label_params", {}))) for b in row)
+            for row in payload.get("buttons", [])
         )
         files = payload.get("params", {}).get("files", [])
         # A file id is only good on the platform that issued it; elsewhere the card names the file in its text.

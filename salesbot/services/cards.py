@@ -44,7 +44,7 @@ def send(
     """Queue a card for one user; `card` names the matter ("contract:12:v1:0"), so it can be closed later."""
     rows = []
     for row in buttons:
-        rows.append([{"key": _button(uow, user_id, b.action), "label": b.label} for b in row])
+        rows.append([{"key": button(uow, user_id, b.action), "label": b.label} for b in row])
     # One copy waits in the outbox at a time; a card asked for again once the first went out is a new copy.
     waiting = uow.session.scalar(
         select(OutboxMessage.id).where(
@@ -83,7 +83,8 @@ def pressed(uow: UnitOfWork, key: str) -> Pressed | None:
     return Pressed(button.user_id, dict(button.action), button.used_at is not None)
 
 
-def _button(uow: UnitOfWork, user_id: int, action: dict[str, Any]) -> str:
+def button(uow: UnitOfWork, user_id: int, action: dict[str, Any]) -> str:
+    """A card button's key for `user_id`, meaning `action` when pressed."""
     key = secrets.token_urlsafe(6)
     uow.session.add(ActionButton(key=key, user_id=user_id, action=action, created_at=uow.now()))
     return key

@@ -1,0 +1,520 @@
+"""Work reports (日报): each rep's day drafted from what they logged, sent in one tap, summarised for the manager.
+
+When, in each team's own time zone ([reports] in salesbot.toml), on working days only (`is_working_day`):
+- at `daily_hour`, each active rep's report for the day is drafted from the tables: visits with their notes, deals
+  moved, contracts submitted, payments recorded, and, as the plan, the follow-ups and reminders of the next
+  working day. It goes to the rep as a card (Send / Add a line / Skip). A rep who logged nothing and has nothing
+  planned gets nothing; the row is still written (state `empty`) so the job knows it has looked.
+- at `summary_hour`, each manager gets ONE summary of their reps' reports of the day: who sent one (with its
+  highlights), who skipped, who has not sent theirs yet (with a button to nudge them), and a button per sent report
+  to comment on it; the rep is told the comment.
+
+A day the bot slept through is not drafted afterwards (as with digests). What a report says is plain data here
+(names, stage keys, amounts as decimal strings, ISO dates); `i18n/reports.py` words it for its reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from salesbot.config import DigestTime
+from salesbot.services import audit, cards, outbox, targets
+from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
+from salesbot.store.inserts import insert_for
+from salesbot.store.models import (
+    Contract,
+    Customer,
+    Deal,
+    DigestRun,
+    Payment,
+    Reminder,
+    StageChange,
+    Team,
+    User,
+    Visit,
+    WorkReport,
+)
+
+DAY = timedelta(days=1)
+FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
+MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday. The seam a team's working-day calendar (China's 调休 included) plugs into."""
+    return day.weekday() < 5
+
+
+def next_working_day(day: date) -> date:
+    day += DAY
+    while not is_working_day(day):
+        day += DAY
+    return day
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    name: str
+    manager_id: int | None
+    tz: ZoneInfo
+
+
+# --- the jobs -------------------------------------------------------------------------------------------------------
+
+
+def run_due(uow: UnitOfWork) -> int:
+    """Draft every rep's report and send every manager's summary whose time has come today; returns how many
+    messages were queued."""
+    policy = uow.settings.reports
+    if not policy.enabled:
+        return 0
+    now = uow.now()
+    sent = 0
+    reps = _people(uow, "rep")
+    done = _done_today(uow, reps, now)
+    for rep in reps:
+        day = now.astimezone(rep.tz).date()
+        if rep.id in done or not _due(now, rep.tz, policy.daily):
+            continue
+        sent += _draft(uow, rep, day)
+    for manager in _people(uow, "manager"):
+        day = now.astimezone(manager.tz).date()
+        if not _due(now, manager.tz, policy.summary) or not _claim_summary(uow, manager.id, day):
+            continue
+        params = summary(uow, manager.id, day)
+        if params is None:
+            continue
+        outbox.notify_user(uow, manager.id, "report.summary", params, buttons=_summary_buttons(uow, manager.id, params))
+        sent += 1
+    return sent
+
+
+def next_due(uow: UnitOfWork) -> datetime | None:
+    """When a draft or a summary next falls (now, if one is due and not done)."""
+    policy = uow.settings.reports
+    if not policy.enabled:
+        return None
+    now = uow.now()
+    reps = _people(uow, "rep")
+    done = _done_today(uow, reps, now)
+    managers = _people(uow, "manager")
+    days = {now.astimezone(m.tz).date() for m in managers}
+    summarised = (
+        set(
+            uow.session.execute(
+                select(DigestRun.target_id, DigestRun.on).where(DigestRun.kind == "reports", DigestRun.on.in_(days))
+            ).all()
+        )
+        if days
+        else set()
+    )
+    times = [_next_slot(now, rep.tz, policy.daily, rep.id in done) for rep in reps]
+    for manager in managers:
+        done_today = (manager.id, now.astimezone(manager.tz).date()) in summarised
+        times.append(_next_slot(now, manager.tz, policy.summary, done_today))
+    return min(times, default=None)
+
+
+def _due(now: datetime, tz: ZoneInfo, at: DigestTime) -> bool:
+    local = now.astimezone(tz)
+    return is_working_day(local.date()) and local.time() >= time(at.hour, at.minute)
+
+
+def _next_slot(now: datetime, tz: ZoneInfo, at: DigestTime, done_today: bool) -> datetime:
+    today = now.astimezone(tz).date()
+    day = today if is_working_day(today) and not done_today else next_working_day(today)
+    return max(datetime.combine(day, time(at.hour, at.minute), tzinfo=tz), now)
+
+
+def _people(uow: UnitOfWork, role: str) -> list[_Person]:
+    rows = uow.session.execute(
+        select(User.id, User.name, User.manager_id, Team.timezone)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.active, User.role == role)
+        .order_by(User.id)
+    ).all()
+    default = uow.settings.timezone
+    return [_Person(i, name, manager, ZoneInfo(tz or default)) for i, name, manager, tz in rows]
+
+
+def _done_today(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[int]:
+    days = {now.astimezone(rep.tz).date() for rep in reps}
+    if not days:
+        return set()
+    rows = uow.session.execute(
+        select(WorkReport.user_id, WorkReport.on).where(WorkReport.kind == "daily", WorkReport.on.in_(days))
+    ).all()
+    return {user_id for user_id, on in rows if any(r.id == user_id and now.astimezone(r.tz).date() == on for r in reps)}
+
+
+def _claim_summary(uow: UnitOfWork, manager_id: int, day: date) -> bool:
+    """The once-only guard of a manager's summary: a `digest_runs` row of kind `reports`."""
+    now = uow.now()
+    returned = uow.session.execute(
+        insert_for(uow.dialect)(DigestRun)
+        .values(
+            kind="reports",
+            target_type="user",
+            target_id=manager_id,
+            on=day,
+            since=now,
+            until=now,
+            sent=True,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(DigestRun.id)
+    ).all()
+    return bool(returned)
+
+
+# --- the draft ------------------------------------------------------------------------------------------------------
+
+
+def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo) -> dict[str, Any]:
+    """What `user_id` logged on `day` (their local day, up to now) and plans for the next working day, as data."""
+    since = datetime.combine(day, time(0), tzinfo=tz)
+    until = min(since + DAY, uow.now())
+    session = uow.session
+    visits = session.execute(
+        select(Customer.name, Visit.notes, Visit.next_step, Visit.follow_up_on)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.user_id == user_id, Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
+        .order_by(Visit.at, Visit.id)
+    ).all()
+    moves = session.execute(
+        select(Customer.name, Deal.title, StageChange.from_stage, StageChange.to_stage)
+        .join(Deal, Deal.id == StageChange.deal_id)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .where(
+            StageChange.by_user_id == user_id,
+            StageChange.from_stage.is_not(None),
+            StageChange.at >= since,
+            StageChange.at < until,
+        )
+        .order_by(StageChange.at, StageChange.id)
+    ).all()
+    contracts = session.execute(
+        select(Customer.name, Contract.amount, Contract.currency, Contract.status)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(Contract.owner_id == user_id, Contract.submitted_at >= since, Contract.submitted_at < until)
+        .order_by(Contract.submitted_at, Contract.id)
+    ).all()
+    payments = session.execute(
+        select(Customer.name, Payment.amount, Payment.currency)
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(
+            Payment.recorded_by == user_id,
+            Payment.state != "rejected",
+            Payment.created_at >= since,
+            Payment.created_at < until,
+        )
+        .order_by(Payment.created_at, Payment.id)
+    ).all()
+    plan_on = next_working_day(day)
+    plan_start = datetime.combine(plan_on, time(0), tzinfo=tz)
+    follow_ups = session.execute(
+        select(Customer.name, Visit.next_step, Visit.follow_up_at)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.user_id == user_id, Visit.follow_up_on == plan_on, Visit.archived.is_(False))
+        .order_by(Visit.follow_up_at, Visit.id)
+    ).all()
+    noted = session.execute(
+        select(Customer.name, Reminder.note, Reminder.due_at)
+        .outerjoin(Customer, Customer.id == Reminder.customer_id)
+        .where(
+            Reminder.user_id == user_id,
+            Reminder.kind == "note",
+            Reminder.state == "pending",
+            Reminder.due_at >= plan_start,
+            Reminder.due_at < plan_start + DAY,
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+    ).all()
+    facts: dict[str, Any] = {
+        "visits": [{"customer": c, "notes": notes or "", "next_step": step} for c, notes, step, _ in visits],
+        "moves": [{"customer": c, "deal": title, "from": old, "to": new} for c, title, old, new in moves],
+        "contracts": [
+            {"customer": c, "amount": str(amount), "currency": cur, "status": status}
+            for c, amount, cur, status in contracts
+        ],
+        "payments": [{"customer": c, "amount": str(amount), "currency": cur} for c, amount, cur in payments],
+        "plan": [
+            {"customer": c, "what": step or "", "time": at.astimezone(tz).strftime("%H:%M") if at else None}
+            for c, step, at in follow_ups
+        ]
+        + [
+            {
+                "customer": c or "",
+                "what": note or "",
+                "time": None if due.astimezone(tz).time() == _morning(uow) else due.astimezone(tz).strftime("%H:%M"),
+            }
+            for c, note, due in noted
+        ],
+    }
+    if not any(facts.values()):
+        return {}
+    facts["day"] = day.isoformat()
+    facts["plan_on"] = plan_on.isoformat()
+    return facts
+
+
+def _morning(uow: UnitOfWork) -> time:
+    return time(uow.settings.morning_hour)
+
+
+def _draft(uow: UnitOfWork, rep: _Person, day: date) -> int:
+    facts = draft(uow, rep.id, day, rep.tz)
+    if facts:
+        standing = targets.standing(uow, user_id=rep.id, day=day)
+        if standing is not None:
+            facts["target"] = standing
+    now = uow.now()
+    returned = uow.session.execute(
+        insert_for(uow.dialect)(WorkReport)
+        .values(
+            user_id=rep.id, kind="daily", on=day, state="drafted" if facts else "empty", facts=facts, drafted_at=now
+        )
+        .on_conflict_do_nothing()
+        .returning(WorkReport.id)
+    ).all()
+    if not returned or not facts:
+        return 0  # another worker drafted it first, or there is nothing to report
+    report_id = returned[0][0]
+    cards.send(
+        uow,
+        rep.id,
+        card=f"report:{report_id}",
+        key="report.draft",
+        params={"report_id": report_id, **facts},
+        buttons=[
+            [
+                cards.CardButton("btn_report_send", {"flow": FLOW, "do": "send", "report_id": report_id}),
+                cards.CardButton("btn_report_add", {"flow": FLOW, "do": "add", "report_id": report_id}),
+                cards.CardButton("btn_report_skip", {"flow": FLOW, "do": "skip", "report_id": report_id}),
+            ]
+        ],
+    )
+    return 1
+
+
+# --- the rep's side -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    report_id: int
+    day: date
+    state: str
+    facts: dict[str, Any]
+    added: str | None
+
+
+def send(uow: UnitOfWork, actor: Actor, *, report_id: int, added: str | None = None) -> Sent:
+    """The rep sends their drafted report, with the lines they typed (kept as typed) or as it is."""
+    report = _own_drafted(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.state, report.sent_at = "sent", uow.now()
+    if added and added.strip():
+        report.added = added.strip()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="send",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    cards.close(uow, card=f"report:{report.id}", key="report.closed_sent", params={"day_on": report.on.isoformat()})
+    return Sent(report.id, report.on, report.state, dict(report.facts), report.added)
+
+
+def skip(uow: UnitOfWork, actor: Actor, *, report_id: int) -> Sent:
+    report = _own_drafted(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.state = "skipped"
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="skip",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    cards.close(uow, card=f"report:{report.id}", key="report.closed_skipped", params={"day_on": report.on.isoformat()})
+    return Sent(report.id, report.on, report.state, dict(report.facts), None)
+
+
+def ensure_drafted(uow: UnitOfWork, actor: Actor, *, report_id: int) -> date:
+    """The report is the actor's and still waits to be sent: its day."""
+    return _own_drafted(uow, actor, report_id).on
+
+
+def _own_drafted(uow: UnitOfWork, actor: Actor, report_id: int) -> WorkReport:
+    report = uow.session.get(WorkReport, report_id, with_for_update=True)
+    if report is None or report.user_id != actor.id:
+        raise NotFound("report_not_found")
+    if report.state != "drafted":
+        raise NotAllowed(f"report_already_{report.state}")
+    return report
+
+
+# --- the manager's side ---------------------------------------------------------------------------------------------
+
+
+def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | None:
+    """The team's reports of `day` for their manager: sent (with highlights), skipped, not sent yet. None when no
+    rep of theirs had anything to report."""
+    rows = uow.session.execute(
+        select(User.id, User.name, WorkReport.id, WorkReport.state, WorkReport.facts, WorkReport.added)
+        .join(WorkReport, WorkReport.user_id == User.id)
+        .where(User.manager_id == manager_id, User.active, WorkReport.kind == "daily", WorkReport.on == day)
+        .order_by(User.name)
+    ).all()
+    sent, skipped, missing = [], [], []
+    for user_id, name, report_id, state, facts, added in rows:
+        if state == "sent":
+            sent.append({"rep": name, "report_id": report_id, **highlights(facts), "added": added})
+        elif state == "skipped":
+            skipped.append({"rep": name})
+        elif state == "drafted":
+            missing.append({"rep": name, "user_id": user_id})
+    if not (sent or skipped or missing):
+        return None
+    return {"day": day.isoformat(), "sent": sent, "skipped": skipped, "missing": missing}
+
+
+def highlights(facts: dict[str, Any]) -> dict[str, Any]:
+    """A report in one line's worth of facts: counts, and the money per currency."""
+    money: dict[str, dict[str, str]] = {}
+    for kind in ("contracts", "payments"):
+        totals: dict[str, Any] = {}
+        for item in facts.get(kind, []):
+            totals[item["currency"]] = totals.get(item["currency"], 0) + _dec(item["amount"])
+        money[kind] = {cur: str(amount) for cur, amount in totals.items()}
+    return {
+        "visits": len(facts.get("visits", [])),
+        "moves": len(facts.get("moves", [])),
+        "contracts": money["contracts"],
+        "payments": money["payments"],
+        "plan": len(facts.get("plan", [])),
+    }
+
+
+def _dec(value: str) -> Decimal:
+    return Decimal(value)
+
+
+def _summary_buttons(uow: UnitOfWork, manager_id: int, params: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for item in params["sent"][:MAX_COMMENT_BUTTONS]:
+        action = {"flow": FLOW, "do": "comment", "report_id": item["report_id"]}
+        rows.append(
+            [
+                {
+                    "key": cards.button(uow, manager_id, action),
+                    "label": "btn_report_comment",
+                    "label_params": {"rep": item["rep"]},
+                }
+            ]
+        )
+    if params["missing"]:
+        action = {"flow": FLOW, "do": "nudge", "day": params["day"]}
+        rows.append(
+            [
+                {
+                    "key": cards.button(uow, manager_id, action),
+                    "label": "btn_report_nudge",
+                    "label_params": {"n": len(params["missing"])},
+                }
+            ]
+        )
+    return rows
+
+
+def ensure_commentable(uow: UnitOfWork, actor: Actor, *, report_id: int) -> str:
+    """The actor may comment on this report (its rep's manager, or an admin): the rep's name."""
+    _, rep = _commentable(uow, actor, report_id)
+    return rep.name
+
+
+def comment(uow: UnitOfWork, actor: Actor, *, report_id: int, text: str) -> str:
+    """The manager's comment on a sent report; the rep is told. Returns the rep's name."""
+    report, rep = _commentable(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.comment, report.commented_by, report.commented_at = text.strip(), actor.id, uow.now()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="comment",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    outbox.notify_user(
+        uow,
+        rep.id,
+        "report.commented",
+        {"manager": actor.name, "day_on": report.on.isoformat(), "comment": text.strip()},
+    )
+    return rep.name
+
+
+def _commentable(uow: UnitOfWork, actor: Actor, report_id: int) -> tuple[WorkReport, User]:
+    report = uow.session.get(WorkReport, report_id)
+    if report is None or report.state != "sent":
+        raise NotFound("report_not_found")
+    rep = uow.session.get(User, report.user_id)
+    assert rep is not None
+    if not (actor.role == "admin" or (actor.role == "manager" and rep.manager_id == actor.id)):
+        raise NotAllowed("report_not_yours")
+    return report, rep
+
+
+def nudge(uow: UnitOfWork, actor: Actor, *, day: date) -> list[str]:
+    """The manager's nudge: each of their reps whose report of `day` is drafted and not sent is reminded (once a
+    day). Returns their names."""
+    if actor.role not in ("manager", "admin"):
+        raise NotAllowed("report_not_yours")
+    rows = uow.session.execute(
+        select(User.id, User.name)
+        .join(WorkReport, WorkReport.user_id == User.id)
+        .where(
+            User.manager_id == actor.id, WorkReport.kind == "daily", WorkReport.on == day, WorkReport.state == "drafted"
+        )
+        .order_by(User.name)
+    ).all()
+    for user_id, _ in rows:
+        outbox.notify_user(uow, user_id, "report.nudged", {"manager": actor.name, "day_on": day.isoformat()})
+    return [name for _, name in rows]
+
+
+def count_sent(uow: UnitOfWork, user_id: int, since: date, until: date) -> int:
+    return (
+        uow.session.scalar(
+            select(func.count()).where(
+                WorkReport.user_id == user_id, WorkReport.state == "sent", WorkReport.on >= since, WorkReport.on < until
+            )
+        )
+        or 0
+    )
+
+
+def manager_name(uow: UnitOfWork, actor: Actor) -> str | None:
+    """Who a rep's report goes to."""
+    manager_id = uow.session.scalar(select(User.manager_id).where(User.id == actor.id))
+    if manager_id is None:
+        return None
+    return uow.session.scalar(select(User.name).where(User.id == manager_id))

@@ -1,0 +1,124 @@
+"""Work reports (issue 21): the 日报 drafted from the day's log, sent in one tap, summarised for the manager.
+
+The day in these tests is Wednesday 2026-03-11 (the chat fixture's clock starts there at 10:00, Asia/Shanghai);
+reports are drafted at 18:00 and the manager's summary goes at 20:00.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from salesbot.channels.console import Sent
+from salesbot.config import Settings, settings_from
+from tests.conftest import Chat
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return settings_from({"reports": {"enabled": True, "daily_hour": 18, "summary_hour": 20}}, env={})
+
+
+def texts(chat: Chat, handle: str, sent: list[Sent]) -> list[str]:
+    return [s.reply.text for s in chat.to(handle, sent)]
+
+
+def labels(message: Sent) -> list[str]:
+    return [b.label for row in message.reply.buttons for b in row]
+
+
+def a_day_of_work(chat: Chat) -> None:
+    """张伟's Wednesday: a visit with a follow-up tomorrow, a deal moved, a contract submitted, a payment."""
+    chat.say("rep1", "今天拜访了阿里巴巴,聊了预算,明天再跟进给方案")
+    chat.say("rep1", "BYD moved to negotiation")
+    chat.say("rep1", "提交比亚迪合同 9万,分三期")
+    chat.say("rep1", "收到阿里巴巴回款6万")
+    chat.press("rep1", "确认记录")
+
+
+def test_the_day_is_drafted_from_the_log_and_sent_with_the_reps_lines(chat: Chat) -> None:
+    a_day_of_work(chat)
+    sent = chat.clock("2026-03-11 18:30")
+    drafts = chat.to("rep1", sent)
+    assert len(drafts) == 1 and drafts[0].at.isoformat() == "2026-03-11T18:00:00+08:00"
+    draft = drafts[0].reply.text
+    # Worked by hand from the four messages above.
+    assert "【日报】2026-03-11(周三)" in draft
+    assert "🚶 拜访(1):\n• 阿里巴巴:今天拜访了阿里巴巴,聊了预算,明天再跟进给方案" in draft
+    assert "📈 商机推进(1):\n• 比亚迪" in draft and "方案 → 商务谈判" in draft
+    assert "📄 合同(1):\n• 比亚迪 ¥90,000.00(审批中)" in draft
+    assert "💰 回款(1):\n• 阿里巴巴 ¥60,000.00" in draft
+    assert "🗓 明日计划(2026-03-12(周四)):\n• 阿里巴巴" in draft
+    assert labels(drafts[0]) == ["发送", "补充几句", "今天跳过"]
+    assert not chat.to("rep2", sent) and not chat.to("rep3", sent), "nothing logged, nothing planned: no draft"
+    assert not chat.to("mgr1", [s for s in sent if s.reply.text.startswith("📋")]), "the summary waits for 20:00"
+
+    chat.press("rep1", "补充几句")
+    added = "明天计划:上午去京东,下午写方案 (报价单v2)"
+    done = texts(chat, "rep1", chat.say("rep1", added))
+    assert done[0].startswith("✅ 日报已发送给李娜") and done[0].endswith("✍️ 补充:\n" + added), "kept as typed"
+    assert "【日报】2026-03-11(周三)" in done[0]
+    closed = chat.to("rep1")[-1]
+    assert closed.reply.text == "✅ 2026-03-11(周三)的日报已发送。" and not closed.reply.buttons, "the card is closed"
+
+
+def test_the_manager_gets_one_summary_and_comments_in_one_reply(chat: Chat) -> None:
+    a_day_of_work(chat)
+    chat.say("rep2", "visited Initech today, they want a demo")
+    chat.say("rep3", "提醒我明天给小米打电话")  # a plan and nothing else still makes a report
+    chat.clock("2026-03-11 18:05")
+    chat.press("rep1", "发送")  # as it is, one tap
+    chat.press("rep3", "今天跳过")
+    sent = chat.clock("2026-03-11 20:30")
+    summaries = chat.to("mgr1", sent)
+    assert len(summaries) == 1, "one message for the team, not one per rep"
+    summary = summaries[0]
+    assert summary.at.isoformat() == "2026-03-11T20:00:00+08:00"
+    text = summary.reply.text
+    assert "📋 团队日报 2026-03-11(周三)" in text
+    assert "已交(1):\n• 张伟:拜访1 · 推进1 · 合同¥90,000.00 · 回款¥60,000.00 · 明日计划1" in text
+    assert "⏳ 未交(1):Tom Lee" in text
+    assert "⏭ 今天跳过:陈静" in text
+    assert labels(summary) == ["点评 张伟", "提醒未交的 1 人"]
+
+    nudged = chat.press("mgr1", "提醒未交")
+    assert texts(chat, "mgr1", nudged) == ["已提醒:Tom Lee"]
+    tom = texts(chat, "rep2", nudged)
+    assert len(tom) == 1 and "李娜 reminds you" in tom[0] and "Wed 2026-03-11" in tom[0]
+
+    chat.press("mgr1", "点评 张伟")
+    told = chat.say("mgr1", "方案周四前给我看一下")
+    assert texts(chat, "mgr1", told) == ["👌 已把点评转给张伟。"]
+    assert texts(chat, "rep1", told) == ["💬 李娜点评了你2026-03-11(周三)的日报:方案周四前给我看一下"]
+
+
+def test_an_english_rep_sends_in_one_tap(chat: Chat) -> None:
+    chat.say("rep2", "visited Initech today, they want a demo")
+    draft = chat.to("rep2", chat.clock("2026-03-11 18:01"))
+    assert len(draft) == 1 and labels(draft[0]) == ["Send", "Add a line", "Skip today"]
+    assert "Daily report, Wed 2026-03-11" in draft[0].reply.text and "🚶 Visits (1):\n• Initech" in draft[0].reply.text
+    done = texts(chat, "rep2", chat.press("rep2", "Send"))
+    assert done[0].startswith("✅ Report sent to 李娜")
+
+
+def test_a_skipped_day_is_not_sent_and_the_card_is_closed(chat: Chat) -> None:
+    chat.say("rep1", "今天拜访了阿里巴巴")
+    chat.clock("2026-03-11 18:01")
+    skipped = texts(chat, "rep1", chat.press("rep1", "今天跳过"))
+    assert skipped[0] == "好的,今天的日报跳过了。"
+    closed = chat.to("rep1")[-1]
+    assert closed.reply.text == "⏭ 2026-03-11(周三)的日报已跳过。" and not closed.reply.buttons
+
+
+def test_nothing_is_drafted_on_a_weekend_and_a_friday_plans_monday(chat: Chat) -> None:
+    chat.clock("2026-03-13 10:00")  # Friday
+    chat.say("rep1", "今天拜访了阿里巴巴,下周一再跟进")
+    friday = chat.to("rep1", chat.clock("2026-03-13 18:01"))
+    assert len(friday) == 1 and "🗓 明日计划(2026-03-16(周一)):\n• 阿里巴巴" in friday[0].reply.text
+    chat.clock("2026-03-14 10:00")  # Saturday
+    chat.say("rep1", "今天拜访了比亚迪")
+    weekend = chat.clock("2026-03-15 21:00")
+    assert not [s for s in chat.to("rep1", weekend) if "日报" in s.reply.text]
+    assert not chat.to("mgr1", weekend), "no summary on a weekend either"
+    monday = chat.to("rep1", chat.clock("2026-03-16 18:01"))
+    drafts = [s for s in monday if "【日报】" in s.reply.text]
+    assert drafts == [], "Saturday's visit is not Monday's work, and Monday has nothing logged"
