@@ -6,6 +6,9 @@ reports are drafted at 18:00 and the manager's summary goes at 20:00.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
 from salesbot.channels.console import Sent
@@ -122,3 +125,59 @@ def test_nothing_is_drafted_on_a_weekend_and_a_friday_plans_monday(chat: Chat) -
     monday = chat.to("rep1", chat.clock("2026-03-16 18:01"))
     drafts = [s for s in monday if "【日报】" in s.reply.text]
     assert drafts == [], "Saturday's visit is not Monday's work, and Monday has nothing logged"
+
+
+# --- targets --------------------------------------------------------------------------------------------------------
+
+
+def test_a_target_set_in_chat_and_attainment_worked_by_hand(chat: Chat) -> None:
+    set_ = texts(chat, "mgr1", chat.say("mgr1", "给张伟定本月目标50万"))
+    assert set_[0].startswith("好的,已设定。") and "¥0.00 / ¥500,000.00(0%,按回款)" in set_[0]
+    tom = texts(chat, "mgr1", chat.say("mgr1", "set Tom's March target to 80k USD"))
+    assert "US$0.00 / US$80,000.00" in tom[0]
+    refused = texts(chat, "rep1", chat.say("rep1", "给陈静定本月目标10万"))
+    assert refused == ["只有他的主管或管理员可以设目标。"]
+
+    chat.say("rep1", "收到阿里巴巴回款6万")  # March 11: counts
+    chat.press("rep1", "确认记录")
+    chat.clock("2026-03-12 10:00")
+    chat.say("rep1", "收到比亚迪回款9万")  # March 12: counts
+    chat.press("rep1", "确认记录")
+    chat.say("rep1", "收到比亚迪回款1000美元")  # another currency: never added to a CNY target
+    chat.press("rep1", "确认记录")
+    # By hand: 60,000 + 90,000 = 150,000 of 500,000 = 30%.
+    mine = texts(chat, "rep1", chat.say("rep1", "我的业绩完成多少了"))
+    assert mine == ["🎯 张伟的目标(2026-03-01(周日)至2026-03-31(周二)):已完成 ¥150,000.00 / ¥500,000.00(30%,按回款)"]
+    english = texts(chat, "rep2", chat.say("rep2", "how am I doing against target"))
+    assert (
+        english[0].startswith("🎯 Tom Lee's target") and "$0.00 of $80,000.00 (0%, payments received)" in english[0]
+    )
+    team = texts(chat, "mgr1", chat.say("mgr1", "团队业绩完成多少了"))
+    assert "张伟" in team[0] and "Tom Lee" in team[0]
+    # The target shows in the rep's report.
+    draft = chat.to("rep1", chat.clock("2026-03-12 18:01"))
+    assert "已完成 ¥150,000.00 / ¥500,000.00(30%,按回款)" in draft[-1].reply.text
+    chat.clock("2026-04-01 10:00")
+    april = texts(chat, "rep1", chat.say("rep1", "我的业绩完成多少了"))
+    assert april == ["这段时间还没有设目标。主管可以说“给张伟定12月目标50万”。"]
+
+
+def test_targets_set_from_the_command_line(tmp_path) -> None:
+    from tests.test_cli import FIXTURES as TEAM
+    from tests.test_cli import salesbot
+
+    db = tmp_path / "team.db"
+    salesbot("seed", str(TEAM / "team.toml"), db=db)
+    out = json.loads(
+        salesbot("targets", "set", "--user", "rep1", "--month", "2026-12", "--amount", "500000", db=db).stdout
+    )
+    assert out["who"] == "张伟" and out["target"] == "500000" and out["currency"] == "CNY"
+    assert (out["starts_on"], out["ends_on"]) == ("2026-12-01", "2026-12-31")
+    team = json.loads(
+        salesbot("targets", "set", "--team", "east", "--quarter", "2026-Q2", "--amount", "3000000", db=db).stdout
+    )
+    assert (team["starts_on"], team["ends_on"]) == ("2026-04-01", "2026-06-30")
+    with sqlite3.connect(db) as conn:
+        salesbot("targets", "set", "--user", "rep1", "--month", "2026-12", "--amount", "600000", db=db)
+        rows = conn.execute("SELECT amount, archived FROM targets WHERE user_id IS NOT NULL ORDER BY id").fetchall()
+    assert [(float(a), bool(x)) for a, x in rows] == [(500000.0, True), (600000.0, False)], "replaced, not deleted"

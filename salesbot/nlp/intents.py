@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from salesbot.nlp import receivables, steering
+from salesbot.nlp import receivables, steering, targets
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -27,6 +27,8 @@ INTENTS = (
     "schedule",
     "export",
     "my_approvals",
+    "set_target",  # issue 21 (nlp/targets.py)
+    "attainment",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",
@@ -169,7 +171,7 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
-    steer = steering.intent(text)
+    steer = steering.intent(text) or targets.intent(text)
     if steer is not None:
         return steer
     if asks_my_approvals(text):

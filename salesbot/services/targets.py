@@ -72,6 +72,7 @@ def set_target(
     user_handle: str | None = None,
     user_name: str | None = None,
     team_key: str | None = None,
+    team_id: int | None = None,
     starts_on: date,
     ends_on: date,
     amount: Decimal,
@@ -82,16 +83,12 @@ def set_target(
     if amount <= 0 or ends_on < starts_on:
         raise Invalid("target_invalid")
     user = team = None
-    if team_key is not None:
-        team = uow.session.scalar(select(Team).where(Team.key == team_key))
+    if team_key is not None or team_id is not None:
+        team = uow.session.scalar(select(Team).where(Team.key == team_key if team_key else Team.id == team_id))
         if team is None:
-            raise NotFound("target_who_unknown", who=team_key)
+            raise NotFound("target_who_unknown", who=team_key or "")
     else:
-        query = select(User).where(User.active, User.role == "rep")
-        query = query.where(User.handle == user_handle) if user_handle else query.where(User.name == user_name)
-        user = uow.session.scalars(query).first()
-        if user is None:
-            raise NotFound("target_who_unknown", who=user_handle or user_name or "")
+        user = _rep(uow, handle=user_handle, name=user_name)
     if actor.id != 0 and actor.role != "admin":
         mine = actor.role == "manager" and (
             (user is not None and user.manager_id == actor.id) or (team is not None and team.id == actor.team_id)
@@ -140,6 +137,20 @@ def set_target(
         after=audit.snapshot(row),
     )
     return _standing(uow, row)
+
+
+def _rep(uow: UnitOfWork, *, handle: str | None, name: str | None) -> User:
+    """A rep by handle, by full name, or by a first name that is theirs alone ("Tom" for Tom Lee)."""
+    reps = uow.session.scalars(select(User).where(User.active, User.role == "rep").order_by(User.id)).all()
+    said = (handle or name or "").strip()
+    for match in (
+        [u for u in reps if u.handle == said] if handle else [],
+        [u for u in reps if u.name.lower() == said.lower()],
+        [u for u in reps if u.name.split()[0].lower() == said.lower()],
+    ):
+        if len(match) == 1:
+            return match[0]
+    raise NotFound("target_who_unknown", who=said)
 
 
 def standing(uow: UnitOfWork, *, user_id: int, day: date) -> dict[str, Any] | None:

@@ -1,0 +1,107 @@
+"""Targets in a sentence (issue 21): "给张伟定12月目标50万" / "set Tom's December target to 80k USD" sets one;
+"我的业绩完成多少了" / "how am I doing against target" asks how far along it is. Pure: today is passed in."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from salesbot.nlp.amounts import Money, find_amounts
+
+_SET = (
+    re.compile(
+        r"给\s*(?P<who>.+?)\s*(?:定|设|设定|设置)(?:一?个)?\s*(?P<period>.*?)(?:的)?(?:销售)?目标\s*(?:为|是)?(?P<amount>.+)$"
+    ),
+    re.compile(r"set\s+(?P<who>.+?)(?:'s|’s)\s+(?P<period>.*?)\s*target\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I),
+)
+_ASK = re.compile(
+    r"(业绩|目标|指标).{0,6}(完成|多少|怎么样|进度|达成)|完成.{0,4}(目标|业绩)|达成率"
+    r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment",
+    re.I,
+)
+_MONTHS_EN = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
+}
+_ZH_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_TEAM_WORDS = ("团队", "全组", "我们组", "the team", "team", "our team")
+
+
+@dataclass(frozen=True)
+class TargetSaid:
+    who: str  # as said: a name, a first name, or "" for the speaker's team
+    team: bool
+    starts_on: date
+    ends_on: date
+    money: Money
+
+
+def intent(text: str) -> str | None:
+    """`set_target` or `attainment`, or None."""
+    if any(p.search(text) for p in _SET) and find_amounts(text):
+        return "set_target"
+    if _ASK.search(text):
+        return "attainment"
+    return None
+
+
+def parse(text: str, *, today: date) -> TargetSaid | None:
+    """Who, which period (this month when none is said) and how much; None when the sentence is not one."""
+    for pattern in _SET:
+        match = pattern.search(text.strip())
+        if match is None:
+            continue
+        amounts = find_amounts(match["amount"])
+        if not amounts:
+            return None
+        period = _period(match["period"].strip(), today)
+        if period is None:
+            return None
+        who = match["who"].strip()
+        team = who.lower() in _TEAM_WORDS
+        return TargetSaid("" if team else who, team, period[0], period[1], amounts[0])
+    return None
+
+
+def _period(said: str, today: date) -> tuple[date, date] | None:
+    said = said.lower().strip()
+    if said in ("", "本月", "这个月", "当月", "this month", "this month's"):
+        return _month(today.year, today.month)
+    if said in ("下个月", "下月", "next month", "next month's"):
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        return _month(year, month)
+    quarter = re.fullmatch(r"(?:q([1-4])|第?([一二三四1-4])季度?)", said)
+    if quarter:
+        q = int(quarter[1]) if quarter[1] else _ZH_DIGITS.get(quarter[2]) or int(quarter[2])
+        year = today.year if q >= (today.month - 1) // 3 + 1 else today.year + 1
+        first = date(year, 3 * q - 2, 1)
+        return first, _month(year, 3 * q)[1]
+    month = None
+    zh = re.fullmatch(r"(\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?", said)
+    if zh:
+        month = int(zh[1]) if zh[1].isdigit() else _ZH_DIGITS[zh[1]]
+    elif said in _MONTHS_EN:
+        month = _MONTHS_EN[said]
+    if month is None or not 1 <= month <= 12:
+        return None
+    # The nearest such month from now on: December said in March is this December; January said in December, next.
+    year = today.year if month >= today.month else today.year + 1
+    return _month(year, month)
+
+
+def _month(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
