@@ -199,6 +199,7 @@ class ReportPolicy:
     enabled: bool = False
     daily: DigestTime = DigestTime(18)  # each rep's draft, on working days, in the team's time zone
     summary: DigestTime = DigestTime(20)  # the manager's one summary of the team's reports that day
+    weekly_weekday: int = 5  # ISO weekday of the 周报, drafted with that day's 日报 (5 = Friday; 0 = no 周报)
     measure: str = "payments"  # what counts against a target: payments received, or contracts approved
 
 
@@ -397,8 +398,12 @@ def _report_policy(cfg: Mapping[str, Any]) -> ReportPolicy:
     measure = str(cfg.get("measure", ReportPolicy.measure))
     if measure not in TARGET_MEASURES:
         raise ConfigError(f"[reports] measure: {measure!r} is not one of {', '.join(TARGET_MEASURES)}")
+    weekday = int(cfg.get("weekly_weekday", ReportPolicy.weekly_weekday))
+    if not 0 <= weekday <= 7:
+        raise ConfigError("[reports] weekly_weekday must be 1 (Monday) to 7 (Sunday), or 0 for no 周报")
     return ReportPolicy(
         enabled=bool(cfg.get("enabled", ReportPolicy.enabled)),
+        weekly_weekday=weekday,
         daily=at("daily_hour", "daily_minute", ReportPolicy.daily),
         summary=at("summary_hour", "summary_minute", ReportPolicy.summary),
         measure=measure,

@@ -116,7 +116,11 @@ def test_nothing_is_drafted_on_a_weekend_and_a_friday_plans_monday(chat: Chat) -
     chat.clock("2026-03-13 10:00")  # Friday
     chat.say("rep1", "今天拜访了阿里巴巴,下周一再跟进")
     friday = chat.to("rep1", chat.clock("2026-03-13 18:01"))
-    assert len(friday) == 1 and "🗓 明日计划(2026-03-16(周一)):\n• 阿里巴巴" in friday[0].reply.text
+    assert len(friday) == 2, "Friday brings the 日报 and the 周报"
+    assert "🗓 明日计划(2026-03-16(周一)):\n• 阿里巴巴" in friday[0].reply.text
+    weekly = friday[1].reply.text
+    assert weekly.startswith("📝 本周的周报我帮你写好了") and "【周报】2026-03-09(周一) 至 2026-03-13(周五)" in weekly
+    assert "🗓 下周计划(2026-03-16(周一) 至 2026-03-22(周日)):\n• 2026-03-16(周一) 阿里巴巴" in weekly
     chat.clock("2026-03-14 10:00")  # Saturday
     chat.say("rep1", "今天拜访了比亚迪")
     weekend = chat.clock("2026-03-15 21:00")
@@ -125,6 +129,32 @@ def test_nothing_is_drafted_on_a_weekend_and_a_friday_plans_monday(chat: Chat) -
     monday = chat.to("rep1", chat.clock("2026-03-16 18:01"))
     drafts = [s for s in monday if "【日报】" in s.reply.text]
     assert drafts == [], "Saturday's visit is not Monday's work, and Monday has nothing logged"
+
+
+def test_the_weekly_report_sums_the_week_and_reaches_the_friday_summary(chat: Chat) -> None:
+    chat.say("rep1", "今天拜访了阿里巴巴,聊了预算")  # Wednesday
+    chat.clock("2026-03-12 10:00")
+    chat.say("rep1", "今天拜访了比亚迪")  # Thursday
+    chat.say("rep1", "BYD moved to negotiation")
+    chat.clock("2026-03-13 10:00")
+    chat.say("rep1", "收到阿里巴巴回款6万")  # Friday
+    chat.press("rep1", "确认记录")
+    friday = chat.to("rep1", chat.clock("2026-03-13 18:01"))
+    daily, weekly = friday[0].reply.text, friday[1].reply.text
+    assert "【日报】2026-03-13(周五)" in daily and "拜访" not in daily, "Friday's 日报 is Friday's alone"
+    # By hand: two visits (Wed, Thu), one move (Thu), one payment (Fri).
+    assert "🚶 拜访(2):\n• 阿里巴巴:今天拜访了阿里巴巴,聊了预算\n• 比亚迪:今天拜访了比亚迪" in weekly
+    assert "📈 商机推进(1):" in weekly and "💰 回款(1):\n• 阿里巴巴 ¥60,000.00" in weekly
+    sent = texts(chat, "rep1", chat.press("rep1", "发送"))
+    assert sent[0].startswith("✅ 周报已发送给李娜") and "【周报】" in sent[0]
+    summary = chat.to("mgr1", chat.clock("2026-03-13 20:01"))
+    assert len(summary) == 1
+    text = summary[0].reply.text
+    assert "• 张伟(周报):拜访2 · 推进1 · 回款¥60,000.00" in text and "⏳ 未交(1):张伟" in text
+    assert labels(summary[0]) == ["点评 张伟 的周报", "提醒未交的 1 人"]
+    chat.press("mgr1", "点评 张伟")
+    told = texts(chat, "rep1", chat.say("mgr1", "这周不错"))
+    assert told == ["💬 李娜点评了你2026-03-09(周一)这一周的周报:这周不错"]
 
 
 # --- targets --------------------------------------------------------------------------------------------------------

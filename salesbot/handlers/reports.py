@@ -39,8 +39,8 @@ def on_card(turn: Turn, action: dict[str, Any]) -> None:
     if do == "send":
         _sent(turn, reports.send(turn.uow, turn.actor, report_id=int(action["report_id"])))
     elif do == "skip":
-        reports.skip(turn.uow, turn.actor, report_id=int(action["report_id"]))
-        turn.say(turn.t("report.skipped_reply"))
+        done = reports.skip(turn.uow, turn.actor, report_id=int(action["report_id"]))
+        turn.say(turn.t(reports.wording_key(done.kind, "skipped_reply")))
     elif do == "add":
         reports.ensure_drafted(turn.uow, turn.actor, report_id=int(action["report_id"]))
         turn.start(FLOW, {"do": "add", "report_id": int(action["report_id"])})
@@ -74,9 +74,9 @@ def _sent(turn: Turn, done: reports.Sent) -> None:
     text = wording.report(done.facts, done.added, lang=turn.lang, settings=turn.settings)
     manager = reports.manager_name(turn.uow, turn.actor)
     if manager:
-        turn.say(turn.t("report.sent_reply", manager=manager, report=text))
+        turn.say(turn.t(reports.wording_key(done.kind, "sent_reply"), manager=manager, report=text))
     else:
-        turn.say(turn.t("report.sent_reply_nobody", report=text))
+        turn.say(turn.t(reports.wording_key(done.kind, "sent_reply_nobody"), report=text))
 
 
 def _start(turn: Turn, said: Understanding) -> None:

@@ -876,7 +876,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "btn_report_send": {"zh": "发送", "en": "Send"},
     "btn_report_add": {"zh": "补充几句", "en": "Add a line"},
     "btn_report_skip": {"zh": "今天跳过", "en": "Skip today"},
-    "btn_report_comment": {"zh": "点评 {rep}", "en": "Comment on {rep}"},
+    "report.btn_comment": {"zh": "点评 {rep}", "en": "Comment on {rep}"},
+    "report.weekly_btn_comment": {"zh": "点评 {rep} 的周报", "en": "Comment on {rep}'s week"},
     "btn_report_nudge": {"zh": "提醒未交的 {n} 人", "en": "Nudge the {n} not sent"},
     "report.ask_comment": {
         "zh": "对{rep}的日报说点什么?发给我,我转给他。",
@@ -893,6 +894,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "report.nudge_done": {"zh": "已提醒:{names}", "en": "Nudged: {names}"},
     "report.nudge_nobody": {"zh": "大家都交了,不用提醒。", "en": "Everyone has sent theirs: nobody to nudge."},
+    "report.weekly_draft_intro": {
+        "zh": "📝 本周的周报我帮你写好了。直接发送、补充几句再发,或跳过:",
+        "en": "📝 Your weekly report is drafted. Send it as it is, add a line first, or skip it:",
+    },
+    "report.weekly_head": {"zh": "【周报】{day} 至 {until}", "en": "Weekly report, {day} to {until}"},
+    "report.weekly_plan": {"zh": "🗓 下周计划({day} 至 {until}):", "en": "🗓 Plan for {day} to {until}:"},
+    "report.weekly_plan_line": {"zh": "• {on} {time}{customer}{what}", "en": "• {on} {time}{customer}{what}"},
+    "report.weekly_sent_reply": {
+        "zh": "✅ 周报已发送给{manager}:\n\n{report}",
+        "en": "✅ Weekly report sent to {manager}:\n\n{report}",
+    },
+    "report.weekly_sent_reply_nobody": {"zh": "✅ 周报已保存:\n\n{report}", "en": "✅ Weekly report saved:\n\n{report}"},
+    "report.weekly_tag": {"zh": "(周报)", "en": " (weekly)"},
+    "report.weekly_closed_sent": {
+        "zh": "✅ {day_on}这一周的周报已发送。",
+        "en": "✅ Your weekly report for the week of {day_on} was sent.",
+    },
+    "report.weekly_closed_skipped": {
+        "zh": "⏭ {day_on}这一周的周报已跳过。",
+        "en": "⏭ You skipped the weekly report for the week of {day_on}.",
+    },
+    "report.weekly_skipped_reply": {"zh": "好的,这周的周报跳过了。", "en": "OK, no weekly report this week."},
+    "report.weekly_commented": {
+        "zh": "💬 {manager}点评了你{day_on}这一周的周报:{comment}",
+        "en": "💬 {manager} commented on your weekly report for the week of {day_on}: {comment}",
+    },
+    "report.weekly_nudged": {
+        "zh": "⏰ {manager}提醒你:{day_on}这一周的周报还没交,点周报卡片上的“发送”就好。",
+        "en": "⏰ {manager} reminds you: your weekly report for the week of {day_on} isn't sent yet. Tap Send on it.",
+    },
     "topic_report": {"zh": "你的日报", "en": "your report"},
     "topic_report_any": {"zh": "你的日报", "en": "your report"},
     "target.standing": {

@@ -22,8 +22,9 @@ def render(key: str, params: dict[str, Any], *, lang: str, settings: Settings) -
     """The draft card (`report.draft`) or the manager's summary (`report.summary`)."""
     if key == "report.summary":
         return fit(lambda limit: summary(params, lang, limit), LIMITS, most=MAX_BYTES, size=_bytes)
+    intro = "report.weekly_draft_intro" if params.get("kind") == "weekly" else "report.draft_intro"
     return fit(
-        lambda limit: "\n".join([t(lang, "report.draft_intro"), body(params, None, lang, settings, limit)]),
+        lambda limit: "\n".join([t(lang, intro), body(params, None, lang, settings, limit)]),
         LIMITS,
         most=MAX_BYTES,
         size=_bytes,
@@ -36,7 +37,12 @@ def report(facts: dict[str, Any], added: str | None, *, lang: str, settings: Set
 
 
 def body(p: dict[str, Any], added: str | None, lang: str, settings: Settings, limit: int) -> str:
-    sections = [t(lang, "report.head", day=fmt_date(date.fromisoformat(p["day"]), lang))]
+    weekly = p.get("kind") == "weekly"
+    day = fmt_date(date.fromisoformat(p["day"]), lang)
+    if weekly:
+        sections = [t(lang, "report.weekly_head", day=day, until=fmt_date(date.fromisoformat(p["until_on"]), lang))]
+    else:
+        sections = [t(lang, "report.head", day=day)]
 
     def section(title: str, lines: list[str]) -> None:
         if lines:
@@ -86,18 +92,20 @@ def body(p: dict[str, Any], added: str | None, lang: str, settings: Settings, li
         [t(lang, "report.payment_line", customer=x["customer"], money=_money(x, lang)) for x in payments],
     )
     plan = p.get("plan", [])
+    plan_on = fmt_date(date.fromisoformat(p["plan_on"]), lang)
     section(
-        t(lang, "report.plan", day=fmt_date(date.fromisoformat(p["plan_on"]), lang)),
+        t(lang, "report.weekly_plan", day=plan_on, until=fmt_date(date.fromisoformat(p["plan_until"]), lang))
+        if weekly
+        else t(lang, "report.plan", day=plan_on),
         [
             t(
                 lang,
-                "report.plan_line",
+                "report.weekly_plan_line" if weekly else "report.plan_line",
+                on=fmt_date(date.fromisoformat(i["on"]), lang) if i.get("on") else "",
                 time=f"{i['time']} " if i.get("time") else "",
                 customer=i["customer"],
-                what=f" {i['what']}" if i.get("what") else "",
+                what=f" {i['what']}" if i.get("what") and i.get("customer") else i.get("what") or "",
             )
-            .replace("  ", " ")
-            .strip()
             for i in plan
         ],
     )
@@ -138,17 +146,22 @@ def summary(p: dict[str, Any], lang: str, limit: int) -> str:
                 parts.append(t(lang, "report.hl_payments", money=fmt_totals(_totals(item["payments"]), lang)))
             if item["plan"]:
                 parts.append(t(lang, "report.hl_plan", n=item["plan"]))
-            line = t(lang, "report.sent_line", rep=item["rep"], highlights=" · ".join(parts) or "-")
+            line = t(lang, "report.sent_line", rep=_who(item, lang), highlights=" · ".join(parts) or "-")
             if item.get("added"):
                 line += "\n  " + item["added"].replace("\n", "\n  ")
             lines.append(line)
         sections.append("\n".join([t(lang, "report.summary_sent", n=len(sent)), *cut(lines, limit, lang)]))
     if p.get("missing"):
-        names = ", ".join(m["rep"] for m in p["missing"])
+        names = ", ".join(_who(m, lang) for m in p["missing"])
         sections.append(t(lang, "report.summary_missing", n=len(p["missing"]), names=names))
     if p.get("skipped"):
-        sections.append(t(lang, "report.summary_skipped", names=", ".join(s["rep"] for s in p["skipped"])))
+        sections.append(t(lang, "report.summary_skipped", names=", ".join(_who(s, lang) for s in p["skipped"])))
     return "\n\n".join(sections)
+
+
+def _who(item: dict[str, Any], lang: str) -> str:
+    """A rep's name, marked when the item is their 周报."""
+    return item["rep"] + (t(lang, "report.weekly_tag") if item.get("kind") == "weekly" else "")
 
 
 def _money(item: dict[str, Any], lang: str) -> str:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from salesbot.config import DigestTime
 from salesbot.services import audit, cards, outbox, targets
@@ -72,20 +72,22 @@ class _Person:
 
 
 def run_due(uow: UnitOfWork) -> int:
-    """Draft every rep's report and send every manager's summary whose time has come today; returns how many
-    messages were queued."""
+    """Draft every rep's report (and, on the weekly day, their 周报) and send every manager's summary whose time has
+    come today; returns how many messages were queued."""
     policy = uow.settings.reports
     if not policy.enabled:
         return 0
     now = uow.now()
     sent = 0
     reps = _people(uow, "rep")
-    done = _done_today(uow, reps, now)
+    done = _done(uow, reps, now)
     for rep in reps:
-        day = now.astimezone(rep.tz).date()
-        if rep.id in done or not _due(now, rep.tz, policy.daily):
+        if not _due(now, rep.tz, policy.daily):
             continue
-        sent += _draft(uow, rep, day)
+        day = now.astimezone(rep.tz).date()
+        for kind, on in _kinds(uow, day):
+            if (rep.id, kind, on) not in done:
+                sent += _draft(uow, rep, kind, day)
     for manager in _people(uow, "manager"):
         day = now.astimezone(manager.tz).date()
         if not _due(now, manager.tz, policy.summary) or not _claim_summary(uow, manager.id, day):
@@ -105,7 +107,7 @@ def next_due(uow: UnitOfWork) -> datetime | None:
         return None
     now = uow.now()
     reps = _people(uow, "rep")
-    done = _done_today(uow, reps, now)
+    done = _done(uow, reps, now)
     managers = _people(uow, "manager")
     days = {now.astimezone(m.tz).date() for m in managers}
     summarised = (
@@ -117,11 +119,27 @@ def next_due(uow: UnitOfWork) -> datetime | None:
         if days
         else set()
     )
-    times = [_next_slot(now, rep.tz, policy.daily, rep.id in done) for rep in reps]
+    times = []
+    for rep in reps:
+        today = now.astimezone(rep.tz).date()
+        pending = [(kind, on) for kind, on in _kinds(uow, today) if (rep.id, kind, on) not in done]
+        times.append(_next_slot(now, rep.tz, policy.daily, not pending))
     for manager in managers:
         done_today = (manager.id, now.astimezone(manager.tz).date()) in summarised
         times.append(_next_slot(now, manager.tz, policy.summary, done_today))
     return min(times, default=None)
+
+
+def _kinds(uow: UnitOfWork, day: date) -> list[tuple[str, date]]:
+    """The reports a working day brings: the 日报, and on the team's weekly day the 周报 (keyed by its Monday)."""
+    kinds = [("daily", day)]
+    if day.isoweekday() == uow.settings.reports.weekly_weekday:
+        kinds.append(("weekly", monday_of(day)))
+    return kinds
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _due(now: datetime, tz: ZoneInfo, at: DigestTime) -> bool:
@@ -146,14 +164,16 @@ def _people(uow: UnitOfWork, role: str) -> list[_Person]:
     return [_Person(i, name, manager, ZoneInfo(tz or default)) for i, name, manager, tz in rows]
 
 
-def _done_today(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[int]:
+def _done(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[tuple[int, str, date]]:
+    """(rep, kind, day) of the reports already drafted (or looked at) for each rep's today and this week."""
     days = {now.astimezone(rep.tz).date() for rep in reps}
     if not days:
         return set()
+    keys = days | {monday_of(day) for day in days}
     rows = uow.session.execute(
-        select(WorkReport.user_id, WorkReport.on).where(WorkReport.kind == "daily", WorkReport.on.in_(days))
+        select(WorkReport.user_id, WorkReport.kind, WorkReport.on).where(WorkReport.on.in_(keys))
     ).all()
-    return {user_id for user_id, on in rows if any(r.id == user_id and now.astimezone(r.tz).date() == on for r in reps)}
+    return {(user_id, kind, on) for user_id, kind, on in rows}
 
 
 def _claim_summary(uow: UnitOfWork, manager_id: int, day: date) -> bool:
@@ -180,10 +200,12 @@ def _claim_summary(uow: UnitOfWork, manager_id: int, day: date) -> bool:
 # --- the draft ------------------------------------------------------------------------------------------------------
 
 
-def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo) -> dict[str, Any]:
-    """What `user_id` logged on `day` (their local day, up to now) and plans for the next working day, as data."""
-    since = datetime.combine(day, time(0), tzinfo=tz)
-    until = min(since + DAY, uow.now())
+def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str = "daily") -> dict[str, Any]:
+    """What `user_id` logged on `day` (their local day, up to now; a 周报: from that week's Monday) and what they
+    plan for the next working day (a 周报: the next working day to the end of that week), as data."""
+    first = monday_of(day) if kind == "weekly" else day
+    since = datetime.combine(first, time(0), tzinfo=tz)
+    until = min(datetime.combine(day + DAY, time(0), tzinfo=tz), uow.now())
     session = uow.session
     visits = session.execute(
         select(Customer.name, Visit.notes, Visit.next_step, Visit.follow_up_on)
@@ -221,12 +243,19 @@ def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo) -> dict[str, A
         .order_by(Payment.created_at, Payment.id)
     ).all()
     plan_on = next_working_day(day)
+    plan_until = monday_of(plan_on) + timedelta(days=6) if kind == "weekly" else plan_on
     plan_start = datetime.combine(plan_on, time(0), tzinfo=tz)
+    plan_end = datetime.combine(plan_until + DAY, time(0), tzinfo=tz)
     follow_ups = session.execute(
-        select(Customer.name, Visit.next_step, Visit.follow_up_at)
+        select(Customer.name, Visit.next_step, Visit.follow_up_at, Visit.follow_up_on)
         .join(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.user_id == user_id, Visit.follow_up_on == plan_on, Visit.archived.is_(False))
-        .order_by(Visit.follow_up_at, Visit.id)
+        .where(
+            Visit.user_id == user_id,
+            Visit.follow_up_on >= plan_on,
+            Visit.follow_up_on <= plan_until,
+            Visit.archived.is_(False),
+        )
+        .order_by(Visit.follow_up_on, Visit.follow_up_at, Visit.id)
     ).all()
     noted = session.execute(
         select(Customer.name, Reminder.note, Reminder.due_at)
@@ -236,7 +265,7 @@ def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo) -> dict[str, A
             Reminder.kind == "note",
             Reminder.state == "pending",
             Reminder.due_at >= plan_start,
-            Reminder.due_at < plan_start + DAY,
+            Reminder.due_at < plan_end,
         )
         .order_by(Reminder.due_at, Reminder.id)
     ).all()
@@ -248,23 +277,35 @@ def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo) -> dict[str, A
             for c, amount, cur, status in contracts
         ],
         "payments": [{"customer": c, "amount": str(amount), "currency": cur} for c, amount, cur in payments],
-        "plan": [
-            {"customer": c, "what": step or "", "time": at.astimezone(tz).strftime("%H:%M") if at else None}
-            for c, step, at in follow_ups
-        ]
-        + [
-            {
-                "customer": c or "",
-                "what": note or "",
-                "time": None if due.astimezone(tz).time() == _morning(uow) else due.astimezone(tz).strftime("%H:%M"),
-            }
-            for c, note, due in noted
-        ],
+        "plan": sorted(
+            [
+                {
+                    "on": on.isoformat(),
+                    "customer": c,
+                    "what": step or "",
+                    "time": at.astimezone(tz).strftime("%H:%M") if at else None,
+                }
+                for c, step, at, on in follow_ups
+            ]
+            + [
+                {
+                    "on": due.astimezone(tz).date().isoformat(),
+                    "customer": c or "",
+                    "what": note or "",
+                    "time": None
+                    if due.astimezone(tz).time() == _morning(uow)
+                    else due.astimezone(tz).strftime("%H:%M"),
+                }
+                for c, note, due in noted
+            ],
+            key=lambda item: (item["on"], item["time"] or ""),
+        ),
     }
     if not any(facts.values()):
         return {}
-    facts["day"] = day.isoformat()
-    facts["plan_on"] = plan_on.isoformat()
+    facts.update(kind=kind, day=first.isoformat(), plan_on=plan_on.isoformat())
+    if kind == "weekly":
+        facts.update(until_on=day.isoformat(), plan_until=plan_until.isoformat())
     return facts
 
 
@@ -272,8 +313,8 @@ def _morning(uow: UnitOfWork) -> time:
     return time(uow.settings.morning_hour)
 
 
-def _draft(uow: UnitOfWork, rep: _Person, day: date) -> int:
-    facts = draft(uow, rep.id, day, rep.tz)
+def _draft(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> int:
+    facts = draft(uow, rep.id, day, rep.tz, kind=kind)
     if facts:
         standing = targets.standing(uow, user_id=rep.id, day=day)
         if standing is not None:
@@ -282,7 +323,12 @@ def _draft(uow: UnitOfWork, rep: _Person, day: date) -> int:
     returned = uow.session.execute(
         insert_for(uow.dialect)(WorkReport)
         .values(
-            user_id=rep.id, kind="daily", on=day, state="drafted" if facts else "empty", facts=facts, drafted_at=now
+            user_id=rep.id,
+            kind=kind,
+            on=monday_of(day) if kind == "weekly" else day,
+            state="drafted" if facts else "empty",
+            facts=facts,
+            drafted_at=now,
         )
         .on_conflict_do_nothing()
         .returning(WorkReport.id)
@@ -313,10 +359,16 @@ def _draft(uow: UnitOfWork, rep: _Person, day: date) -> int:
 @dataclass(frozen=True)
 class Sent:
     report_id: int
+    kind: str
     day: date
     state: str
     facts: dict[str, Any]
     added: str | None
+
+
+def wording_key(kind: str, what: str) -> str:
+    """The catalogue key of a message about a report of this kind: "report.commented" / "report.weekly_commented"."""
+    return f"report.{what}" if kind == "daily" else f"report.{kind}_{what}"
 
 
 def send(uow: UnitOfWork, actor: Actor, *, report_id: int, added: str | None = None) -> Sent:
@@ -335,8 +387,13 @@ def send(uow: UnitOfWork, actor: Actor, *, report_id: int, added: str | None = N
         before=before,
         after=audit.snapshot(report),
     )
-    cards.close(uow, card=f"report:{report.id}", key="report.closed_sent", params={"day_on": report.on.isoformat()})
-    return Sent(report.id, report.on, report.state, dict(report.facts), report.added)
+    cards.close(
+        uow,
+        card=f"report:{report.id}",
+        key=wording_key(report.kind, "closed_sent"),
+        params={"day_on": report.on.isoformat()},
+    )
+    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), report.added)
 
 
 def skip(uow: UnitOfWork, actor: Actor, *, report_id: int) -> Sent:
@@ -352,8 +409,13 @@ def skip(uow: UnitOfWork, actor: Actor, *, report_id: int) -> Sent:
         before=before,
         after=audit.snapshot(report),
     )
-    cards.close(uow, card=f"report:{report.id}", key="report.closed_skipped", params={"day_on": report.on.isoformat()})
-    return Sent(report.id, report.on, report.state, dict(report.facts), None)
+    cards.close(
+        uow,
+        card=f"report:{report.id}",
+        key=wording_key(report.kind, "closed_skipped"),
+        params={"day_on": report.on.isoformat()},
+    )
+    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), None)
 
 
 def ensure_drafted(uow: UnitOfWork, actor: Actor, *, report_id: int) -> date:
@@ -377,22 +439,29 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
     """The team's reports of `day` for their manager: sent (with highlights), skipped, not sent yet. None when no
     rep of theirs had anything to report."""
     rows = uow.session.execute(
-        select(User.id, User.name, WorkReport.id, WorkReport.state, WorkReport.facts, WorkReport.added)
+        select(User.id, User.name, WorkReport.id, WorkReport.kind, WorkReport.state, WorkReport.facts, WorkReport.added)
         .join(WorkReport, WorkReport.user_id == User.id)
-        .where(User.manager_id == manager_id, User.active, WorkReport.kind == "daily", WorkReport.on == day)
-        .order_by(User.name)
+        .where(User.manager_id == manager_id, User.active, _of_day(uow, day))
+        .order_by(WorkReport.kind, User.name)
     ).all()
     sent, skipped, missing = [], [], []
-    for user_id, name, report_id, state, facts, added in rows:
+    for user_id, name, report_id, kind, state, facts, added in rows:
         if state == "sent":
-            sent.append({"rep": name, "report_id": report_id, **highlights(facts), "added": added})
+            sent.append({"rep": name, "kind": kind, "report_id": report_id, **highlights(facts), "added": added})
         elif state == "skipped":
-            skipped.append({"rep": name})
+            skipped.append({"rep": name, "kind": kind})
         elif state == "drafted":
-            missing.append({"rep": name, "user_id": user_id})
+            missing.append({"rep": name, "kind": kind, "user_id": user_id})
     if not (sent or skipped or missing):
         return None
     return {"day": day.isoformat(), "sent": sent, "skipped": skipped, "missing": missing}
+
+
+def _of_day(uow: UnitOfWork, day: date) -> Any:
+    """The reports a day's summary covers: that day's 日报, and on the weekly day that week's 周报."""
+    return or_(
+        *[and_(WorkReport.kind == kind, WorkReport.on == on) for kind, on in _kinds(uow, day)],
+    )
 
 
 def highlights(facts: dict[str, Any]) -> dict[str, Any]:
@@ -424,7 +493,7 @@ def _summary_buttons(uow: UnitOfWork, manager_id: int, params: dict[str, Any]) -
             [
                 {
                     "key": cards.button(uow, manager_id, action),
-                    "label": "btn_report_comment",
+                    "label": wording_key(item["kind"], "btn_comment"),
                     "label_params": {"rep": item["rep"]},
                 }
             ]
@@ -466,7 +535,7 @@ def comment(uow: UnitOfWork, actor: Actor, *, report_id: int, text: str) -> str:
     outbox.notify_user(
         uow,
         rep.id,
-        "report.commented",
+        wording_key(report.kind, "commented"),
         {"manager": actor.name, "day_on": report.on.isoformat(), "comment": text.strip()},
     )
     return rep.name
@@ -489,16 +558,14 @@ def nudge(uow: UnitOfWork, actor: Actor, *, day: date) -> list[str]:
     if actor.role not in ("manager", "admin"):
         raise NotAllowed("report_not_yours")
     rows = uow.session.execute(
-        select(User.id, User.name)
+        select(User.id, User.name, WorkReport.kind, WorkReport.on)
         .join(WorkReport, WorkReport.user_id == User.id)
-        .where(
-            User.manager_id == actor.id, WorkReport.kind == "daily", WorkReport.on == day, WorkReport.state == "drafted"
-        )
-        .order_by(User.name)
+        .where(User.manager_id == actor.id, _of_day(uow, day), WorkReport.state == "drafted")
+        .order_by(User.name, WorkReport.kind)
     ).all()
-    for user_id, _ in rows:
-        outbox.notify_user(uow, user_id, "report.nudged", {"manager": actor.name, "day_on": day.isoformat()})
-    return [name for _, name in rows]
+    for user_id, _, kind, on in rows:
+        outbox.notify_user(uow, user_id, wording_key(kind, "nudged"), {"manager": actor.name, "day_on": on.isoformat()})
+    return sorted({name for _, name, _, _ in rows})
 
 
 def count_sent(uow: UnitOfWork, user_id: int, since: date, until: date) -> int:
