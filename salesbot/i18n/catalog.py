@@ -905,7 +905,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "✅ 周报已发送给{manager}:\n\n{report}",
         "en": "✅ Weekly report sent to {manager}:\n\n{report}",
     },
-    "report.weekly_sent_reply_nobody": {"zh": "✅ 周报已保存:\n\n{report}", "en": "✅ Weekly report saved:\n\n{report}"},
+    "report.weekly_sent_reply_nobody": {
+        "zh": "✅ 周报已保存:\n\n{report}",
+        "en": "✅ Weekly report saved:\n\n{report}",
+    },
     "report.weekly_tag": {"zh": "(周报)", "en": " (weekly)"},
     "report.weekly_closed_sent": {
         "zh": "✅ {day_on}这一周的周报已发送。",
