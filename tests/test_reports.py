@@ -211,3 +211,33 @@ def test_targets_set_from_the_command_line(tmp_path) -> None:
         salesbot("targets", "set", "--user", "rep1", "--month", "2026-12", "--amount", "600000", db=db)
         rows = conn.execute("SELECT amount, archived FROM targets WHERE user_id IS NOT NULL ORDER BY id").fetchall()
     assert [(float(a), bool(x)) for a, x in rows] == [(500000.0, True), (600000.0, False)], "replaced, not deleted"
+
+
+# --- adoption -------------------------------------------------------------------------------------------------------
+
+
+def test_who_is_using_it_counted_by_hand(chat: Chat) -> None:
+    chat.say("rep1", "今天拜访了阿里巴巴")  # Wednesday
+    chat.clock("+1m")
+    chat.say("rep1", "我的客户")
+    chat.clock("+1m")
+    chat.say("rep2", "visited Initech today")
+    chat.clock("2026-03-11 18:01")
+    chat.press("rep1", "发送")  # a tap is a message too
+    chat.clock("2026-03-12 10:00")  # Thursday: Wednesday's counts are kept as the day ends
+    chat.say("rep1", "今天拜访了比亚迪")
+    chat.clock("+1m")
+    chat.say("rep1", "BYD moved to negotiation")
+    chat.clock("2026-03-13 10:00")  # Friday
+    asked = texts(chat, "mgr1", chat.say("mgr1", "团队本周使用情况"))
+    assert asked == [
+        "📊 使用情况(2026-03-09(周一) 至 2026-03-13(周五)):\n"
+        "• 张伟:活跃 2 天 · 消息 5 条 · 拜访 2 次 · 日报 1 份\n"
+        "• Tom Lee:活跃 1 天 · 消息 1 条 · 拜访 1 次 · 日报 0 份\n"
+        "• 陈静:活跃 0 天 · 消息 0 条 · 拜访 0 次 · 日报 0 份"
+    ]
+    assert texts(chat, "rep1", chat.say("rep1", "团队使用情况"))[0].startswith("使用情况只有主管和管理员能看。")
+    chat.clock("+1m")
+    chat.say("rep1", "今天拜访了阿里巴巴")
+    summary = texts(chat, "mgr1", chat.clock("2026-03-13 20:01"))
+    assert len(summary) == 1 and "📊 本周使用情况:\n• 张伟:活跃 3 天 · 消息 7 条 · 拜访 3 次 · 日报 1 份" in summary[0]

@@ -946,5 +946,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "只有他的主管或管理员可以设目标。",
         "en": "Only their manager or an admin can set a target.",
     },
+    "adoption.head": {"zh": "📊 使用情况({since} 至 {until}):", "en": "📊 Who is using it ({since} to {until}):"},
+    "adoption.line": {
+        "zh": "• {rep}:活跃 {days} 天 · 消息 {messages} 条 · 拜访 {visits} 次 · 日报 {reports} 份",
+        "en": "• {rep}: active {days} day(s) · {messages} message(s) · {visits} visit(s) · {reports} report(s)",
+    },
+    "adoption.none": {"zh": "你名下还没有销售。", "en": "No reps report to you yet."},
+    "adoption_not_allowed": {
+        "zh": "使用情况只有主管和管理员能看。",
+        "en": "Only managers and admins can see who is using it.",
+    },
+    "report.summary_usage": {"zh": "📊 本周使用情况:", "en": "📊 This week's use:"},
     "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
 }

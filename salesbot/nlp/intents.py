@@ -29,6 +29,7 @@ INTENTS = (
     "my_approvals",
     "set_target",  # issue 21 (nlp/targets.py)
     "attainment",
+    "adoption",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from salesbot.nlp.amounts import Money, find_amounts
 
@@ -21,6 +21,7 @@ _ASK = re.compile(
     r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment",
     re.I,
 )
+_USAGE = re.compile(r"使用情况|谁在用|谁没用|活跃度|用得怎么样|adoption|who is using|who's using|usage", re.I)
 _MONTHS_EN = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
     name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
 }
@@ -51,9 +52,11 @@ class TargetSaid:
 
 
 def intent(text: str) -> str | None:
-    """`set_target` or `attainment`, or None."""
+    """`set_target`, `attainment` or `adoption` (who is using the bot), or None."""
     if any(p.search(text) for p in _SET) and find_amounts(text):
         return "set_target"
+    if _USAGE.search(text):
+        return "adoption"
     if _ASK.search(text):
         return "attainment"
     return None
@@ -105,3 +108,19 @@ def _period(said: str, today: date) -> tuple[date, date] | None:
 
 def _month(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period(text: str, *, today: date) -> tuple[date, date]:
+    """The period a question names: this or last week, this or last month; the last 7 days when none."""
+    lowered = text.lower()
+    monday = today - timedelta(days=today.weekday())
+    if "上周" in text or "last week" in lowered:
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if "本周" in text or "这周" in text or "this week" in lowered:
+        return monday, today
+    if "上个月" in text or "上月" in text or "last month" in lowered:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if "本月" in text or "这个月" in text or "this month" in lowered:
+        return today.replace(day=1), today
+    return today - timedelta(days=6), today

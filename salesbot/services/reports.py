@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 
 from salesbot.config import DigestTime
-from salesbot.services import audit, cards, outbox, targets
+from salesbot.services import adoption, audit, cards, outbox, targets
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -454,7 +454,22 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
             missing.append({"rep": name, "kind": kind, "user_id": user_id})
     if not (sent or skipped or missing):
         return None
-    return {"day": day.isoformat(), "sent": sent, "skipped": skipped, "missing": missing}
+    params: dict[str, Any] = {"day": day.isoformat(), "sent": sent, "skipped": skipped, "missing": missing}
+    if day.isoweekday() == uow.settings.reports.weekly_weekday:
+        # The weekly day's summary says, too, who is using the bot this week.
+        names = dict(
+            uow.session.execute(
+                select(User.id, User.name).where(User.active, User.role == "rep", User.manager_id == manager_id)
+            ).all()
+        )
+        tz = _people_tz(uow, manager_id)
+        params["usage"] = [u.as_params() for u in adoption.for_reps(uow, names, since=monday_of(day), until=day, tz=tz)]
+    return params
+
+
+def _people_tz(uow: UnitOfWork, user_id: int) -> ZoneInfo:
+    tz = uow.session.scalar(select(Team.timezone).join(User, User.team_id == Team.id).where(User.id == user_id))
+    return ZoneInfo(tz or uow.settings.timezone)
 
 
 def _of_day(uow: UnitOfWork, day: date) -> Any:

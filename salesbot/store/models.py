@@ -67,6 +67,10 @@ class ChatIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime | None]
+    # Messages on the account's latest active day (the team's local day): bumped by the same statement that notes
+    # last_seen_at, and kept as an `activity_days` row when a new day begins (issue 21: adoption).
+    active_on: Mapped[date | None] = mapped_column(Date)
+    active_messages: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Invite(Base):
@@ -587,3 +591,15 @@ class Target(Base):
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+
+
+class ActivityDay(Base):
+    """Messages one chat account sent on one past day (the current day is on the account's row until it ends)."""
+
+    __tablename__ = "activity_days"
+    __table_args__ = (UniqueConstraint("identity_id", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("chat_identities.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    messages: Mapped[int]

@@ -1,4 +1,5 @@
-"""work reports (日报 / 周报) drafted by the bot, and sales targets per rep or team and period (issue 21)
+"""work reports (日报 / 周报) drafted by the bot, sales targets per rep or team and period, and each chat account's
+messages per day (adoption) (issue 21)
 
 Revision ID: 0018
 Revises: 0015
@@ -51,9 +52,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_targets_user_id", "targets", ["user_id"])
     op.create_index("ix_targets_team_id", "targets", ["team_id"])
+    with op.batch_alter_table("chat_identities") as batch:
+        batch.add_column(sa.Column("active_on", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("active_messages", sa.Integer(), nullable=False, server_default=sa.text("0")))
+    op.create_table(
+        "activity_days",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("identity_id", sa.Integer(), sa.ForeignKey("chat_identities.id"), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("messages", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("identity_id", "on"),
+    )
+    op.create_index("ix_activity_days_user_id", "activity_days", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_days_user_id", "activity_days")
+    op.drop_table("activity_days")
+    with op.batch_alter_table("chat_identities") as batch:
+        batch.drop_column("active_messages")
+        batch.drop_column("active_on")
     op.drop_index("ix_targets_team_id", "targets")
     op.drop_index("ix_targets_user_id", "targets")
     op.drop_table("targets")
