@@ -199,6 +199,7 @@ class ReportPolicy:
     enabled: bool = False
     daily: DigestTime = DigestTime(18)  # each rep's draft, on working days, in the team's time zone
     summary: DigestTime = DigestTime(20)  # the manager's one summary of the team's reports that day
+    silent_days: int = 3  # a rep silent for this many working days gets a nudge, and their manager a line; 0: off
     weekly_weekday: int = 5  # ISO weekday of the 周报, drafted with that day's 日报 (5 = Friday; 0 = no 周报)
     measure: str = "payments"  # what counts against a target: payments received, or contracts approved
 
@@ -404,6 +405,7 @@ def _report_policy(cfg: Mapping[str, Any]) -> ReportPolicy:
     return ReportPolicy(
         enabled=bool(cfg.get("enabled", ReportPolicy.enabled)),
         weekly_weekday=weekday,
+        silent_days=int(cfg.get("silent_days", ReportPolicy.silent_days)),
         daily=at("daily_hour", "daily_minute", ReportPolicy.daily),
         summary=at("summary_hour", "summary_minute", ReportPolicy.summary),
         measure=measure,

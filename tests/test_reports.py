@@ -241,3 +241,23 @@ def test_who_is_using_it_counted_by_hand(chat: Chat) -> None:
     chat.say("rep1", "今天拜访了阿里巴巴")
     summary = texts(chat, "mgr1", chat.clock("2026-03-13 20:01"))
     assert len(summary) == 1 and "📊 本周使用情况:\n• 张伟:活跃 3 天 · 消息 7 条 · 拜访 3 次 · 日报 1 份" in summary[0]
+
+
+def test_a_silent_rep_is_nudged_once_on_a_working_day_and_the_manager_sees_the_list(chat: Chat) -> None:
+    # The team was added on Wednesday 2026-03-11; 张伟 speaks on Friday, Tom Lee and 陈静 not at all.
+    chat.clock("2026-03-13 10:00")
+    chat.say("rep1", "今天拜访了阿里巴巴")
+    sent = chat.clock("2026-03-16 20:30")
+    nudges = [s for s in sent if "没听到你的消息" in s.reply.text or "haven't heard from you" in s.reply.text]
+    # By hand: Thursday, Friday, Monday are three working days of silence; the weekend does not count.
+    assert sorted(s.to for s in nudges) == ["rep2", "rep3"]
+    assert {s.at.isoformat() for s in nudges} == {"2026-03-16T18:00:00+08:00"}
+    assert "3 working days" in chat.to("rep2", nudges)[0].reply.text
+    summaries = chat.to("mgr1", sent)
+    assert "🔕" not in summaries[0].reply.text, "Friday: two working days are not yet silence"
+    assert "🔕 好几天没用了:Tom Lee(3 个工作日), 陈静(3 个工作日)" in summaries[-1].reply.text
+    chat.clock("2026-03-17 10:00")
+    chat.say("rep2", "visited Initech today")
+    tuesday = chat.clock("2026-03-17 20:30")
+    assert not [s for s in tuesday if "没听到你的消息" in s.reply.text], "once a silence, not once a day"
+    assert "🔕 好几天没用了:陈静(4 个工作日)" in chat.to("mgr1", tuesday)[-1].reply.text

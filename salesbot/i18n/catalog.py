@@ -956,6 +956,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "使用情况只有主管和管理员能看。",
         "en": "Only managers and admins can see who is using it.",
     },
+    "report.silent_nudge": {
+        "zh": "👋 好几天没听到你的消息了({days} 个工作日)。今天见了谁、聊了什么,发一句给我就行,"
+        "比如“今天拜访了阿里,下周二再跟进”。",
+        "en": "👋 I haven't heard from you in {days} working days. Tell me who you met today in one sentence, "
+        "e.g. “visited Acme, follow up next Tuesday”.",
+    },
+    "report.summary_silent": {"zh": "🔕 好几天没用了:{names}", "en": "🔕 Silent for a while: {names}"},
+    "report.silent_who": {"zh": "{rep}({days} 个工作日)", "en": "{rep} ({days} working days)"},
     "report.summary_usage": {"zh": "📊 本周使用情况:", "en": "📊 This week's use:"},
     "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
 }

@@ -156,6 +156,9 @@ def summary(p: dict[str, Any], lang: str, limit: int) -> str:
         sections.append(t(lang, "report.summary_missing", n=len(p["missing"]), names=names))
     if p.get("skipped"):
         sections.append(t(lang, "report.summary_skipped", names=", ".join(_who(s, lang) for s in p["skipped"])))
+    if p.get("silent"):
+        names = ", ".join(t(lang, "report.silent_who", **q) for q in p["silent"])
+        sections.append(t(lang, "report.summary_silent", names=names))
     if p.get("usage"):
         lines = [t(lang, "adoption.line", **u) for u in p["usage"]]
         sections.append("\n".join([t(lang, "report.summary_usage"), *cut(lines, limit, lang)]))

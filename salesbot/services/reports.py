@@ -30,6 +30,7 @@ from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
+    ChatIdentity,
     Contract,
     Customer,
     Deal,
@@ -45,6 +46,7 @@ from salesbot.store.models import (
 
 DAY = timedelta(days=1)
 FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
+MAX_SILENT = 60  # working days of silence counted at most (a rep who never began is "60+" silent)
 MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
 
 
@@ -85,9 +87,12 @@ def run_due(uow: UnitOfWork) -> int:
         if not _due(now, rep.tz, policy.daily):
             continue
         day = now.astimezone(rep.tz).date()
+        if (rep.id, "daily", day) in done:
+            continue
         for kind, on in _kinds(uow, day):
             if (rep.id, kind, on) not in done:
                 sent += _draft(uow, rep, kind, day)
+        sent += _nudge_if_silent(uow, rep, day)
     for manager in _people(uow, "manager"):
         day = now.astimezone(manager.tz).date()
         if not _due(now, manager.tz, policy.summary) or not _claim_summary(uow, manager.id, day):
@@ -178,13 +183,17 @@ def _done(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[tuple[int,
 
 def _claim_summary(uow: UnitOfWork, manager_id: int, day: date) -> bool:
     """The once-only guard of a manager's summary: a `digest_runs` row of kind `reports`."""
+    return _claim(uow, "reports", manager_id, day)
+
+
+def _claim(uow: UnitOfWork, kind: str, user_id: int, day: date) -> bool:
     now = uow.now()
     returned = uow.session.execute(
         insert_for(uow.dialect)(DigestRun)
         .values(
-            kind="reports",
+            kind=kind,
             target_type="user",
-            target_id=manager_id,
+            target_id=user_id,
             on=day,
             since=now,
             until=now,
@@ -452,9 +461,16 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
             skipped.append({"rep": name, "kind": kind})
         elif state == "drafted":
             missing.append({"rep": name, "kind": kind, "user_id": user_id})
-    if not (sent or skipped or missing):
+    quiet = silent(uow, manager_id, day)
+    if not (sent or skipped or missing or quiet):
         return None
-    params: dict[str, Any] = {"day": day.isoformat(), "sent": sent, "skipped": skipped, "missing": missing}
+    params: dict[str, Any] = {
+        "day": day.isoformat(),
+        "sent": sent,
+        "skipped": skipped,
+        "missing": missing,
+        "silent": quiet,
+    }
     if day.isoweekday() == uow.settings.reports.weekly_weekday:
         # The weekly day's summary says, too, who is using the bot this week.
         names = dict(
@@ -465,6 +481,61 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
         tz = _people_tz(uow, manager_id)
         params["usage"] = [u.as_params() for u in adoption.for_reps(uow, names, since=monday_of(day), until=day, tz=tz)]
     return params
+
+
+def silent(uow: UnitOfWork, manager_id: int, day: date) -> list[dict[str, Any]]:
+    """The manager's reps who have not used the bot for [reports] silent_days working days or more, by `day`."""
+    wanted = uow.settings.reports.silent_days
+    if wanted <= 0:
+        return []
+    reps = uow.session.execute(
+        select(User.id, User.name)
+        .where(User.active, User.role == "rep", User.manager_id == manager_id)
+        .order_by(User.name)
+    ).all()
+    found = []
+    for user_id, name in reps:
+        days = silent_days(last_active(uow, user_id), day)
+        if days >= wanted:
+            found.append({"rep": name, "days": days})
+    return found
+
+
+def last_active(uow: UnitOfWork, user_id: int) -> date:
+    """The last local day the rep sent the bot anything; the day they were added, if never."""
+    last = uow.session.scalar(select(func.max(ChatIdentity.active_on)).where(ChatIdentity.user_id == user_id))
+    if last is not None:
+        return last
+    created_at = uow.session.scalar(select(User.created_at).where(User.id == user_id))
+    assert created_at is not None
+    return created_at.astimezone(_people_tz(uow, user_id)).date()
+
+
+def silent_days(last: date, day: date) -> int:
+    """Working days after `last` up to `day`, inclusive (at most MAX_SILENT)."""
+    count, d = 0, last + DAY
+    while d <= day and count < MAX_SILENT:
+        count += is_working_day(d)
+        d += DAY
+    return count
+
+
+def _nudge_if_silent(uow: UnitOfWork, rep: _Person, day: date) -> int:
+    """A friendly nudge for a rep silent for [reports] silent_days working days: once a silence, not once a day."""
+    wanted = uow.settings.reports.silent_days
+    if wanted <= 0:
+        return 0
+    last = last_active(uow, rep.id)
+    days = silent_days(last, day)
+    if days < wanted:
+        return 0
+    earlier = uow.session.scalar(
+        select(DigestRun.id).where(DigestRun.kind == "silent", DigestRun.target_id == rep.id, DigestRun.on > last)
+    )
+    if earlier is not None or not _claim(uow, "silent", rep.id, day):
+        return 0  # nudged already in this silence, or another worker is nudging now
+    outbox.notify_user(uow, rep.id, "report.silent_nudge", {"days": days})
+    return 1
 
 
 def _people_tz(uow: UnitOfWork, user_id: int) -> ZoneInfo:
