@@ -92,6 +92,11 @@ def test_the_manager_gets_one_summary_and_comments_in_one_reply(chat: Chat) -> N
     told = chat.say("mgr1", "方案周四前给我看一下")
     assert texts(chat, "mgr1", told) == ["👌 已把点评转给张伟。"]
     assert texts(chat, "rep1", told) == ["💬 李娜点评了你2026-03-11(周三)的日报:方案周四前给我看一下"]
+    # Typed in one message, with no button: the rep's latest sent report.
+    typed = chat.say("mgr1", "点评张伟:报价单也带上")
+    assert texts(chat, "rep1", typed) == ["💬 李娜点评了你2026-03-11(周三)的日报:报价单也带上"]
+    assert texts(chat, "mgr1", chat.say("mgr1", "comment on Tom's report: thanks")) == ["Tom Lee还没有发过日报。"]
+    assert texts(chat, "rep3", chat.say("rep3", "点评张伟:不错")) == ["只有他的主管或管理员可以点评这份日报。"]
 
 
 def test_an_english_rep_sends_in_one_tap(chat: Chat) -> None:

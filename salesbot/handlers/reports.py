@@ -22,6 +22,7 @@ from typing import Any
 from salesbot.handlers import flows
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import reports as wording
+from salesbot.nlp import targets as said
 from salesbot.nlp.intents import Understanding
 from salesbot.services import reports
 
@@ -79,8 +80,22 @@ def _sent(turn: Turn, done: reports.Sent) -> None:
         turn.say(turn.t(reports.wording_key(done.kind, "sent_reply_nobody"), report=text))
 
 
-def _start(turn: Turn, said: Understanding) -> None:
-    turn.finish()
+def comment_typed(turn: Turn, understood: Understanding) -> None:
+    """"点评张伟:方案周四前给我看" / "comment on Tom's report: good call": on that rep's latest sent report."""
+    found = said.comment(understood.text)
+    if found is None:
+        turn.say(turn.t("not_understood"))
+        return
+    rep = reports.comment_latest(turn.uow, turn.actor, rep_name=found[0], text=found[1])
+    turn.say(turn.t("report.comment_sent", rep=rep))
 
 
-flows.declare_flow(FLOW, states=Awaiting, start=_start, on_text=on_text, on_card=on_card, topic="topic_report")
+flows.declare_flow(
+    FLOW,
+    states=Awaiting,
+    start=comment_typed,
+    on_text=on_text,
+    on_card=on_card,
+    intents=("report_comment",),
+    topic="topic_report",
+)

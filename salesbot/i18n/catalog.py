@@ -859,6 +859,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report_already_sent": {"zh": "这份日报已经发送过了。", "en": "That report was already sent."},
     "report_already_skipped": {"zh": "这份日报已经跳过了。", "en": "That report was skipped."},
     "report_already_empty": {"zh": "这一天没有日报。", "en": "There is no report for that day."},
+    "report_none_sent": {"zh": "{rep}还没有发过日报。", "en": "{rep} hasn't sent a report yet."},
     "report_not_yours": {
         "zh": "只有他的主管或管理员可以点评这份日报。",
         "en": "Only their manager or an admin can comment on this report.",

@@ -30,6 +30,7 @@ INTENTS = (
     "set_target",  # issue 21 (nlp/targets.py)
     "attainment",
     "adoption",
+    "report_comment",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",

@@ -22,6 +22,12 @@ _ASK = re.compile(
     re.I,
 )
 _USAGE = re.compile(r"使用情况|谁在用|谁没用|活跃度|用得怎么样|adoption|who is using|who's using|usage", re.I)
+_COMMENT = (
+    re.compile(r"^\s*(?:点评|评价)\s*(?P<who>[^::,,\s]+?)\s*(?:的)?(?:日报|周报)?\s*[::,,]\s*(?P<text>.+)$", re.S),
+    re.compile(
+        r"^\s*comment on (?P<who>.+?)(?:'s|’s)?\s*(?:weekly report|report)?\s*[:,-]\s*(?P<text>.+)$", re.I | re.S
+    ),
+)
 _MONTHS_EN = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
     name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
 }
@@ -55,6 +61,8 @@ def intent(text: str) -> str | None:
     """`set_target`, `attainment` or `adoption` (who is using the bot), or None."""
     if any(p.search(text) for p in _SET) and find_amounts(text):
         return "set_target"
+    if comment(text) is not None:
+        return "report_comment"
     if _USAGE.search(text):
         return "adoption"
     if _ASK.search(text):
@@ -124,3 +132,12 @@ def period(text: str, *, today: date) -> tuple[date, date]:
     if "本月" in text or "这个月" in text or "this month" in lowered:
         return today.replace(day=1), today
     return today - timedelta(days=6), today
+
+
+def comment(text: str) -> tuple[str, str] | None:
+    """"点评张伟:方案周四前给我" / "comment on Tom's report: good call": (who, the comment), or None."""
+    for pattern in _COMMENT:
+        match = pattern.match(text)
+        if match and match["text"].strip():
+            return match["who"].strip(), match["text"].strip()
+    return None

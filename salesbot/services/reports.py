@@ -627,6 +627,20 @@ def comment(uow: UnitOfWork, actor: Actor, *, report_id: int, text: str) -> str:
     return rep.name
 
 
+def comment_latest(uow: UnitOfWork, actor: Actor, *, rep_name: str, text: str) -> str:
+    """A comment typed rather than tapped ("点评张伟:…"): on that rep's latest sent report. The rep's name."""
+    rep = targets.find_rep(uow, handle=None, name=rep_name)
+    report_id = uow.session.scalar(
+        select(WorkReport.id)
+        .where(WorkReport.user_id == rep.id, WorkReport.state == "sent")
+        .order_by(WorkReport.sent_at.desc(), WorkReport.id.desc())
+        .limit(1)
+    )
+    if report_id is None:
+        raise NotFound("report_none_sent", rep=rep.name)
+    return comment(uow, actor, report_id=report_id, text=text)
+
+
 def _commentable(uow: UnitOfWork, actor: Actor, report_id: int) -> tuple[WorkReport, User]:
     report = uow.session.get(WorkReport, report_id)
     if report is None or report.state != "sent":

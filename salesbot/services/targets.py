@@ -88,7 +88,7 @@ def set_target(
         if team is None:
             raise NotFound("target_who_unknown", who=team_key or "")
     else:
-        user = _rep(uow, handle=user_handle, name=user_name)
+        user = find_rep(uow, handle=user_handle, name=user_name)
     if actor.id != 0 and actor.role != "admin":
         mine = actor.role == "manager" and (
             (user is not None and user.manager_id == actor.id) or (team is not None and team.id == actor.team_id)
@@ -139,7 +139,7 @@ def set_target(
     return _standing(uow, row)
 
 
-def _rep(uow: UnitOfWork, *, handle: str | None, name: str | None) -> User:
+def find_rep(uow: UnitOfWork, *, handle: str | None, name: str | None) -> User:
     """A rep by handle, by full name, or by a first name that is theirs alone ("Tom" for Tom Lee)."""
     reps = uow.session.scalars(select(User).where(User.active, User.role == "rep").order_by(User.id)).all()
     said = (handle or name or "").strip()
