@@ -184,9 +184,7 @@ def test_a_target_set_in_chat_and_attainment_worked_by_hand(chat: Chat) -> None:
     mine = texts(chat, "rep1", chat.say("rep1", "我的业绩完成多少了"))
     assert mine == ["🎯 张伟的目标(2026-03-01(周日)至2026-03-31(周二)):已完成 ¥150,000.00 / ¥500,000.00(30%,按回款)"]
     english = texts(chat, "rep2", chat.say("rep2", "how am I doing against target"))
-    assert (
-        english[0].startswith("🎯 Tom Lee's target") and "$0.00 of $80,000.00 (0%, payments received)" in english[0]
-    )
+    assert english[0].startswith("🎯 Tom Lee's target") and "$0.00 of $80,000.00 (0%, payments received)" in english[0]
     team = texts(chat, "mgr1", chat.say("mgr1", "团队业绩完成多少了"))
     assert "张伟" in team[0] and "Tom Lee" in team[0]
     # The target shows in the rep's report.
@@ -195,6 +193,27 @@ def test_a_target_set_in_chat_and_attainment_worked_by_hand(chat: Chat) -> None:
     chat.clock("2026-04-01 10:00")
     april = texts(chat, "rep1", chat.say("rep1", "我的业绩完成多少了"))
     assert april == ["这段时间还没有设目标。主管可以说“给张伟定12月目标50万”。"]
+
+
+def test_the_teams_targets_in_the_fridays_summary_and_the_weekly_digest_with_a_chart(chat: Chat) -> None:
+    chat.say("mgr1", "给张伟定本月目标50万")
+    chat.say("mgr1", "给团队定本月目标100万")
+    chat.say("rep1", "收到阿里巴巴回款6万")
+    chat.press("rep1", "确认记录")
+    chat.clock("2026-03-13 10:00")  # Friday
+    chat.say("rep1", "今天拜访了阿里巴巴")
+    summary = chat.to("mgr1", chat.clock("2026-03-13 20:01"))[-1]
+    # By hand: 60,000 of the team's 1,000,000 is 6%; of 张伟's 500,000, 12%.
+    assert "🎯 目标进度:\n🎯 " in summary.reply.text
+    assert "已完成 ¥60,000.00 / ¥1,000,000.00(6%,按回款)" in summary.reply.text
+    assert "🎯 张伟的目标" in summary.reply.text and "¥60,000.00 / ¥500,000.00(12%,按回款)" in summary.reply.text
+    assert [f.name for f in summary.reply.files] == ["targets.png"]
+    digest = [
+        s
+        for s in chat.clock("2026-03-16 09:01")
+        if s.to == "group:east" and "targets.png" in [f.name for f in s.reply.files]
+    ]
+    assert len(digest) == 1 and "¥60,000.00 / ¥1,000,000.00(6%,按回款)" in digest[0].reply.text
 
 
 def test_targets_set_from_the_command_line(tmp_path) -> None:

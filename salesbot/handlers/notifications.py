@@ -55,6 +55,7 @@ def _charts(charts: list[dict[str, Any]], payload: dict[str, Any], lang: str, se
             drawing.Panel(panel, [drawing.Bar(label, length, text) for label, length, text in rows])
             for panel, rows in panels
         ]
-        png = drawing.funnel(title, bars[0].bars) if chart["kind"] == "funnel" else drawing.aging(title, bars)
+        one_panel = chart["kind"] in ("funnel", "targets")  # a target chart is bars in one panel, as a funnel is
+        png = drawing.funnel(title, bars[0].bars) if one_panel else drawing.aging(title, bars)
         files.append(File(name=name, mime=drawing.PNG_MIME, data=png))
     return tuple(files)

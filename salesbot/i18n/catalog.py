@@ -966,5 +966,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.summary_silent": {"zh": "🔕 好几天没用了:{names}", "en": "🔕 Silent for a while: {names}"},
     "report.silent_who": {"zh": "{rep}({days} 个工作日)", "en": "{rep} ({days} working days)"},
     "report.summary_usage": {"zh": "📊 本周使用情况:", "en": "📊 This week's use:"},
+    "chart.targets": {"zh": "{team} 目标完成率", "en": "{team}: attainment against target"},
+    "report.summary_targets": {"zh": "🎯 目标进度:", "en": "🎯 Targets:"},
     "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
 }

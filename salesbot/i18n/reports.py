@@ -159,6 +159,9 @@ def summary(p: dict[str, Any], lang: str, limit: int) -> str:
     if p.get("silent"):
         names = ", ".join(t(lang, "report.silent_who", **q) for q in p["silent"])
         sections.append(t(lang, "report.summary_silent", names=names))
+    if p.get("targets"):
+        lines = [standing_line(s, lang) for s in p["targets"]]
+        sections.append("\n".join([t(lang, "report.summary_targets"), *cut(lines, limit, lang)]))
     if p.get("usage"):
         lines = [t(lang, "adoption.line", **u) for u in p["usage"]]
         sections.append("\n".join([t(lang, "report.summary_usage"), *cut(lines, limit, lang)]))

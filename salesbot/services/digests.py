@@ -36,7 +36,7 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.orm import aliased
 
 from salesbot.config import DigestTime, Settings
-from salesbot.services import outbox
+from salesbot.services import outbox, targets
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
@@ -524,6 +524,9 @@ def _gather(
         facts = weekly(uow, slot.team_id, since=since, until=until, names=shared.names)
         if facts:
             facts["week_on"] = since.astimezone(slot.tz).date().isoformat()
+            standings = targets.team_standings(uow, slot.team_id, day=today)  # issue 21: attainment
+            if standings:
+                facts["targets"] = standings
         kinds = policy.weekly_charts
     if not facts:
         return None
@@ -531,6 +534,8 @@ def _gather(
         funnel_of(shared.funnels, slot.team_id, uow.settings) if kind == "funnel" else shared.aging(today)[slot.team_id]
         for kind in kinds
     ]
+    if facts.get("targets"):
+        charts.append(targets.chart(facts["targets"]))
     return {
         "team": shared.groups[slot.target_id],
         "day": today.isoformat(),

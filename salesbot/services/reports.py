@@ -480,6 +480,11 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
         )
         tz = _people_tz(uow, manager_id)
         params["usage"] = [u.as_params() for u in adoption.for_reps(uow, names, since=monday_of(day), until=day, tz=tz)]
+        team_id = uow.session.scalar(select(User.team_id).where(User.id == manager_id))
+        standings = targets.team_standings(uow, team_id, day=day) if team_id is not None else []
+        if standings:  # the targets' progress too, with a chart of it
+            params["targets"] = standings
+            params["charts"] = [targets.chart(standings)]
     return params
 
 

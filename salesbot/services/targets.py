@@ -180,6 +180,30 @@ def how_am_i_doing(uow: UnitOfWork, actor: Actor, *, day: date) -> list[Standing
     return found
 
 
+def team_standings(uow: UnitOfWork, team_id: int, *, day: date) -> list[dict[str, Any]]:
+    """The team's own target and each of its reps' targets covering `day`, as data (empty when none is set)."""
+    found = []
+    row = _covering(uow, Target.team_id == team_id, day)
+    if row is not None:
+        found.append(_standing(uow, row).as_params())
+    reps = uow.session.scalars(
+        select(User.id).where(User.active, User.role == "rep", User.team_id == team_id).order_by(User.name)
+    ).all()
+    for rep_id in reps:
+        row = _covering(uow, Target.user_id == rep_id, day)
+        if row is not None:
+            found.append(_standing(uow, row).as_params())
+    return found
+
+
+def chart(standings: list[dict[str, Any]]) -> dict[str, Any]:
+    """A chart of attainment: one bar per target, as a percentage of it (drawn when the message is sent)."""
+    return {
+        "kind": "targets",
+        "bars": [[s["who"], s["percent"], s["done"], s["target"], s["currency"]] for s in standings],
+    }
+
+
 def _covering(uow: UnitOfWork, whose: Any, day: date) -> Target | None:
     return uow.session.scalars(
         select(Target)
