@@ -93,9 +93,13 @@ def run_due(uow: UnitOfWork) -> int:
             if (rep.id, kind, on) not in done:
                 sent += _draft(uow, rep, kind, day)
         sent += _nudge_if_silent(uow, rep, day)
-    for manager in _people(uow, "manager"):
+    managers = _people(uow, "manager")
+    summarised = _summarised(uow, managers, now)  # read once: the job runs every minute, the claim is an INSERT
+    for manager in managers:
         day = now.astimezone(manager.tz).date()
-        if not _due(now, manager.tz, policy.summary) or not _claim_summary(uow, manager.id, day):
+        if (manager.id, day) in summarised or not _due(now, manager.tz, policy.summary):
+            continue
+        if not _claim_summary(uow, manager.id, day):
             continue
         params = summary(uow, manager.id, day)
         if params is None:
@@ -114,16 +118,7 @@ def next_due(uow: UnitOfWork) -> datetime | None:
     reps = _people(uow, "rep")
     done = _done(uow, reps, now)
     managers = _people(uow, "manager")
-    days = {now.astimezone(m.tz).date() for m in managers}
-    summarised = (
-        set(
-            uow.session.execute(
-                select(DigestRun.target_id, DigestRun.on).where(DigestRun.kind == "reports", DigestRun.on.in_(days))
-            ).all()
-        )
-        if days
-        else set()
-    )
+    summarised = _summarised(uow, managers, now)
     times = []
     for rep in reps:
         today = now.astimezone(rep.tz).date()
@@ -133,6 +128,17 @@ def next_due(uow: UnitOfWork) -> datetime | None:
         done_today = (manager.id, now.astimezone(manager.tz).date()) in summarised
         times.append(_next_slot(now, manager.tz, policy.summary, done_today))
     return min(times, default=None)
+
+
+def _summarised(uow: UnitOfWork, managers: list[_Person], now: datetime) -> set[tuple[int, date]]:
+    """(manager, day) of the summaries already sent (or looked at) on each manager's today."""
+    days = {now.astimezone(m.tz).date() for m in managers}
+    if not days:
+        return set()
+    rows = uow.session.execute(
+        select(DigestRun.target_id, DigestRun.on).where(DigestRun.kind == "reports", DigestRun.on.in_(days))
+    ).all()
+    return {(target_id, on) for target_id, on in rows}
 
 
 def _kinds(uow: UnitOfWork, day: date) -> list[tuple[str, date]]:
