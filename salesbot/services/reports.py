@@ -567,7 +567,7 @@ def highlights(facts: dict[str, Any]) -> dict[str, Any]:
     for kind in ("contracts", "payments"):
         totals: dict[str, Any] = {}
         for item in facts.get(kind, []):
-            totals[item["currency"]] = totals.get(item["currency"], 0) + _dec(item["amount"])
+            totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
         money[kind] = {cur: str(amount) for cur, amount in totals.items()}
     return {
         "visits": len(facts.get("visits", [])),
@@ -576,10 +576,6 @@ def highlights(facts: dict[str, Any]) -> dict[str, Any]:
         "payments": money["payments"],
         "plan": len(facts.get("plan", [])),
     }
-
-
-def _dec(value: str) -> Decimal:
-    return Decimal(value)
 
 
 def _summary_buttons(uow: UnitOfWork, manager_id: int, params: dict[str, Any]) -> list[list[dict[str, Any]]]:
@@ -677,17 +673,6 @@ def nudge(uow: UnitOfWork, actor: Actor, *, day: date) -> list[str]:
     for user_id, _, kind, on in rows:
         outbox.notify_user(uow, user_id, wording_key(kind, "nudged"), {"manager": actor.name, "day_on": on.isoformat()})
     return sorted({name for _, name, _, _ in rows})
-
-
-def count_sent(uow: UnitOfWork, user_id: int, since: date, until: date) -> int:
-    return (
-        uow.session.scalar(
-            select(func.count()).where(
-                WorkReport.user_id == user_id, WorkReport.state == "sent", WorkReport.on >= since, WorkReport.on < until
-            )
-        )
-        or 0
-    )
 
 
 def manager_name(uow: UnitOfWork, actor: Actor) -> str | None:
