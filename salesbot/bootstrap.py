@@ -46,6 +46,7 @@ class App:
             + jobs.scan_reminders(self.uow)
             + jobs.send_collections(self.uow)
             + jobs.send_quiet(self.uow)
+            + jobs.send_reports(self.uow)
         )
 
     def next_event(self) -> datetime | None:

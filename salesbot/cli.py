@@ -184,6 +184,19 @@ def _parser() -> argparse.ArgumentParser:
     balances.add_argument("--repair", action="store_true", help="recompute them all from the installments")
     balances.set_defaults(func=cmd_balances)
 
+    targets = sub.add_parser("targets", help="sales targets per rep or team (issue 21)")
+    tsub = targets.add_subparsers(dest="action", required=True)
+    tset = tsub.add_parser("set", help="set (or replace) a rep's or a team's target for a month or a quarter")
+    whom = tset.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--user", help="the rep's handle")
+    whom.add_argument("--team", help="the team's key")
+    when = tset.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="YYYY-MM")
+    when.add_argument("--quarter", help="YYYY-Q1 … YYYY-Q4")
+    tset.add_argument("--amount", required=True, help="a decimal amount, e.g. 500000")
+    tset.add_argument("--currency", help="ISO code (default: [team] currency)")
+    tset.set_defaults(func=cmd_targets_set)
+
     outbox = sub.add_parser("outbox", parents=[reads], help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
@@ -434,6 +447,34 @@ def cmd_users_handover(args: argparse.Namespace, settings: Settings) -> int:
     return _as_operator(
         settings,
         lambda uow, op: users.hand_over(uow, op, from_handle=args.from_handle, to_handle=args.to_handle),
+    )
+
+
+def cmd_targets_set(args: argparse.Namespace, settings: Settings) -> int:
+    import calendar
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    from salesbot.services import targets
+
+    try:
+        if args.month:
+            year, month = (int(part) for part in args.month.split("-"))
+            first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            year_s, q_s = args.quarter.upper().split("-Q")
+            first, last = targets.quarter_of(date(int(year_s), 3 * int(q_s) - 2, 1))
+        amount = Decimal(args.amount)
+    except (ValueError, InvalidOperation):
+        print("targets set: --month YYYY-MM or --quarter YYYY-Qn, and --amount a decimal number", file=sys.stderr)
+        return 2
+    currency = (args.currency or settings.currency).upper()
+    return _as_operator(
+        settings,
+        lambda uow, op: targets.set_target(
+            uow, op, user_handle=args.user, team_key=args.team, starts_on=first, ends_on=last, amount=amount,
+            currency=currency,
+        ).as_params(),
     )
 
 

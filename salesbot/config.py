@@ -233,6 +233,23 @@ class DigestPolicy:
         return self.groups.get(group_handle, self.daily)
 
 
+TARGET_MEASURES = ("payments", "contracts")
+
+
+@dataclass(frozen=True)
+class ReportPolicy:
+    """The 日报 the bot drafts for each rep, the manager's summary of them, and how targets are measured (issue 21).
+
+    Off unless configured: a deployment turns it on in [reports] (config/salesbot.example.toml does)."""
+
+    enabled: bool = False
+    daily: DigestTime = DigestTime(18)  # each rep's draft, on working days, in the team's time zone
+    summary: DigestTime = DigestTime(20)  # the manager's one summary of the team's reports that day
+    silent_days: int = 3  # a rep silent for this many working days gets a nudge, and their manager a line; 0: off
+    weekly_weekday: int = 5  # ISO weekday of the 周报, drafted with that day's 日报 (5 = Friday; 0 = no 周报)
+    measure: str = "payments"  # what counts against a target: payments received, or contracts approved
+
+
 SECRETS = {
     ("telegram", "token"),
     ("wecom", "secret"),
@@ -269,6 +286,7 @@ class Settings:
     # [forecast]: the chance, 0-1, that an open deal in each stage is won; the forecast weighs the pipeline by it.
     forecast: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_FORECAST)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    reports: ReportPolicy = field(default_factory=ReportPolicy)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def stage_probability(self, stage: str) -> Decimal:
@@ -346,6 +364,7 @@ def settings_from(data: Mapping[str, Any], env: Mapping[str, str] | None = None)
         digests=_digest_policy(raw.get("digests", {})),
         forecast=_forecast(raw.get("forecast", {}), stages),
         retention=_retention_policy(raw.get("retention", {})),
+        reports=_report_policy(raw.get("reports", {})),
         raw=raw,
     )
 
@@ -489,6 +508,29 @@ def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
     )
 
 
+def _report_policy(cfg: Mapping[str, Any]) -> ReportPolicy:
+    def at(hour_key: str, minute_key: str, default: DigestTime) -> DigestTime:
+        hour, minute = int(cfg.get(hour_key, default.hour)), int(cfg.get(minute_key, default.minute))
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            raise ConfigError(f"[reports] {hour_key}: hour must be 0 to 23 and minute 0 to 59")
+        return DigestTime(hour, minute)
+
+    measure = str(cfg.get("measure", ReportPolicy.measure))
+    if measure not in TARGET_MEASURES:
+        raise ConfigError(f"[reports] measure: {measure!r} is not one of {', '.join(TARGET_MEASURES)}")
+    weekday = int(cfg.get("weekly_weekday", ReportPolicy.weekly_weekday))
+    if not 0 <= weekday <= 7:
+        raise ConfigError("[reports] weekly_weekday must be 1 (Monday) to 7 (Sunday), or 0 for no 周报")
+    return ReportPolicy(
+        enabled=bool(cfg.get("enabled", ReportPolicy.enabled)),
+        weekly_weekday=weekday,
+        silent_days=int(cfg.get("silent_days", ReportPolicy.silent_days)),
+        daily=at("daily_hour", "daily_minute", ReportPolicy.daily),
+        summary=at("summary_hour", "summary_minute", ReportPolicy.summary),
+        measure=measure,
+    )
+
+
 def _decimal(spec: Mapping[str, Any], key: str) -> Decimal | None:
     # Amounts in the file are written as strings ("100000") or integers; never read through a float.
     value = spec.get(key)
@@ -525,6 +567,7 @@ def _with_env_overrides(data: Mapping[str, Any], env: Mapping[str, str]) -> dict
         "collections",
         "digests",
         "forecast",
+        "reports",
         "outbox",
         "board",
         "retention",

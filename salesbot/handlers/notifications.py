@@ -23,6 +23,7 @@ def renderer(settings: Settings) -> Callable[[dict[str, Any], Address], Reply]:
             settings=settings,
         )
         lang = address.lang
+        # A label is a catalogue key, with its parameters where it names someone ("点评 张伟").
         buttons = tuple(
             tuple(Button(key=b["key"], label=t(lang, b["label"], **b.get("params", {}))) for b in row)
             for row in payload.get("buttons", [])

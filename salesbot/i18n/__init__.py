@@ -117,6 +117,10 @@ def render_notification(key: str, params: dict[str, Any], *, lang: str, tz: Zone
         from salesbot.i18n import digests  # imported here: it builds on this module's helpers
 
         return digests.render(key, params, lang=lang, tz=tz, settings=settings)
+    if key in ("report.draft", "report.summary"):
+        from salesbot.i18n import reports  # issue 21: a work report and the manager's summary
+
+        return reports.render(key, params, lang=lang, settings=settings)
     shown = dict(params)
     if params.get("stage"):
         shown["stage"] = settings.stage_label(params["stage"], lang)

@@ -45,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 记回款:收到阿里回款30万 / 阿里第二期改到6月30日\n"
         "• 问应收:谁还欠款 / 阿里还欠多少 / 我的应收 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 查看:我的客户(/customers)、我的商机(/deals)、我的审批(/approvals)\n"
+        "• 日报:每个工作日傍晚我帮你写好,一键发送;问业绩:我的业绩完成多少了\n"
         "• 改和撤:不对,是下周三 / 撤销 / 小米的跟进改到下周五 / 华为的跟进做完了 / 昨天拜访了小米\n"
         "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
         "缺什么我会问你,点按钮即可。",
@@ -55,6 +56,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Record a payment: Acme paid 20k today / move Acme's 2nd installment to June 30\n"
         "• Ask: who owes us? / how much does Acme owe / my receivables / aging / top customers, then “export”\n"
         "• See: my customers (/customers), my deals (/deals), my approvals (/approvals)\n"
+        "• Daily report: drafted for you each working evening, sent with one tap; how am I doing against target\n"
         "• Fix and undo: no, make it Wednesday / undo / push Acme's follow-up to Friday / done with the Acme "
         "follow-up / visited Acme on Monday\n"
         "• /cancel drops what you are filling in, /lang zh switches to Chinese\n"
@@ -787,13 +789,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 待我审批:/approvals 或“我的审批”\n"
         "• 团队应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 交接客户:/handover 旧负责人 新负责人\n"
-        "• 在团队群里发 /link 接收团队通知和日报",
+        "• 在团队群里发 /link 接收团队通知和日报\n"
+        "• 团队日报:每晚一条汇总,点评张伟:… / 给张伟定12月目标50万 / 团队本周使用情况",
         "en": "As a manager you can also:\n"
         "• Approve: tap the card, or reply “approve” / “reject: wrong currency”; with several waiting I ask which\n"
         "• What waits for you: /approvals or “my approvals”\n"
         "• The team's money: who owes us? / aging / top customers, then “export”\n"
         "• Hand over accounts: /handover FROM TO\n"
-        "• Send /link in your team's group for its notices and digests",
+        "• Send /link in your team's group for its notices and digests\n"
+        "• Reports: one summary each evening; comment on Tom's report: … / set Tom's December target to 80k USD / "
+        "who is using it this week",
     },
     "help_finance": {
         "zh": "作为财务,你可以:\n"
@@ -1315,4 +1320,152 @@ MESSAGES: dict[str, dict[str, str]] = {
     "digest.retention_late": {"zh": " · 已逾期", "en": " · overdue"},
     "digest.retention_lost": {"zh": "📉 上周丢单 {n} 个,按原因:", "en": "📉 Deals lost last week ({n}), by reason:"},
     "digest.retention_lost_line": {"zh": "• {reason}:{n}", "en": "• {reason}: {n}"},
+    # --- issue 21: work reports (日报), the manager's summary, targets -------------------------------------------
+    "report.draft_intro": {
+        "zh": "📝 今天的日报我帮你写好了。直接发送、补充几句再发,或今天跳过:",
+        "en": "📝 Your report for today is drafted. Send it as it is, add a line first, or skip today:",
+    },
+    "report.head": {"zh": "【日报】{day}", "en": "Daily report, {day}"},
+    "report.visits": {"zh": "🚶 拜访({n}):", "en": "🚶 Visits ({n}):"},
+    "report.visit_line": {"zh": "• {customer}{notes}", "en": "• {customer}{notes}"},
+    "report.next_step": {"zh": "(下一步:{next_step})", "en": " (next: {next_step})"},
+    "report.moves": {"zh": "📈 商机推进({n}):", "en": "📈 Deals moved ({n}):"},
+    "report.move_line": {"zh": "• {customer} · {deal}:{old} → {new}", "en": "• {customer} · {deal}: {old} → {new}"},
+    "report.contracts": {"zh": "📄 合同({n}):", "en": "📄 Contracts ({n}):"},
+    "report.contract_line": {"zh": "• {customer} {money}({status})", "en": "• {customer} {money} ({status})"},
+    "report.status_pending": {"zh": "审批中", "en": "awaiting approval"},
+    "report.status_active": {"zh": "已批准", "en": "approved"},
+    "report.status_rejected": {"zh": "已驳回", "en": "rejected"},
+    "report.status_withdrawn": {"zh": "已撤回", "en": "withdrawn"},
+    "report.payments": {"zh": "💰 回款({n}):", "en": "💰 Payments ({n}):"},
+    "report.payment_line": {"zh": "• {customer} {money}", "en": "• {customer} {money}"},
+    "report.plan": {"zh": "🗓 明日计划({day}):", "en": "🗓 Plan for {day}:"},
+    "report.plan_line": {"zh": "• {time}{customer}{what}", "en": "• {time}{customer}{what}"},
+    "report.added": {"zh": "✍️ 补充:\n{added}", "en": "✍️ Notes:\n{added}"},
+    "report.closed_sent": {"zh": "✅ {day_on}的日报已发送。", "en": "✅ Your report for {day_on} was sent."},
+    "report.closed_skipped": {"zh": "⏭ {day_on}的日报已跳过。", "en": "⏭ You skipped the report for {day_on}."},
+    "report.sent_reply": {
+        "zh": "✅ 日报已发送给{manager}:\n\n{report}",
+        "en": "✅ Report sent to {manager}:\n\n{report}",
+    },
+    "report.sent_reply_nobody": {"zh": "✅ 日报已保存:\n\n{report}", "en": "✅ Report saved:\n\n{report}"},
+    "report.skipped_reply": {"zh": "好的,今天的日报跳过了。", "en": "OK, no report today."},
+    "report.ask_lines": {
+        "zh": "要补充什么?直接发给我,原样附在日报后面,然后发送。",
+        "en": "What would you like to add? Send it and I'll put it under the report as you wrote it, then send it.",
+    },
+    "report_not_found": {"zh": "找不到这份日报。", "en": "I can't find that report."},
+    "report_already_sent": {"zh": "这份日报已经发送过了。", "en": "That report was already sent."},
+    "report_already_skipped": {"zh": "这份日报已经跳过了。", "en": "That report was skipped."},
+    "report_already_empty": {"zh": "这一天没有日报。", "en": "There is no report for that day."},
+    "report_none_sent": {"zh": "{rep}还没有发过日报。", "en": "{rep} hasn't sent a report yet."},
+    "report_not_yours": {
+        "zh": "只有他的主管或管理员可以点评这份日报。",
+        "en": "Only their manager or an admin can comment on this report.",
+    },
+    "report.summary": {"zh": "📋 团队日报 {day}", "en": "📋 The team's reports, {day}"},
+    "report.summary_sent": {"zh": "已交({n}):", "en": "Sent ({n}):"},
+    "report.sent_line": {"zh": "• {rep}:{highlights}", "en": "• {rep}: {highlights}"},
+    "report.hl_visits": {"zh": "拜访{n}", "en": "{n} visit(s)"},
+    "report.hl_moves": {"zh": "推进{n}", "en": "{n} deal move(s)"},
+    "report.hl_contracts": {"zh": "合同{money}", "en": "contracts {money}"},
+    "report.hl_payments": {"zh": "回款{money}", "en": "payments {money}"},
+    "report.hl_plan": {"zh": "明日计划{n}", "en": "{n} planned"},
+    "report.summary_missing": {"zh": "⏳ 未交({n}):{names}", "en": "⏳ Not sent yet ({n}): {names}"},
+    "report.summary_skipped": {"zh": "⏭ 今天跳过:{names}", "en": "⏭ Skipped today: {names}"},
+    "btn_report_send": {"zh": "发送", "en": "Send"},
+    "btn_report_add": {"zh": "补充几句", "en": "Add a line"},
+    "btn_report_skip": {"zh": "今天跳过", "en": "Skip today"},
+    "report.btn_comment": {"zh": "点评 {rep}", "en": "Comment on {rep}"},
+    "report.weekly_btn_comment": {"zh": "点评 {rep} 的周报", "en": "Comment on {rep}'s week"},
+    "btn_report_nudge": {"zh": "提醒未交的 {n} 人", "en": "Nudge the {n} not sent"},
+    "report.ask_comment": {
+        "zh": "对{rep}的日报说点什么?发给我,我转给他。",
+        "en": "What would you like to tell {rep} about their report? I'll pass it on.",
+    },
+    "report.comment_sent": {"zh": "👌 已把点评转给{rep}。", "en": "👌 {rep} has your comment."},
+    "report.commented": {
+        "zh": "💬 {manager}点评了你{day_on}的日报:{comment}",
+        "en": "💬 {manager} commented on your report for {day_on}: {comment}",
+    },
+    "report.nudged": {
+        "zh": "⏰ {manager}提醒你:{day_on}的日报还没交,点上面日报卡片上的“发送”就好。",
+        "en": "⏰ {manager} reminds you: your report for {day_on} isn't sent yet. Tap Send on the report card above.",
+    },
+    "report.nudge_done": {"zh": "已提醒:{names}", "en": "Nudged: {names}"},
+    "report.nudge_nobody": {"zh": "大家都交了,不用提醒。", "en": "Everyone has sent theirs: nobody to nudge."},
+    "report.weekly_draft_intro": {
+        "zh": "📝 本周的周报我帮你写好了。直接发送、补充几句再发,或跳过:",
+        "en": "📝 Your weekly report is drafted. Send it as it is, add a line first, or skip it:",
+    },
+    "report.weekly_head": {"zh": "【周报】{day} 至 {until}", "en": "Weekly report, {day} to {until}"},
+    "report.weekly_plan": {"zh": "🗓 下周计划({day} 至 {until}):", "en": "🗓 Plan for {day} to {until}:"},
+    "report.weekly_plan_line": {"zh": "• {on} {time}{customer}{what}", "en": "• {on} {time}{customer}{what}"},
+    "report.weekly_sent_reply": {
+        "zh": "✅ 周报已发送给{manager}:\n\n{report}",
+        "en": "✅ Weekly report sent to {manager}:\n\n{report}",
+    },
+    "report.weekly_sent_reply_nobody": {
+        "zh": "✅ 周报已保存:\n\n{report}",
+        "en": "✅ Weekly report saved:\n\n{report}",
+    },
+    "report.weekly_tag": {"zh": "(周报)", "en": " (weekly)"},
+    "report.weekly_closed_sent": {
+        "zh": "✅ {day_on}这一周的周报已发送。",
+        "en": "✅ Your weekly report for the week of {day_on} was sent.",
+    },
+    "report.weekly_closed_skipped": {
+        "zh": "⏭ {day_on}这一周的周报已跳过。",
+        "en": "⏭ You skipped the weekly report for the week of {day_on}.",
+    },
+    "report.weekly_skipped_reply": {"zh": "好的,这周的周报跳过了。", "en": "OK, no weekly report this week."},
+    "report.weekly_commented": {
+        "zh": "💬 {manager}点评了你{day_on}这一周的周报:{comment}",
+        "en": "💬 {manager} commented on your weekly report for the week of {day_on}: {comment}",
+    },
+    "report.weekly_nudged": {
+        "zh": "⏰ {manager}提醒你:{day_on}这一周的周报还没交,点周报卡片上的“发送”就好。",
+        "en": "⏰ {manager} reminds you: your weekly report for the week of {day_on} isn't sent yet. Tap Send on it.",
+    },
+    "topic_report": {"zh": "你的日报", "en": "your report"},
+    "topic_report_any": {"zh": "你的日报", "en": "your report"},
+    "target.standing": {
+        "zh": "🎯 {who}的目标({since}至{until}):已完成 {done} / {target}({percent}%,按{measure})",
+        "en": "🎯 {who}'s target ({since} to {until}): {done} of {target} ({percent}%, {measure})",
+    },
+    "target.measure_payments": {"zh": "回款", "en": "payments received"},
+    "target.measure_contracts": {"zh": "已批合同", "en": "contracts approved"},
+    "target.none": {
+        "zh": "这段时间还没有设目标。主管可以说“给张伟定12月目标50万”。",
+        "en": "No target is set for now. A manager can say “set Tom's December target to 80k USD”.",
+    },
+    "target.set": {"zh": "好的,已设定。\n{standing}", "en": "Done.\n{standing}"},
+    "target_invalid": {"zh": "目标金额要大于0。", "en": "A target must be more than zero."},
+    "target_who_unknown": {"zh": "我不认识“{who}”这位销售。", "en": "I don't know a rep called “{who}”."},
+    "target_not_allowed": {
+        "zh": "只有他的主管或管理员可以设目标。",
+        "en": "Only their manager or an admin can set a target.",
+    },
+    "adoption.head": {"zh": "📊 使用情况({since} 至 {until}):", "en": "📊 Who is using it ({since} to {until}):"},
+    "adoption.line": {
+        "zh": "• {rep}:活跃 {days} 天 · 消息 {messages} 条 · 拜访 {visits} 次 · 日报 {reports} 份",
+        "en": "• {rep}: active {days} day(s) · {messages} message(s) · {visits} visit(s) · {reports} report(s)",
+    },
+    "adoption.none": {"zh": "你名下还没有销售。", "en": "No reps report to you yet."},
+    "adoption_not_allowed": {
+        "zh": "使用情况只有主管和管理员能看。",
+        "en": "Only managers and admins can see who is using it.",
+    },
+    "report.silent_nudge": {
+        "zh": "👋 好几天没听到你的消息了({days} 个工作日)。今天见了谁、聊了什么,发一句给我就行,"
+        "比如“今天拜访了阿里,下周二再跟进”。",
+        "en": "👋 I haven't heard from you in {days} working days. Tell me who you met today in one sentence, "
+        "e.g. “visited Acme, follow up next Tuesday”.",
+    },
+    "report.summary_silent": {"zh": "🔕 好几天没用了:{names}", "en": "🔕 Silent for a while: {names}"},
+    "report.silent_who": {"zh": "{rep}({days} 个工作日)", "en": "{rep} ({days} working days)"},
+    "report.summary_usage": {"zh": "📊 本周使用情况:", "en": "📊 This week's use:"},
+    "chart.targets": {"zh": "{team} 目标完成率", "en": "{team}: attainment against target"},
+    "report.summary_targets": {"zh": "🎯 目标进度:", "en": "🎯 Targets:"},
+    "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
 }

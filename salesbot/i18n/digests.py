@@ -41,6 +41,12 @@ def chart_labels(chart: dict[str, Any], *, team: str, lang: str, settings: Setti
             if chart[name]
         ]
         return "losses.png", t(lang, "losses.chart", span=team), panels
+    if chart["kind"] == "targets":  # issue 21: each target's attainment, as a percentage
+        rows = [
+            (who, float(percent), f"{percent}% · {fmt_money(done, cur, lang)} / {fmt_money(target, cur, lang)}")
+            for who, percent, done, target, cur in chart["bars"]
+        ]
+        return "targets.png", t(lang, "chart.targets", team=team), [("", rows)]
     if chart["kind"] == "funnel":
         stages = chart["stages"]
         bars = [(settings.stage_label(stage, lang), float(n), str(n)) for stage, n in stages]
@@ -177,6 +183,10 @@ def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
         if block["count"]:
             totals = {currency: Decimal(amount) for currency, amount in block["totals"].items()}
             lines.append(t(lang, f"digest.week_{name}", count=block["count"], totals=fmt_totals(totals, lang)))
+    if p.get("targets"):
+        from salesbot.i18n.reports import standing_line  # issue 21: attainment against the targets
+
+        lines.extend(cut([standing_line(s, lang) for s in p["targets"]], limit, lang))
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from salesbot.nlp import questions, receivables, retention, steering
+from salesbot.nlp import questions, receivables, retention, steering, targets
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -36,6 +36,10 @@ INTENTS = (
     "rep_activity",
     "funnel",
     "forecast",
+    "set_target",  # issue 21 (nlp/targets.py)
+    "attainment",
+    "adoption",
+    "report_comment",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",
@@ -384,7 +388,7 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
-    steer = steering.intent(text)
+    steer = steering.intent(text) or targets.intent(text)
     if steer is not None:
         return steer
     if (asked := questions.intent(text)) is not None:

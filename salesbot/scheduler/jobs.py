@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from salesbot import metrics
-from salesbot.services import collections, delivery, digests, reminders, retention
+from salesbot.services import collections, delivery, digests, reminders, reports, retention
 from salesbot.services.uow import UnitOfWork
 
 
@@ -47,6 +47,14 @@ def send_digests(uow_factory: Callable[[], UnitOfWork]) -> int:
     return n
 
 
+def send_reports(uow_factory: Callable[[], UnitOfWork]) -> int:
+    """Each rep's drafted 日报 and each manager's summary of them, once their hour has come on a working day."""
+    with uow_factory() as uow:
+        n = reports.run_due(uow)
+        uow.commit()
+    return n
+
+
 def next_event(uow_factory: Callable[[], UnitOfWork]) -> datetime | None:
     """The next instant at which a job has something to do (a reminder, a digest, a message waiting to retry)."""
     with uow_factory() as uow:
@@ -56,6 +64,7 @@ def next_event(uow_factory: Callable[[], UnitOfWork]) -> datetime | None:
             collections.next_due(uow),
             retention.next_due(uow),
             digests.next_due(uow),
+            reports.next_due(uow),
         )
         times = [t for t in due if t is not None]
     return min(times) if times else None

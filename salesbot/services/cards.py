@@ -47,7 +47,7 @@ def send(
     for row in buttons:
         rows.append(
             [
-                {"key": _button(uow, user_id, b.action), "label": b.label, **({"params": b.params} if b.params else {})}
+                {"key": button(uow, user_id, b.action), "label": b.label, **({"params": b.params} if b.params else {})}
                 for b in row
             ]
         )
@@ -91,7 +91,8 @@ def pressed(uow: UnitOfWork, key: str) -> Pressed | None:
     return Pressed(button.user_id, dict(button.action), button.used_at is not None)
 
 
-def _button(uow: UnitOfWork, user_id: int, action: dict[str, Any]) -> str:
+def button(uow: UnitOfWork, user_id: int, action: dict[str, Any]) -> str:
+    """A card button's key for `user_id`, meaning `action` when pressed."""
     key = secrets.token_urlsafe(6)
     uow.session.add(ActionButton(key=key, user_id=user_id, action=action, created_at=uow.now()))
     return key

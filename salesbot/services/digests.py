@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased
 
 from salesbot.calendars import working_calendar
 from salesbot.config import DigestPolicy, DigestTime, Settings
-from salesbot.services import asking, outbox, receivables, retention
+from salesbot.services import asking, outbox, receivables, retention, targets
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
@@ -560,6 +560,9 @@ def _gather(
         facts = weekly(uow, slot.team_id, since=since, until=until, names=shared.names)
         if facts:
             facts["week_on"] = since.astimezone(slot.tz).date().isoformat()
+            standings = targets.team_standings(uow, slot.team_id, day=today)  # issue 21: attainment
+            if standings:
+                facts["targets"] = standings
         kinds = policy.weekly_charts
     if not facts:
         return None
@@ -567,6 +570,8 @@ def _gather(
         funnel_of(shared.funnels, slot.team_id, uow.settings) if kind == "funnel" else shared.aging(today)[slot.team_id]
         for kind in kinds
     ]
+    if facts.get("targets"):
+        charts.append(targets.chart(facts["targets"]))
     return {
         "team": shared.groups[slot.target_id],
         "day": today.isoformat(),

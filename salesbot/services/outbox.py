@@ -21,7 +21,7 @@ def notify_user(
     *,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
-    buttons: list[list[dict[str, str]]] | None = None,
+    buttons: list[list[dict[str, Any]]] | None = None,
     edit_of: int | None = None,
 ) -> OutboxMessage:
     """`buttons` ({key, label} rows, labels as catalogue keys) make it a card; `edit_of` rewrites a sent message."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from salesbot.services import audit
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
-from salesbot.store.models import ChatIdentity, Customer, Deal, Reminder, Team, User
+from salesbot.store.inserts import insert_for
+from salesbot.store.models import ActivityDay, ChatIdentity, Customer, Deal, Reminder, Team, User
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ _IDENTIFY = (
     select(
         _IDENTITIES.c.id.label("identity_id"),
         _IDENTITIES.c.last_seen_at,
+        _IDENTITIES.c.active_on,
+        _IDENTITIES.c.active_messages,
         _USERS.c.id,
         _USERS.c.handle,
         _USERS.c.name,
@@ -74,7 +77,19 @@ _IDENTIFY = (
         _IDENTITIES.c.unlinked_at.is_(None),
     )
 )
-_SEEN = update(_IDENTITIES).where(_IDENTITIES.c.id == bindparam("identity_id")).values(last_seen_at=bindparam("now"))
+# Seen now, and one more message on the account's local day (a new day starts again at one).
+_SEEN = (
+    update(_IDENTITIES)
+    .where(_IDENTITIES.c.id == bindparam("identity_id"))
+    .values(
+        last_seen_at=bindparam("now"),
+        active_messages=case(
+            (_IDENTITIES.c.active_on == bindparam("today"), _IDENTITIES.c.active_messages + 1), else_=1
+        ),
+        active_on=bindparam("today"),
+    )
+)
+_DAYS = ActivityDay.__table__
 
 
 def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | None:
@@ -84,8 +99,17 @@ def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | N
     if row is None:
         return None
     now = uow.now()
+    tz = row.timezone if row.timezone is not None else uow.settings.timezone
     if row.last_seen_at != now:
-        connection.execute(_SEEN, {"identity_id": row.identity_id, "now": now})
+        today = now.astimezone(ZoneInfo(tz)).date()
+        if row.active_on is not None and row.active_on != today and row.active_messages:
+            # The first message of a new day: the last active day is kept (once a day, not once a message).
+            connection.execute(
+                insert_for(uow.dialect)(_DAYS)
+                .values(identity_id=row.identity_id, user_id=row.id, on=row.active_on, messages=row.active_messages)
+                .on_conflict_do_nothing()
+            )
+        connection.execute(_SEEN, {"identity_id": row.identity_id, "now": now, "today": today})
     return Actor(
         id=row.id,
         handle=row.handle,
@@ -93,7 +117,7 @@ def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | N
         role=row.role,
         team_id=row.team_id,
         lang=row.lang,
-        timezone=row.timezone if row.timezone is not None else uow.settings.timezone,
+        timezone=tz,
         currency=row.currency if row.currency is not None else uow.settings.currency,
         active=row.active,
     )

@@ -86,7 +86,7 @@ def log_visit(
         "next_step": next_step or None,
         "follow_up_on": follow_up.on if follow_up else None,
         "follow_up_at": due if follow_up and follow_up.at else None,
-        "archived": False,
+        "archived": False,  # written, so the audit's snapshot of the row says so (as the ORM's would)
     }
     # Core, not a new Visit added and flushed: that costs ~0.3 ms more (unit of work, state tracking, a
     # flush for the id) and nothing in this turn needs the object unless loose attachments join it.

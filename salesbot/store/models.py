@@ -70,6 +70,10 @@ class ChatIdentity(Base):
     # Set when a new invite for the user was redeemed on another account of this platform (a lost phone): kept,
     # no longer answered nor written to.
     unlinked_at: Mapped[datetime | None]
+    # Messages on the account's latest active day (the team's local day): bumped by the same statement that notes
+    # last_seen_at, and kept as an `activity_days` row when a new day begins (issue 21: adoption).
+    active_on: Mapped[date | None] = mapped_column(Date)
+    active_messages: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class InviteAttempt(Base):
@@ -696,3 +700,55 @@ class CustomerItem(Base):
     closed_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(lazy="joined")
+class WorkReport(Base):
+    """A rep's 日报 (or 周报) for one day (a week: its Monday), drafted by the bot from what they logged.
+
+    `facts` is the draft as data (visits, moves, contracts, payments, the plan), worded when it is shown; `added` is
+    what the rep typed before sending, kept as typed. A row is written even when there was nothing to draft
+    (state `empty`), so the job knows it has looked; the unique key keeps two workers from drafting it twice.
+    """
+
+    __tablename__ = "work_reports"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # daily | weekly
+    on: Mapped[date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(16))  # empty | drafted | sent | skipped
+    facts: Mapped[dict[str, Any]]
+    added: Mapped[str | None] = mapped_column(Text)
+    drafted_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    commented_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    commented_at: Mapped[datetime | None]
+
+
+class Target(Base):
+    """A sales target for a rep (or a whole team) over a period (a month or a quarter), in one currency.
+
+    Setting a target again for the same who, period and currency archives the old row: the history stays."""
+
+    __tablename__ = "targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # inclusive
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class ActivityDay(Base):
+    """Messages one chat account sent on one past day (the current day is on the account's row until it ends)."""
+
+    __tablename__ = "activity_days"
+    __table_args__ = (UniqueConstraint("identity_id", "on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("chat_identities.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    messages: Mapped[int]

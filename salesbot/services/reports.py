@@ -1,0 +1,683 @@
+"""Work reports (日报): each rep's day drafted from what they logged, sent in one tap, summarised for the manager.
+
+When, in each team's own time zone ([reports] in salesbot.toml), on working days only (`is_working_day`):
+- at `daily_hour`, each active rep's report for the day is drafted from the tables: visits with their notes, deals
+  moved, contracts submitted, payments recorded, and, as the plan, the follow-ups and reminders of the next
+  working day. It goes to the rep as a card (Send / Add a line / Skip). A rep who logged nothing and has nothing
+  planned gets nothing; the row is still written (state `empty`) so the job knows it has looked.
+- at `summary_hour`, each manager gets ONE summary of their reps' reports of the day: who sent one (with its
+  highlights), who skipped, who has not sent theirs yet (with a button to nudge them), and a button per sent report
+  to comment on it; the rep is told the comment.
+
+A day the bot slept through is not drafted afterwards (as with digests). What a report says is plain data here
+(names, stage keys, amounts as decimal strings, ISO dates); `i18n/reports.py` words it for its reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+
+from salesbot.config import DigestTime
+from salesbot.services import adoption, audit, cards, outbox, targets
+from salesbot.services.errors import NotAllowed, NotFound
+from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
+from salesbot.store.inserts import insert_for
+from salesbot.store.models import (
+    ChatIdentity,
+    Contract,
+    Customer,
+    Deal,
+    DigestRun,
+    Payment,
+    Reminder,
+    StageChange,
+    Team,
+    User,
+    Visit,
+    WorkReport,
+)
+
+DAY = timedelta(days=1)
+FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
+MAX_SILENT = 60  # working days of silence counted at most (a rep who never began is "60+" silent)
+MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday. The seam a team's working-day calendar (China's 调休 included) plugs into."""
+    return day.weekday() < 5
+
+
+def next_working_day(day: date) -> date:
+    day += DAY
+    while not is_working_day(day):
+        day += DAY
+    return day
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    name: str
+    manager_id: int | None
+    tz: ZoneInfo
+
+
+# --- the jobs -------------------------------------------------------------------------------------------------------
+
+
+def run_due(uow: UnitOfWork) -> int:
+    """Draft every rep's report (and, on the weekly day, their 周报) and send every manager's summary whose time has
+    come today; returns how many messages were queued."""
+    policy = uow.settings.reports
+    if not policy.enabled:
+        return 0
+    now = uow.now()
+    sent = 0
+    reps = _people(uow, "rep")
+    done = _done(uow, reps, now)
+    for rep in reps:
+        if not _due(now, rep.tz, policy.daily):
+            continue
+        day = now.astimezone(rep.tz).date()
+        if (rep.id, "daily", day) in done:
+            continue
+        for kind, on in _kinds(uow, day):
+            if (rep.id, kind, on) not in done:
+                sent += _draft(uow, rep, kind, day)
+        sent += _nudge_if_silent(uow, rep, day)
+    managers = _people(uow, "manager")
+    summarised = _summarised(uow, managers, now)  # read once: the job runs every minute, the claim is an INSERT
+    for manager in managers:
+        day = now.astimezone(manager.tz).date()
+        if (manager.id, day) in summarised or not _due(now, manager.tz, policy.summary):
+            continue
+        if not _claim_summary(uow, manager.id, day):
+            continue
+        params = summary(uow, manager.id, day)
+        if params is None:
+            continue
+        outbox.notify_user(uow, manager.id, "report.summary", params, buttons=_summary_buttons(uow, manager.id, params))
+        sent += 1
+    return sent
+
+
+def next_due(uow: UnitOfWork) -> datetime | None:
+    """When a draft or a summary next falls (now, if one is due and not done)."""
+    policy = uow.settings.reports
+    if not policy.enabled:
+        return None
+    now = uow.now()
+    reps = _people(uow, "rep")
+    done = _done(uow, reps, now)
+    managers = _people(uow, "manager")
+    summarised = _summarised(uow, managers, now)
+    times = []
+    for rep in reps:
+        today = now.astimezone(rep.tz).date()
+        pending = [(kind, on) for kind, on in _kinds(uow, today) if (rep.id, kind, on) not in done]
+        times.append(_next_slot(now, rep.tz, policy.daily, not pending))
+    for manager in managers:
+        done_today = (manager.id, now.astimezone(manager.tz).date()) in summarised
+        times.append(_next_slot(now, manager.tz, policy.summary, done_today))
+    return min(times, default=None)
+
+
+def _summarised(uow: UnitOfWork, managers: list[_Person], now: datetime) -> set[tuple[int, date]]:
+    """(manager, day) of the summaries already sent (or looked at) on each manager's today."""
+    days = {now.astimezone(m.tz).date() for m in managers}
+    if not days:
+        return set()
+    rows = uow.session.execute(
+        select(DigestRun.target_id, DigestRun.on).where(DigestRun.kind == "reports", DigestRun.on.in_(days))
+    ).all()
+    return {(target_id, on) for target_id, on in rows}
+
+
+def _kinds(uow: UnitOfWork, day: date) -> list[tuple[str, date]]:
+    """The reports a working day brings: the 日报, and on the team's weekly day the 周报 (keyed by its Monday)."""
+    kinds = [("daily", day)]
+    if day.isoweekday() == uow.settings.reports.weekly_weekday:
+        kinds.append(("weekly", monday_of(day)))
+    return kinds
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _due(now: datetime, tz: ZoneInfo, at: DigestTime) -> bool:
+    local = now.astimezone(tz)
+    return is_working_day(local.date()) and local.time() >= time(at.hour, at.minute)
+
+
+def _next_slot(now: datetime, tz: ZoneInfo, at: DigestTime, done_today: bool) -> datetime:
+    today = now.astimezone(tz).date()
+    day = today if is_working_day(today) and not done_today else next_working_day(today)
+    return max(datetime.combine(day, time(at.hour, at.minute), tzinfo=tz), now)
+
+
+def _people(uow: UnitOfWork, role: str) -> list[_Person]:
+    rows = uow.session.execute(
+        select(User.id, User.name, User.manager_id, Team.timezone)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.active, User.role == role)
+        .order_by(User.id)
+    ).all()
+    default = uow.settings.timezone
+    return [_Person(i, name, manager, ZoneInfo(tz or default)) for i, name, manager, tz in rows]
+
+
+def _done(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[tuple[int, str, date]]:
+    """(rep, kind, day) of the reports already drafted (or looked at) for each rep's today and this week."""
+    days = {now.astimezone(rep.tz).date() for rep in reps}
+    if not days:
+        return set()
+    keys = days | {monday_of(day) for day in days}
+    rows = uow.session.execute(
+        select(WorkReport.user_id, WorkReport.kind, WorkReport.on).where(WorkReport.on.in_(keys))
+    ).all()
+    return {(user_id, kind, on) for user_id, kind, on in rows}
+
+
+def _claim_summary(uow: UnitOfWork, manager_id: int, day: date) -> bool:
+    """The once-only guard of a manager's summary: a `digest_runs` row of kind `reports`."""
+    return _claim(uow, "reports", manager_id, day)
+
+
+def _claim(uow: UnitOfWork, kind: str, user_id: int, day: date) -> bool:
+    now = uow.now()
+    returned = uow.session.execute(
+        insert_for(uow.dialect)(DigestRun)
+        .values(
+            kind=kind,
+            target_type="user",
+            target_id=user_id,
+            on=day,
+            since=now,
+            until=now,
+            sent=True,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(DigestRun.id)
+    ).all()
+    return bool(returned)
+
+
+# --- the draft ------------------------------------------------------------------------------------------------------
+
+
+def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str = "daily") -> dict[str, Any]:
+    """What `user_id` logged on `day` (their local day, up to now; a 周报: from that week's Monday) and what they
+    plan for the next working day (a 周报: the next working day to the end of that week), as data."""
+    first = monday_of(day) if kind == "weekly" else day
+    since = datetime.combine(first, time(0), tzinfo=tz)
+    until = min(datetime.combine(day + DAY, time(0), tzinfo=tz), uow.now())
+    session = uow.session
+    visits = session.execute(
+        select(Customer.name, Visit.notes, Visit.next_step, Visit.follow_up_on)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(Visit.user_id == user_id, Visit.at >= since, Visit.at < until, Visit.archived.is_(False))
+        .order_by(Visit.at, Visit.id)
+    ).all()
+    moves = session.execute(
+        select(Customer.name, Deal.title, StageChange.from_stage, StageChange.to_stage)
+        .join(Deal, Deal.id == StageChange.deal_id)
+        .join(Customer, Customer.id == Deal.customer_id)
+        .where(
+            StageChange.by_user_id == user_id,
+            StageChange.from_stage.is_not(None),
+            StageChange.at >= since,
+            StageChange.at < until,
+        )
+        .order_by(StageChange.at, StageChange.id)
+    ).all()
+    contracts = session.execute(
+        select(Customer.name, Contract.amount, Contract.currency, Contract.status)
+        .join(Customer, Customer.id == Contract.customer_id)
+        .where(Contract.owner_id == user_id, Contract.submitted_at >= since, Contract.submitted_at < until)
+        .order_by(Contract.submitted_at, Contract.id)
+    ).all()
+    payments = session.execute(
+        select(Customer.name, Payment.amount, Payment.currency)
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(
+            Payment.recorded_by == user_id,
+            Payment.state != "rejected",
+            Payment.created_at >= since,
+            Payment.created_at < until,
+        )
+        .order_by(Payment.created_at, Payment.id)
+    ).all()
+    plan_on = next_working_day(day)
+    plan_until = monday_of(plan_on) + timedelta(days=6) if kind == "weekly" else plan_on
+    plan_start = datetime.combine(plan_on, time(0), tzinfo=tz)
+    plan_end = datetime.combine(plan_until + DAY, time(0), tzinfo=tz)
+    follow_ups = session.execute(
+        select(Customer.name, Visit.next_step, Visit.follow_up_at, Visit.follow_up_on)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(
+            Visit.user_id == user_id,
+            Visit.follow_up_on >= plan_on,
+            Visit.follow_up_on <= plan_until,
+            Visit.archived.is_(False),
+        )
+        .order_by(Visit.follow_up_on, Visit.follow_up_at, Visit.id)
+    ).all()
+    noted = session.execute(
+        select(Customer.name, Reminder.note, Reminder.due_at)
+        .outerjoin(Customer, Customer.id == Reminder.customer_id)
+        .where(
+            Reminder.user_id == user_id,
+            Reminder.kind == "note",
+            Reminder.state == "pending",
+            Reminder.due_at >= plan_start,
+            Reminder.due_at < plan_end,
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+    ).all()
+    facts: dict[str, Any] = {
+        "visits": [{"customer": c, "notes": notes or "", "next_step": step} for c, notes, step, _ in visits],
+        "moves": [{"customer": c, "deal": title, "from": old, "to": new} for c, title, old, new in moves],
+        "contracts": [
+            {"customer": c, "amount": str(amount), "currency": cur, "status": status}
+            for c, amount, cur, status in contracts
+        ],
+        "payments": [{"customer": c, "amount": str(amount), "currency": cur} for c, amount, cur in payments],
+        "plan": sorted(
+            [
+                {
+                    "on": on.isoformat(),
+                    "customer": c,
+                    "what": step or "",
+                    "time": at.astimezone(tz).strftime("%H:%M") if at else None,
+                }
+                for c, step, at, on in follow_ups
+            ]
+            + [
+                {
+                    "on": due.astimezone(tz).date().isoformat(),
+                    "customer": c or "",
+                    "what": note or "",
+                    "time": None
+                    if due.astimezone(tz).time() == _morning(uow)
+                    else due.astimezone(tz).strftime("%H:%M"),
+                }
+                for c, note, due in noted
+            ],
+            key=lambda item: (item["on"], item["time"] or ""),
+        ),
+    }
+    if not any(facts.values()):
+        return {}
+    facts.update(kind=kind, day=first.isoformat(), plan_on=plan_on.isoformat())
+    if kind == "weekly":
+        facts.update(until_on=day.isoformat(), plan_until=plan_until.isoformat())
+    return facts
+
+
+def _morning(uow: UnitOfWork) -> time:
+    return time(uow.settings.morning_hour)
+
+
+def _draft(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> int:
+    facts = draft(uow, rep.id, day, rep.tz, kind=kind)
+    if facts:
+        standing = targets.standing(uow, user_id=rep.id, day=day)
+        if standing is not None:
+            facts["target"] = standing
+    now = uow.now()
+    returned = uow.session.execute(
+        insert_for(uow.dialect)(WorkReport)
+        .values(
+            user_id=rep.id,
+            kind=kind,
+            on=monday_of(day) if kind == "weekly" else day,
+            state="drafted" if facts else "empty",
+            facts=facts,
+            drafted_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(WorkReport.id)
+    ).all()
+    if not returned or not facts:
+        return 0  # another worker drafted it first, or there is nothing to report
+    report_id = returned[0][0]
+    cards.send(
+        uow,
+        rep.id,
+        card=f"report:{report_id}",
+        key="report.draft",
+        params={"report_id": report_id, **facts},
+        buttons=[
+            [
+                cards.CardButton("btn_report_send", {"flow": FLOW, "do": "send", "report_id": report_id}),
+                cards.CardButton("btn_report_add", {"flow": FLOW, "do": "add", "report_id": report_id}),
+                cards.CardButton("btn_report_skip", {"flow": FLOW, "do": "skip", "report_id": report_id}),
+            ]
+        ],
+    )
+    return 1
+
+
+# --- the rep's side -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    report_id: int
+    kind: str
+    day: date
+    state: str
+    facts: dict[str, Any]
+    added: str | None
+
+
+def wording_key(kind: str, what: str) -> str:
+    """The catalogue key of a message about a report of this kind: "report.commented" / "report.weekly_commented"."""
+    return f"report.{what}" if kind == "daily" else f"report.{kind}_{what}"
+
+
+def send(uow: UnitOfWork, actor: Actor, *, report_id: int, added: str | None = None) -> Sent:
+    """The rep sends their drafted report, with the lines they typed (kept as typed) or as it is."""
+    report = _own_drafted(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.state, report.sent_at = "sent", uow.now()
+    if added and added.strip():
+        report.added = added.strip()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="send",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    cards.close(
+        uow,
+        card=f"report:{report.id}",
+        key=wording_key(report.kind, "closed_sent"),
+        params={"day_on": report.on.isoformat()},
+    )
+    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), report.added)
+
+
+def skip(uow: UnitOfWork, actor: Actor, *, report_id: int) -> Sent:
+    report = _own_drafted(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.state = "skipped"
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="skip",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    cards.close(
+        uow,
+        card=f"report:{report.id}",
+        key=wording_key(report.kind, "closed_skipped"),
+        params={"day_on": report.on.isoformat()},
+    )
+    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), None)
+
+
+def ensure_drafted(uow: UnitOfWork, actor: Actor, *, report_id: int) -> date:
+    """The report is the actor's and still waits to be sent: its day."""
+    return _own_drafted(uow, actor, report_id).on
+
+
+def _own_drafted(uow: UnitOfWork, actor: Actor, report_id: int) -> WorkReport:
+    report = uow.session.get(WorkReport, report_id, with_for_update=True)
+    if report is None or report.user_id != actor.id:
+        raise NotFound("report_not_found")
+    if report.state != "drafted":
+        raise NotAllowed(f"report_already_{report.state}")
+    return report
+
+
+# --- the manager's side ---------------------------------------------------------------------------------------------
+
+
+def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | None:
+    """The team's reports of `day` for their manager: sent (with highlights), skipped, not sent yet. None when no
+    rep of theirs had anything to report."""
+    rows = uow.session.execute(
+        select(User.id, User.name, WorkReport.id, WorkReport.kind, WorkReport.state, WorkReport.facts, WorkReport.added)
+        .join(WorkReport, WorkReport.user_id == User.id)
+        .where(User.manager_id == manager_id, User.active, _of_day(uow, day))
+        .order_by(WorkReport.kind, User.name)
+    ).all()
+    sent, skipped, missing = [], [], []
+    for user_id, name, report_id, kind, state, facts, added in rows:
+        if state == "sent":
+            sent.append({"rep": name, "kind": kind, "report_id": report_id, **highlights(facts), "added": added})
+        elif state == "skipped":
+            skipped.append({"rep": name, "kind": kind})
+        elif state == "drafted":
+            missing.append({"rep": name, "kind": kind, "user_id": user_id})
+    quiet = silent(uow, manager_id, day)
+    if not (sent or skipped or missing or quiet):
+        return None
+    params: dict[str, Any] = {
+        "day": day.isoformat(),
+        "sent": sent,
+        "skipped": skipped,
+        "missing": missing,
+        "silent": quiet,
+    }
+    if day.isoweekday() == uow.settings.reports.weekly_weekday:
+        # The weekly day's summary says, too, who is using the bot this week.
+        names = dict(
+            uow.session.execute(
+                select(User.id, User.name).where(User.active, User.role == "rep", User.manager_id == manager_id)
+            ).all()
+        )
+        tz = _people_tz(uow, manager_id)
+        params["usage"] = [u.as_params() for u in adoption.for_reps(uow, names, since=monday_of(day), until=day, tz=tz)]
+        team_id = uow.session.scalar(select(User.team_id).where(User.id == manager_id))
+        standings = targets.team_standings(uow, team_id, day=day) if team_id is not None else []
+        if standings:  # the targets' progress too, with a chart of it
+            params["targets"] = standings
+            params["charts"] = [targets.chart(standings)]
+    return params
+
+
+def silent(uow: UnitOfWork, manager_id: int, day: date) -> list[dict[str, Any]]:
+    """The manager's reps who have not used the bot for [reports] silent_days working days or more, by `day`."""
+    wanted = uow.settings.reports.silent_days
+    if wanted <= 0:
+        return []
+    reps = uow.session.execute(
+        select(User.id, User.name)
+        .where(User.active, User.role == "rep", User.manager_id == manager_id)
+        .order_by(User.name)
+    ).all()
+    found = []
+    for user_id, name in reps:
+        days = silent_days(last_active(uow, user_id), day)
+        if days >= wanted:
+            found.append({"rep": name, "days": days})
+    return found
+
+
+def last_active(uow: UnitOfWork, user_id: int) -> date:
+    """The last local day the rep sent the bot anything; the day they were added, if never."""
+    last = uow.session.scalar(select(func.max(ChatIdentity.active_on)).where(ChatIdentity.user_id == user_id))
+    if last is not None:
+        return last
+    created_at = uow.session.scalar(select(User.created_at).where(User.id == user_id))
+    assert created_at is not None
+    return created_at.astimezone(_people_tz(uow, user_id)).date()
+
+
+def silent_days(last: date, day: date) -> int:
+    """Working days after `last` up to `day`, inclusive (at most MAX_SILENT)."""
+    count, d = 0, last + DAY
+    while d <= day and count < MAX_SILENT:
+        count += is_working_day(d)
+        d += DAY
+    return count
+
+
+def _nudge_if_silent(uow: UnitOfWork, rep: _Person, day: date) -> int:
+    """A friendly nudge for a rep silent for [reports] silent_days working days: once a silence, not once a day."""
+    wanted = uow.settings.reports.silent_days
+    if wanted <= 0:
+        return 0
+    last = last_active(uow, rep.id)
+    days = silent_days(last, day)
+    if days < wanted:
+        return 0
+    earlier = uow.session.scalar(
+        select(DigestRun.id).where(DigestRun.kind == "silent", DigestRun.target_id == rep.id, DigestRun.on > last)
+    )
+    if earlier is not None or not _claim(uow, "silent", rep.id, day):
+        return 0  # nudged already in this silence, or another worker is nudging now
+    outbox.notify_user(uow, rep.id, "report.silent_nudge", {"days": days})
+    return 1
+
+
+def _people_tz(uow: UnitOfWork, user_id: int) -> ZoneInfo:
+    tz = uow.session.scalar(select(Team.timezone).join(User, User.team_id == Team.id).where(User.id == user_id))
+    return ZoneInfo(tz or uow.settings.timezone)
+
+
+def _of_day(uow: UnitOfWork, day: date) -> Any:
+    """The reports a day's summary covers: that day's 日报, and on the weekly day that week's 周报."""
+    return or_(
+        *[and_(WorkReport.kind == kind, WorkReport.on == on) for kind, on in _kinds(uow, day)],
+    )
+
+
+def highlights(facts: dict[str, Any]) -> dict[str, Any]:
+    """A report in one line's worth of facts: counts, and the money per currency."""
+    money: dict[str, dict[str, str]] = {}
+    for kind in ("contracts", "payments"):
+        totals: dict[str, Any] = {}
+        for item in facts.get(kind, []):
+            totals[item["currency"]] = totals.get(item["currency"], Decimal(0)) + Decimal(item["amount"])
+        money[kind] = {cur: str(amount) for cur, amount in totals.items()}
+    return {
+        "visits": len(facts.get("visits", [])),
+        "moves": len(facts.get("moves", [])),
+        "contracts": money["contracts"],
+        "payments": money["payments"],
+        "plan": len(facts.get("plan", [])),
+    }
+
+
+def _summary_buttons(uow: UnitOfWork, manager_id: int, params: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for item in params["sent"][:MAX_COMMENT_BUTTONS]:
+        action = {"flow": FLOW, "do": "comment", "report_id": item["report_id"]}
+        rows.append(
+            [
+                {
+                    "key": cards.button(uow, manager_id, action),
+                    "label": wording_key(item["kind"], "btn_comment"),
+                    "params": {"rep": item["rep"]},
+                }
+            ]
+        )
+    if params["missing"]:
+        action = {"flow": FLOW, "do": "nudge", "day": params["day"]}
+        rows.append(
+            [
+                {
+                    "key": cards.button(uow, manager_id, action),
+                    "label": "btn_report_nudge",
+                    "params": {"n": len(params["missing"])},
+                }
+            ]
+        )
+    return rows
+
+
+def ensure_commentable(uow: UnitOfWork, actor: Actor, *, report_id: int) -> str:
+    """The actor may comment on this report (its rep's manager, or an admin): the rep's name."""
+    _, rep = _commentable(uow, actor, report_id)
+    return rep.name
+
+
+def comment(uow: UnitOfWork, actor: Actor, *, report_id: int, text: str) -> str:
+    """The manager's comment on a sent report; the rep is told. Returns the rep's name."""
+    report, rep = _commentable(uow, actor, report_id)
+    before = audit.snapshot(report)
+    report.comment, report.commented_by, report.commented_at = text.strip(), actor.id, uow.now()
+    audit.record(
+        uow,
+        actor_id=actor.id,
+        entity="work_report",
+        entity_id=report.id,
+        action="comment",
+        before=before,
+        after=audit.snapshot(report),
+    )
+    outbox.notify_user(
+        uow,
+        rep.id,
+        wording_key(report.kind, "commented"),
+        {"manager": actor.name, "day_on": report.on.isoformat(), "comment": text.strip()},
+    )
+    return rep.name
+
+
+def comment_latest(uow: UnitOfWork, actor: Actor, *, rep_name: str, text: str) -> str:
+    """A comment typed rather than tapped ("点评张伟:…"): on that rep's latest sent report. The rep's name."""
+    rep = targets.find_rep(uow, handle=None, name=rep_name)
+    report_id = uow.session.scalar(
+        select(WorkReport.id)
+        .where(WorkReport.user_id == rep.id, WorkReport.state == "sent")
+        .order_by(WorkReport.sent_at.desc(), WorkReport.id.desc())
+        .limit(1)
+    )
+    if report_id is None:
+        raise NotFound("report_none_sent", rep=rep.name)
+    return comment(uow, actor, report_id=report_id, text=text)
+
+
+def _commentable(uow: UnitOfWork, actor: Actor, report_id: int) -> tuple[WorkReport, User]:
+    report = uow.session.get(WorkReport, report_id)
+    if report is None or report.state != "sent":
+        raise NotFound("report_not_found")
+    rep = uow.session.get(User, report.user_id)
+    assert rep is not None
+    if not (actor.role == "admin" or (actor.role == "manager" and rep.manager_id == actor.id)):
+        raise NotAllowed("report_not_yours")
+    return report, rep
+
+
+def nudge(uow: UnitOfWork, actor: Actor, *, day: date) -> list[str]:
+    """The manager's nudge: each of their reps whose report of `day` is drafted and not sent is reminded (once a
+    day). Returns their names."""
+    if actor.role not in ("manager", "admin"):
+        raise NotAllowed("report_not_yours")
+    rows = uow.session.execute(
+        select(User.id, User.name, WorkReport.kind, WorkReport.on)
+        .join(WorkReport, WorkReport.user_id == User.id)
+        .where(User.manager_id == actor.id, _of_day(uow, day), WorkReport.state == "drafted")
+        .order_by(User.name, WorkReport.kind)
+    ).all()
+    for user_id, _, kind, on in rows:
+        outbox.notify_user(uow, user_id, wording_key(kind, "nudged"), {"manager": actor.name, "day_on": on.isoformat()})
+    return sorted({name for _, name, _, _ in rows})
+
+
+def manager_name(uow: UnitOfWork, actor: Actor) -> str | None:
+    """Who a rep's report goes to."""
+    manager_id = uow.session.scalar(select(User.manager_id).where(User.id == actor.id))
+    if manager_id is None:
+        return None
+    return uow.session.scalar(select(User.name).where(User.id == manager_id))
