@@ -7,12 +7,14 @@ reports are drafted at 18:00 and the manager's summary goes at 20:00.
 from __future__ import annotations
 
 import json
-import sqlite3
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import create_engine, select
 
 from salesbot.channels.console import Sent
 from salesbot.config import Settings, settings_from
+from salesbot.store.models import Target
 from tests.conftest import Chat
 
 
@@ -231,10 +233,13 @@ def test_targets_set_from_the_command_line(tmp_path) -> None:
         salesbot("targets", "set", "--team", "east", "--quarter", "2026-Q2", "--amount", "3000000", db=db).stdout
     )
     assert (team["starts_on"], team["ends_on"]) == ("2026-04-01", "2026-06-30")
-    with sqlite3.connect(db) as conn:
-        salesbot("targets", "set", "--user", "rep1", "--month", "2026-12", "--amount", "600000", db=db)
-        rows = conn.execute("SELECT amount, archived FROM targets WHERE user_id IS NOT NULL ORDER BY id").fetchall()
-    assert [(float(a), bool(x)) for a, x in rows] == [(500000.0, True), (600000.0, False)], "replaced, not deleted"
+    salesbot("targets", "set", "--user", "rep1", "--month", "2026-12", "--amount", "600000", db=db)
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:  # read as the app reads money (SQLite keeps it as whole cents)
+        query = select(Target.amount, Target.archived).where(Target.user_id.is_not(None)).order_by(Target.id)
+        rows = conn.execute(query).all()
+    engine.dispose()
+    assert [(a, bool(x)) for a, x in rows] == [(Decimal(500000), True), (Decimal(600000), False)], "replaced, kept"
 
 
 # --- adoption -------------------------------------------------------------------------------------------------------

@@ -388,13 +388,11 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
-    steer = steering.intent(text) or targets.intent(text)
-    if steer is not None:
-        return steer
-    if (asked := questions.intent(text)) is not None:
-        return asked
-    if (kept := retention.intent(text)) is not None:
-        return kept
+    # Each capability's own words, most particular first: steering the conversation, then questions about targets
+    # (issue 21), the work (issue 19) and customers kept (issue 20).
+    for words in (steering, targets, questions, retention):
+        if (found := words.intent(text)) is not None:
+            return found
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):

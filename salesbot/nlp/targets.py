@@ -17,7 +17,9 @@ _SET = (
     re.compile(r"set\s+(?P<who>.+?)(?:'s|’s)\s+(?P<period>.*?)\s*target\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I),
 )
 _ASK = re.compile(
-    r"(业绩|目标|指标).{0,6}(完成|多少|怎么样|进度|达成)|完成.{0,4}(目标|业绩)|达成率"
+    # "本周团队业绩怎么样" asks how the team did (issue 19's question); a target's progress names the target or its
+    # completion: "我的业绩完成多少了", "目标完成得怎么样".
+    r"(业绩|目标|指标).{0,6}(完成|进度|达成)|(目标|指标).{0,6}(多少|怎么样)|完成.{0,4}(目标|业绩)|达成率"
     r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment",
     re.I,
 )
