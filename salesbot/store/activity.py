@@ -17,9 +17,10 @@ Writes that bypass the ORM (COPY, raw SQL) are not seen: call `rebuild` after th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, event, func, select, union_all
+from sqlalchemy import BindParameter, Connection, Select, bindparam, event, func, select, union_all
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
@@ -40,7 +41,7 @@ def keep(factory: sessionmaker[Session]) -> None:
 
 def rebuild(connection: Connection) -> None:
     """Recompute every customer's row (after writes that bypassed the ORM, or to repair)."""
-    _upsert(connection, _activity_of())
+    connection.execute(_upsert(connection.dialect.name, every=True))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -65,8 +66,9 @@ def _before_commit(session: Session) -> None:
     connection = session.connection()
     for ids in _chunks(users):
         customers.update(connection.scalars(select(Customer.id).where(Customer.owner_id.in_(ids))))
+    upsert = _upsert(connection.dialect.name, every=False)
     for ids in _chunks(customers):
-        _upsert(connection, _activity_of(ids))
+        connection.execute(upsert, {"ids": ids})
 
 
 def _after_transaction_end(session: Session, transaction: Any) -> None:
@@ -79,7 +81,7 @@ def _changed(obj: object, attributes: tuple[str, ...]) -> bool:
     return any(get_history(obj, name).has_changes() for name in attributes)
 
 
-def _activity_of(ids: list[int] | None = None) -> Select[Any]:
+def _activity_of(ids: BindParameter[Any] | None = None) -> Select[Any]:
     """(customer, last activity, name, owner, team, archived) of the customers `ids` (all: None). A visit taken back
     (undo) does not count; a contract counts from its submission, a payment from when it was recorded."""
     touch = union_all(
@@ -108,13 +110,17 @@ def _activity_of(ids: list[int] | None = None) -> Select[Any]:
     return query.where(Customer.id.in_(ids) if ids is not None else Customer.id.is_not(None))
 
 
-def _upsert(connection: Connection, rows: Select[Any]) -> None:
+@cache
+def _upsert(dialect: str, *, every: bool) -> Any:
+    """The upsert of the customers bound as `ids` (or of every customer), built once per dialect: it runs in every
+    transaction that touches a customer's activity, and building it costs more than running it."""
+    rows = _activity_of(None if every else bindparam("ids", expanding=True))
     table = CustomerActivity.__table__
-    insert = insert_for(connection.dialect.name)(table).from_select(
+    insert = insert_for(dialect)(table).from_select(
         ["customer_id", "last_at", "customer", "owner_id", "team_id", "archived"], rows
     )
     excluded = insert.excluded
-    connection.execute(
+    return (
         insert.on_conflict_do_update(
             index_elements=["customer_id"],
             set_={
