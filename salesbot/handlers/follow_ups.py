@@ -19,7 +19,6 @@ from typing import Any
 
 from salesbot.handlers import customers, flows, visits
 from salesbot.handlers.turn import Turn
-from salesbot.nlp.dates import DateError, parse_date
 from salesbot.nlp.intents import Understanding
 from salesbot.services import visits as visit_service
 
@@ -68,12 +67,8 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
     if turn.form.awaiting != Awaiting.DAY:
         return False
-    try:
-        reading = parse_date(text, now=turn.now_local())
-    except DateError as exc:
-        turn.reask(
-            turn.t("date_past", date=exc.phrase) if exc.code == "past" else turn.t("date_unreadable", phrase=text)
-        )
+    reading = turn.date_answer(text)
+    if reading is None:
         return True
     turn.form.slots["follow_up"] = visits.encode(reading)
     turn.answered()

@@ -20,7 +20,6 @@ from salesbot.handlers import customers, flows, visits
 from salesbot.handlers.turn import Turn
 from salesbot.i18n import fmt_when
 from salesbot.nlp import steering
-from salesbot.nlp.dates import DateError, parse_date
 from salesbot.nlp.intents import Understanding
 from salesbot.services import reminders
 
@@ -69,14 +68,8 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
     if turn.form.awaiting != Awaiting.WHEN:
         return False
-    try:
-        reading = parse_date(text, now=turn.now_local())
-    except DateError as exc:
-        turn.reask(
-            turn.t("date_past_reminder", date=exc.phrase)
-            if exc.code == "past"
-            else turn.t("date_unreadable", phrase=text)
-        )
+    reading = turn.date_answer(text, past="date_past_reminder")
+    if reading is None:
         return True
     turn.form.slots["on"] = visits.encode(reading)
     turn.answered()

@@ -19,6 +19,7 @@ from salesbot.handlers.form import Form
 from salesbot.handlers.messages import Button, Incoming, Reply
 from salesbot.i18n import t
 from salesbot.nlp.amounts import Money, parse_amount
+from salesbot.nlp.dates import DateError, DateReading, parse_date
 from salesbot.nlp.intents import Understanding
 from salesbot.services import groups
 from salesbot.services.errors import ServiceError
@@ -160,6 +161,15 @@ class Turn:
             resumed = self.replies.pop()
             last = self.replies.pop()
             self.replies.append(replace(last, text=f"{last.text}\n\n{resumed.text}", buttons=resumed.buttons))
+
+    def date_answer(self, text: str, *, past: str = "date_past") -> DateReading | None:
+        """The answer to "which day?": a day not in the past, or None once the question has been asked again (with
+        `past`, the catalogue key that says why a past day will not do)."""
+        try:
+            return parse_date(text, now=self.now_local())
+        except DateError as exc:
+            self.reask(self.t(past, date=exc.phrase) if exc.code == "past" else self.t("date_unreadable", phrase=text))
+            return None
 
     def cancel_choice(self) -> Choice:
         return Choice(self.t("btn_cancel"), {"do": "cancel"})
