@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from decimal import Decimal
 
 import pytest
@@ -426,16 +425,3 @@ def test_values_are_frozen() -> None:
         money.amount = Decimal(1)  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         terms.installments = 2  # type: ignore[misc]
-
-
-def test_reading_is_fast() -> None:
-    sentences = [f[0] for f in FIND] + NOT_MONEY + [t[0] for t in TERMS]
-    rounds = 20
-    t0 = time.perf_counter()
-    for _ in range(rounds):
-        for s in sentences:
-            find_amount(s)
-            find_terms(s)
-    per_us = (time.perf_counter() - t0) / (rounds * len(sentences)) * 1e6
-    print(f"\nfind_amount + find_terms: {per_us:.0f} us/sentence")
-    assert per_us < 500  # typically ~20 us; generous so a loaded machine does not fail it
