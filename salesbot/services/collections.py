@@ -13,6 +13,7 @@ next time, back to `catch_up_days`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -69,9 +70,13 @@ def run_due(uow: UnitOfWork) -> int:
 
 def next_due(uow: UnitOfWork) -> datetime | None:
     """When the next person's collection hour comes (now, if someone's has come and their day is not done)."""
-    now = uow.now()
+    return soonest_hour(_people(uow), uow.now())
+
+
+def soonest_hour(people: Iterable[Person], now: datetime) -> datetime | None:
+    """When the first of these people's daily hour comes (now, if someone's has come and their day is not done)."""
     soonest: datetime | None = None
-    for person in _people(uow):
+    for person in people:
         at = now if person.due(now) else person.next_hour(now)
         soonest = at if soonest is None else min(soonest, at)
     return soonest

@@ -324,12 +324,7 @@ def run_due(uow: UnitOfWork) -> int:
 
 
 def next_due(uow: UnitOfWork) -> datetime | None:
-    now = uow.now()
-    soonest: datetime | None = None
-    for person in _people(uow):
-        at = now if person.due(now) else person.next_hour(now)
-        soonest = at if soonest is None else min(soonest, at)
-    return soonest
+    return collections.soonest_hour(_people(uow), uow.now())
 
 
 def climb(uow: UnitOfWork, *, team_id: int, today: date) -> list[Quiet]:
