@@ -1,5 +1,5 @@
 """Work reports (日报, issue 21): the rep's draft card (Send / Add a line / Skip) and the manager's summary card
-(Comment on a rep's report / Nudge those who have not sent theirs).
+(Comment on a rep's report / Nudge those who have not sent theirs), and the report asked for in chat ("写日报").
 
 ```mermaid
 stateDiagram-v2
@@ -90,6 +90,23 @@ def comment_typed(turn: Turn, understood: Understanding) -> None:
     turn.say(turn.t("report.comment_sent", rep=rep))
 
 
+def asked(turn: Turn, understood: Understanding) -> None:
+    """"写日报" / "my daily report": a rep's report drafted now, the same card as at the hour (it is the answer);
+    a manager's: the team's summary so far."""
+    weekly = said.weekly_asked(understood.text)
+    if turn.actor.role in ("manager", "admin"):
+        params = reports.summary(turn.uow, turn.actor.id, turn.now_local().date())
+        if params is None:
+            turn.say(turn.t("report.summary_nothing"))
+        else:
+            turn.say(wording.render("report.summary", params, lang=turn.lang, settings=turn.settings))
+        return
+    done = reports.draft_now(turn.uow, turn.actor, weekly=weekly)
+    if done.state != "drafted":
+        turn.say(turn.t(reports.wording_key(done.kind, f"asked_{done.state}")))
+
+
+flows.declare_answer(start=asked, intents=("report_draft",))
 flows.declare_flow(
     FLOW,
     states=Awaiting,

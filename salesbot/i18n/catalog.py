@@ -1468,4 +1468,90 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.targets": {"zh": "{team} 目标完成率", "en": "{team}: attainment against target"},
     "report.summary_targets": {"zh": "🎯 目标进度:", "en": "🎯 Targets:"},
     "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
+    # --- issue 21: leave (请假) and the report asked for in chat -------------------------------------------------
+    "topic_leave": {"zh": "你的请假", "en": "your leave"},
+    "topic_leave_any": {"zh": "你的请假", "en": "your leave"},
+    "report.summary_away": {"zh": "🌴 请假:{names}", "en": "🌴 On leave: {names}"},
+    "leave.taken_self": {
+        "zh": "🌴 好的,已记下你请假:{period}(共 {days} 个工作日{note})。这几天不会给你写日报,也不会提醒你。"
+        "说“取消请假”可以撤销。",
+        "en": "🌴 Done: you're off {period} ({days} working day(s){note}). No report and no nudges on those days. "
+        "Say “cancel my leave” to take it back.",
+    },
+    "leave.taken_other": {
+        "zh": "🌴 好的,已记下{who}请假:{period}(共 {days} 个工作日{note})。那几天不会给{who}写日报或提醒,"
+        "日报汇总里会写“请假”。",
+        "en": "🌴 Done: {who} is off {period} ({days} working day(s){note}). No report or nudges for them on those "
+        "days; your summary will say they're on leave.",
+    },
+    "leave.note": {"zh": ",{note}", "en": ", {note}"},
+    "leave.set_for_you": {
+        "zh": "🌴 {manager}帮你登记了请假:{starts_on} 至 {ends_on}。这几天不会给你写日报。",
+        "en": "🌴 {manager} has put you down as off from {starts_on} to {ends_on}. No report on those days.",
+    },
+    "leave.cancelled_for_you": {
+        "zh": "🔙 {manager}取消了你的请假:{starts_on} 至 {ends_on}。",
+        "en": "🔙 {manager} cancelled your leave from {starts_on} to {ends_on}.",
+    },
+    "leave.ask_days": {
+        "zh": "哪天请假?比如“明天”、“下周一到周三”、“5月6日到8日”。",
+        "en": "Which days are you off? E.g. “tomorrow”, “Monday to Wednesday”, “May 6 to 8”.",
+    },
+    "leave.days_unreadable": {
+        "zh": "没看懂是哪几天。",
+        "en": "I couldn't tell which days.",
+    },
+    "leave.cancelled": {
+        "zh": "🔙 已取消{who}的请假:{periods}。",
+        "en": "🔙 Cancelled {who} leave: {periods}.",
+    },
+    "leave.kept": {"zh": "仍然请假:{periods}。", "en": "Still off: {periods}."},
+    "leave.you": {"zh": "你", "en": "your"},
+    "leave.whose": {"zh": "{who}", "en": "{who}'s"},
+    "leave.list_head": {"zh": "🌴 请假安排:", "en": "🌴 Leave coming up:"},
+    "leave.list_line": {
+        "zh": "• {who}:{period}(共 {days} 个工作日{note})",
+        "en": "• {who}: {period} ({days} working day(s){note})",
+    },
+    "leave.list_none": {
+        "zh": "最近没有请假。要请假就说“我明天请假”或“下周一到周三休假”。",
+        "en": "Nobody is off from today on. To take days off, say “I'm off tomorrow” or “off Monday to Wednesday”.",
+    },
+    "leave.period_one": {"zh": "{day}", "en": "{day}"},
+    "leave.period_range": {"zh": "{since} 至 {until}", "en": "{since} to {until}"},
+    "leave_backwards": {"zh": "结束日期在开始日期之前了。", "en": "The last day is before the first."},
+    "leave_too_long": {
+        "zh": "请假不能超过一年,请分段登记或找管理员。",
+        "en": "Leave can't be longer than a year: enter it in parts, or ask an admin.",
+    },
+    "leave_no_working_day": {
+        "zh": "那几天本来就不上班,不用请假。",
+        "en": "Those days aren't working days anyway: no leave needed.",
+    },
+    "leave_already": {
+        "zh": "{who}在 {since} 至 {until} 已经请过假了。",
+        "en": "{who} is already off from {since} to {until}.",
+    },
+    "leave_none": {"zh": "{who}今天以后没有请假。", "en": "{who} has no leave from today on."},
+    "leave_who_unknown": {"zh": "我不认识“{who}”这位同事。", "en": "I don't know a colleague called “{who}”."},
+    "leave_not_allowed": {
+        "zh": "只有{who}的主管或管理员可以替他请假。",
+        "en": "Only {who}'s manager or an admin can put them on leave.",
+    },
+    "report.asked_empty": {
+        "zh": "今天还没有记录什么,没有可写的日报。拜访、推进、回款说一句,我就记下来写进日报。",
+        "en": "Nothing is logged today, so there's no report to draft yet. Tell me about a visit, a deal or a payment.",
+    },
+    "report.weekly_asked_empty": {
+        "zh": "这周还没有记录什么,没有可写的周报。",
+        "en": "Nothing is logged this week, so there's no weekly report to draft yet.",
+    },
+    "report.asked_sent": {"zh": "今天的日报已经发送了。", "en": "Today's report was already sent."},
+    "report.weekly_asked_sent": {"zh": "这周的周报已经发送了。", "en": "This week's report was already sent."},
+    "report.asked_skipped": {"zh": "今天的日报已经跳过了。", "en": "You skipped today's report."},
+    "report.weekly_asked_skipped": {"zh": "这周的周报已经跳过了。", "en": "You skipped this week's report."},
+    "report.summary_nothing": {
+        "zh": "今天团队还没有日报可汇总。",
+        "en": "Nothing from the team to sum up today yet.",
+    },
 }

@@ -156,6 +156,8 @@ def summary(p: dict[str, Any], lang: str, limit: int) -> str:
         sections.append(t(lang, "report.summary_missing", n=len(p["missing"]), names=names))
     if p.get("skipped"):
         sections.append(t(lang, "report.summary_skipped", names=", ".join(_who(s, lang) for s in p["skipped"])))
+    if p.get("away"):
+        sections.append(t(lang, "report.summary_away", names=", ".join(a["rep"] for a in p["away"])))
     if p.get("silent"):
         names = ", ".join(t(lang, "report.silent_who", **q) for q in p["silent"])
         sections.append(t(lang, "report.summary_silent", names=names))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from salesbot.nlp import questions, receivables, retention, steering, targets
+from salesbot.nlp import leave, questions, receivables, retention, steering, targets
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -40,6 +40,10 @@ INTENTS = (
     "attainment",
     "adoption",
     "report_comment",
+    "report_draft",  # "写日报" / "my daily report": the report drafted now (nlp/targets.py)
+    "leave",  # days off: "我明天请假" / "I'm off on Friday" (nlp/leave.py)
+    "leave_cancel",
+    "leave_list",
     # steering the conversation (nlp/steering.py)
     "undo",
     "correct",
@@ -388,9 +392,10 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
-    # Each capability's own words, most particular first: steering the conversation, then questions about targets
-    # (issue 21), the work (issue 19) and customers kept (issue 20).
-    for words in (steering, targets, questions, retention):
+    # Each capability's own words, most particular first: steering the conversation, days off (issue 21: before
+    # the questions, which would read "谁请假了" as one about the team), then questions about targets (issue 21),
+    # the work (issue 19) and customers kept (issue 20).
+    for words in (steering, leave, targets, questions, retention):
         if (found := words.intent(text)) is not None:
             return found
     if asks_my_approvals(text):

@@ -1,5 +1,6 @@
 """Targets in a sentence (issue 21): "给张伟定12月目标50万" / "set Tom's December target to 80k USD" sets one;
-"我的业绩完成多少了" / "how am I doing against target" asks how far along it is. Pure: today is passed in."""
+"我的业绩完成多少了" / "how am I doing against target" asks how far along it is; "写日报" / "my daily report" asks
+for the day's report now. Pure: today is passed in."""
 
 from __future__ import annotations
 
@@ -28,6 +29,19 @@ _COMMENT = (
     re.compile(r"^\s*(?:点评|评价)\s*(?P<who>[^::,,\s]+?)\s*(?:的)?(?:日报|周报)?\s*[::,,]\s*(?P<text>.+)$", re.S),
     re.compile(
         r"^\s*comment on (?P<who>.+?)(?:'s|’s)?\s*(?:weekly report|report)?\s*[:,-]\s*(?P<text>.+)$", re.I | re.S
+    ),
+)
+# "发日报", "写日报", "今天的日报", "帮我写一下周报", "my daily report", "write my weekly report": the report,
+# drafted now.
+_REPORT = (
+    re.compile(
+        r"^\s*(?:帮我|给我|我要|我想)?(?:发|写|交|提交|生成|出|看|看看|查看)?(?:一下|个|一份)?"
+        r"(?:我的|今天的?|今日的?|本周的?|这周的?|团队的?|我们组的?)?(?:工作)?(?:日报|周报)(?:吧|呢|一下)?\s*[!!。.??]?\s*$"
+    ),
+    re.compile(
+        r"^\s*(?:(?:please\s+)?(?:write|send|draft|show|do|get)\s+(?:me\s+)?)?(?:my|today'?s|this\s+week'?s|the|"
+        r"our|the\s+team'?s)?\s*(?:daily|weekly|work|day'?s|week'?s)\s+report\s*(?:please|now)?\s*[.!?]?\s*$",
+        re.I,
     ),
 )
 _MONTHS_EN = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
@@ -65,6 +79,8 @@ def intent(text: str) -> str | None:
         return "set_target"
     if comment(text) is not None:
         return "report_comment"
+    if any(p.match(text) for p in _REPORT):
+        return "report_draft"
     if _USAGE.search(text):
         return "adoption"
     if _ASK.search(text):
@@ -143,3 +159,8 @@ def comment(text: str) -> tuple[str, str] | None:
         if match and match["text"].strip():
             return match["who"].strip(), match["text"].strip()
     return None
+
+
+def weekly_asked(text: str) -> bool:
+    """A typed request for the report asks for the 周报, not the 日报."""
+    return "周报" in text or bool(re.search(r"\bweek(?:ly|'?s)\b", text, re.I))

@@ -21,16 +21,16 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
+from salesbot.calendars import MonFri, working_calendar
 from salesbot.config import DigestTime
-from salesbot.services import adoption, audit, cards, outbox, targets
+from salesbot.services import adoption, audit, cards, leave, outbox, targets
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
-    ChatIdentity,
     Contract,
     Customer,
     Deal,
@@ -46,20 +46,35 @@ from salesbot.store.models import (
 
 DAY = timedelta(days=1)
 FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
-MAX_SILENT = 60  # working days of silence counted at most (a rep who never began is "60+" silent)
 MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
 
 
-def is_working_day(day: date) -> bool:
-    """Monday to Friday. The seam a team's working-day calendar (China's 调休 included) plugs into."""
-    return day.weekday() < 5
+def is_working_day(day: date, calendar: MonFri) -> bool:
+    """A working day on the team's calendar ([team] working_days: China's, with its 调休 weekends, or Monday to
+    Friday)."""
+    return calendar.is_working_day(day)
 
 
-def next_working_day(day: date) -> date:
-    day += DAY
-    while not is_working_day(day):
+def next_working_day(day: date, calendar: MonFri, *, off: set[date] | frozenset[date] = frozenset()) -> date:
+    """The first working day after `day` that is not in `off` (the person's leave)."""
+    for _ in range(400):
         day += DAY
+        if calendar.is_working_day(day) and day not in off:
+            return day
     return day
+
+
+def weekly_day(monday: date, weekday: int, calendar: MonFri) -> date | None:
+    """The day of the 周报 in the week of `monday`: the team's weekday ([reports] weekly_weekday) when it is a working
+    day, else the last working day of that week (a holiday Friday moves it to Thursday, or to a 调休 Sunday that
+    is worked); None when the week has no working day or no 周报 is configured."""
+    if not weekday:
+        return None
+    day = monday + timedelta(days=weekday - 1)
+    if calendar.is_working_day(day):
+        return day
+    working = [d for d in (monday + timedelta(days=n) for n in range(7)) if calendar.is_working_day(d)]
+    return working[-1] if working else None
 
 
 @dataclass(frozen=True)
@@ -68,14 +83,16 @@ class _Person:
     name: str
     manager_id: int | None
     tz: ZoneInfo
+    calendar: MonFri
 
 
 # --- the jobs -------------------------------------------------------------------------------------------------------
 
 
 def run_due(uow: UnitOfWork) -> int:
-    """Draft every rep's report (and, on the weekly day, their 周报) and send every manager's summary whose time has
-    come today; returns how many messages were queued."""
+    """Draft every rep's report (and, on the week's 周报 day, their 周报) and send every manager's summary whose time
+    has come today; returns how many messages were queued. A rep on leave gets nothing: a `leave` row says the job
+    has looked, and the summary names them as on leave."""
     policy = uow.settings.reports
     if not policy.enabled:
         return 0
@@ -83,21 +100,28 @@ def run_due(uow: UnitOfWork) -> int:
     sent = 0
     reps = _people(uow, "rep")
     done = _done(uow, reps, now)
-    for rep in reps:
-        if not _due(now, rep.tz, policy.daily):
+    pending = {
+        rep.id: [(k, on) for k, on in _kinds(uow, _today(now, rep), rep.calendar) if (rep.id, k, on) not in done]
+        for rep in reps
+        if _due(now, rep, policy.daily)
+    }
+    due = [rep for rep in reps if pending.get(rep.id)]
+    away = leave.on_leave(uow, [rep.id for rep in due], {_today(now, rep) for rep in due})
+    for rep in due:
+        day = _today(now, rep)
+        if (rep.id, day) in away:
+            for kind, on in pending[rep.id]:
+                _mark(uow, rep.id, kind, on, "leave")
             continue
-        day = now.astimezone(rep.tz).date()
-        if (rep.id, "daily", day) in done:
-            continue
-        for kind, on in _kinds(uow, day):
-            if (rep.id, kind, on) not in done:
-                sent += _draft(uow, rep, kind, day)
-        sent += _nudge_if_silent(uow, rep, day)
+        for kind, _ in pending[rep.id]:
+            sent += _draft(uow, rep, kind, day)
+        if ("daily", day) in pending[rep.id]:
+            sent += _nudge_if_silent(uow, rep, day)
     managers = _people(uow, "manager")
     summarised = _summarised(uow, managers, now)  # read once: the job runs every minute, the claim is an INSERT
     for manager in managers:
-        day = now.astimezone(manager.tz).date()
-        if (manager.id, day) in summarised or not _due(now, manager.tz, policy.summary):
+        day = _today(now, manager)
+        if (manager.id, day) in summarised or not _due(now, manager, policy.summary):
             continue
         if not _claim_summary(uow, manager.id, day):
             continue
@@ -121,13 +145,17 @@ def next_due(uow: UnitOfWork) -> datetime | None:
     summarised = _summarised(uow, managers, now)
     times = []
     for rep in reps:
-        today = now.astimezone(rep.tz).date()
-        pending = [(kind, on) for kind, on in _kinds(uow, today) if (rep.id, kind, on) not in done]
-        times.append(_next_slot(now, rep.tz, policy.daily, not pending))
+        today = _today(now, rep)
+        pending = [(kind, on) for kind, on in _kinds(uow, today, rep.calendar) if (rep.id, kind, on) not in done]
+        times.append(_next_slot(now, rep, policy.daily, not pending))
     for manager in managers:
-        done_today = (manager.id, now.astimezone(manager.tz).date()) in summarised
-        times.append(_next_slot(now, manager.tz, policy.summary, done_today))
+        done_today = (manager.id, _today(now, manager)) in summarised
+        times.append(_next_slot(now, manager, policy.summary, done_today))
     return min(times, default=None)
+
+
+def _today(now: datetime, person: _Person) -> date:
+    return now.astimezone(person.tz).date()
 
 
 def _summarised(uow: UnitOfWork, managers: list[_Person], now: datetime) -> set[tuple[int, date]]:
@@ -141,10 +169,10 @@ def _summarised(uow: UnitOfWork, managers: list[_Person], now: datetime) -> set[
     return {(target_id, on) for target_id, on in rows}
 
 
-def _kinds(uow: UnitOfWork, day: date) -> list[tuple[str, date]]:
-    """The reports a working day brings: the 日报, and on the team's weekly day the 周报 (keyed by its Monday)."""
+def _kinds(uow: UnitOfWork, day: date, calendar: MonFri) -> list[tuple[str, date]]:
+    """The reports a working day brings: the 日报, and on the week's 周报 day the 周报 (keyed by its Monday)."""
     kinds = [("daily", day)]
-    if day.isoweekday() == uow.settings.reports.weekly_weekday:
+    if weekly_day(monday_of(day), uow.settings.reports.weekly_weekday, calendar) == day:
         kinds.append(("weekly", monday_of(day)))
     return kinds
 
@@ -153,26 +181,30 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _due(now: datetime, tz: ZoneInfo, at: DigestTime) -> bool:
-    local = now.astimezone(tz)
-    return is_working_day(local.date()) and local.time() >= time(at.hour, at.minute)
+def _due(now: datetime, person: _Person, at: DigestTime) -> bool:
+    local = now.astimezone(person.tz)
+    return person.calendar.is_working_day(local.date()) and local.time() >= time(at.hour, at.minute)
 
 
-def _next_slot(now: datetime, tz: ZoneInfo, at: DigestTime, done_today: bool) -> datetime:
-    today = now.astimezone(tz).date()
-    day = today if is_working_day(today) and not done_today else next_working_day(today)
-    return max(datetime.combine(day, time(at.hour, at.minute), tzinfo=tz), now)
+def _next_slot(now: datetime, person: _Person, at: DigestTime, done_today: bool) -> datetime:
+    today = _today(now, person)
+    calendar = person.calendar
+    day = today if calendar.is_working_day(today) and not done_today else next_working_day(today, calendar)
+    return max(datetime.combine(day, time(at.hour, at.minute), tzinfo=person.tz), now)
 
 
 def _people(uow: UnitOfWork, role: str) -> list[_Person]:
     rows = uow.session.execute(
-        select(User.id, User.name, User.manager_id, Team.timezone)
+        select(User.id, User.name, User.manager_id, Team.timezone, Team.key)
         .outerjoin(Team, Team.id == User.team_id)
         .where(User.active, User.role == role)
         .order_by(User.id)
     ).all()
-    default = uow.settings.timezone
-    return [_Person(i, name, manager, ZoneInfo(tz or default)) for i, name, manager, tz in rows]
+    settings = uow.settings
+    return [
+        _Person(i, name, manager, ZoneInfo(tz or settings.timezone), working_calendar(settings.calendar_kind(key)))
+        for i, name, manager, tz, key in rows
+    ]
 
 
 def _done(uow: UnitOfWork, reps: list[_Person], now: datetime) -> set[tuple[int, str, date]]:
@@ -215,9 +247,13 @@ def _claim(uow: UnitOfWork, kind: str, user_id: int, day: date) -> bool:
 # --- the draft ------------------------------------------------------------------------------------------------------
 
 
-def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str = "daily") -> dict[str, Any]:
+def draft(
+    uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str = "daily", calendar: MonFri | None = None
+) -> dict[str, Any]:
     """What `user_id` logged on `day` (their local day, up to now; a 周报: from that week's Monday) and what they
-    plan for the next working day (a 周报: the next working day to the end of that week), as data."""
+    plan for their next working day, on their team's calendar and not on leave (a 周报: from then to the end of
+    that week), as data."""
+    calendar = calendar or leave.calendar_of(uow, user_id)
     first = monday_of(day) if kind == "weekly" else day
     since = datetime.combine(first, time(0), tzinfo=tz)
     until = min(datetime.combine(day + DAY, time(0), tzinfo=tz), uow.now())
@@ -257,7 +293,7 @@ def draft(uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str =
         )
         .order_by(Payment.created_at, Payment.id)
     ).all()
-    plan_on = next_working_day(day)
+    plan_on = next_working_day(day, calendar, off=leave.days_off(uow, user_id, day + DAY, day + 31 * DAY))
     plan_until = monday_of(plan_on) + timedelta(days=6) if kind == "weekly" else plan_on
     plan_start = datetime.combine(plan_on, time(0), tzinfo=tz)
     plan_end = datetime.combine(plan_until + DAY, time(0), tzinfo=tz)
@@ -329,12 +365,7 @@ def _morning(uow: UnitOfWork) -> time:
 
 
 def _draft(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> int:
-    facts = draft(uow, rep.id, day, rep.tz, kind=kind)
-    if facts:
-        standing = targets.standing(uow, user_id=rep.id, day=day)
-        if standing is not None:
-            facts["target"] = standing
-    now = uow.now()
+    facts = _facts(uow, rep, kind, day)
     returned = uow.session.execute(
         insert_for(uow.dialect)(WorkReport)
         .values(
@@ -343,17 +374,30 @@ def _draft(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> int:
             on=monday_of(day) if kind == "weekly" else day,
             state="drafted" if facts else "empty",
             facts=facts,
-            drafted_at=now,
+            drafted_at=uow.now(),
         )
         .on_conflict_do_nothing()
         .returning(WorkReport.id)
     ).all()
     if not returned or not facts:
         return 0  # another worker drafted it first, or there is nothing to report
-    report_id = returned[0][0]
+    _send_card(uow, rep.id, returned[0][0], facts)
+    return 1
+
+
+def _facts(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> dict[str, Any]:
+    facts = draft(uow, rep.id, day, rep.tz, kind=kind, calendar=rep.calendar)
+    if facts:
+        standing = targets.standing(uow, user_id=rep.id, day=day)
+        if standing is not None:
+            facts["target"] = standing
+    return facts
+
+
+def _send_card(uow: UnitOfWork, user_id: int, report_id: int, facts: dict[str, Any]) -> None:
     cards.send(
         uow,
-        rep.id,
+        user_id,
         card=f"report:{report_id}",
         key="report.draft",
         params={"report_id": report_id, **facts},
@@ -365,7 +409,67 @@ def _draft(uow: UnitOfWork, rep: _Person, kind: str, day: date) -> int:
             ]
         ],
     )
-    return 1
+
+
+def _mark(uow: UnitOfWork, user_id: int, kind: str, on: date, state: str) -> None:
+    """A report the job looked at and drafted nothing for (state `leave`): the once-only guard, like `empty`."""
+    uow.session.execute(
+        insert_for(uow.dialect)(WorkReport)
+        .values(user_id=user_id, kind=kind, on=on, state=state, facts={}, drafted_at=uow.now())
+        .on_conflict_do_nothing()
+    )
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a typed "写日报" got: the card sent (state `drafted`), or why not (`sent`, `skipped`, `empty`)."""
+
+    kind: str
+    day: date
+    state: str
+
+
+def draft_now(uow: UnitOfWork, actor: Actor, *, weekly: bool = False) -> Asked:
+    """A report asked for in chat ("写日报" / "my weekly report"): today's 日报 (or this week's 周报) drafted now, the
+    same card as at the hour. A draft not yet sent is drafted again with what was logged since; one sent or skipped
+    stays as it is. Asked on any day, leave or not: the rep asked. Nothing logged: no card, and no row, so the hour
+    still drafts it later."""
+    rep = _person(uow, actor)
+    day = _today(uow.now(), rep)
+    kind = "weekly" if weekly else "daily"
+    on = monday_of(day) if weekly else day
+    facts = _facts(uow, rep, kind, day)
+    row = uow.session.scalar(
+        select(WorkReport).where(WorkReport.user_id == rep.id, WorkReport.kind == kind, WorkReport.on == on)
+        .with_for_update()
+    )
+    if row is not None and row.state in ("sent", "skipped"):
+        return Asked(kind, on, row.state)
+    if not facts:
+        return Asked(kind, on, "empty")
+    if row is None:
+        uow.session.execute(
+            insert_for(uow.dialect)(WorkReport)
+            .values(user_id=rep.id, kind=kind, on=on, state="drafted", facts=facts, drafted_at=uow.now())
+            .on_conflict_do_nothing()
+        )
+        row = uow.session.scalar(
+            select(WorkReport).where(WorkReport.user_id == rep.id, WorkReport.kind == kind, WorkReport.on == on)
+            .with_for_update()
+        )
+        assert row is not None
+    else:
+        row.state, row.facts, row.drafted_at = "drafted", facts, uow.now()
+    if row.state in ("sent", "skipped"):  # another worker's turn sent it in between
+        return Asked(kind, on, row.state)
+    uow.session.flush()
+    _send_card(uow, rep.id, row.id, facts)
+    return Asked(kind, on, "drafted")
+
+
+def _person(uow: UnitOfWork, actor: Actor) -> _Person:
+    key = uow.session.scalar(select(Team.key).where(Team.id == actor.team_id)) if actor.team_id else None
+    return _Person(actor.id, actor.name, None, actor.tz, working_calendar(uow.settings.calendar_kind(key)))
 
 
 # --- the rep's side -------------------------------------------------------------------------------------------------
@@ -451,23 +555,32 @@ def _own_drafted(uow: UnitOfWork, actor: Actor, report_id: int) -> WorkReport:
 
 
 def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | None:
-    """The team's reports of `day` for their manager: sent (with highlights), skipped, not sent yet. None when no
-    rep of theirs had anything to report."""
+    """The team's reports of `day` for their manager: sent (with highlights), skipped, not sent yet, and who is on
+    leave (never "not sent"). None when no rep of theirs had anything to report and nobody is silent."""
+    calendar = leave.calendar_of(uow, manager_id)
     rows = uow.session.execute(
         select(User.id, User.name, WorkReport.id, WorkReport.kind, WorkReport.state, WorkReport.facts, WorkReport.added)
         .join(WorkReport, WorkReport.user_id == User.id)
-        .where(User.manager_id == manager_id, User.active, _of_day(uow, day))
+        .where(User.manager_id == manager_id, User.active, _of_day(uow, day, calendar))
         .order_by(WorkReport.kind, User.name)
     ).all()
+    reps = dict(
+        uow.session.execute(
+            select(User.id, User.name)
+            .where(User.active, User.role == "rep", User.manager_id == manager_id)
+            .order_by(User.name)
+        ).all()
+    )
+    away = {user_id for user_id, _ in leave.on_leave(uow, reps, [day])}
     sent, skipped, missing = [], [], []
     for user_id, name, report_id, kind, state, facts, added in rows:
         if state == "sent":
             sent.append({"rep": name, "kind": kind, "report_id": report_id, **highlights(facts), "added": added})
         elif state == "skipped":
             skipped.append({"rep": name, "kind": kind})
-        elif state == "drafted":
+        elif state == "drafted" and user_id not in away:  # leave taken after the draft: on leave, not late
             missing.append({"rep": name, "kind": kind, "user_id": user_id})
-    quiet = silent(uow, manager_id, day)
+    quiet = adoption.silent(uow, reps, day, calendar)
     if not (sent or skipped or missing or quiet):
         return None
     params: dict[str, Any] = {
@@ -475,17 +588,13 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
         "sent": sent,
         "skipped": skipped,
         "missing": missing,
+        "away": [{"rep": name} for user_id, name in reps.items() if user_id in away],
         "silent": quiet,
     }
-    if day.isoweekday() == uow.settings.reports.weekly_weekday:
-        # The weekly day's summary says, too, who is using the bot this week.
-        names = dict(
-            uow.session.execute(
-                select(User.id, User.name).where(User.active, User.role == "rep", User.manager_id == manager_id)
-            ).all()
-        )
-        tz = _people_tz(uow, manager_id)
-        params["usage"] = [u.as_params() for u in adoption.for_reps(uow, names, since=monday_of(day), until=day, tz=tz)]
+    if weekly_day(monday_of(day), uow.settings.reports.weekly_weekday, calendar) == day:
+        # The 周报 day's summary says, too, who is using the bot this week.
+        tz = adoption.zone_of(uow, manager_id)
+        params["usage"] = [u.as_params() for u in adoption.for_reps(uow, reps, since=monday_of(day), until=day, tz=tz)]
         team_id = uow.session.scalar(select(User.team_id).where(User.id == manager_id))
         standings = targets.team_standings(uow, team_id, day=day) if team_id is not None else []
         if standings:  # the targets' progress too, with a chart of it
@@ -494,50 +603,13 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
     return params
 
 
-def silent(uow: UnitOfWork, manager_id: int, day: date) -> list[dict[str, Any]]:
-    """The manager's reps who have not used the bot for [reports] silent_days working days or more, by `day`."""
-    wanted = uow.settings.reports.silent_days
-    if wanted <= 0:
-        return []
-    reps = uow.session.execute(
-        select(User.id, User.name)
-        .where(User.active, User.role == "rep", User.manager_id == manager_id)
-        .order_by(User.name)
-    ).all()
-    found = []
-    for user_id, name in reps:
-        days = silent_days(last_active(uow, user_id), day)
-        if days >= wanted:
-            found.append({"rep": name, "days": days})
-    return found
-
-
-def last_active(uow: UnitOfWork, user_id: int) -> date:
-    """The last local day the rep sent the bot anything; the day they were added, if never."""
-    last = uow.session.scalar(select(func.max(ChatIdentity.active_on)).where(ChatIdentity.user_id == user_id))
-    if last is not None:
-        return last
-    created_at = uow.session.scalar(select(User.created_at).where(User.id == user_id))
-    assert created_at is not None
-    return created_at.astimezone(_people_tz(uow, user_id)).date()
-
-
-def silent_days(last: date, day: date) -> int:
-    """Working days after `last` up to `day`, inclusive (at most MAX_SILENT)."""
-    count, d = 0, last + DAY
-    while d <= day and count < MAX_SILENT:
-        count += is_working_day(d)
-        d += DAY
-    return count
-
-
 def _nudge_if_silent(uow: UnitOfWork, rep: _Person, day: date) -> int:
     """A friendly nudge for a rep silent for [reports] silent_days working days: once a silence, not once a day."""
     wanted = uow.settings.reports.silent_days
     if wanted <= 0:
         return 0
-    last = last_active(uow, rep.id)
-    days = silent_days(last, day)
+    last = adoption.last_active(uow, rep.id)
+    days = adoption.silent_days(uow, rep.id, last, day, rep.calendar)
     if days < wanted:
         return 0
     earlier = uow.session.scalar(
@@ -549,15 +621,10 @@ def _nudge_if_silent(uow: UnitOfWork, rep: _Person, day: date) -> int:
     return 1
 
 
-def _people_tz(uow: UnitOfWork, user_id: int) -> ZoneInfo:
-    tz = uow.session.scalar(select(Team.timezone).join(User, User.team_id == Team.id).where(User.id == user_id))
-    return ZoneInfo(tz or uow.settings.timezone)
-
-
-def _of_day(uow: UnitOfWork, day: date) -> Any:
-    """The reports a day's summary covers: that day's 日报, and on the weekly day that week's 周报."""
+def _of_day(uow: UnitOfWork, day: date, calendar: MonFri) -> Any:
+    """The reports a day's summary covers: that day's 日报, and on the week's 周报 day that week's 周报."""
     return or_(
-        *[and_(WorkReport.kind == kind, WorkReport.on == on) for kind, on in _kinds(uow, day)],
+        *[and_(WorkReport.kind == kind, WorkReport.on == on) for kind, on in _kinds(uow, day, calendar)],
     )
 
 
@@ -667,9 +734,12 @@ def nudge(uow: UnitOfWork, actor: Actor, *, day: date) -> list[str]:
     rows = uow.session.execute(
         select(User.id, User.name, WorkReport.kind, WorkReport.on)
         .join(WorkReport, WorkReport.user_id == User.id)
-        .where(User.manager_id == actor.id, _of_day(uow, day), WorkReport.state == "drafted")
+        .where(User.manager_id == actor.id, _of_day(uow, day, leave.calendar_of(uow, actor.id)))
+        .where(WorkReport.state == "drafted")
         .order_by(User.name, WorkReport.kind)
     ).all()
+    away = {user_id for user_id, _ in leave.on_leave(uow, {row[0] for row in rows}, [day])}
+    rows = [row for row in rows if row[0] not in away]  # on leave that day: not chased
     for user_id, _, kind, on in rows:
         outbox.notify_user(uow, user_id, wording_key(kind, "nudged"), {"manager": actor.name, "day_on": on.isoformat()})
     return sorted({name for _, name, _, _ in rows})

@@ -752,3 +752,22 @@ class ActivityDay(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     on: Mapped[date] = mapped_column(Date)
     messages: Mapped[int]
+
+
+class Leave(Base):
+    """A person's days off work (请假 / 休假), whole local days from `starts_on` to `ends_on` inclusive.
+
+    Nothing is drafted or nudged for a rep on a day of active leave. Cancelling is a state (`cancelled`), never a
+    delete; taking back one day of a longer leave cancels the row and writes what remains as new rows."""
+
+    __tablename__ = "leaves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)  # inclusive
+    state: Mapped[str] = mapped_column(String(16))  # active | cancelled
+    note: Mapped[str | None] = mapped_column(Text)  # the kind said (病假, annual leave), as said
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the operator (CLI or seed file)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
