@@ -197,6 +197,21 @@ def _parser() -> argparse.ArgumentParser:
     tset.add_argument("--currency", help="ISO code (default: [team] currency)")
     tset.set_defaults(func=cmd_targets_set)
 
+    leave = sub.add_parser("leave", help="a person's days off: no 日报 or nudge on them (issue 21)")
+    lsub = leave.add_subparsers(dest="action", required=True)
+    lset = lsub.add_parser("set", help="record days off for a person")
+    lset.add_argument("--user", required=True, help="the person's handle")
+    lset.add_argument("--from", dest="first", required=True, help="the first day off, YYYY-MM-DD")
+    lset.add_argument("--to", dest="last", help="the last day off, YYYY-MM-DD (default: the first)")
+    lset.add_argument("--note", help="what kind of leave, as you would say it (年假, sick leave)")
+    lset.set_defaults(func=cmd_leave)
+    lcancel = lsub.add_parser("cancel", help="cancel a person's leave: the one holding --on, or their next")
+    lcancel.add_argument("--user", required=True, help="the person's handle")
+    lcancel.add_argument("--on", help="a day to take out of it, YYYY-MM-DD (default: the whole of their next leave)")
+    lcancel.set_defaults(func=cmd_leave)
+    llist = lsub.add_parser("list", help="everyone's leave from today on")
+    llist.set_defaults(func=cmd_leave)
+
     outbox = sub.add_parser("outbox", parents=[reads], help="look at the outbox")
     outbox.add_argument("--dead", action="store_true", required=True, help="messages that could not be sent")
     outbox.set_defaults(func=cmd_outbox)
@@ -253,6 +268,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"seeded {summary.users} users, {summary.groups} groups, {summary.customers} customers, {summary.deals} deals, "
         f"{summary.contracts} contracts, {summary.invoices} invoices"
+        + (f", {summary.leave} leave" if summary.leave else "")
     )
     return 0
 
@@ -475,6 +491,39 @@ def cmd_targets_set(args: argparse.Namespace, settings: Settings) -> int:
             uow, op, user_handle=args.user, team_key=args.team, starts_on=first, ends_on=last, amount=amount,
             currency=currency,
         ).as_params(),
+    )
+
+
+def cmd_leave(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from salesbot.services import leave
+
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    try:
+        first = date.fromisoformat(args.first) if args.action == "set" else None
+        last = date.fromisoformat(args.last) if args.action == "set" and args.last else first
+        on = date.fromisoformat(args.on) if args.action == "cancel" and args.on else None
+    except ValueError:
+        print("leave: dates are YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if args.action == "set":
+        return _as_operator(
+            settings,
+            lambda uow, op: leave.take(
+                uow, op, starts_on=first, ends_on=last, user_handle=args.user, note=args.note
+            ).as_params(),
+        )
+    if args.action == "cancel":
+
+        def cancel(uow: Any, op: Any) -> dict[str, Any]:
+            who, cancelled, kept = leave.cancel(uow, op, today=today, on=on, user_handle=args.user)
+            return {"who": who, "cancelled": [p.as_params() for p in cancelled], "kept": [p.as_params() for p in kept]}
+
+        return _as_operator(settings, cancel)
+    return _as_operator(
+        settings, lambda uow, op: {"leave": [p.as_params() for p in leave.upcoming(uow, op, today=today)]}
     )
 
 

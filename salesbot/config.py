@@ -240,9 +240,10 @@ TARGET_MEASURES = ("payments", "contracts")
 class ReportPolicy:
     """The 日报 the bot drafts for each rep, the manager's summary of them, and how targets are measured (issue 21).
 
-    Off unless configured: a deployment turns it on in [reports] (config/salesbot.example.toml does)."""
+    On by default, as the issue asks: every rep gets their 日报 at the end of each working day ([reports] enabled =
+    false turns the drafts, summaries and nudges off)."""
 
-    enabled: bool = False
+    enabled: bool = True
     daily: DigestTime = DigestTime(18)  # each rep's draft, on working days, in the team's time zone
     summary: DigestTime = DigestTime(20)  # the manager's one summary of the team's reports that day
     silent_days: int = 3  # a rep silent for this many working days gets a nudge, and their manager a line; 0: off

@@ -18,7 +18,7 @@ from salesbot.config import Settings, settings_from
 from salesbot.run import _start_web
 from salesbot.services import payments, pipeline, users, visits
 from salesbot.store.models import Customer
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NO_REPORTS
 
 BOT_TOKEN = "4242:board-test-token"
 TELEGRAM_IDS = {"rep1": 1001, "rep2": 1002, "mgr1": 2001, "admin": 9001}
@@ -35,7 +35,8 @@ REP2_DEALS = {"Initech", "京东"}
 
 def board_settings(**board: Any) -> Settings:
     return settings_from(
-        {"server": {"host": "127.0.0.1", "port": 0}, "board": board}, env={"SALESBOT_TELEGRAM_TOKEN": BOT_TOKEN}
+        {**NO_REPORTS, "server": {"host": "127.0.0.1", "port": 0}, "board": board},
+        env={"SALESBOT_TELEGRAM_TOKEN": BOT_TOKEN},
     )
 
 

@@ -139,6 +139,9 @@ def worker_env(database_url: str, folder: Path, bot_api_url: str = "", *, webhoo
         "SALESBOT_DATABASE_URL": database_url,
         "SALESBOT_LOG_LEVEL": "INFO",
         "PYTHONPATH": str(ROOT),
+        # The 日报 is on by default (issue 21); these runs count every message, and a run at 18:00 Shanghai time
+        # must not add the reps' drafts to them.
+        "SALESBOT_REPORTS_ENABLED": "false",
     }
     if bot_api_url:
         env |= {"SALESBOT_TELEGRAM_TOKEN": TOKEN, "SALESBOT_TELEGRAM_BASE_URL": bot_api_url}

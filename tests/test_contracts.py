@@ -24,6 +24,7 @@ from salesbot.store.models import (
     OutboxMessage,
     Reminder,
 )
+from tests.conftest import NO_REPORTS
 
 D = date(2026, 3, 11)  # the fixture clock's day in Shanghai
 
@@ -114,6 +115,7 @@ def test_a_configured_rule_by_terms_and_a_named_user(app: App, db_url: str) -> N
 
     settings = settings_from(
         {
+            **NO_REPORTS,
             "approvals": {
                 "rules": [
                     {"net_days_over": 60, "steps": ["manager", "user:fin1"]},

@@ -11,12 +11,12 @@ from salesbot.bootstrap import App
 from salesbot.clock import FrozenClock
 from salesbot.config import Settings, settings_from
 from salesbot.services import collections, digests
-from tests.conftest import SHANGHAI
+from tests.conftest import NO_REPORTS, SHANGHAI
 
 
 @pytest.fixture
 def settings() -> Settings:
-    return settings_from({"digests": {"on_days_off": False}, "team": {"working_days": "cn"}}, env={})
+    return settings_from({"digests": {"on_days_off": False}, "team": {"working_days": "cn"}, **NO_REPORTS}, env={})
 
 
 @pytest.fixture

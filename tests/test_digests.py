@@ -24,7 +24,7 @@ from salesbot.i18n.digests import MAX_BYTES
 from salesbot.scheduler import jobs
 from salesbot.services import digests
 from salesbot.store.models import Customer, DigestRun, OutboxMessage, User, Visit
-from tests.conftest import FIXTURES, SHANGHAI, make_session
+from tests.conftest import FIXTURES, NO_REPORTS, SHANGHAI, make_session
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -203,7 +203,8 @@ def test_nothing_is_sent_on_a_quiet_day_but_the_day_is_marked(app: App, clock: F
 
 
 def test_a_groups_own_time_wins(db_url: str) -> None:
-    settings = settings_from({"digests": {"hour": 17, "groups": {"east": {"hour": 20, "minute": 30}}}}, env={})
+    groups = {"east": {"hour": 20, "minute": 30}}
+    settings = settings_from({"digests": {"hour": 17, "groups": groups}, **NO_REPORTS}, env={})
     session = make_session(db_url, settings)
     try:
         asyncio.run(session.run_line("@seed team.toml", base=FIXTURES))

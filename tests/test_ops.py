@@ -23,6 +23,7 @@ from salesbot.handlers.router import SEND_LEASE
 from salesbot.run import Status, _start_web
 from salesbot.services import outbox, users
 from salesbot.store.db import alembic_config
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.wecom.callbacks import random_encoding_aes_key
@@ -31,7 +32,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 async def _serve(app: App, status: Status) -> tuple[object, str]:
-    settings = settings_from({"server": {"port": 0}}, env={})
+    settings = settings_from({**NO_REPORTS, "server": {"port": 0}}, env={})
     runner = await _start_web(settings, app, {}, status)
     return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"  # type: ignore[attr-defined]
 
@@ -52,7 +53,7 @@ async def test_readyz_says_whether_to_send_traffic_here(app: App) -> None:
 
 async def test_readyz_fails_with_the_reason_when_the_database_is_gone(tmp_path: Path) -> None:
     dead = build(
-        settings_from({}, env={}),
+        settings_from(NO_REPORTS, env={}),
         clock=_clock(),
         database_url="postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=1",
         migrate=False,

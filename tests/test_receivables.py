@@ -21,7 +21,7 @@ from salesbot.services import collections, imports, payments, receivables, sched
 from salesbot.services.errors import Invalid, NotAllowed
 from salesbot.store.models import AuditEntry, CollectionNotice, Customer, Installment, OutboxMessage, Payment
 
-from .conftest import FIXTURES, SHANGHAI
+from .conftest import FIXTURES, NO_REPORTS, SHANGHAI
 
 D = date(2026, 3, 11)
 
@@ -181,7 +181,8 @@ def test_every_allocation_is_audited(book: App) -> None:
 
 @pytest.fixture
 def finance_confirms(db_url: str, clock: FrozenClock) -> Iterator[App]:
-    app = build(settings_from({"collections": {"finance_confirms": True}}, env={}), clock=clock, database_url=db_url)
+    settings = settings_from({"collections": {"finance_confirms": True}, **NO_REPORTS}, env={})
+    app = build(settings, clock=clock, database_url=db_url)
     app.seed(FIXTURES / "team.toml")
     app.seed(FIXTURES / "book.toml")
     yield _with_ids(app)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from salesbot.channels.console import Sent
 from salesbot.store.models import Installment, Payment
-from tests.conftest import FIXTURES, Chat
+from tests.conftest import FIXTURES, NO_REPORTS, Chat
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -193,7 +193,7 @@ def test_finance_confirms_from_a_card_when_the_config_asks(db_url: str, tmp_path
 
     from .conftest import make_session
 
-    session = make_session(db_url, settings_from({"collections": {"finance_confirms": True}}, env={}))
+    session = make_session(db_url, settings_from({"collections": {"finance_confirms": True}, **NO_REPORTS}, env={}))
     chat = Chat(session)
     try:
         chat.run(f"@seed {FIXTURES / 'team.toml'}")

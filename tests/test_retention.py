@@ -15,7 +15,7 @@ from salesbot.i18n import render_notification
 from salesbot.nlp import retention as reading
 from salesbot.store.models import AuditEntry, Customer, CustomerItem, OutboxMessage
 from tests import test_steering
-from tests.conftest import SHANGHAI, Chat
+from tests.conftest import NO_REPORTS, SHANGHAI, Chat
 
 script = test_steering.script  # the fixture that plays a script and keeps its world
 DAILY = "🔕 很久没联系"  # the daily quiet-customer message
@@ -23,7 +23,7 @@ DAILY = "🔕 很久没联系"  # the daily quiet-customer message
 
 @pytest.fixture
 def settings() -> Settings:
-    return settings_from({"retention": {"enabled": True}}, env={})
+    return settings_from({"retention": {"enabled": True}, **NO_REPORTS}, env={})
 
 
 def to(sent: list[Sent], handle: str, *words: str) -> list[Sent]:

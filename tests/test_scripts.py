@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,7 @@ def test_console_command_prints_json_lines(tmp_path: Path) -> None:
         check=True,
         cwd=tmp_path,
         timeout=120,
+        env=os.environ | {"SALESBOT_REPORTS_ENABLED": "false"},  # the script is about a reminder, not the 日报
     )
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(m["at"], m["to"]) for m in lines if m["to"] == "rep1"] == [

@@ -27,6 +27,7 @@ from salesbot.run import Status, _start_web
 from salesbot.services import users
 from salesbot.services.inbox import Inbox
 from tests import fleet
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.wecom.callbacks import WeComCallbacks, random_encoding_aes_key, text_message
@@ -37,7 +38,7 @@ TG_USER, WECOM_USER = 3001, "zhangwei"
 
 
 def _prepare(url: str) -> None:
-    app = build(settings_from({}, env={}), clock=SystemClock(), database_url=url)
+    app = build(settings_from(NO_REPORTS, env={}), clock=SystemClock(), database_url=url)
     try:
         app.seed(FIXTURES / "team.toml")
         with app.uow() as uow:
@@ -141,12 +142,12 @@ def test_redact_masks_configured_values_and_secrets_in_urls() -> None:
 
 async def test_readyz_names_no_host_port_or_database(tmp_path: Path) -> None:
     dead = build(
-        settings_from({}, env={}),
+        settings_from(NO_REPORTS, env={}),
         clock=SystemClock(),
         database_url="postgresql+psycopg://postgres@127.0.0.1:1/nodbhere?connect_timeout=1",
         migrate=False,
     )
-    runner = await _start_web(settings_from({"server": {"port": 0}}, env={}), dead, {}, Status())
+    runner = await _start_web(settings_from({**NO_REPORTS, "server": {"port": 0}}, env={}), dead, {}, Status())
     try:
         async with httpx.AsyncClient(timeout=10) as http:
             answer = await http.get(f"http://127.0.0.1:{runner.addresses[0][1]}/readyz")  # type: ignore[attr-defined]
@@ -161,7 +162,8 @@ async def test_a_malformed_update_with_the_right_secret_gets_200_and_a_log_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakeBotApi(fleet.TOKEN) as api:
-        settings = settings_from({"server": {"port": 0}, "telegram": {"webhook_url": fleet.WEBHOOK_URL}}, env={})
+        config = {"server": {"port": 0}, "telegram": {"webhook_url": fleet.WEBHOOK_URL}}
+        settings = settings_from({**NO_REPORTS, **config}, env={})
         app = build(settings, clock=SystemClock(), database_url=f"sqlite:///{tmp_path / 'w.db'}")
         channel = TelegramChannel(token=api.token, router=app.router, base_url=api.url, inbox=Inbox(app.uow))
         await channel.start()

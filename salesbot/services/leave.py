@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from salesbot.calendars import MonFri, working_calendar
-from salesbot.services import audit, outbox
+from salesbot.services import audit, outbox, targets
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -174,17 +174,7 @@ def _whose(uow: UnitOfWork, actor: Actor, *, user_name: str | None, user_handle:
 
 
 def _find(uow: UnitOfWork, *, name: str | None, handle: str | None) -> User:
-    """A person by handle, by full name, or by a first name that is theirs alone ("Tom" for Tom Lee)."""
-    people = uow.session.scalars(select(User).where(User.active).order_by(User.id)).all()
-    said = (handle or name or "").strip()
-    for match in (
-        [u for u in people if u.handle == said] if handle else [],
-        [u for u in people if u.name.lower() == said.lower()],
-        [u for u in people if u.name.split()[0].lower() == said.lower()],
-    ):
-        if len(match) == 1:
-            return match[0]
-    raise NotFound("leave_who_unknown", who=said)
+    return targets.find_rep(uow, handle=handle, name=name, role=None, missing="leave_who_unknown")
 
 
 def known(uow: UnitOfWork, name: str) -> bool:

@@ -580,7 +580,7 @@ def summary(uow: UnitOfWork, manager_id: int, day: date) -> dict[str, Any] | Non
             skipped.append({"rep": name, "kind": kind})
         elif state == "drafted" and user_id not in away:  # leave taken after the draft: on leave, not late
             missing.append({"rep": name, "kind": kind, "user_id": user_id})
-    quiet = adoption.silent(uow, reps, day, calendar)
+    quiet = adoption.silent(uow, {i: n for i, n in reps.items() if i not in away}, day, calendar)
     if not (sent or skipped or missing or quiet):
         return None
     params: dict[str, Any] = {

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from salesbot.services import audit, imports
+from salesbot.services import audit, imports, leave
 from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
+from salesbot.services.users import Actor
 from salesbot.store.models import (
     ROLES,
     ChatIdentity,
@@ -38,6 +39,7 @@ class SeedSummary:
     deals: int
     contracts: int = 0
     invoices: int = 0
+    leave: int = 0
 
 
 def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
@@ -194,6 +196,9 @@ def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
     tz = ZoneInfo(timezone)
     signed = sum(imports.contract(uow, spec, default_currency=currency, tz=tz) for spec in data.get("contracts", []))
     billed = sum(imports.invoice(uow, spec, default_currency=currency, tz=tz) for spec in data.get("invoices", []))
+    # [[leave]] user = "rep3", from = "2026-05-11", to = "2026-05-13": days off, as the operator records them.
+    operator = Actor(0, "operator", "operator", "admin", None, settings.language, timezone, currency, True)
+    away = leave.seed(uow, operator, data.get("leave", []))
     return SeedSummary(
         teams=len(teams),
         users=len(data.get("users", [])),
@@ -202,6 +207,7 @@ def seed(uow: UnitOfWork, data: dict[str, Any]) -> SeedSummary:
         deals=deals,
         contracts=signed,
         invoices=billed,
+        leave=away,
     )
 
 

@@ -139,9 +139,18 @@ def set_target(
     return _standing(uow, row)
 
 
-def find_rep(uow: UnitOfWork, *, handle: str | None, name: str | None) -> User:
-    """A rep by handle, by full name, or by a first name that is theirs alone ("Tom" for Tom Lee)."""
-    reps = uow.session.scalars(select(User).where(User.active, User.role == "rep").order_by(User.id)).all()
+def find_rep(
+    uow: UnitOfWork,
+    *,
+    handle: str | None,
+    name: str | None,
+    role: str | None = "rep",
+    missing: str = "target_who_unknown",
+) -> User:
+    """A rep (anyone, with `role` None) by handle, by full name, or by a first name that is theirs alone ("Tom" for
+    Tom Lee); NotFound(`missing`) when none or several fit."""
+    people = select(User).where(User.active).order_by(User.id)
+    reps = uow.session.scalars(people.where(User.role == role) if role else people).all()
     said = (handle or name or "").strip()
     for match in (
         [u for u in reps if u.handle == said] if handle else [],
@@ -150,7 +159,7 @@ def find_rep(uow: UnitOfWork, *, handle: str | None, name: str | None) -> User:
     ):
         if len(match) == 1:
             return match[0]
-    raise NotFound("target_who_unknown", who=said)
+    raise NotFound(missing, who=said)
 
 
 def standing(uow: UnitOfWork, *, user_id: int, day: date) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
 from salesbot.services.inbox import Inbox
 from salesbot.services.shared_values import SharedValues
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi
 from tests.telegram.support import FIXTURES
 
@@ -41,7 +42,7 @@ async def ptb_bot(fake_bot_api: FakeBotApi) -> AsyncIterator[Bot]:
 @pytest.fixture
 async def bot(fake_bot_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[tuple[App, TelegramChannel]]:
     clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-    app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
+    app = build(settings_from(NO_REPORTS, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'tg.db'}")
     app.seed(FIXTURES / "team.toml")
     channel = TelegramChannel(
         token=fake_bot_api.token,

@@ -23,6 +23,7 @@ from salesbot.clock import SystemClock
 from salesbot.config import settings_from
 from salesbot.services import outbox, users
 from salesbot.store.models import OutboxMessage
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi
 
 MESSAGES = 300
@@ -36,7 +37,7 @@ def _free_port() -> int:
 
 
 def _queue(db_url: str) -> None:
-    app = build(settings_from({}, env={}), clock=SystemClock(), database_url=db_url)
+    app = build(settings_from(NO_REPORTS, env={}), clock=SystemClock(), database_url=db_url)
     try:
         reps = [{"handle": f"rep{i}", "name": f"rep{i}", "role": "rep", "team": "east"} for i in range(REPS)]
         app.seed_data({"users": reps})
@@ -53,7 +54,7 @@ def _queue(db_url: str) -> None:
 
 
 def _states(db_url: str) -> dict[str, int]:
-    app = build(settings_from({}, env={}), clock=SystemClock(), database_url=db_url, migrate=False)
+    app = build(settings_from(NO_REPORTS, env={}), clock=SystemClock(), database_url=db_url, migrate=False)
     try:
         with app.uow() as uow:
             rows = uow.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))

@@ -15,6 +15,7 @@ from salesbot.channels.telegram import SECRET_HEADER, webhook_secret
 from salesbot.clock import FrozenClock
 from salesbot.config import settings_from
 from salesbot.services import invites, users
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi
 from tests.telegram.support import FIXTURES, feed, link, texts
 
@@ -144,7 +145,7 @@ async def test_webhook_mode_refuses_requests_without_the_secret(fake_bot_api: Fa
     db = f"sqlite:///{tmp_path / 'hook.db'}"
     port = _free_port()
     settings = settings_from(
-        {
+        {**NO_REPORTS,
             "database": {"url": db},
             "server": {"port": port},
             "telegram": {"base_url": fake_bot_api.url, "webhook_url": "https://bot.example.test/telegram/webhook"},

@@ -32,6 +32,7 @@ from salesbot.scheduler.pacing import TELEGRAM
 from salesbot.services import outbox, users
 from salesbot.services.delivery import Address
 from salesbot.store.models import Group, OutboxMessage
+from tests.conftest import NO_REPORTS
 from tests.fakes.telegram_api import FakeBotApi, TelegramLimits
 from tests.fakes.virtual_time import VirtualTime
 
@@ -142,7 +143,7 @@ async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
     time = VirtualTime(clock)
     limits = getattr(request, "param", None)
     async with FakeBotApi(limits=limits, clock=time.monotonic) as api:
-        app = build(settings_from({}, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'outbox.db'}")
+        app = build(settings_from(NO_REPORTS, env={}), clock=clock, database_url=f"sqlite:///{tmp_path / 'outbox.db'}")
         reps = [{"handle": f"rep{i}", "name": f"rep{i}", "role": "rep", "team": "east"} for i in range(20)]
         app.seed_data({"users": reps, "groups": [{"handle": "east", "name": "East", "team": "east"}]})
         with app.uow() as uow:

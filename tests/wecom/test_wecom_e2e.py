@@ -32,6 +32,7 @@ from salesbot.services import groups, inbox, invites, outbox, users
 from salesbot.services.inbox import Inbox
 from salesbot.services.shared_values import SharedValues
 from salesbot.store.models import Attachment, Contract, InboxMessage, Visit
+from tests.conftest import NO_REPORTS
 from tests.fakes.virtual_time import VirtualTime
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.wecom.callbacks import (
@@ -117,7 +118,7 @@ def link(app: App, handle: str, wecom_user: str) -> None:
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     clock = FrozenClock(datetime(2026, 3, 11, 10, tzinfo=SHANGHAI))
     async with FakeWeComApi() as api:
-        settings = settings_from({"server": {"port": 0}}, env={})
+        settings = settings_from({**NO_REPORTS, "server": {"port": 0}}, env={})
         app = build(settings, clock=clock, database_url=f"sqlite:///{tmp_path / 'wecom.db'}")
         app.seed(FIXTURES / "team.toml")
         aes_key = random_encoding_aes_key()
@@ -391,7 +392,7 @@ async def _paced_run(tmp_path: Path, *, paced: bool) -> tuple[FakeWeComApi, floa
     async with FakeWeComApi(clock=virtual.monotonic) as api:
         # wechatpy's calls run in threads, in real time, while virtual time may run ahead: a long lease keeps a
         # slow real send from looking like a dead dispatcher's (which would send it again, as it should).
-        settings = settings_from({"outbox": {"lease_seconds": 3600}}, env={})
+        settings = settings_from({**NO_REPORTS, "outbox": {"lease_seconds": 3600}}, env={})
         app = build(settings, clock=clock, database_url=f"sqlite:///{tmp_path / f'paced{paced}.db'}")
         app.seed(FIXTURES / "team.toml")
         link(app, "rep1", REP1)
@@ -471,6 +472,7 @@ async def test_salesbot_run_serves_the_callback_url_with_only_wecom_configured(t
     async with FakeWeComApi() as api:
         settings = settings_from(
             {
+                **NO_REPORTS,
                 "database": {"url": f"sqlite:///{tmp_path / 'run.db'}"},
                 "server": {"host": "127.0.0.1", "port": port},
                 "wecom": {"corp_id": api.corp_id, "agent_id": api.agent_id, "api_base_url": f"{api.url}/cgi-bin/"},

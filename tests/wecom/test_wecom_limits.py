@@ -35,6 +35,7 @@ from salesbot.services.delivery import Address
 from salesbot.services.inbox import Inbox
 from salesbot.services.shared_values import SharedValues
 from salesbot.store.models import InboxMessage
+from tests.conftest import NO_REPORTS
 from tests.fakes.virtual_time import VirtualTime
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.wecom.callbacks import random_encoding_aes_key, text_message
@@ -71,7 +72,7 @@ async def paced(tmp_path: Path) -> AsyncIterator[Paced]:
     async with FakeWeComApi(clock=virtual.monotonic) as api:
         # wechatpy's calls take real time while virtual time may run ahead: long leases keep a slow real send from
         # looking like a dead worker's.
-        settings = settings_from({"outbox": {"lease_seconds": 3600}}, env={})
+        settings = settings_from({**NO_REPORTS, "outbox": {"lease_seconds": 3600}}, env={})
         app = build(settings, clock=clock, database_url=f"sqlite:///{tmp_path / 'paced.db'}")
         app.seed(FIXTURES / "team.toml")
         for handle, user in (("rep1", REP1), ("rep2", REP2), ("mgr1", MGR1)):

@@ -28,6 +28,7 @@ from salesbot.services import inbox, users
 from salesbot.services.inbox import Inbox
 from salesbot.services.shared_values import SharedValues
 from salesbot.store.models import Visit
+from tests.conftest import NO_REPORTS
 from tests.fakes.wecom_api import FakeWeComApi
 from tests.wecom.callbacks import WeComCallbacks, random_encoding_aes_key, text_message
 
@@ -54,7 +55,7 @@ async def workers(db_url: str) -> AsyncIterator[tuple[list[Worker], FakeWeComApi
     aes_key = random_encoding_aes_key()
     async with FakeWeComApi() as api:
         config = WeComConfig(api.corp_id, api.agent_id, api.secret, TOKEN, aes_key, f"{api.url}/cgi-bin/")
-        settings = settings_from({"server": {"port": 0}}, env={})
+        settings = settings_from({**NO_REPORTS, "server": {"port": 0}}, env={})
         started: list[Worker] = []
         for n in range(2):
             app = build(settings, clock=clock, database_url=db_url)
