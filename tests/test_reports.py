@@ -290,3 +290,39 @@ def test_a_silent_rep_is_nudged_once_on_a_working_day_and_the_manager_sees_the_l
     tuesday = chat.clock("2026-03-17 20:30")
     assert not [s for s in tuesday if "没听到你的消息" in s.reply.text], "once a silence, not once a day"
     assert "🔕 好几天没用了:陈静(4 个工作日)" in chat.to("mgr1", tuesday)[-1].reply.text
+
+
+# --- asked for in chat, and on by default --------------------------------------------------------------------------
+
+
+def test_a_typed_request_drafts_the_report_now_with_the_same_card(chat: Chat) -> None:
+    nothing = texts(chat, "rep2", chat.say("rep2", "my daily report"))
+    assert nothing == [
+        "Nothing is logged today, so there's no report to draft yet. Tell me about a visit, a deal or a payment."
+    ]
+    chat.say("rep1", "今天拜访了阿里巴巴,聊了预算,明天再跟进给方案")
+    chat.clock("2026-03-11 15:00")
+    now = chat.say("rep1", "写日报")
+    card = chat.to("rep1", now)
+    assert len(card) == 1 and card[0].at.isoformat() == "2026-03-11T15:00:00+08:00"
+    assert card[0].reply.text.startswith("📝 今天的日报我帮你写好了。")
+    assert "• 阿里巴巴:今天拜访了阿里巴巴" in card[0].reply.text
+    assert labels(card[0]) == ["发送", "补充几句", "今天跳过"], "the buttons of the card at the hour"
+    chat.say("rep1", "BYD moved to negotiation")
+    chat.clock("+1m")
+    again = chat.to("rep1", chat.say("rep1", "今天的日报"))
+    assert len(again) == 1 and "📈 商机推进(1):" in again[0].reply.text, "asked again: drafted with what came since"
+    assert not [s for s in chat.to("rep1", chat.clock("2026-03-11 18:30")) if "【日报】" in s.reply.text], (
+        "drafted already: not again at the hour"
+    )
+    chat.press("rep1", "发送")
+    assert texts(chat, "rep1", chat.say("rep1", "发日报")) == ["今天的日报已经发送了。"]
+    weekly = chat.to("rep1", chat.say("rep1", "写周报"))
+    assert len(weekly) == 1 and "【周报】2026-03-09(周一) 至 2026-03-11(周三)" in weekly[0].reply.text
+    team = texts(chat, "mgr1", chat.say("mgr1", "今天的日报"))
+    assert team[0].startswith("📋 团队日报 2026-03-11(周三)") and "已交(1):\n• 张伟:拜访1 · 推进1" in team[0]
+
+
+def test_reports_are_on_by_default() -> None:
+    assert settings_from({}, env={}).reports.enabled
+    assert not settings_from({}, env={"SALESBOT_REPORTS_ENABLED": "false"}).reports.enabled
