@@ -39,8 +39,8 @@ _REPORT = (
         r"(?:我的|今天的?|今日的?|本周的?|这周的?|团队的?|我们组的?)?(?:工作)?(?:日报|周报)(?:吧|呢|一下)?\s*[!!。.??]?\s*$"
     ),
     re.compile(
-        r"^\s*(?:(?:please\s+)?(?:write|send|draft|show|do|get)\s+(?:me\s+)?)?(?:my|today'?s|this\s+week'?s|the|"
-        r"our|the\s+team'?s)?\s*(?:daily|weekly|work|day'?s|week'?s)\s+report\s*(?:please|now)?\s*[.!?]?\s*$",
+        r"^\s*(?:(?:please\s+)?(?:write|send|draft|show|do|get)\s+(?:me\s+)?)?(?:(?:my|today'?s|this\s+week'?s|the|"
+        r"our|the\s+team'?s)\s+)?(?:(?:daily|weekly|work|day'?s|week'?s)\s+)?report\s*(?:please|now)?\s*[.!?]?\s*$",
         re.I,
     ),
 )
