@@ -1,13 +1,17 @@
 """Work reports (日报): each rep's day drafted from what they logged, sent in one tap, summarised for the manager.
 
-When, in each team's own time zone ([reports] in salesbot.toml), on working days only (`is_working_day`):
+When, in each team's own time zone ([reports] in salesbot.toml; on by default), on the working days of the team's
+calendar only ([team] working_days: China's, with its 调休 weekends, or Monday to Friday):
 - at `daily_hour`, each active rep's report for the day is drafted from the tables: visits with their notes, deals
-  moved, contracts submitted, payments recorded, and, as the plan, the follow-ups and reminders of the next
-  working day. It goes to the rep as a card (Send / Add a line / Skip). A rep who logged nothing and has nothing
-  planned gets nothing; the row is still written (state `empty`) so the job knows it has looked.
+  moved, contracts submitted, payments recorded, and, as the plan, the follow-ups and reminders of their next
+  working day (not on leave). It goes to the rep as a card (Send / Add a line / Skip). A rep who logged nothing and
+  has nothing planned gets nothing; the row is still written (state `empty`) so the job knows it has looked. A rep
+  on leave (services/leave.py) gets nothing either (state `leave`). The 周报 comes with the 日报 of the week's
+  周报 day (`weekly_day`: the team's weekday, or the week's last working day when that one is off).
 - at `summary_hour`, each manager gets ONE summary of their reps' reports of the day: who sent one (with its
-  highlights), who skipped, who has not sent theirs yet (with a button to nudge them), and a button per sent report
-  to comment on it; the rep is told the comment.
+  highlights), who skipped, who has not sent theirs yet (with a button to nudge them), who is on leave, and a
+  button per sent report to comment on it; the rep is told the comment.
+- asked in chat ("写日报"), a rep's report is drafted there and then, the same card (`draft_now`).
 
 A day the bot slept through is not drafted afterwards (as with digests). What a report says is plain data here
 (names, stage keys, amounts as decimal strings, ISO dates); `i18n/reports.py` words it for its reader.
@@ -47,12 +51,6 @@ from salesbot.store.models import (
 DAY = timedelta(days=1)
 FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
 MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
-
-
-def is_working_day(day: date, calendar: MonFri) -> bool:
-    """A working day on the team's calendar ([team] working_days: China's, with its 调休 weekends, or Monday to
-    Friday)."""
-    return calendar.is_working_day(day)
 
 
 def next_working_day(day: date, calendar: MonFri, *, off: set[date] | frozenset[date] = frozenset()) -> date:
