@@ -61,6 +61,18 @@ def test_the_calendar_this_month_is_what_the_tests_assume() -> None:
     assert cn.is_working_day(date(2026, 4, 30)) and cn.is_working_day(date(2026, 5, 6))
 
 
+def test_the_weekly_report_moves_to_the_weeks_last_working_day_when_its_day_is_off() -> None:
+    from salesbot.services.reports import weekly_day
+
+    cn, mon_fri = working_calendar("cn"), working_calendar("mon-fri")
+    assert weekly_day(date(2026, 4, 27), 5, cn) == date(2026, 4, 30), "Friday 1 May is Labour Day: Thursday"
+    assert weekly_day(date(2026, 5, 4), 5, cn) == date(2026, 5, 8), "a worked Friday keeps it"
+    assert weekly_day(date(2025, 12, 29), 5, cn) == date(2026, 1, 4), "New Year: Sunday 4 January 2026 is worked"
+    assert weekly_day(date(2025, 12, 29), 5, mon_fri) == date(2026, 1, 2)
+    assert weekly_day(date(2026, 2, 16), 5, cn) is None, "the Spring Festival week has no working day"
+    assert weekly_day(date(2026, 5, 4), 0, cn) is None, "no 周报 configured"
+
+
 def test_drafts_fall_on_working_days_only_and_the_week_ends_before_a_holiday(month: Chat) -> None:
     month.clock("2026-04-27 10:00")
     month.say("rep1", "今天拜访了阿里巴巴,聊了预算,明天再跟进")
