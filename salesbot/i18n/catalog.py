@@ -45,7 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 记回款:收到阿里回款30万 / 阿里第二期改到6月30日\n"
         "• 问应收:谁还欠款 / 阿里还欠多少 / 我的应收 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 查看:我的客户(/customers)、我的商机(/deals)、我的审批(/approvals)\n"
-        "• 日报:每个工作日傍晚我帮你写好,一键发送;问业绩:我的业绩完成多少了\n"
+        "• 日报:每个工作日傍晚我帮你写好,一键发送(现在就要:写日报);请假:我明天请假;问业绩:我的业绩完成多少了\n"
         "• 改和撤:不对,是下周三 / 撤销 / 小米的跟进改到下周五 / 华为的跟进做完了 / 昨天拜访了小米\n"
         "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
         "缺什么我会问你,点按钮即可。",
@@ -56,7 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Record a payment: Acme paid 20k today / move Acme's 2nd installment to June 30\n"
         "• Ask: who owes us? / how much does Acme owe / my receivables / aging / top customers, then “export”\n"
         "• See: my customers (/customers), my deals (/deals), my approvals (/approvals)\n"
-        "• Daily report: drafted for you each working evening, sent with one tap; how am I doing against target\n"
+        "• Daily report: drafted for you each working evening, sent with one tap (now: my daily report); days off: "
+        "I'm off on Friday; how am I doing against target\n"
         "• Fix and undo: no, make it Wednesday / undo / push Acme's follow-up to Friday / done with the Acme "
         "follow-up / visited Acme on Monday\n"
         "• /cancel drops what you are filling in, /lang zh switches to Chinese\n"
@@ -790,7 +791,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 团队应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 交接客户:/handover 旧负责人 新负责人\n"
         "• 在团队群里发 /link 接收团队通知和日报\n"
-        "• 团队日报:每晚一条汇总,点评张伟:… / 给张伟定12月目标50万 / 团队本周使用情况",
+        "• 团队日报:每晚一条汇总,点评张伟:… / 给张伟定12月目标50万 / 团队本周使用情况 / 张伟下周请假 / 谁请假了",
         "en": "As a manager you can also:\n"
         "• Approve: tap the card, or reply “approve” / “reject: wrong currency”; with several waiting I ask which\n"
         "• What waits for you: /approvals or “my approvals”\n"
@@ -798,7 +799,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Hand over accounts: /handover FROM TO\n"
         "• Send /link in your team's group for its notices and digests\n"
         "• Reports: one summary each evening; comment on Tom's report: … / set Tom's December target to 80k USD / "
-        "who is using it this week",
+        "who is using it this week / Tom is off on Friday / who's off",
     },
     "help_finance": {
         "zh": "作为财务,你可以:\n"
