@@ -1468,4 +1468,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.targets": {"zh": "{team} 目标完成率", "en": "{team}: attainment against target"},
     "report.summary_targets": {"zh": "🎯 目标进度:", "en": "🎯 Targets:"},
     "target.ask_amount": {"zh": "目标多少?(例如 50万)", "en": "How much is the target? (e.g. 80k USD)"},
+    # Issue 17: a relative phrase (三天后, in 3 days) fell on a day off: moved to the next working day.
+    "off_day.follow_up": {
+        "zh": "{phrase}是 {day},休息日,跟进改到 {moved}。",
+        "en": "“{phrase}” is {day}, a day off: the follow-up moves to the next working day, {moved}.",
+    },
+    "off_day.reminder": {
+        "zh": "{phrase}是 {day},休息日,提醒改到 {moved}。",
+        "en": "“{phrase}” is {day}, a day off: the reminder moves to the next working day, {moved}.",
+    },
 }

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import aliased
 
-from salesbot.calendars import working_calendar
+from salesbot.calendars import next_working_day, team_calendar
 from salesbot.config import DigestPolicy, DigestTime, Settings
 from salesbot.services import asking, outbox, receivables, retention, targets
 from salesbot.services.uow import UnitOfWork
@@ -460,12 +460,7 @@ def _working(uow: UnitOfWork, slot: Slot, team_key: str | None, at: DigestTime) 
     """The slot moved off the team's days off to its next working day, unless [digests] on_days_off (issue 17)."""
     if uow.settings.digests.on_days_off:
         return slot
-    calendar = working_calendar(uow.settings.calendar_kind(team_key))
-    on = slot.on
-    for _ in range(60):
-        if calendar.is_working_day(on):
-            break
-        on += DAY
+    on = next_working_day(team_calendar(uow.settings, team_key), slot.on)
     return slot if on == slot.on else replace(slot, on=on, at=_at(on, at, slot.tz))
 
 
