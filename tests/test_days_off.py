@@ -25,7 +25,8 @@ from salesbot.clock import FrozenClock
 from salesbot.config import DigestPolicy, Settings, settings_from
 from salesbot.services import collections, complaints, customers, digests, retention, users
 from salesbot.store.models import Reminder
-from tests.conftest import FIXTURES, SHANGHAI, make_session
+from tests.conftest import FIXTURES, SHANGHAI, Chat, make_session
+from tests.test_receivables_chat import seeded
 
 SCRIPTS = Path(__file__).parent / "scripts"
 EXAMPLE = Path(__file__).parent.parent / "config" / "salesbot.example.toml"
@@ -192,3 +193,10 @@ def test_on_a_mon_fri_calendar_a_holiday_counts_as_a_working_day(db_url: str, cl
     with world(db_url, clock, {"team": {"working_days": "mon-fri"}}) as app:
         due_on, escalations = complaint(app, datetime(2026, 9, 29, 10, 0, tzinfo=SHANGHAI))
     assert due_on == date(2026, 10, 1) and escalations == [datetime(2026, 10, 2, 9, 0)]
+
+
+def test_an_installment_moved_by_a_relative_phrase_keeps_the_day_it_counts_to(chat: Chat) -> None:
+    """A due date is a term of the contract, not a follow-up: 三天后 from Wednesday 03-11 is Saturday 03-14, kept."""
+    seeded(chat)
+    [moved] = chat.say("rep1", "宁德时代第二期改到三天后")
+    assert "已改期" in moved.reply.text and "2026-03-14" in moved.reply.text and "休息日" not in moved.reply.text
