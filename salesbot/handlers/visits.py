@@ -103,7 +103,7 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
 
 
 def _ask_planned(turn: Turn, slots: dict[str, Any]) -> None:
-    """ "明天去拜访华为": a visit to come is not logged as done; the rep says which they meant."""
+    """"明天去拜访华为": a visit to come is not logged as done; the rep says which they meant."""
     follow_up = decode(slots["follow_up"])
     assert follow_up is not None
     when = fmt_when(follow_up.on, follow_up.at, turn.lang)
@@ -222,8 +222,8 @@ def encode(reading: DateReading) -> dict[str, str | None]:
 
 
 def off_day_note(turn: Turn, value: object, key: str = "off_day.follow_up") -> str:
-    """ "三天后是 2026-12-12(周六),休息日,跟进改到 2026-12-14(周一)。" on a line of its own, when the day a
-    relative phrase counted to was a day off of the team's calendar and moved to its next working day; else ""."""
+    """A line saying why the day is not the one a relative phrase counted to (三天后是 2026-12-12(周六),休息日,
+    跟进改到 2026-12-14(周一)。) when that was a day off of the team's calendar; else ""."""
     if not isinstance(value, dict) or not value.get("moved_from"):
         return ""
     day, moved = date.fromisoformat(value["moved_from"]), date.fromisoformat(value["on"])
