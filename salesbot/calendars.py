@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import holidays
+
+if TYPE_CHECKING:
+    from salesbot.config import Settings
 
 # Our festival keys -> the name the `holidays` package gives the festival's (first) day in China.
 _CN_NAMES = {
@@ -95,3 +99,24 @@ def working_calendar(kind: str) -> MonFri:
     if kind == "mon-fri":
         return MonFri()
     raise ValueError(f"unknown working-day calendar {kind!r}: use one of {', '.join(KINDS)}")
+
+
+def team_calendar(settings: Settings, team_key: str | None) -> MonFri:
+    """The working-day calendar of a team (by its key; None: the default of [team] working_days)."""
+    return working_calendar(settings.calendar_kind(team_key))
+
+
+def next_working_day(calendar: MonFri, day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    for _ in range(60):  # the longest run of days off is a week or two
+        if calendar.is_working_day(day):
+            return day
+        day += dt.timedelta(days=1)
+    return day
+
+
+def working_days_after(calendar: MonFri, day: dt.date, n: int) -> dt.date:
+    """The `n`th working day after `day` (`day` itself not counted)."""
+    for _ in range(n):
+        day = next_working_day(calendar, day + dt.timedelta(days=1))
+    return day

@@ -223,9 +223,10 @@ class DigestPolicy:
     weekly: DigestTime = DigestTime(9)
     brief: DigestTime | None = None  # each person's morning brief; None: the team's morning hour
     top: int = 5  # overdue receivables named in the daily digest
-    # Issue 17: false keeps daily digests, briefs and collection messages off the team's days off ([team]
-    # working_days); they go on its next working day. True (the default, as before) sends them every day.
-    on_days_off: bool = True
+    # Issue 17: false (the default, as in the example config) keeps daily digests, briefs, collection and
+    # quiet-customer messages and complaint escalations off the team's days off ([team] working_days); they go on
+    # its next working day. True sends them every day.
+    on_days_off: bool = False
     daily_charts: tuple[str, ...] = ()
     weekly_charts: tuple[str, ...] = DIGEST_CHARTS
 
@@ -503,7 +504,7 @@ def _digest_policy(cfg: Mapping[str, Any]) -> DigestPolicy:
             None,
         ),
         top=int(cfg.get("top", 5)),
-        on_days_off=bool(cfg.get("on_days_off", True)),
+        on_days_off=bool(cfg.get("on_days_off", DigestPolicy.on_days_off)),
         daily_charts=charts("daily_charts", ()),
         weekly_charts=charts("weekly_charts", DIGEST_CHARTS),
     )

@@ -192,14 +192,15 @@ def test_the_unique_run_row_lets_one_of_two_racing_workers_through(app: App, clo
 
 
 def test_nothing_is_sent_on_a_quiet_day_but_the_day_is_marked(app: App, clock: FrozenClock) -> None:
-    clock.set(datetime(2026, 3, 14, 18, 30, tzinfo=SHANGHAI))  # a Saturday: the seed's deal is not news
+    clock.set(datetime(2026, 3, 13, 18, 30, tzinfo=SHANGHAI))  # a Friday: the seed's deal is not news
     with app.uow() as uow:
         assert digests.run_due(uow) == 0
         uow.commit()
     with app.uow() as uow:
         runs = {(r.kind, r.on.isoformat(), r.sent) for r in uow.session.scalars(select(DigestRun))}
-        assert ("daily", "2026-03-14", False) in runs
-        assert digests.next_due(uow) == datetime(2026, 3, 15, 9, 0, tzinfo=SHANGHAI), "next: Sunday's briefs"
+        assert ("daily", "2026-03-13", False) in runs
+        # [digests] on_days_off is false by default (issue 17): no brief on the weekend, Monday's is next.
+        assert digests.next_due(uow) == datetime(2026, 3, 16, 9, 0, tzinfo=SHANGHAI), "next: Monday's briefs"
 
 
 def test_a_groups_own_time_wins(db_url: str) -> None:

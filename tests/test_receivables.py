@@ -27,6 +27,12 @@ D = date(2026, 3, 11)
 
 
 @pytest.fixture
+def settings() -> Settings:
+    # The collection policy here is counted day by day across a weekend; days off are tests/test_days_off.py's.
+    return settings_from({"digests": {"on_days_off": True}}, env={})
+
+
+@pytest.fixture
 def book(app: App) -> App:
     app.seed(FIXTURES / "book.toml")
     return _with_ids(app)

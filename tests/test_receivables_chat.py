@@ -42,8 +42,8 @@ def test_ninety_days_of_reminders_each_on_its_day_to_its_people(run_script) -> N
             ("04-23 09:00", "rep2"),
             ("04-27 09:00", "rep2"),
             ("04-27 09:00", "mgr1"),
-            ("05-10 09:00", "mgr1"),
-            ("05-10 09:00", "fin1"),
+            ("05-11 09:00", "mgr1"),  # +30 is Sunday 05-10: on the next working day (issue 17)
+            ("05-11 09:00", "fin1"),
             ("05-20 09:00", "mgr1"),
             ("05-20 09:00", "fin1"),
             ("06-09 09:00", "mgr1"),
@@ -58,7 +58,8 @@ def test_each_reminder_says_what_is_owed_in_the_readers_language(run_script) -> 
     assert "¥60,000.00" in lines[("04-10 09:00", "rep1")] and "今天到期" in lines[("04-10 09:00", "rep1")]
     assert "Initech" in lines[("04-23 09:00", "rep2")] and "3 days overdue" in lines[("04-23 09:00", "rep2")]
     assert "$8,500.00" in lines[("04-23 09:00", "rep2")]
-    assert "已逾期30天" in lines[("05-10 09:00", "fin1")] and "张伟" in lines[("05-10 09:00", "fin1")]
+    # The +30 step falls on Sunday 05-10; Monday's message says how late it is that day (issue 17).
+    assert "已逾期31天" in lines[("05-11 09:00", "fin1")] and "张伟" in lines[("05-11 09:00", "fin1")]
 
 
 def test_reminders_stop_once_paid(run_script) -> None:  # type: ignore[no-untyped-def]

@@ -53,6 +53,7 @@ def read(turn: Turn, text: str) -> Understanding:
         customers=customer_index(turn.uow),
         stages=stage_lexicon(settings),
         reasons=reason_lexicon(settings),
+        calendar=turn.calendar,
     )
 
 

@@ -59,7 +59,9 @@ def advance(turn: Turn) -> None:
     moved = visit_service.set_follow_up(
         turn.uow, turn.actor, visit_id=current.visit_id, follow_up=visits.decode(slots["follow_up"])
     )
-    turn.say(turn.t("follow_up_moved", customer=moved.customer) + visits.follow_up_text(turn, moved))
+    turn.say(
+        turn.t("follow_up_moved", customer=moved.customer) + visits.follow_up_text(turn, moved, slots["follow_up"])
+    )
     turn.finish()
 
 

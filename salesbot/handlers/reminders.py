@@ -60,7 +60,8 @@ def advance(turn: Turn) -> None:
         customer_id=int(slots["customer_id"]) if slots.get("customer_id") else None,
         note=slots["note"],
     )
-    turn.say(turn.t("reminder_set", when=fmt_when(when.on, when.at, turn.lang), note=slots["note"]))
+    note = visits.off_day_note(turn, slots["on"], "off_day.reminder")
+    turn.say(turn.t("reminder_set", when=fmt_when(when.on, when.at, turn.lang), note=slots["note"]) + note)
     turn.finish()
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from salesbot.handlers import customers, flows
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import fmt_date, fmt_money
-from salesbot.nlp.dates import DateError, find_date
+from salesbot.nlp.dates import DateError, DateReading, find_date
 from salesbot.nlp.intents import Understanding
 from salesbot.nlp.receivables import installment_number, is_split
 from salesbot.services import schedules
@@ -47,10 +47,15 @@ def start(turn: Turn, said: Understanding) -> None:
         return
     slots: dict[str, Any] = {"split": is_split(said.text), "seq": installment_number(said.text)}
     if said.date is not None:
-        slots["day"] = said.date.date.isoformat()
+        slots["day"] = _due_day(said.date)
     if said.amount is not None and slots["split"]:
         slots["amount"] = str(said.amount.amount)
     customers.begin(turn, FLOW, slots, said)
+
+
+def _due_day(reading: DateReading) -> str:
+    """A due date is a term of the contract, not a follow-up: the day the phrase names stays, even a day off."""
+    return (reading.moved_from or reading.date).isoformat()
 
 
 def advance(turn: Turn) -> None:
@@ -95,14 +100,14 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     slots = turn.form.slots
     if awaiting == Awaiting.DAY:
         try:
-            reading = said.date or find_date(text, now=turn.now_local())
+            reading = said.date or find_date(text, now=turn.now_local(), calendar=turn.calendar)
         except DateError as exc:
             turn.reask(_date_problem(turn, exc))
             return True
         if reading is None:
             turn.reask(turn.t("date_unreadable", phrase=text.strip()))
             return True
-        slots["day"] = reading.date.isoformat()
+        slots["day"] = _due_day(reading)
         turn.answered()
         return True
     if awaiting == Awaiting.AMOUNT:

@@ -71,7 +71,7 @@ def correct(turn: Turn, said: Understanding) -> None:
 
 def _correct_follow_up(turn: Turn, visit_id: int, fix: str) -> bool:
     try:
-        reading = find_date(fix, now=turn.now_local())
+        reading = find_date(fix, now=turn.now_local(), calendar=turn.calendar)
     except DateError as exc:
         turn.say(turn.t("date_past", date=exc.phrase) if exc.code == "past" else turn.t("correct_unclear"))
         return True
@@ -80,7 +80,7 @@ def _correct_follow_up(turn: Turn, visit_id: int, fix: str) -> bool:
     logged = visit_service.set_follow_up(
         turn.uow, turn.actor, visit_id=visit_id, follow_up=FollowUp(reading.date, reading.time)
     )
-    turn.say(turn.t("corrected") + visits.follow_up_text(turn, logged))
+    turn.say(turn.t("corrected") + visits.follow_up_text(turn, logged, visits.encode(reading)))
     return True
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from salesbot.calendars import MonFri, team_calendar
 from salesbot.config import Settings
 from salesbot.handlers.flows import topic_of
 from salesbot.handlers.form import Form
@@ -63,6 +64,12 @@ class Turn:
         return groups.scope_for(
             self.uow, self.actor, platform=incoming.platform, chat_id=incoming.chat_id, chat_type=incoming.chat_type
         )
+
+    @cached_property
+    def calendar(self) -> MonFri:
+        """The speaker's team's working days: 节后 and N个工作日后 count on them, and a follow-up read from a relative
+        phrase (三天后) moves off a day off."""
+        return team_calendar(self.settings, self.actor.team_key)
 
     def now_local(self) -> datetime:
         return self.uow.now().astimezone(self.actor.tz)
@@ -166,7 +173,7 @@ class Turn:
         """The answer to "which day?": a day not in the past, or None once the question has been asked again (with
         `past`, the catalogue key that says why a past day will not do)."""
         try:
-            return parse_date(text, now=self.now_local())
+            return parse_date(text, now=self.now_local(), calendar=self.calendar)
         except DateError as exc:
             self.reask(self.t(past, date=exc.phrase) if exc.code == "past" else self.t("date_unreadable", phrase=text))
             return None

@@ -75,7 +75,8 @@ def advance(turn: Turn) -> None:
             kind="planned_visit",
         )
         when = fmt_when(follow_up.on, follow_up.at, turn.lang)
-        turn.say(turn.t("visit_plan_set", customer=slots["customer"], when=when))
+        note = off_day_note(turn, slots["follow_up"], "off_day.reminder")
+        turn.say(turn.t("visit_plan_set", customer=slots["customer"], when=when) + note)
         turn.finish()
         return
     if "visit_id" not in slots:
@@ -89,7 +90,7 @@ def on_text(turn: Turn, text: str, said: Understanding) -> bool:
     assert turn.form is not None
     if turn.form.awaiting in (Awaiting.FOLLOW_UP, Awaiting.FOLLOW_UP_DATE):
         try:
-            reading = parse_date(text, now=turn.now_local())
+            reading = parse_date(text, now=turn.now_local(), calendar=turn.calendar)
         except DateError as exc:
             if exc.code == "past":
                 _ask_follow_up(turn, warning=turn.t("date_past", date=exc.phrase))
@@ -134,15 +135,16 @@ def _log(turn: Turn, slots: dict[str, Any]) -> None:
             visited_on=visited_on,
         )
 
+    said = slots.pop("follow_up", None)
     try:
-        logged = log(decode(slots.pop("follow_up", None)))
+        logged = log(decode(said))
     except Invalid as exc:
         if exc.code not in PAST:
             raise
         logged = log(None)  # the visit happened whatever the date: keep it
         warning = turn.t("date_past", date=exc.params["date"])
     slots["visit_id"] = logged.visit_id
-    turn.say(_logged_text(turn, logged))
+    turn.say(_logged_text(turn, logged, said))
     if logged.follow_up is not None:
         turn.finish()
         return
@@ -175,7 +177,8 @@ def _ask_follow_up(turn: Turn, *, warning: str | None = None) -> None:
 
 
 def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
-    follow_up = decode(slots.get("follow_up"))
+    follow_up_said = slots.get("follow_up")
+    follow_up = decode(follow_up_said)
     if follow_up is None:
         turn.say(turn.t("follow_up_none"))
         turn.finish()
@@ -188,28 +191,43 @@ def _set_follow_up(turn: Turn, slots: dict[str, Any]) -> None:
         slots.pop("follow_up")
         _ask_follow_up(turn, warning=turn.t("date_past", date=exc.params["date"]))
         return
-    turn.say(follow_up_text(turn, logged))
+    turn.say(follow_up_text(turn, logged, follow_up_said))
     turn.finish()
 
 
-def _logged_text(turn: Turn, logged: VisitLogged) -> str:
+def _logged_text(turn: Turn, logged: VisitLogged, said: object = None) -> str:
     text = turn.t("visit_logged", customer=logged.customer, visited_on=fmt_date(logged.visited_on, turn.lang))
     if logged.attachments:
         text += "\n" + turn.t("visit_attachments", n=logged.attachments)
     if logged.follow_up is not None:
-        text += "\n" + follow_up_text(turn, logged)
+        text += "\n" + follow_up_text(turn, logged, said)
     return text
 
 
-def follow_up_text(turn: Turn, logged: VisitLogged) -> str:
+def follow_up_text(turn: Turn, logged: VisitLogged, said: object = None) -> str:
+    """The follow-up set, and why its day is not the one counted to when a relative phrase (`said`, as `encode`
+    keeps it) fell on a day off."""
     assert logged.follow_up is not None
     step = turn.t("visit_next_step", next_step=logged.next_step) if logged.next_step else ""
-    return turn.t("visit_follow_up", when=fmt_when(logged.follow_up.on, logged.follow_up.at, turn.lang), next_step=step)
-
+    when = fmt_when(logged.follow_up.on, logged.follow_up.at, turn.lang)
+    return turn.t("visit_follow_up", when=when, next_step=step) + off_day_note(turn, said)
 
 
 def encode(reading: DateReading) -> dict[str, str | None]:
-    return {"on": reading.date.isoformat(), "at": reading.time.strftime("%H:%M") if reading.time else None}
+    value = {"on": reading.date.isoformat(), "at": reading.time.strftime("%H:%M") if reading.time else None}
+    if reading.moved_from is not None:
+        # Kept so the reply can say why the day is not the one the phrase counts to.
+        value |= {"moved_from": reading.moved_from.isoformat(), "phrase": reading.phrase}
+    return value
+
+
+def off_day_note(turn: Turn, value: object, key: str = "off_day.follow_up") -> str:
+    """A line saying why the day is not the one a relative phrase counted to (三天后是 2026-12-12(周六),休息日,
+    跟进改到 2026-12-14(周一)。) when that was a day off of the team's calendar; else ""."""
+    if not isinstance(value, dict) or not value.get("moved_from"):
+        return ""
+    day, moved = date.fromisoformat(value["moved_from"]), date.fromisoformat(value["on"])
+    return "\n" + turn.t(key, phrase=value["phrase"], day=fmt_date(day, turn.lang), moved=fmt_date(moved, turn.lang))
 
 
 def decode(value: object) -> FollowUp | None:

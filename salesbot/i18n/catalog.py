@@ -1555,4 +1555,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "今天团队还没有日报可汇总。",
         "en": "Nothing from the team to sum up today yet.",
     },
+    # Issue 17: a relative phrase (三天后, in 3 days) fell on a day off: moved to the next working day.
+    "off_day.follow_up": {
+        "zh": "{phrase}是 {day},休息日,跟进改到 {moved}。",
+        "en": "“{phrase}” is {day}, a day off: the follow-up moves to the next working day, {moved}.",
+    },
+    "off_day.reminder": {
+        "zh": "{phrase}是 {day},休息日,提醒改到 {moved}。",
+        "en": "“{phrase}” is {day}, a day off: the reminder moves to the next working day, {moved}.",
+    },
 }

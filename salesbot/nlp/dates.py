@@ -918,6 +918,8 @@ def _festival_day(ctx: _Ctx, key: str, *, after: bool) -> _Value:
 
 def _after_next_break(ctx: _Ctx) -> _Value:
     """节后 / after the holiday: the first working day after the next official break that has not ended."""
+    # Counted from tomorrow: on the first working day after a break (中秋 just over), 节后 is the next one (国庆).
+    ctx = ctx._replace(today=ctx.today + dt.timedelta(1))
     found = [_festival_day(ctx, key, after=True) for key in _BREAK_FESTIVALS]
     days = [v.day for v in found if v.day is not None]
     return _Value(day=min(days)) if days else found[0]

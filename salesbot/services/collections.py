@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
-from salesbot.calendars import MonFri, working_calendar
+from salesbot.calendars import MonFri, next_working_day, team_calendar
 from salesbot.services import outbox, payments
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import CollectionNotice, Contract, Customer, Installment, User
@@ -102,10 +102,8 @@ class Person:
     def next_hour(self, now: datetime) -> datetime:
         local = now.astimezone(self.tz)
         day = local.date() if local.hour < self.hour else local.date() + timedelta(days=1)
-        for _ in range(60):
-            if self.calendar is None or self.calendar.is_working_day(day):
-                break
-            day += timedelta(days=1)
+        if self.calendar is not None:
+            day = next_working_day(self.calendar, day)
         return datetime.combine(day, time(self.hour), tzinfo=self.tz)
 
     def window(self, today: date, catch_up_days: int) -> list[date]:
@@ -134,15 +132,19 @@ def _people(uow: UnitOfWork) -> list[Person]:
         .order_by(User.id)
     ).all()
 
-    def calendar(user: User) -> MonFri | None:
-        if settings.digests.on_days_off:
-            return None
-        return working_calendar(settings.calendar_kind(user.team.key if user.team else None))
-
     return [
-        Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, calendar(user))
+        Person(
+            user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, days_off(uow, user)
+        )
         for user, last_on in rows
     ]
+
+
+def days_off(uow: UnitOfWork, user: User) -> MonFri | None:
+    """The calendar whose days off a person's daily message skips; None when [digests] on_days_off sends every day."""
+    if uow.settings.digests.on_days_off:
+        return None
+    return team_calendar(uow.settings, user.team.key if user.team else None)
 
 
 def _open_items(uow: UnitOfWork) -> list[_Item]:

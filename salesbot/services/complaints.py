@@ -1,6 +1,7 @@
 """Complaints and needs a customer raised (issue 20), tracked until handled: who owns each, when it is due (two
-working days by default), the manager told at once of a key customer's complaint and reminded of any item left
-overdue (a reminder row, as approvals escalate), and how the customer took the answer. Every change is audited."""
+working days of the owner's team's calendar by default), the manager told at once of a key customer's complaint
+and reminded of any item left overdue (a reminder row, as approvals escalate), and how the customer took the
+answer. Every change is audited."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from salesbot.calendars import next_working_day, team_calendar, working_days_after
 from salesbot.services import audit, outbox, permissions, retention
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -32,15 +34,6 @@ class Item:
     manager_told: bool
 
 
-def working_days_after(day: date, n: int) -> date:
-    """`n` working days (Monday to Friday) after `day`."""
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
-
-
 def open_item(
     uow: UnitOfWork, actor: Actor, *, customer_id: int, kind: str, text: str, category: str | None = None
 ) -> Item:
@@ -52,12 +45,16 @@ def open_item(
     now = uow.now()
     today = now.astimezone(actor.tz).date()
     owner_id = customer.owner_id or actor.id
+    owner = uow.session.get_one(User, owner_id)
+    # Due and overdue on the owner's team's working days (China's 调休 included), not only skipping weekends.
+    calendar = team_calendar(uow.settings, owner.team.key if owner.team else actor.team_key)
     key = customer.id in retention.key_customers(
         uow, today=today, team_id=customer.owner.team_id if customer.owner else None
     )
+    due_on = working_days_after(calendar, today, uow.settings.retention.item_due_days)
     item = CustomerItem(
         kind=kind, customer_id=customer.id, text=text, category=category, owner_id=owner_id, created_by=actor.id,
-        due_on=working_days_after(today, uow.settings.retention.item_due_days), status="open", key_customer=key,
+        due_on=due_on, status="open", key_customer=key,
         opened_at=now,
     )  # fmt: skip
     uow.session.add(item)
@@ -68,12 +65,16 @@ def open_item(
     )  # fmt: skip
     managers = _managers(uow, owner_id)
     told = kind == "complaint" and key and bool(managers)
-    params = _params(item, customer.name, uow.session.get(User, owner_id))
+    params = _params(item, customer.name, owner)
+    # Overdue from the day after it was due; a nudge waits for a working day unless [digests] on_days_off.
+    overdue_on = item.due_on + timedelta(days=1)
+    if not uow.settings.digests.on_days_off:
+        overdue_on = next_working_day(calendar, overdue_on)
     for manager_id in managers:
         if told:
             # A key customer's complaint cannot wait for the digest: the manager hears of it in this transaction.
             outbox.notify_user(uow, manager_id, "retention.key_complaint", params, dedupe_key=f"item:{item.id}:key")
-        overdue = datetime.combine(item.due_on + timedelta(days=1), time(uow.settings.morning_hour), tzinfo=actor.tz)
+        overdue = datetime.combine(overdue_on, time(uow.settings.morning_hour), tzinfo=actor.tz)
         uow.session.add(
             Reminder(
                 user_id=manager_id, kind="item_overdue", subject_type="customer_item", subject_id=item.id,

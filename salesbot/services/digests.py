@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import aliased
 
-from salesbot.calendars import working_calendar
+from salesbot.calendars import next_working_day, team_calendar
 from salesbot.config import DigestPolicy, DigestTime, Settings
 from salesbot.services import asking, outbox, receivables, retention, targets
 from salesbot.services.uow import UnitOfWork
@@ -431,7 +431,8 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
         tz = ZoneInfo(timezone)
         daily = _daily_slot("daily", "group", group_id, team_id, tz, policy.daily_for(handle), now, last)
         slots.append(_working(uow, daily, team_key, policy.daily_for(handle)))
-        slots.append(_weekly_slot("weekly", "group", group_id, team_id, tz, policy.weekly, now, last, policy))
+        weekly = _weekly_slot("weekly", "group", group_id, team_id, tz, policy.weekly, now, last, policy)
+        slots.append(_working_week(uow, weekly, team_key, policy.weekly))
     brief_at = policy.brief or DigestTime(uow.settings.morning_hour)
     users = uow.session.execute(
         select(User.id, User.team_id, Team.timezone, Team.key)
@@ -446,13 +447,14 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
     if uow.settings.retention.enabled:
         # Each manager's weekly retention summary (issue 20), at the weekly summary's time.
         managers = uow.session.execute(
-            select(User.id, User.team_id, Team.timezone)
+            select(User.id, User.team_id, Team.timezone, Team.key)
             .join(Team, Team.id == User.team_id)
             .where(User.active, User.role == "manager")
         ).all()
-        for user_id, team_id, timezone in managers:
+        for user_id, team_id, timezone, team_key in managers:
             tz = ZoneInfo(timezone)
-            slots.append(_weekly_slot("retention", "user", user_id, team_id, tz, policy.weekly, now, last, policy))
+            summary = _weekly_slot("retention", "user", user_id, team_id, tz, policy.weekly, now, last, policy)
+            slots.append(_working_week(uow, summary, team_key, policy.weekly))
     return slots
 
 
@@ -460,13 +462,18 @@ def _working(uow: UnitOfWork, slot: Slot, team_key: str | None, at: DigestTime) 
     """The slot moved off the team's days off to its next working day, unless [digests] on_days_off (issue 17)."""
     if uow.settings.digests.on_days_off:
         return slot
-    calendar = working_calendar(uow.settings.calendar_kind(team_key))
-    on = slot.on
-    for _ in range(60):
-        if calendar.is_working_day(on):
-            break
-        on += DAY
+    on = next_working_day(team_calendar(uow.settings, team_key), slot.on)
     return slot if on == slot.on else replace(slot, on=on, at=_at(on, at, slot.tz))
+
+
+def _working_week(uow: UnitOfWork, slot: Slot, team_key: str | None, at: DigestTime) -> Slot:
+    """A weekly slot whose day is a day off (a Monday in the National Day break) falls on the next working day; it
+    stays the summary of the same week (its `on`), unless [digests] on_days_off."""
+    if uow.settings.digests.on_days_off:
+        return slot
+    falls = slot.at.date()
+    day = next_working_day(team_calendar(uow.settings, team_key), falls)
+    return slot if day == falls else replace(slot, at=_at(day, at, slot.tz))
 
 
 def _daily_slot(

@@ -416,7 +416,14 @@ def _people(uow: UnitOfWork) -> list[_Person]:
         .order_by(User.id)
     ).all()
     return [
-        _Person(user, ZoneInfo(user.team.timezone if user.team else settings.timezone), hour, last_on, last_at=last_at)
+        _Person(
+            user,
+            ZoneInfo(user.team.timezone if user.team else settings.timezone),
+            hour,
+            last_on,
+            collections.days_off(uow, user),  # no quiet-customer message on a day off: the next working day has it
+            last_at=last_at,
+        )
         for user, last_on, last_at in rows
     ]
 

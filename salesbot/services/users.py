@@ -25,6 +25,7 @@ class Actor:
     timezone: str
     currency: str
     active: bool
+    team_key: str | None = None  # the team's working-day calendar is chosen by it ([team] working_days_by_team)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -47,6 +48,7 @@ def actor_of(uow: UnitOfWork, user: User) -> Actor:
         timezone=team.timezone if team else uow.settings.timezone,
         currency=team.currency if team else uow.settings.currency,
         active=user.active,
+        team_key=team.key if team else None,
     )
 
 
@@ -69,6 +71,7 @@ _IDENTIFY = (
         _USERS.c.active,
         _TEAMS.c.timezone,
         _TEAMS.c.currency,
+        _TEAMS.c.key.label("team_key"),
     )
     .select_from(_IDENTITIES.join(_USERS, _USERS.c.id == _IDENTITIES.c.user_id).outerjoin(_TEAMS))
     .where(
@@ -120,6 +123,7 @@ def identify(uow: UnitOfWork, platform: str, platform_user_id: str) -> Actor | N
         timezone=tz,
         currency=row.currency if row.currency is not None else uow.settings.currency,
         active=row.active,
+        team_key=row.team_key,
     )
 
 
