@@ -658,12 +658,26 @@ class QuietFlag(Base):
     the rep and the manager, 3 released to the team's pool. A new activity starts the ladder again."""
 
     __tablename__ = "quiet_flags"
+    # The daily scan finds the customers handed on (counted from `since`) whose days crossed a step of the ladder.
+    __table_args__ = (Index("ix_quiet_flags_since", "since"),)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     level: Mapped[int] = mapped_column(Integer)
     since: Mapped[datetime]  # the last activity this climb is counted from
     rep_id: Mapped[int | None]  # the rep it belonged to when it climbed (a released customer has no owner)
     team_id: Mapped[int | None]
     raised_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class QuietScan(Base):
+    """When a team's quiet customers were last scanned, and last scanned in full: the daily scan reads only the
+    customers whose days crossed a step of the ladder since then (a window of the kept last activity), and a full
+    scan once a week catches what no window shows (a customer unarchived, a follow-up cancelled, a change of team)."""
+
+    __tablename__ = "quiet_scans"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    scanned_on: Mapped[date] = mapped_column(Date)  # the team's local day of the last scan
+    full_on: Mapped[date] = mapped_column(Date)  # the day of the last full scan
+    at: Mapped[datetime]  # the instant of the last scan
 
 
 class QuietNotice(Base):

@@ -1,0 +1,35 @@
+"""the quiet-customer scan made daily and incremental: when each team was last scanned (and last in full), and the
+handed-on customers' ladder start indexed (issue 20, item 5)
+
+Revision ID: 0019_perf
+Revises: 0018
+Create Date: 2026-12-07 22:10:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from salesbot.store.types import UTCDateTime
+
+revision = "0019_perf"
+down_revision = "0018"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "quiet_scans",
+        sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id"), primary_key=True),
+        sa.Column("scanned_on", sa.Date(), nullable=False),
+        sa.Column("full_on", sa.Date(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+    )
+    op.create_index("ix_quiet_flags_since", "quiet_flags", ["since"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_quiet_flags_since", "quiet_flags")
+    op.drop_table("quiet_scans")
