@@ -467,7 +467,7 @@ def team_period(
     per: dict[int, Figures] = defaultdict(Figures)
     session = uow.session
 
-    # Written as ix_visits_user_at's predicate (`= false`), so PostgreSQL counts from the index alone.
+    # Written as ix_visits_user_at_live's predicate (`= false`), so PostgreSQL counts from the index alone.
     for user_id, n in session.execute(
         select(Visit.user_id, func.count())
         .where(scope.owned_by(Visit.user_id), Visit.at >= since, Visit.at < until, Visit.archived == false())

@@ -9,7 +9,8 @@ What it holds:
   the days since they entered the stage;
 - the funnel: the same counts in the configured stage order (won and lost are outcomes, counted in the activity);
 - receivables: who owes most (`receivables.who_owes`, over the kept balances), and the aging per rep;
-- the team's activity over a period: visits, stage moves, deals won and lost, payments received, per rep.
+- the team's activity over a period: visits, stage moves, deals won and lost, payments received, per rep;
+- the targets covering today (issue 21), per rep and team and currency, with what counted so far.
 Each item carries the chat sentence that acts on it (`chat`), so the page can send the reader back to the chat.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select, true
 
 from salesbot.i18n import t
-from salesbot.services import permissions, receivables
+from salesbot.services import permissions, receivables, targets
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor, actor_of
@@ -76,7 +77,7 @@ def board(uow: UnitOfWork, actor: Actor, *, rep_id: int | None = None, days: int
         "funnel": [{"stage": row["stage"], "label": row["label"], "count": row["count"]} for row in pipeline],
         "receivables": _receivables(uow, viewer, today, people, lang),
         "activity": _activity(uow, viewer, today, days, people, won),
-        "targets": None,  # no targets are kept yet: the page shows none rather than made-up ones
+        "targets": _targets(uow, viewer, today, people),
     }
 
 
@@ -260,6 +261,23 @@ def _receivables(uow: UnitOfWork, viewer: Actor, today: date, people: dict[int, 
         "count": book.count,
         "by_rep": by_rep,
     }
+
+
+# ------------------------------------------------------------------------------------------------------- targets
+
+
+def _targets(uow: UnitOfWork, viewer: Actor, today: date, people: dict[int, str]) -> list[dict[str, Any]] | None:
+    """The targets covering today, with what counted so far (`[reports] measure`), per rep and team and currency:
+    a rep's own, a manager's team and its reps, everyone's for an admin; None when none is set."""
+    scope = _scope(viewer)
+    if scope == "own":
+        user_ids, team_ids = [viewer.id], []
+    elif scope == "team":
+        user_ids, team_ids = list(people), [viewer.team_id] if viewer.team_id is not None else []
+    else:
+        user_ids = team_ids = None
+    found = targets.standings_for(uow, user_ids=user_ids, team_ids=team_ids, day=today)
+    return [{"kind": kind, **standing.as_params()} for kind, standing in found] or None
 
 
 # ------------------------------------------------------------------------------------------------------ activity

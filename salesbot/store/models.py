@@ -199,7 +199,18 @@ class StageChange(Base):
 class Visit(Base):
     __tablename__ = "visits"
     # A person's visits in a period (the board; the team's week, month, year), counted from the index.
-    __table_args__ = (Index("ix_visits_user_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_visits_user_at", "user_id", "at"),
+        # The visits not taken back, per person and time: "how is the team doing" counts a year of a team's visits
+        # (100,000 on a big book) from this index alone, where the index above fetches each row to read `archived`.
+        Index(
+            "ix_visits_user_at_live",
+            "user_id",
+            "at",
+            postgresql_where=text("NOT archived"),
+            sqlite_where=text("archived = 0"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

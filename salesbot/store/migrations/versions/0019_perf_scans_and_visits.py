@@ -1,5 +1,6 @@
 """the quiet-customer scan made daily and incremental: when each team was last scanned (and last in full), and the
-handed-on customers' ladder start indexed (issue 20, item 5)
+handed-on customers' ladder start indexed (issue 20, item 5); a person's visits not taken back, by time, counted
+from the index alone (issue 19, item 5)
 
 Revision ID: 0019_perf
 Revises: 0018
@@ -28,8 +29,16 @@ def upgrade() -> None:
         sa.Column("at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_quiet_flags_since", "quiet_flags", ["since"])
+    op.create_index(
+        "ix_visits_user_at_live",
+        "visits",
+        ["user_id", "at"],
+        postgresql_where=sa.text("NOT archived"),
+        sqlite_where=sa.text("archived = 0"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_visits_user_at_live", "visits")
     op.drop_index("ix_quiet_flags_since", "quiet_flags")
     op.drop_table("quiet_scans")
