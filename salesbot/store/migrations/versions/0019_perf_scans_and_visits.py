@@ -1,6 +1,6 @@
 """the quiet-customer scan made daily and incremental: when each team was last scanned (and last in full), and the
 handed-on customers' ladder start indexed (issue 20, item 5); a person's visits not taken back, by time, counted
-from the index alone (issue 19, item 5)
+from the index alone (issue 19, item 5); each stage's biggest open deals walked from the top (the board, issue 22)
 
 Revision ID: 0019_perf
 Revises: 0018
@@ -36,9 +36,18 @@ def upgrade() -> None:
         postgresql_where=sa.text("NOT archived"),
         sqlite_where=sa.text("archived = 0"),
     )
+    op.create_index(
+        "ix_deals_biggest",
+        "deals",
+        [sa.text("stage"), sa.text("coalesce(amount, 0) DESC"), sa.text("id")],
+        postgresql_include=["owner_id", "customer_id"],
+        postgresql_where=sa.text("NOT archived"),
+        sqlite_where=sa.text("archived = 0"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deals_biggest", "deals")
     op.drop_index("ix_visits_user_at_live", "visits")
     op.drop_index("ix_quiet_flags_since", "quiet_flags")
     op.drop_table("quiet_scans")
