@@ -314,3 +314,15 @@ def test_targets_show_per_rep_and_team_with_what_counted_and_follow_the_filter(w
     assert len(_as(world, "admin")["targets"]) == 3
     world.clock.advance(timedelta(days=30))  # April: no target covers today
     assert _as(world, "mgr1")["targets"] is None
+
+
+def test_the_aging_shows_the_reps_owed_most_in_each_currency(world: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    everyone = _as(world, "mgr1")["receivables"]["by_rep"]
+    totals: dict[str, list[tuple[Decimal, str]]] = {}
+    for row in everyone:
+        totals.setdefault(row["currency"], []).append((Decimal(row["total"]), row["rep"]))
+    assert any(len(reps) > 1 for reps in totals.values()), "the book has two reps owed in one currency"
+    monkeypatch.setattr(board, "AGING_REPS", 1)  # as the 12 of a team of 100: only the most owed are drawn
+    shown = _as(world, "mgr1")["receivables"]["by_rep"]
+    assert {(row["currency"], row["rep"]) for row in shown} == {(c, max(reps)[1]) for c, reps in totals.items()}
+    assert all(row in everyone for row in shown), "each with the same buckets as when all are shown"
