@@ -169,8 +169,12 @@ def scan(
             columns.where(*shown, QuietFlag.since > CustomerActivity.last_at, CustomerActivity.customer_id.in_(chunk))
             for chunk in (handed[n : n + 500] for n in range(0, len(handed), 500))
         )
+        # A day back from the last scan: a follow-up due at the morning hour is sent by the reminder scan, which may
+        # run just after the ladder's own run at that same hour.
         no_longer_planned = select(Reminder.customer_id).where(
-            Reminder.state.in_(("sent", "cancelled")), Reminder.due_at > last.at, Reminder.kind == "follow_up"
+            Reminder.state.in_(("sent", "cancelled")),
+            Reminder.due_at > last.at - timedelta(days=1),
+            Reminder.kind == "follow_up",
         )
         ranges.append(
             columns.where(
