@@ -4,7 +4,8 @@ lookup in the same run, and what the page costs a phone to load.
 The book is bench/big_book.py's (10 teams of 100 reps, 100,000 customers, 200,000 deals, 200,000 open installments,
 1,000,000 visits; made once and kept in its own database). Timed (medians of `--repeat`, each call in a unit of
 work of its own): the baseline (one customer by its key); the board as a team's manager (a week's and a quarter's
-activity), as one rep, as a manager narrowed to one rep, and as the admin (the whole company, for comparison).
+activity), as one rep, as a manager narrowed to one rep, and as the admin (the whole company, for comparison);
+each with this month's targets and their attainment (one per rep and team, added to the book on first use).
 Target: a manager's board under 200 ms. Then the bytes a first visit transfers: the page, its script and styles,
 Chart.js (gzip, as served), and the manager's data (gzip). Target: the page under 300 KB.
 
@@ -19,8 +20,11 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,8 +36,8 @@ from salesbot.board.web import _assets  # noqa: E402
 from salesbot.bootstrap import build  # noqa: E402
 from salesbot.clock import FrozenClock  # noqa: E402
 from salesbot.config import settings_from  # noqa: E402
-from salesbot.services import board, users  # noqa: E402
-from salesbot.store.models import Customer  # noqa: E402
+from salesbot.services import board, targets, users  # noqa: E402
+from salesbot.store.models import Customer, Target, Team, User  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     statements = Statements(app)
     with app.uow() as uow:
         manager, rep, admin = (users.by_handle(uow, h) for h in ("mgr1", "rep1", "admin"))
+        _targets(uow)
 
     calls: list[tuple[str, Callable[[Any], Any], float | None]] = [
         ("baseline: one customer by its key", lambda uow: uow.session.get(Customer, 4242), None),
@@ -85,11 +90,26 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  {'in all':<40} {total / 1024:8.1f} KB   target < 300 KB: {'met' if total < 300 * 1024 else 'MISSED'}")
 
 
+def _targets(uow: Any) -> None:
+    """Targets for this month, as a manager sets them (issue 21): one per rep of every team and one per team, so
+    the board counts attainment for a team's 100 reps. Added once to the kept book."""
+    if uow.session.scalar(select(func.count()).select_from(Target)):
+        return
+    first, last = targets.month_of(NOW.date())
+    row = {"starts_on": first, "ends_on": last, "currency": "CNY", "archived": False, "created_at": NOW}
+    reps = uow.session.execute(select(User.id).where(User.role == "rep")).scalars().all()
+    teams = uow.session.execute(select(Team.id)).scalars().all()
+    uow.session.add_all(Target(user_id=r, amount=Decimal(500_000), **row) for r in reps)
+    uow.session.add_all(Target(team_id=t, amount=Decimal(50_000_000), **row) for t in teams)
+    uow.commit()
+
+
 def _shape(result: Any) -> str:
     if not isinstance(result, dict) or "pipeline" not in result:
         return ""
     open_deals = sum(row["count"] for row in result["pipeline"])
-    return f"   ({open_deals} open deals, {len(result['activity']['by_rep'])} reps active)"
+    shown = len(result["targets"] or [])
+    return f"   ({open_deals} open deals, {len(result['activity']['by_rep'])} reps active, {shown} targets)"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from salesbot.board.auth import sign_init_data
 from salesbot.bootstrap import App
 from salesbot.config import Settings, settings_from
 from salesbot.run import _start_web
-from salesbot.services import payments, pipeline, users, visits
+from salesbot.services import payments, pipeline, targets, users, visits
 from salesbot.store.models import Customer
 from tests.conftest import FIXTURES, NO_REPORTS
 
@@ -31,6 +31,8 @@ DEALS = [
 ]
 REP1_DEALS = {"阿里巴巴", "华为技术", "比亚迪"}  # 比亚迪 comes with team.toml, in proposal
 REP2_DEALS = {"Initech", "京东"}
+# The targets set (issue 21): who (a rep's handle, or the team's key), period, amount, currency.
+TARGETS = [("rep1", "march", "50000", "CNY"), ("rep2", "march", "8000", "USD"), ("east", "quarter", "200000", "CNY")]
 
 
 def board_settings(**board: Any) -> Settings:
@@ -58,6 +60,13 @@ def fill(app: App) -> None:
         payments.record(
             uow, rep1, customer_id=ids["小米"], amount=Decimal("10000"), currency="CNY", received_on=date(2026, 3, 10)
         )
+        periods = {"march": (date(2026, 3, 1), date(2026, 3, 31)), "quarter": (date(2026, 1, 1), date(2026, 3, 31))}
+        for who, span, amount, currency in TARGETS:
+            period = periods[span]
+            kwargs: dict[str, Any] = {"team_key": who} if who == "east" else {"user_handle": who}
+            targets.set_target(
+                uow, admin, starts_on=period[0], ends_on=period[1], amount=Decimal(amount), currency=currency, **kwargs
+            )
         uow.commit()
 
 

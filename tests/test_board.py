@@ -291,3 +291,38 @@ async def test_the_demos_link_signs_in_the_current_user_for_a_short_time(world: 
             assert late.status_code == 401
     finally:
         await asyncio.to_thread(local.close)
+
+
+def test_targets_show_per_rep_and_team_with_what_counted_and_follow_the_filter(world: App) -> None:
+    def standing(data: dict[str, Any]) -> list[tuple[str, str, str, str, str, int]]:
+        return [(t["kind"], t["who"], t["target"], t["done"], t["currency"], t["percent"]) for t in data["targets"]]
+
+    team = _as(world, "mgr1")
+    # The measure is the configured one (payments): 张伟's 10,000 CNY counts for him and for the team; Tom Lee's
+    # target is in USD, where nothing was paid, and is never added to the CNY ones.
+    assert standing(team) == [
+        ("team", "east", "200000.00", "10000.00", "CNY", 5),
+        ("rep", "Tom Lee", "8000.00", "0", "USD", 0),
+        ("rep", "张伟", "50000.00", "10000.00", "CNY", 20),
+    ]
+    assert {t["measure"] for t in team["targets"]} == {"payments"}
+    assert (team["targets"][0]["starts_on"], team["targets"][0]["ends_on"]) == ("2026-01-01", "2026-03-31")
+    assert standing(_as(world, "rep2")) == [("rep", "Tom Lee", "8000.00", "0", "USD", 0)], "a rep sees their own"
+    with world.uow() as uow:
+        rep1 = users.by_handle(uow, "rep1")
+    assert standing(_as(world, "mgr1", rep_id=rep1.id)) == [("rep", "张伟", "50000.00", "10000.00", "CNY", 20)]
+    assert len(_as(world, "admin")["targets"]) == 3
+    world.clock.advance(timedelta(days=30))  # April: no target covers today
+    assert _as(world, "mgr1")["targets"] is None
+
+
+def test_the_aging_shows_the_reps_owed_most_in_each_currency(world: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    everyone = _as(world, "mgr1")["receivables"]["by_rep"]
+    totals: dict[str, list[tuple[Decimal, str]]] = {}
+    for row in everyone:
+        totals.setdefault(row["currency"], []).append((Decimal(row["total"]), row["rep"]))
+    assert any(len(reps) > 1 for reps in totals.values()), "the book has two reps owed in one currency"
+    monkeypatch.setattr(board, "AGING_REPS", 1)  # as the 12 of a team of 100: only the most owed are drawn
+    shown = _as(world, "mgr1")["receivables"]["by_rep"]
+    assert {(row["currency"], row["rep"]) for row in shown} == {(c, max(reps)[1]) for c, reps in totals.items()}
+    assert all(row in everyone for row in shown), "each with the same buckets as when all are shown"

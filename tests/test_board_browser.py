@@ -98,12 +98,18 @@ async def test_a_manager_opens_the_board_from_telegram_and_sees_the_team(browser
     # Phone first: nothing is wider than the screen but the stage columns, which scroll sideways by design.
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
+    # The targets (issue 21) and how far each has come, the team's first.
+    shown = await page.locator("#targets .target .top").all_inner_texts()
+    assert [" ".join(t.split()) for t in shown] == ["团队 · east 5%", "Tom Lee 0%", "张伟 20%"]
+    assert "¥10,000 / ¥50,000" in await page.locator('#targets .target[data-who="张伟"] .meta').inner_text()
     if SCREENSHOT:
         await page.screenshot(path=SCREENSHOT, full_page=True)
-    # The filter: one rep's book.
+    # The filter: one rep's book, and that rep's target alone.
     await page.select_option("#rep", label="Tom Lee")
     await playwright.expect(page.locator(".deal")).to_have_count(2)  # (no wait_for_function: our CSP bars eval)
     assert await _deal_customers(page) == REP2_DEALS
+    assert await page.locator("#targets .target").all_inner_texts() != []
+    assert await page.locator("#targets .target").get_attribute("data-who") == "Tom Lee"
 
 
 async def test_a_rep_sees_only_their_own_deals(browser: Any, site: str, world: App) -> None:

@@ -190,3 +190,31 @@ def test_managers_get_a_weekly_retention_summary_in_their_language(script) -> No
         summary["key"], summary["params"], lang="en", tz=SHANGHAI, settings=settings_from({}, env={})
     )
     assert "retention summary" in english and "Open complaints (1)" in english and "Poor experience" in english
+
+
+def test_the_daily_scan_reads_only_what_crossed_a_step_and_climbs_as_a_full_scan_would(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Day after day with no full scan but the first: each customer stands where a full scan puts it, including
+    one visited in between (its ladder starts again) and one whose planned follow-up fell due without a visit."""
+    from salesbot.services import retention
+    from salesbot.store.models import CustomerActivity, QuietFlag, QuietScan
+
+    monkeypatch.setattr(retention, "FULL_SCAN_DAYS", 1000)
+    chat.say("rep1", "今天拜访了华为技术,下个月15号再跟进")  # planned: not named until the follow-up falls due
+    chat.clock("2026-03-20 10:00")
+    chat.say("rep2", "今天拜访了京东")
+    seen: list[tuple[date, dict[int, int]]] = []
+    for _ in range(70):
+        chat.clock("+1d")
+        world = chat.session.world
+        with world.uow() as uow:
+            mark = uow.session.get(QuietScan, 1)
+            flags = {f.customer_id: f.level for f in uow.session.scalars(select(QuietFlag)) if f.level}
+            today = uow.now().astimezone(SHANGHAI).date()
+            keys = retention.key_customers(uow, today=today, team_id=1)
+            full = retention.scan(uow, CustomerActivity.team_id == 1, today=today, keys=keys)
+            seen.append((today, flags))
+            assert mark is not None and mark.full_on == date(2026, 3, 11), "only the first scan was a full one"
+            assert flags == {q.customer_id: q.level for q in full}, f"on {today}"
+    assert any(len(levels) >= 3 for _, levels in seen), "customers climbed the ladder in the run"

@@ -38,6 +38,7 @@ from salesbot.store.models import (
     Installment,
     QuietFlag,
     QuietNotice,
+    QuietScan,
     Reminder,
     User,
 )
@@ -45,6 +46,7 @@ from salesbot.store.models import (
 TOP_SHARE = Decimal("0.8")
 REVENUE_WINDOW_DAYS = 365
 LIST_LIMIT = 20  # customers named in an answer; the count takes in all
+FULL_SCAN_DAYS = 7  # the daily scan reads a team in full this often, and in between only what may have climbed
 POOL_BUTTONS = 6  # reps offered on a released customer's card (WeCom shows at most 6 buttons)
 
 
@@ -98,9 +100,17 @@ def scan(
     *,
     today: date,
     keys: set[int],
+    last: QuietScan | None = None,
 ) -> list[Quiet]:
     """The quiet customers among the kept rows `where` selects, in no order: walked on the (team or owner, last
-    activity) index up to each tier's first step, then held against each customer's own ladder."""
+    activity) index up to each tier's first step, then held against each customer's own ladder.
+
+    `last` (the team's previous scan): only those that may have climbed since, which is what the daily ladder needs
+    — the customers whose days crossed a step of either ladder since that day (a window of the index per step), the
+    customers handed on (counted from `QuietFlag.since`) whose days crossed a step, and those whose planned
+    follow-up fell due or was cancelled since (no longer planned). A team's 10,000 customers cost the few hundred
+    rows of a day's windows instead of all the quiet ones; what no window shows (a customer unarchived, or become a
+    key customer without any activity) is caught by the weekly full scan (`climb`)."""
     policy = uow.settings.retention
     now = uow.now()
     # Days are counted in calendar days, so an activity late on the first day counts: a day of slack on the index.
@@ -122,33 +132,97 @@ def scan(
     ).outerjoin(QuietFlag, QuietFlag.customer_id == CustomerActivity.customer_id)
     # `== false()`, as the partial indexes' predicate is written, so PostgreSQL and SQLite use them.
     shown = (where, CustomerActivity.archived == false(), ~planned)
-    # Two ranges on the (team or owner, last activity) index: every customer past the normal first step, and the
-    # key customers (a few hundred a team) past theirs, which a single range would read with all the others.
-    ranges = [columns.where(*shown, CustomerActivity.last_at <= normal_cutoff)]
-    if keys and key_cutoff > normal_cutoff:
-        ids = sorted(keys)
-        ranges.extend(
-            columns.where(
-                *shown,
-                CustomerActivity.last_at > normal_cutoff,
-                CustomerActivity.last_at <= key_cutoff,
-                CustomerActivity.customer_id.in_(ids[n : n + 500]),
+    ids = sorted(keys)
+    key_chunks = [ids[n : n + 500] for n in range(0, len(ids), 500)]
+    if last is None:
+        # Two ranges on the (team or owner, last activity) index: every customer past the normal first step, and
+        # the key customers (a few hundred a team) past theirs, which a single range would read with all the others.
+        ranges = [columns.where(*shown, CustomerActivity.last_at <= normal_cutoff)]
+        if key_cutoff > normal_cutoff:
+            ranges.extend(
+                columns.where(
+                    *shown,
+                    CustomerActivity.last_at > normal_cutoff,
+                    CustomerActivity.last_at <= key_cutoff,
+                    CustomerActivity.customer_id.in_(chunk),
+                )
+                for chunk in key_chunks
             )
-            for n in range(0, len(ids), 500)
+    else:
+        windows = _crossed(policy, last.scanned_on, today)
+        ranges = [
+            columns.where(*shown, CustomerActivity.last_at >= low, CustomerActivity.last_at < high)
+            for low, high in windows
+        ]
+        # The handed-on customers, from the flags' own index first (SQLite would otherwise walk the team's rows once
+        # a window): those whose ladder starts at `since` are held against the windows like the others.
+        handed = sorted(
+            uow.session.scalars(
+                select(QuietFlag.customer_id).where(
+                    or_(*(and_(QuietFlag.since >= low, QuietFlag.since < high) for low, high in windows))
+                )
+            )
+            if windows
+            else []
         )
-    found: list[Quiet] = []
+        ranges.extend(
+            columns.where(*shown, QuietFlag.since > CustomerActivity.last_at, CustomerActivity.customer_id.in_(chunk))
+            for chunk in (handed[n : n + 500] for n in range(0, len(handed), 500))
+        )
+        # A day back from the last scan: a follow-up due at the morning hour is sent by the reminder scan, which may
+        # run just after the ladder's own run at that same hour.
+        no_longer_planned = select(Reminder.customer_id).where(
+            Reminder.state.in_(("sent", "cancelled")),
+            Reminder.due_at > last.at - timedelta(days=1),
+            Reminder.kind == "follow_up",
+        )
+        ranges.append(
+            columns.where(
+                *shown, CustomerActivity.last_at <= normal_cutoff, CustomerActivity.customer_id.in_(no_longer_planned)
+            )
+        )
+    found: dict[int, Quiet] = {}
     connection = uow.session.connection()  # Core rows: thousands of them, and no objects wanted
+    level = policy.level
     for query in ranges:
-        for customer_id, name, last_at, owner_id, team_id, level, since in connection.execute(query):
+        for customer_id, name, last_at, owner_id, team_id, step, since in connection.execute(query):
             start = max(last_at, since) if since is not None else last_at  # handed over since: counted from then
             days = (today - start.date()).days
             key = customer_id in keys
-            climbed = policy.level(days, key=key)
-            if owner_id is None and level == 3:
+            climbed = level(days, key=key)
+            if owner_id is None and step == 3:
                 climbed = 3  # in the pool: stays there whatever the ladder says now
             if climbed:
-                found.append(Quiet(customer_id, name, days, climbed, key, owner_id, team_id))
-    return found
+                found[customer_id] = Quiet(customer_id, name, days, climbed, key, owner_id, team_id)
+    return list(found.values())
+
+
+def _crossed(policy: Any, after: date, today: date) -> list[tuple[datetime, datetime]]:
+    """The instants a customer's ladder (either tier's) must have started at for its days to cross a step after the
+    day `after` and by `today`: fewer than `step` days on `after`, at least `step` on `today`, counted as the scan
+    counts them (from the UTC day of the start); merged where they overlap."""
+    if today <= after:
+        return []
+    steps = {
+        step
+        for ladder in (policy.normal, policy.key)
+        for step in (ladder.rep, ladder.manager, *([ladder.pool] if policy.release and ladder.pool else []))
+    }
+    utc = ZoneInfo("UTC")
+    spans = sorted(
+        (
+            datetime.combine(after - timedelta(days=step - 1), time(0), tzinfo=utc),
+            datetime.combine(today - timedelta(days=step - 1), time(0), tzinfo=utc),
+        )
+        for step in steps
+    )
+    merged: list[tuple[datetime, datetime]] = []
+    for low, high in spans:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def visible(uow: UnitOfWork, actor: Actor, *, team_id: int | None = None) -> ColumnElement[bool]:
@@ -329,11 +403,19 @@ def next_due(uow: UnitOfWork) -> datetime | None:
 
 def climb(uow: UnitOfWork, *, team_id: int, today: date) -> list[Quiet]:
     """Take each quiet customer of the team as far up its ladder as its days say, once a step; returns those that
-    climbed. A customer with a new activity since its last step starts again from the bottom."""
+    climbed. A customer with a new activity since its last step starts again from the bottom.
+
+    Incremental: after the team's first scan, only the customers that may have crossed a step since the last one
+    are read (`scan`'s `last`); every `FULL_SCAN_DAYS` the whole team is read again, which catches what no window
+    shows. Taking a step is idempotent, so reading a customer twice changes nothing."""
     now = uow.now()
     keys = key_customers(uow, today=today, team_id=team_id)
+    mark = uow.session.get(QuietScan, team_id)
+    incremental = mark is not None and mark.scanned_on <= today < mark.full_on + timedelta(days=FULL_SCAN_DAYS)
     climbed: list[Quiet] = []
-    for quiet in scan(uow, CustomerActivity.team_id == team_id, today=today, keys=keys):
+    for quiet in scan(
+        uow, CustomerActivity.team_id == team_id, today=today, keys=keys, last=mark if incremental else None
+    ):
         flag = uow.session.get(QuietFlag, quiet.customer_id)
         last_at = uow.session.get_one(CustomerActivity, quiet.customer_id).last_at
         if flag is not None and flag.since < last_at:
@@ -348,6 +430,12 @@ def climb(uow: UnitOfWork, *, team_id: int, today: date) -> list[Quiet]:
         if quiet.level == 3 and quiet.owner_id is not None:
             _release(uow, quiet)
         climbed.append(quiet)
+    if mark is None:
+        mark = QuietScan(team_id=team_id, full_on=today)
+        uow.session.add(mark)
+    if not incremental:
+        mark.full_on = today
+    mark.scanned_on, mark.at = today, now
     return climbed
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from salesbot.services import audit
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
@@ -243,20 +243,29 @@ def counted(
     uow: UnitOfWork, members: list[int], *, since: datetime, until: datetime, currency: str, measure: str
 ) -> Decimal:
     """What counts against a target for these people in [since, until), in one currency."""
+    return sum(counted_by(uow, members, since=since, until=until, currency=currency, measure=measure).values(), ZERO)
+
+
+def counted_by(
+    uow: UnitOfWork, members: list[int], *, since: datetime, until: datetime, currency: str, measure: str
+) -> dict[int, Decimal]:
+    """What counts for each of these people in [since, until), in one currency (those with nothing are left out)."""
     if measure == "contracts":
-        total = uow.session.scalar(
-            select(func.sum(Contract.amount)).where(
+        query = (
+            select(Contract.owner_id, func.sum(Contract.amount))
+            .where(
                 Contract.owner_id.in_(members),
                 Contract.status == "active",
                 Contract.currency == currency,
                 Contract.decided_at >= since,
                 Contract.decided_at < until,
             )
+            .group_by(Contract.owner_id)
         )
     else:
         counted_at = func.coalesce(Payment.confirmed_at, Payment.created_at)
-        total = uow.session.scalar(
-            select(func.sum(Payment.amount))
+        query = (
+            select(Customer.owner_id, func.sum(Payment.amount))
             .join(Customer, Customer.id == Payment.customer_id)
             .where(
                 Customer.owner_id.in_(members),
@@ -265,8 +274,88 @@ def counted(
                 counted_at >= since,
                 counted_at < until,
             )
+            .group_by(Customer.owner_id)
         )
-    return Decimal(total or ZERO)
+    return {owner: Decimal(total) for owner, total in uow.session.execute(query) if owner is not None and total}
+
+
+def standings_for(
+    uow: UnitOfWork, *, user_ids: list[int] | None, team_ids: list[int] | None, day: date
+) -> list[tuple[str, Standing]]:
+    """The targets covering `day` of these reps and teams (None: every one), one a rep or team and currency (the
+    shortest, as `standing` picks), each as ("team" or "rep", its standing): teams first, then reps by name.
+
+    Counted in one query per period and currency, not one per target: a board shows a team's hundred reps at once."""
+    whose = []
+    if user_ids is None or user_ids:
+        whose.append(Target.user_id.is_not(None) if user_ids is None else Target.user_id.in_(user_ids))
+    if team_ids is None or team_ids:
+        whose.append(Target.team_id.is_not(None) if team_ids is None else Target.team_id.in_(team_ids))
+    if not whose:
+        return []
+    chosen: dict[tuple[int | None, int | None, str], Target] = {}
+    for row in uow.session.scalars(
+        select(Target)
+        .where(or_(*whose), Target.archived.is_(False), Target.starts_on <= day, Target.ends_on >= day)
+        .order_by(Target.starts_on.desc(), Target.ends_on, Target.id.desc())
+    ):
+        chosen.setdefault((row.user_id, row.team_id, row.currency), row)
+    if not chosen:
+        return []
+    people = {uid for uid, _, _ in chosen if uid is not None}
+    teams = {tid for _, tid, _ in chosen if tid is not None}
+    names: dict[int, tuple[str, int | None]] = {
+        uid: (name, team)
+        for uid, name, team in uow.session.execute(
+            select(User.id, User.name, User.team_id).where(or_(User.id.in_(people), User.team_id.in_(teams)))
+        )
+    }
+    zones = {
+        tid: (name, ZoneInfo(tz)) for tid, name, tz in uow.session.execute(select(Team.id, Team.name, Team.timezone))
+    }
+    default = ZoneInfo(uow.settings.timezone)
+    members: dict[int, list[int]] = {tid: [uid for uid, (_, team) in names.items() if team == tid] for tid in teams}
+    measure = uow.settings.reports.measure
+    # One grouped sum per period, currency and zone, over everyone those targets take in.
+    groups: dict[tuple[date, date, str, ZoneInfo], set[int]] = {}
+    plan = []
+    for (uid, tid, currency), row in chosen.items():
+        if uid is not None:
+            who, team = names[uid]
+            tz, ids, kind = (zones[team][1] if team in zones else default), [uid], "rep"
+        else:
+            assert tid is not None
+            (who, tz), ids, kind = zones[tid], members[tid], "team"
+        key = (row.starts_on, row.ends_on, currency, tz)
+        groups.setdefault(key, set()).update(ids)
+        plan.append((kind, who, row, ids, key))
+    sums = {
+        key: counted_by(
+            uow,
+            sorted(ids),
+            since=datetime.combine(key[0], time(0), tzinfo=key[3]),
+            until=datetime.combine(key[1] + timedelta(days=1), time(0), tzinfo=key[3]),
+            currency=key[2],
+            measure=measure,
+        )
+        for key, ids in groups.items()
+    }
+    found = [
+        (
+            kind,
+            Standing(
+                who,
+                row.starts_on,
+                row.ends_on,
+                Decimal(row.amount),
+                sum((sums[key].get(uid, ZERO) for uid in ids), ZERO),
+                row.currency,
+                measure,
+            ),
+        )
+        for kind, who, row, ids, key in plan
+    ]
+    return sorted(found, key=lambda f: (f[0] != "team", f[1].who, f[1].currency))
 
 
 def _zone(uow: UnitOfWork, team_id: int | None) -> ZoneInfo:

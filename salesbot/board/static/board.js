@@ -222,6 +222,21 @@ function activity(data) {
   return section;
 }
 
+function targets(data) {
+  // Per rep and team and currency, as the server counted them ([reports] measure): never added across currencies.
+  const section = el("section", { id: "targets" }, el("h2", {}, w("targets")));
+  for (const t of data.targets) {
+    const percent = Math.max(0, Math.min(100, t.percent));
+    section.append(el("div", { class: t.kind === "team" ? "target team" : "target", "data-who": t.who },
+      el("div", { class: "top" }, el("span", {}, t.kind === "team" ? `${w("team")} · ${t.who}` : t.who),
+        el("span", {}, `${t.percent}%`)),
+      el("div", { class: "bar" }, el("i", { style: `width: ${percent}%` })),
+      el("div", { class: "meta" }, el("span", {}, `${money(t.done, t.currency)} / ${money(t.target, t.currency)}`),
+        el("span", {}, `${t.starts_on} – ${t.ends_on}`), el("span", {}, w(`measure_${t.measure}`)))));
+  }
+  return section;
+}
+
 function draw(data) {
   lang = data.me.lang === "en" ? "en" : "zh";
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -232,7 +247,8 @@ function draw(data) {
   while (charts.length) charts.pop();
   for (const old of Chart.instances ? Object.values(Chart.instances) : []) old.destroy();
   const main = document.getElementById("board");
-  main.replaceChildren(pipeline(data), funnel(data), aging(data), debtors(data), activity(data));
+  main.replaceChildren(pipeline(data), ...(data.targets ? [targets(data)] : []), funnel(data), aging(data),
+    debtors(data), activity(data));
   for (const make of charts) make();
   document.body.dataset.state = "ready";
 }
