@@ -3,7 +3,7 @@ handed-on customers' ladder start indexed (issue 20, item 5); a person's visits 
 from the index alone (issue 19, item 5); each stage's biggest open deals walked from the top (the board, issue 22)
 
 Revision ID: 0019_perf
-Revises: 0018
+Revises: 0019_rep_leave
 Create Date: 2026-12-07 22:10:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from salesbot.store.types import UTCDateTime
 
 revision = "0019_perf"
-down_revision = "0018"
+down_revision = "0019_rep_leave"
 branch_labels = None
 depends_on = None
 
