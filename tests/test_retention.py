@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from salesbot.calendars import next_working_day, working_calendar
+from salesbot.calendars import next_working_day, team_calendar, working_calendar
 from salesbot.channels.console import Sent
 from salesbot.config import ConfigError, Settings, settings_from
 from salesbot.i18n import render_notification
@@ -215,6 +215,8 @@ def test_the_daily_scan_reads_only_what_crossed_a_step_and_climbs_as_a_full_scan
             keys = retention.key_customers(uow, today=today, team_id=1)
             full = retention.scan(uow, CustomerActivity.team_id == 1, today=today, keys=keys)
             seen.append((today, flags))
+            if not team_calendar(uow.settings, "east").is_working_day(today):
+                continue  # no scan on a day off (issue 17): the next working day's catches up, checked then
             assert mark is not None and mark.full_on == date(2026, 3, 11), "only the first scan was a full one"
             assert flags == {q.customer_id: q.level for q in full}, f"on {today}"
     assert any(len(levels) >= 3 for _, levels in seen), "customers climbed the ladder in the run"
