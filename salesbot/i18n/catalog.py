@@ -618,8 +618,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "digest.weekly": {"zh": "📈 {team} 周报 · {first} – {last}", "en": "📈 {team} weekly summary · {first} – {last}"},
     "digest.brief": {
-        "zh": "☀️ 早上好!今天({day})要跟进 {count} 个客户:",
-        "en": "☀️ Good morning! {count} follow-up(s) today ({day}):",
+        "zh": "☀️ 早上好!今天({day})要跟进 {count} 项:",
+        "en": "☀️ Good morning! {count} item(s) on your agenda today ({day}):",
     },
     "digest.visits": {"zh": "🚶 拜访 {total} 次:", "en": "🚶 {total} visit(s):"},
     "digest.visit_line": {"zh": "• {rep}:{count} 次", "en": "• {rep}: {count}"},
@@ -654,10 +654,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "digest.week_payments": {"zh": "💰 回款 {count} 笔:{totals}", "en": "💰 {count} payment(s) received: {totals}"},
     "digest.brief_line": {
-        "zh": "• {time}{customer}{next_step}(上次拜访 {visited_on})",
-        "en": "• {time}{customer}{next_step} (visited {visited_on})",
+        "zh": "• {time}{customer}{next_step}{visited}",
+        "en": "• {time}{customer}{next_step}{visited}",
     },
     "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
+    # the morning brief as the day's agenda (issue 19), with open complaints and needs and quiet customers (issue 20)
+    "digest.brief_visited": {"zh": "(上次拜访 {on})", "en": " (visited {on})"},
+    "digest.brief_none": {
+        "zh": "☀️ 早上好!今天({day})没有到期的跟进。",
+        "en": "☀️ Good morning! Nothing on your agenda today ({day}).",
+    },
+    "digest.brief_late": {"zh": "[逾期{days}天] ", "en": "[{days}d late] "},
+    "digest.brief_planned": {
+        "zh": "• {late}{time}计划拜访「{customer}」",
+        "en": "• {late}{time}planned visit to {customer}",
+    },
+    "digest.brief_quiet": {"zh": "🔕 很久没联系的客户({n} 个):", "en": "🔕 Customers gone quiet ({n}):"},
+    "digest.item_line": {
+        "zh": "• 「{customer}」的{kind_word}{reason}:{text} · 期限 {due}{rep}",
+        "en": "• {customer} {kind_word}{reason}: {text} · due {due}{rep}",
+    },
+    "digest.item_rep": {"zh": "({rep})", "en": " ({rep})"},
+    "digest.items": {"zh": "📣 待处理的投诉和需求({n}):", "en": "📣 Complaints and needs due ({n}):"},
+    "digest.targets": {"zh": "🎯 目标完成:", "en": "🎯 Against target:"},
+    "digest.week_open_items": {
+        "zh": "📣 未处理:投诉 {complaint} 个,需求 {need} 个(逾期 {late} 个)",
+        "en": "📣 Still open: {complaint} complaint(s), {need} need(s) ({late} overdue)",
+    },
     "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
     "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
     # --- issue 16: a conversation a rep can steer ---------------------------------------------------------------
