@@ -676,7 +676,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "digest.item_rep": {"zh": "({rep})", "en": " ({rep})"},
     "digest.items": {"zh": "📣 待处理的投诉和需求({n}):", "en": "📣 Complaints and needs due ({n}):"},
-    "digest.targets": {"zh": "🎯 目标完成:", "en": "🎯 Against target:"},
+    "digest.targets": {"zh": "目标完成:", "en": "Against target:"},
     "digest.week_open_items": {
         "zh": "📣 未处理:投诉 {complaint} 个,需求 {need} 个(逾期 {late} 个)",
         "en": "📣 Still open: {complaint} complaint(s), {need} need(s) ({late} overdue)",
@@ -1118,6 +1118,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {when} {customer} installment {seq}: {money} due",
     },
     "ask_next_step": {"zh": " — {step}", "en": " — {step}"},
+    # the agenda's installments (buttons as the follow-ups'), complaints and needs; the story's open items
+    "btn_installment_paid": {"zh": "💰 已收款 {customer}第{seq}期", "en": "💰 Paid: {customer} #{seq}"},
+    "btn_installment_move": {"zh": "改期 {customer}第{seq}期", "en": "Move {customer} #{seq}"},
+    "ask_agenda_item": {
+        "zh": "• {when} 处理「{customer}」的{kind_word}{reason}:{text}",
+        "en": "• {when} handle the {customer} {kind_word}{reason}: {text}",
+    },
+    "ask_story_item": {
+        "zh": "{kind_word}{reason}:{text} · 期限 {due}{late} · 负责人 {owner}",
+        "en": "Open {kind_word}{reason}: {text} · due {due}{late} · owner {owner}",
+    },
+    "ask_story_item_late": {"zh": "(已逾期)", "en": " (overdue)"},
+    # a period's trend, sent with the manager's answer for a month or longer
+    "chart.trend": {"zh": "{whose} · {period}", "en": "{whose} · {period}"},
+    "chart.trend_visits_day": {"zh": "每天拜访(共 {n} 次)", "en": "Visits per day ({n} in all)"},
+    "chart.trend_visits_week": {"zh": "每周拜访(共 {n} 次)", "en": "Visits per week ({n} in all)"},
+    "chart.trend_paid_day": {
+        "zh": "每天回款 {currency}(共 {total})",
+        "en": "Received per day, {currency} ({total} in all)",
+    },
+    "chart.trend_paid_week": {
+        "zh": "每周回款 {currency}(共 {total})",
+        "en": "Received per week, {currency} ({total} in all)",
+    },
     "btn_follow_up_done": {"zh": "✓ {customer}", "en": "✓ {customer}"},
     "btn_follow_up_move": {"zh": "改期 {customer}", "en": "Move {customer}"},
     "ask_story_head": {"zh": "「{customer}」的情况(负责人 {owner})", "en": "{customer} (owner: {owner})"},
