@@ -1,16 +1,22 @@
 """Asking what you need to know (issue 19): the agenda, a customer's story, how the team is doing.
 
-- **agenda** ("这周要跟进哪些客户", "my follow-ups this week", `/agenda`): a list with a button per follow-up to mark
-  it done or move it; a press hands over to the follow-up flow (`handlers/follow_ups.py`).
+- **agenda** ("这周要跟进哪些客户", "my follow-ups this week", `/agenda`): follow-ups, planned visits, installments,
+  complaints and needs due, with two buttons for each of the first follow-ups and installments: a follow-up is marked
+  done or moved (the follow-up flow, `handlers/follow_ups.py`); an installment is paid (the payment flow,
+  `handlers/payments.py`, its amount filled in) or its due date moved (the schedule flow, `handlers/schedules.py`).
+  The asker's target's attainment closes it. The morning brief is the same answer (`services/digests.py`).
 - **brief** ("华为的情况", "tell me about Acme", `/brief 华为`): asks "which customer?" when none is named.
-- answers: the team's period (`/team`), the silent reps, one rep's activity, the funnel with its chart (`/funnel`),
-  the weighted forecast (`/forecast`).
+- answers: the team's period (`/team`; with the targets' attainment, and for a month or longer the trend and the
+  team's attainment as PNGs), the silent reps, one rep's activity, the funnel with its chart (`/funnel`), the
+  weighted forecast (`/forecast`).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> listed: agenda with follow-ups (buttons, nothing awaited)
+    [*] --> listed: agenda with follow-ups or installments (buttons, nothing awaited)
     listed --> [*]: done pressed: the follow-up is closed
     listed --> follow_up: move pressed: the follow-up flow asks the day
+    listed --> payment: paid pressed: the payment flow previews the installment's amount
+    listed --> schedule: move pressed on an installment: the schedule flow asks the new due day
     [*] --> customer: brief, customer unclear
     customer --> [*]: the story
 ```
