@@ -533,6 +533,7 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
         select(User.id, User.team_id, Team.timezone, Team.key)
         .outerjoin(Team, Team.id == User.team_id)
         .where(User.active)
+        .order_by(User.id)  # briefs falling at the same minute are queued in one order on every database
     ).all()
     for user_id, team_id, timezone, team_key in users:
         tz = ZoneInfo(timezone or uow.settings.timezone)
