@@ -120,11 +120,14 @@ class Agenda:
     items: tuple[AgendaItem, ...]
 
 
-def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_only: bool = False) -> Agenda:
+def agenda(
+    uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_only: bool = False, money: bool = True
+) -> Agenda:
     """The asker's own follow-ups, planned visits and their customers' installments due before `end` (a local day,
     exclusive), what is late first. A follow-up is open while it is on the customer's latest visit by this person:
     a visit logged since it was set is the follow-up done. `start` only names the period: what is late is always
-    listed, whenever it fell due."""
+    listed, whenever it fell due. `money` False: without the installments (the morning brief, whose collection
+    message of the same hour carries them, so they are not read only to be dropped)."""
     permissions.require_active(actor)
     tz = actor.tz
     today = uow.now().astimezone(tz).date()
@@ -177,26 +180,30 @@ def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_onl
                     "planned", local.date(), customer_id, name, False, at=local.strftime("%H:%M") if timed else None
                 )
             )
-    for customer_id, name, due_on, amount, paid, currency, seq, installment_id in uow.session.execute(
-        select(
-            Customer.id,
-            Customer.name,
-            Installment.due_on,
-            Installment.amount,
-            Installment.paid,
-            Installment.currency,
-            Installment.seq,
-            Installment.id,
-        )
-        .join(Contract, Contract.id == Installment.contract_id)
-        .join(Customer, Customer.id == Contract.customer_id)
-        .where(
-            Customer.owner_id == actor.id,
-            Customer.archived.is_(False),
-            Contract.status == "active",
-            Installment.state == "open",
-            Installment.amount > Installment.paid,
-            Installment.due_on < last,
+    for customer_id, name, due_on, amount, paid, currency, seq, installment_id in (
+        ()
+        if not money
+        else uow.session.execute(
+            select(
+                Customer.id,
+                Customer.name,
+                Installment.due_on,
+                Installment.amount,
+                Installment.paid,
+                Installment.currency,
+                Installment.seq,
+                Installment.id,
+            )
+            .join(Contract, Contract.id == Installment.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .where(
+                Customer.owner_id == actor.id,
+                Customer.archived.is_(False),
+                Contract.status == "active",
+                Installment.state == "open",
+                Installment.amount > Installment.paid,
+                Installment.due_on < last,
+            )
         )
     ):
         items.append(

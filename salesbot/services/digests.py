@@ -53,6 +53,7 @@ from salesbot.store.models import (
     Payment,
     Reminder,
     StageChange,
+    Target,
     Team,
     User,
     Visit,
@@ -326,13 +327,14 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
     }
     keys: dict[int | None, set[int]] = {}  # the key customers of each team, read once a run
     briefed: dict[int, tuple[list[asking.AgendaItem], list[retention.Quiet], ZoneInfo, date]] = {}
+    busy = _maybe_busy(uow, ids, until=max(today for _, today, _ in people) + DAY)
     for user_id, today, tz in people:
         user = users.get(user_id)
         if user is None:
             continue
         actor = user_service.actor_of(uow, user)
-        agenda = asking.agenda(uow, actor, start=today, end=today + DAY)
-        items = [item for item in agenda.items if item.kind != "installment"]
+        agenda = asking.agenda(uow, actor, start=today, end=today + DAY, money=False) if user_id in busy else None
+        items = list(agenda.items) if agenda is not None else []
         quiet = _quiet(uow, actor, today, keys) if uow.settings.retention.enabled else []
         if items or quiet:
             briefed[user_id] = (items, quiet, tz, today)
@@ -344,6 +346,7 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
             for visit_id, at in uow.session.execute(select(Visit.id, Visit.at).where(Visit.id.in_(chunk)))
         )
     folded = _folded(uow, briefed, visit_ids)
+    aimed = _aimed(uow, min(today for _, today, _ in people), max(today for _, today, _ in people))
     # The customer's open deal comes with each follow-up (issue 19: the brief before a planned visit).
     deals = asking.open_deals_of(uow, [i.customer_id for items, *_ in briefed.values() for i in items])
     for user_id, (items, quiet, tz, today) in briefed.items():
@@ -351,17 +354,49 @@ def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dic
         if quiet:
             facts["quiet"] = [{"customer": q.customer, "days": q.days, "level": q.level, "key": q.key} for q in quiet]
         user = users[user_id]
-        target = (
-            targets.standing(uow, user_id=user_id, day=today)
-            if user.role == "rep"
-            else targets.team_standing(uow, user.team_id, day=today)
-            if user.team_id is not None
-            else None
-        )
+        target = None
+        if user.role == "rep" and user_id in aimed[0]:
+            target = targets.standing(uow, user_id=user_id, day=today)
+        elif user.role != "rep" and user.team_id in aimed[1]:
+            target = targets.team_standing(uow, user.team_id, day=today)
         if target:
             facts["target"] = target  # issue 21: attainment, with the day's work
         found[user_id] = (facts, folded.get(user_id, []))
     return found
+
+
+def _maybe_busy(uow: UnitOfWork, ids: list[int], *, until: date) -> set[int]:
+    """Of these people, those whose agenda may list something before `until`: a follow-up set on a visit of theirs,
+    a visit planned, a complaint or a need of theirs open. The rest have an empty agenda, read in three queries for
+    everyone rather than in an agenda each (the agenda itself decides what is listed)."""
+    busy: set[int] = set()
+    last = datetime.combine(until, time(0), tzinfo=ZoneInfo("UTC")) + DAY  # a day of slack for any zone
+    for chunk in (ids[n : n + _CHUNK] for n in range(0, len(ids), _CHUNK)):
+        for query in (
+            select(Visit.user_id).where(
+                Visit.user_id.in_(chunk), Visit.follow_up_on.is_not(None), Visit.follow_up_on < until,
+                Visit.archived.is_(False),
+            ),
+            select(Reminder.user_id).where(
+                Reminder.user_id.in_(chunk), Reminder.kind == "planned_visit", Reminder.state == "pending",
+                Reminder.due_at < last,
+            ),
+            select(CustomerItem.owner_id).where(
+                CustomerItem.owner_id.in_(chunk), CustomerItem.status == "open", CustomerItem.due_on < until
+            ),
+        ):  # fmt: skip
+            busy.update(uow.session.scalars(query.distinct()))
+    return busy
+
+
+def _aimed(uow: UnitOfWork, first: date, last: date) -> tuple[set[int], set[int]]:
+    """The people and the teams with a target covering a day in [first, last]: only theirs are read."""
+    rows = uow.session.execute(
+        select(Target.user_id, Target.team_id).where(
+            Target.archived.is_(False), Target.starts_on <= last, Target.ends_on >= first
+        )
+    ).all()
+    return {u for u, _ in rows if u is not None}, {t for _, t in rows if t is not None}
 
 
 def _quiet(uow: UnitOfWork, actor: user_service.Actor, today: date, keys: dict[int | None, set[int]]) -> list:
