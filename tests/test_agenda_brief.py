@@ -27,7 +27,7 @@ def test_the_morning_brief_is_the_agenda_with_quiet_customers_and_the_target(cha
     assert "• [逾期32天] 「比亚迪」的投诉(体验不佳):比亚迪投诉交货延迟了 · 期限 2026-03-13(周五)" in brief
     assert "• 阿里巴巴:给方案(上次拜访 2026-03-11(周三))" in brief
     assert agenda.index("比亚迪") < agenda.index("阿里巴巴") and brief.index("比亚迪") < brief.index("阿里巴巴")
-    assert "🔕 很久没联系的客户(" in brief and "比亚迪 · 34天没联系" in brief
-    assert "阿里巴巴 · " not in brief.split("🔕")[1], "a customer with a follow-up planned is never named quiet"
+    assert "💤 很久没联系的客户(" in brief and "比亚迪 · 34天没联系" in brief
+    assert "阿里巴巴 · " not in brief.split("💤")[1], "a customer with a follow-up planned is never named quiet"
     assert brief.splitlines()[-1].startswith("🎯 张伟的目标") and "¥500,000.00" in brief
     assert agenda.splitlines()[-1] == brief.splitlines()[-1], "the agenda carries the same target line"

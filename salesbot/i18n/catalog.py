@@ -676,7 +676,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "• {late}{time}计划拜访「{customer}」",
         "en": "• {late}{time}planned visit to {customer}",
     },
-    "digest.brief_quiet": {"zh": "🔕 很久没联系的客户({n} 个):", "en": "🔕 Customers gone quiet ({n}):"},
+    "digest.brief_quiet": {"zh": "💤 很久没联系的客户({n} 个):", "en": "💤 Customers gone quiet ({n}):"},
     "digest.item_line": {
         "zh": "• 「{customer}」的{kind_word}{reason}:{text} · 期限 {due}{rep}",
         "en": "• {customer} {kind_word}{reason}: {text} · due {due}{rep}",
