@@ -843,7 +843,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 审批合同:点按钮,或回复“批准” / “驳回,原因”\n"
         "• 查应收:谁还欠款 / 阿里还欠多少 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 调整回款计划:阿里第二期改到6月30日\n"
-        "• 问:本月回款怎么样(/team)/ 阿里巴巴的情况(/brief)\n"
+        "• 问:本月业绩怎么样(/team)/ 阿里巴巴的情况(/brief)\n"
         "• /lang en 切换到英文",
         "en": "As finance you can:\n"
         "• Confirm payments: tap Confirm or Reject on the card\n"
@@ -858,13 +858,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 审批任何等待中的合同,交接任何人的客户:/handover 旧负责人 新负责人\n"
         "• 看全公司应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 在群里发 /link 团队名 把群接到团队\n"
-        "• 问全公司:本月业绩怎么样 / west团队本周业绩 / 这周谁没有记录拜访 / 销售漏斗 / 预测 / 丢单原因分析\n"
+        "• 问全公司:本月业绩怎么样 / east团队本周业绩 / 这周谁没有记录拜访 / 销售漏斗 / 预测 / 丢单原因分析\n"
         "• 命令行:salesbot users invite、salesbot import、salesbot export",
         "en": "As an admin you can also:\n"
         "• Decide any waiting approval, hand over anyone's accounts: /handover FROM TO\n"
         "• See the company's money: who owes us? / aging / top customers, then “export”\n"
         "• Send /link TEAM in a group to tie it to a team\n"
-        "• Ask about everyone: how are we doing this month / team west performance this week / who hasn't logged a "
+        "• Ask about everyone: how are we doing this month / team east performance this week / who hasn't logged a "
         "visit this week / pipeline / forecast / why are we losing deals\n"
         "• At the command line: salesbot users invite, salesbot import, salesbot export",
     },
