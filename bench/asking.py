@@ -1,8 +1,8 @@
 """The questions of issue 19 on the big book (bench/big_book.py: 1,000 reps, 100,000 customers, 1,000,000 visits on
 PostgreSQL), each timed beside a key lookup in the same run: the agenda and a customer's story as a rep, a team's
-week, month and year, the silent reps, one rep's activity, the funnel and the forecast as a manager, and the
-company's week and funnel as the admin. Target: each answer under 100 ms (the service's work: the wording and the
-funnel's PNG are not the database's and are not timed here).
+week, month and year, the silent reps, one rep's activity, the funnel and the forecast as a manager, the company's
+week and funnel as the admin, and the trend of a month and a year. Target: each answer under 100 ms (the service's
+work: the wording and the PNGs are not the database's and are not timed here).
 
 The book is made (or reused) by big_book.py's builder, in a database of its own (`--database`); the schema is
 upgraded at every run, so a new migration's indexes are there.
@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> None:
             asking.team_period(uow, actor, asking.scope_for(uow, actor), start=start, end=end).total.visits
         )
 
+    def trend(actor: Any, text: str) -> Callable[[Any], Any]:
+        start, end = days(text)
+        return lambda uow: sum(
+            asking.trend(uow, actor, asking.scope_for(uow, actor), start=start, end=end).visits  # type: ignore[union-attr]
+        )
+
     def activity(uow: Any) -> Any:
         scope = asking.scope_for(uow, manager)
         person = asking.person_named(uow, scope, "销售0042这周拜访了几个客户")
@@ -117,6 +123,10 @@ def main(argv: list[str] | None = None) -> None:
             lambda uow: asking.funnel(uow, admin, asking.scope_for(uow, admin)).deals,
             TARGET_MS,
         ),
+        # The trend sent with a period answer of a month or longer (days up to a month, weeks beyond).
+        ("trend of a team's month, a manager", trend(manager, "本月"), TARGET_MS),
+        ("trend of a team's year, a manager", trend(manager, "今年"), TARGET_MS),
+        ("trend of the company's month, the admin", trend(admin, "this month"), TARGET_MS),
     ]
     calls = [c for c in calls if not (args.only and c[2] and args.only not in c[0])]
     report(app, calls, repeat=args.repeat, explain=statements if args.explain else None, shape=lambda r: f"({r})")

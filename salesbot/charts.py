@@ -1,4 +1,4 @@
-"""PNG charts for the digests: the funnel of open deals and the aging of receivables.
+"""PNG charts for the digests and the answers: the funnel of open deals, the aging of receivables, a period's trend.
 
 A leaf module, like sheets.py. matplotlib (with numpy and Pillow under it, some 40 MB resident) is imported only
 when a chart is made, so a worker that never draws stays small. Charts are drawn with the object API on the Agg
@@ -189,3 +189,41 @@ def _register_font() -> None:
     from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(cjk_font_path()))
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    values: Sequence[float]
+    counts: bool = False  # whole numbers (visits): no ticks between them
+
+
+def trend(title: str, labels: Sequence[str], series: Sequence[Series]) -> bytes:
+    """A period's trend: one panel per series (visits, then payments per currency: amounts in two currencies never
+    share an axis), stacked, a column per day or week, as a PNG of WIDTH × HEIGHT pixels. Drawn on matplotlib Axes:
+    a trend is asked for now and then, not sent to every group at once, so the layout pass is worth its cost."""
+    with _lock, _rc():
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
+        canvas = FigureCanvasAgg(figure)
+        figure.suptitle(title, fontsize=14)
+        xs = list(range(len(labels)))
+        every = max(1, -(-len(labels) // 12))  # at most a dozen dates under the columns
+        for n, one in enumerate(series):
+            axes = figure.add_subplot(len(series), 1, n + 1)
+            axes.bar(xs, list(one.values), color=_BAR, width=0.8)
+            axes.set_title(one.title, fontsize=11, loc="left")
+            axes.set_xticks(xs[::every], [labels[i] for i in xs[::every]], fontsize=8)
+            axes.tick_params(axis="y", labelsize=8)
+            axes.ticklabel_format(axis="y", style="plain", useOffset=False)
+            if one.counts:
+                from matplotlib.ticker import MaxNLocator
+
+                axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout(rect=(0, 0, 1, 0.94))
+        out = io.BytesIO()
+        canvas.print_png(out, pil_kwargs={"compress_level": _PNG_COMPRESSION})
+        return out.getvalue()

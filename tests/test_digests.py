@@ -48,10 +48,19 @@ def test_a_week_of_digests_each_on_its_day_to_its_group_or_person(run_script) ->
         ("Wed 03-11 18:00", "group:east", "📊"),
         ("Thu 03-12 09:00", "rep1", "☀️"),
         ("Thu 03-12 18:00", "group:east", "📊"),
+        # From Friday each rep's follow-up is late and not done: every morning's brief lists it, late first, as
+        # their agenda does, until it is done or moved (the day's events alone make a group's digest).
+        ("Fri 03-13 09:00", "rep1", "☀️"),
         ("Fri 03-13 09:00", "rep2", "☀️"),
         ("Fri 03-13 18:00", "group:east", "📊"),
-        # Saturday and Sunday: nothing happened and nothing waits, so nothing is sent. Monday evening neither.
+        # Saturday and Sunday: nothing happened in the team, so the group hears nothing. Monday evening neither.
+        ("Sat 03-14 09:00", "rep1", "☀️"),
+        ("Sat 03-14 09:00", "rep2", "☀️"),
+        ("Sun 03-15 09:00", "rep1", "☀️"),
+        ("Sun 03-15 09:00", "rep2", "☀️"),
         ("Mon 03-16 09:00", "group:east", "📈"),
+        ("Mon 03-16 09:00", "rep1", "☀️"),
+        ("Mon 03-16 09:00", "rep2", "☀️"),
     ]
 
 
@@ -84,10 +93,14 @@ def test_the_daily_digest_says_what_happened_and_what_waits(run_script) -> None:
 def test_the_brief_carries_the_days_follow_ups_once(run_script) -> None:  # type: ignore[no-untyped-def]
     sent = run_script(SCRIPTS / "digest_week.txt")
     rep1 = [s for s in sent if s.to == "rep1" and s.at.strftime("%m-%d") == "03-12"]
-    assert rep1[0].reply.text.splitlines()[0] == "☀️ 早上好!今天(2026-03-12(周四))要跟进 1 个客户:"
+    assert rep1[0].reply.text.splitlines()[0] == "☀️ 早上好!今天(2026-03-12(周四))要跟进 1 项:"
     assert sum("阿里巴巴" in s.reply.text and "⏰" in s.reply.text for s in rep1) == 0, "no second reminder"
     rep2 = one(sent, "Fri 03-13 09:00", "rep2").reply.text
-    assert rep2 == "☀️ Good morning! 1 follow-up(s) today (Fri 2026-03-13):\n• 15:00 Initech (visited Wed 2026-03-11)"
+    assert rep2 == (
+        "☀️ Good morning! 1 item(s) on your agenda today (Fri 2026-03-13):\n• 15:00 Initech (visited Wed 2026-03-11)"
+    )
+    late = one(sent, "Sat 03-14 09:00", "rep1").reply.text
+    assert late.splitlines()[1] == "• [逾期2天] 阿里巴巴(上次拜访 2026-03-11(周三))", "late, as the agenda says it"
     at_three = one(sent, "Fri 03-13 15:00", "rep2").reply.text
     assert "Initech" in at_three, "a timed follow-up still reminds at its time"
 

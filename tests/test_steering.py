@@ -112,7 +112,8 @@ def test_corrections_change_the_entry_and_undo_takes_changes_back_one_at_a_time(
     pending = rows(world, select(Reminder.due_at).where(Reminder.state == "pending"))
     assert pending == [], "the restored follow-up fired on its day"
     brief = [s for s in replies if "早上好" in s.reply.text]
-    assert len(brief) == 1 and "2026-03-17" in brief[0].reply.text
+    assert len(brief) == 2 and "2026-03-17" in brief[0].reply.text
+    assert "[逾期1天] 比亚迪" in brief[1].reply.text, "not done on its day: the next brief lists it late"
     undos = one(world, select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "undo"))
     assert undos == 3
 

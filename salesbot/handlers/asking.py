@@ -1,16 +1,22 @@
 """Asking what you need to know (issue 19): the agenda, a customer's story, how the team is doing.
 
-- **agenda** ("这周要跟进哪些客户", "my follow-ups this week", `/agenda`): a list with a button per follow-up to mark
-  it done or move it; a press hands over to the follow-up flow (`handlers/follow_ups.py`).
+- **agenda** ("这周要跟进哪些客户", "my follow-ups this week", `/agenda`): follow-ups, planned visits, installments,
+  complaints and needs due, with two buttons for each of the first follow-ups and installments: a follow-up is marked
+  done or moved (the follow-up flow, `handlers/follow_ups.py`); an installment is paid (the payment flow,
+  `handlers/payments.py`, its amount filled in) or its due date moved (the schedule flow, `handlers/schedules.py`).
+  The asker's target's attainment closes it. The morning brief is the same answer (`services/digests.py`).
 - **brief** ("华为的情况", "tell me about Acme", `/brief 华为`): asks "which customer?" when none is named.
-- answers: the team's period (`/team`), the silent reps, one rep's activity, the funnel with its chart (`/funnel`),
-  the weighted forecast (`/forecast`).
+- answers: the team's period (`/team`; with the targets' attainment, and for a month or longer the trend and the
+  team's attainment as PNGs), the silent reps, one rep's activity, the funnel with its chart (`/funnel`), the
+  weighted forecast (`/forecast`).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> listed: agenda with follow-ups (buttons, nothing awaited)
+    [*] --> listed: agenda with follow-ups or installments (buttons, nothing awaited)
     listed --> [*]: done pressed: the follow-up is closed
     listed --> follow_up: move pressed: the follow-up flow asks the day
+    listed --> payment: paid pressed: the payment flow previews the installment's amount
+    listed --> schedule: move pressed on an installment: the schedule flow asks the new due day
     [*] --> customer: brief, customer unclear
     customer --> [*]: the story
 ```
@@ -26,20 +32,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from salesbot.handlers import customers, flows, follow_ups, pipeline
+from salesbot.handlers import customers, flows, follow_ups, payments, pipeline, schedules
 from salesbot.handlers.lexicons import customer_index
 from salesbot.handlers.messages import File, Reply
 from salesbot.handlers.turn import Choice, Turn
 from salesbot.i18n import cut, fmt_date, fmt_money, fmt_totals
+from salesbot.i18n.digests import chart_labels
+from salesbot.i18n.reports import standing_line
 from salesbot.nlp import questions
 from salesbot.nlp.intents import Understanding
-from salesbot.services import asking
+from salesbot.services import asking, targets
 from salesbot.services import groups as group_service
 from salesbot.services import visits as visit_service
 from salesbot.services.errors import ServiceError
 
 AGENDA, BRIEF = "agenda", "brief"
-WITH_BUTTONS = 3  # follow-ups offered as buttons (two each): a WeCom card shows at most six
+WITH_BUTTONS = 3  # follow-ups and installments offered as buttons (two each): a WeCom card shows at most six
+PRESSABLE = ("follow_up", "installment")
 LINES = 15  # lines of a list before "… and N more"
 
 
@@ -97,29 +106,56 @@ def show_agenda(turn: Turn, text: str) -> None:
     late_only = questions.overdue_only(text)
     found = asking.agenda(turn.uow, turn.actor, start=period.start, end=period.end, overdue_only=late_only)
     head = turn.t("ask_overdue_head" if late_only else "ask_agenda_head", period=_period_text(turn, period))
+    standing = _own_target(turn, found.today)
     if not found.items:
-        turn.say(f"{head}\n{turn.t('ask_agenda_empty')}")
+        turn.say("\n".join([head, turn.t("ask_agenda_empty"), *standing]))
         return
     lines = [_agenda_line(turn, item, found.today) for item in found.items]
     late = sum(item.overdue for item in found.items)
-    text = "\n".join([head, turn.t("ask_agenda_count", n=len(found.items), late=late), *cut(lines, LINES, turn.lang)])
-    offered = [item for item in found.items if item.kind == "follow_up"][:WITH_BUTTONS]
+    text = "\n".join(
+        [head, turn.t("ask_agenda_count", n=len(found.items), late=late), *cut(lines, LINES, turn.lang), *standing]
+    )
+    offered = [item for item in found.items if item.kind in PRESSABLE][:WITH_BUTTONS]
     if not offered:
         turn.say(text)
         return
     turn.start(AGENDA, {})
-    rows = [
-        [
-            Choice(turn.t("btn_follow_up_done", customer=item.customer), {"set": _pick(item, "done")}),
-            Choice(turn.t("btn_follow_up_move", customer=item.customer), {"set": _pick(item, "move")}),
-        ]
-        for item in offered
-    ]
+    rows = [_buttons(turn, item) for item in offered]
     turn.ask(text, rows, awaiting=None)  # a list, not a question: anything else said next simply moves on
 
 
+def _own_target(turn: Turn, today: date) -> list[str]:
+    """The asker's target and how much of it is done (issue 21), under the agenda."""
+    mine = asking.attainment(turn.uow, turn.actor, asking.Scope("own", (turn.actor.id,)), day=today)
+    return [standing_line(s, turn.lang) for s in mine]
+
+
+def _buttons(turn: Turn, item: asking.AgendaItem) -> list[Choice]:
+    """A follow-up: done, or move it. An installment: paid (the payment flow, its amount filled in), or move its
+    due date (the schedule flow, which holds the rules of who may move it and how far)."""
+    if item.kind == "installment":
+        label = {"customer": item.customer, "seq": item.seq}
+        return [
+            Choice(turn.t("btn_installment_paid", **label), {"set": _pick(item, "paid")}),
+            Choice(turn.t("btn_installment_move", **label), {"set": _pick(item, "move_due")}),
+        ]
+    return [
+        Choice(turn.t("btn_follow_up_done", customer=item.customer), {"set": _pick(item, "done")}),
+        Choice(turn.t("btn_follow_up_move", customer=item.customer), {"set": _pick(item, "move")}),
+    ]
+
+
 def _pick(item: asking.AgendaItem, act: str) -> dict[str, Any]:
-    return {"act": act, "visit_id": item.visit_id, "customer_id": item.customer_id, "customer": item.customer}
+    picked: dict[str, Any] = {
+        "act": act,
+        "visit_id": item.visit_id,
+        "customer_id": item.customer_id,
+        "customer": item.customer,
+    }
+    if item.kind == "installment":
+        assert item.amount is not None
+        picked.update(installment_id=item.installment_id, amount=str(item.amount), currency=item.currency)
+    return picked
 
 
 def _agenda_line(turn: Turn, item: asking.AgendaItem, today: date) -> str:
@@ -137,6 +173,15 @@ def _agenda_line(turn: Turn, item: asking.AgendaItem, today: date) -> str:
         )
     if item.kind == "planned":
         return turn.t("ask_agenda_planned", when=when, customer=item.customer)
+    if item.kind in ("complaint", "need"):
+        return turn.t(
+            "ask_agenda_item",
+            when=when,
+            customer=item.customer,
+            kind_word=turn.t(f"item.kind_{item.kind}"),
+            reason=_reason(turn, item.category),
+            text=item.text or "",
+        )
     step = turn.t("ask_next_step", step=item.next_step) if item.next_step else ""
     return turn.t("ask_agenda_follow_up", when=when, customer=item.customer, step=step)
 
@@ -145,12 +190,24 @@ def agenda_advance(turn: Turn) -> None:
     """A button of the agenda was pressed: the follow-up is closed, or the follow-up flow asks its new day."""
     assert turn.form is not None
     slots = turn.form.slots
-    if slots.get("act") == "done":
+    act = slots.get("act")
+    if act == "done":
         closed = visit_service.close_follow_up(turn.uow, turn.actor, visit_id=int(slots["visit_id"]))
         turn.say(turn.t("follow_up_closed", customer=closed.customer))
         turn.finish()
         return
     turn.finish()
+    customer = {"customer_id": slots["customer_id"], "customer": slots["customer"]}
+    if act == "paid":
+        # The payment flow as if the rep had said "收到X回款" with the installment's amount: it shows what the
+        # money settles and records it on the tap (or sends it to finance), as always.
+        day = turn.now_local().date().isoformat()
+        turn.start(payments.FLOW, {"day": day, "amount": slots["amount"], "currency": slots["currency"], **customer})
+        flows.flow(payments.FLOW).advance(turn)
+        return
+    if act == "move_due":
+        schedules.move_installment(turn, installment_id=int(slots["installment_id"]), **customer)
+        return
     turn.start(follow_ups.FLOW, {"done": False, "customer_id": slots["customer_id"], "customer": slots["customer"]})
     flows.flow(follow_ups.FLOW).advance(turn)
 
@@ -224,7 +281,25 @@ def story_text(turn: Turn, story: asking.Story) -> str:
             else ""
         )
         lines.append(t("ask_story_owed", totals=fmt_totals(story.owed, lang), late=late))
+    for item in story.items:  # issue 20: the open complaints and needs
+        lines.append(
+            t(
+                "ask_story_item",
+                kind_word=t(f"item.kind_{item.kind}"),
+                reason=_reason(turn, item.category),
+                text=item.text,
+                due=fmt_date(item.due_on, lang),
+                late=t("ask_story_item_late") if item.late else "",
+                owner=item.owner or "-",
+            )
+        )
     return "\n".join(lines)
+
+
+def _reason(turn: Turn, category: str | None) -> str:
+    if not category:
+        return ""
+    return turn.t("item.reason_paren", reason=turn.settings.lost_reason_label(category, turn.lang))
 
 
 # --- the team ------------------------------------------------------------------------------------------------------
@@ -320,7 +395,49 @@ def _team(turn: Turn, text: str, scope: asking.Scope) -> None:
         silent = found.silent
         if silent:
             lines.append(turn.t("ask_silent_short", n=len(silent), names=_names(turn, silent)))
-    turn.say("\n".join(lines) + _own_note(turn, scope, text))
+    today = _today(turn)
+    # issue 21: the targets covering the period's last day so far (last month's for 上个月, this month's for 本月)
+    standings = asking.attainment(turn.uow, turn.actor, scope, day=min(period.end - timedelta(days=1), today))
+    if standings:
+        lines.extend(cut([standing_line(s, turn.lang) for s in standings], LINES, turn.lang))
+    said = "\n".join(lines) + _own_note(turn, scope, text)
+    files = _period_charts(turn, scope, period, standings)
+    if files:
+        turn.replies.append(Reply(text=said, files=files))
+        return
+    turn.say(said)
+
+
+def _period_charts(
+    turn: Turn, scope: asking.Scope, period: questions.Period, standings: list[dict[str, Any]]
+) -> tuple[File, ...]:
+    """The period's trend (a month or longer: visits and payments per day or week, issue 19) and the team's
+    attainment (issue 21), as PNGs; none for a short period with no team target."""
+    trend = asking.trend(turn.uow, turn.actor, scope, start=period.start, end=period.end)
+    drawn = trend is not None and (any(trend.visits) or trend.paid)
+    if not drawn and not (standings and scope.kind != "own"):
+        return ()
+    from salesbot import charts  # matplotlib comes in with the first chart, not before
+
+    files = []
+    whose = _whose(turn, scope)
+    if trend is not None and drawn:
+        lang = turn.lang
+        labels = [f"{d.month}/{d.day}" for d in trend.starts]
+        series = [
+            charts.Series(turn.t(f"chart.trend_visits_{trend.step}", n=sum(trend.visits)), trend.visits, counts=True)
+        ]
+        for currency, amounts in trend.paid.items():
+            total = fmt_money(sum(amounts, Decimal(0)), currency, lang)
+            title = turn.t(f"chart.trend_paid_{trend.step}", currency=currency, total=total)
+            series.append(charts.Series(title, [charts.as_float(a) for a in amounts]))
+        title = turn.t("chart.trend", whose=whose, period=_period_text(turn, period))
+        files.append(File("trend.png", charts.PNG_MIME, charts.trend(title, labels, series)))
+    if standings and scope.kind != "own":
+        name, title, panels = chart_labels(targets.chart(standings), team=whose, lang=turn.lang, settings=turn.settings)
+        bars = [charts.Panel(p, [charts.Bar(*row) for row in rows]) for p, rows in panels]
+        files.append(File(name, charts.PNG_MIME, charts.bars(title, bars)))
+    return tuple(files)
 
 
 def _names(turn: Turn, people: tuple[asking.Person, ...]) -> str:

@@ -168,3 +168,14 @@ flows.declare_flow(
     intents=("schedule",),
     topic="topic_schedule",
 )
+
+
+def move_installment(turn: Turn, *, installment_id: int, customer_id: int, customer: str) -> None:
+    """Another flow hands over an installment it has named (the agenda's move button): ask its new due day."""
+    turn.start(FLOW, {"split": False, "seq": None, "customer_id": customer_id, "customer": customer})
+    assert turn.form is not None
+    found = schedules.find(turn.uow, turn.actor, customer_id=customer_id, seq=None)
+    for view in found:
+        if view.id == installment_id:
+            turn.form.slots["installment_id"], turn.form.slots["label"] = view.id, _label(turn, view)
+    advance(turn)

@@ -45,6 +45,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 记回款:收到阿里回款30万 / 阿里第二期改到6月30日\n"
         "• 问应收:谁还欠款 / 阿里还欠多少 / 我的应收 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 查看:我的客户(/customers)、我的商机(/deals)、我的审批(/approvals)\n"
+        "• 问我:这周要跟进哪些客户 / 逾期没跟进的(/agenda)、华为技术的情况(/brief)、哪些客户很久没联系了、"
+        "本周业绩怎么样\n"
+        "• 投诉和需求:华为技术投诉交货延迟了 / 阿里巴巴提了个需求:要和ERP对接 / 华为技术的投诉处理完了\n"
         "• 日报:每个工作日傍晚我帮你写好,一键发送(现在就要:写日报);请假:我明天请假;问业绩:我的业绩完成多少了\n"
         "• 改和撤:不对,是下周三 / 撤销 / 小米的跟进改到下周五 / 华为的跟进做完了 / 昨天拜访了小米\n"
         "• /cancel 取消正在填写的内容,/lang en 切换到英文\n"
@@ -56,6 +59,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Record a payment: Acme paid 20k today / move Acme's 2nd installment to June 30\n"
         "• Ask: who owes us? / how much does Acme owe / my receivables / aging / top customers, then “export”\n"
         "• See: my customers (/customers), my deals (/deals), my approvals (/approvals)\n"
+        "• Ask: my follow-ups this week / my overdue follow-ups (/agenda), tell me about Acme (/brief), "
+        "quiet accounts, how is the team doing this week\n"
+        "• Complaints and needs: Acme complained about support response times / Acme asked for an integration "
+        "with their ERP / Acme's complaint is resolved\n"
         "• Daily report: drafted for you each working evening, sent with one tap (now: my daily report); days off: "
         "I'm off on Friday; how am I doing against target\n"
         "• Fix and undo: no, make it Wednesday / undo / push Acme's follow-up to Friday / done with the Acme "
@@ -619,8 +626,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "digest.weekly": {"zh": "📈 {team} 周报 · {first} – {last}", "en": "📈 {team} weekly summary · {first} – {last}"},
     "digest.brief": {
-        "zh": "☀️ 早上好!今天({day})要跟进 {count} 个客户:",
-        "en": "☀️ Good morning! {count} follow-up(s) today ({day}):",
+        "zh": "☀️ 早上好!今天({day})要跟进 {count} 项:",
+        "en": "☀️ Good morning! {count} item(s) on your agenda today ({day}):",
     },
     "digest.visits": {"zh": "🚶 拜访 {total} 次:", "en": "🚶 {total} visit(s):"},
     "digest.visit_line": {"zh": "• {rep}:{count} 次", "en": "• {rep}: {count}"},
@@ -655,10 +662,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "digest.week_payments": {"zh": "💰 回款 {count} 笔:{totals}", "en": "💰 {count} payment(s) received: {totals}"},
     "digest.brief_line": {
-        "zh": "• {time}{customer}{next_step}(上次拜访 {visited_on})",
-        "en": "• {time}{customer}{next_step} (visited {visited_on})",
+        "zh": "• {time}{customer}{next_step}{visited}",
+        "en": "• {time}{customer}{next_step}{visited}",
     },
     "digest.next_step": {"zh": ":{next_step}", "en": ": {next_step}"},
+    # the morning brief as the day's agenda (issue 19), with open complaints and needs and quiet customers (issue 20)
+    "digest.brief_visited": {"zh": "(上次拜访 {on})", "en": " (visited {on})"},
+    "digest.brief_none": {
+        "zh": "☀️ 早上好!今天({day})没有到期的跟进。",
+        "en": "☀️ Good morning! Nothing on your agenda today ({day}).",
+    },
+    "digest.brief_late": {"zh": "[逾期{days}天] ", "en": "[{days}d late] "},
+    "digest.brief_planned": {
+        "zh": "• {late}{time}计划拜访「{customer}」",
+        "en": "• {late}{time}planned visit to {customer}",
+    },
+    "digest.brief_quiet": {"zh": "💤 很久没联系的客户({n} 个):", "en": "💤 Customers gone quiet ({n}):"},
+    "digest.item_line": {
+        "zh": "• 「{customer}」的{kind_word}{reason}:{text} · 期限 {due}{rep}",
+        "en": "• {customer} {kind_word}{reason}: {text} · due {due}{rep}",
+    },
+    "digest.item_rep": {"zh": "({rep})", "en": " ({rep})"},
+    "digest.items": {"zh": "📣 待处理的投诉和需求({n}):", "en": "📣 Complaints and needs due ({n}):"},
+    "digest.targets": {"zh": "目标完成:", "en": "Against target:"},
+    "digest.week_open_items": {
+        "zh": "📣 未处理:投诉 {complaint} 个,需求 {need} 个(逾期 {late} 个)",
+        "en": "📣 Still open: {complaint} complaint(s), {need} need(s) ({late} overdue)",
+    },
     "chart.funnel": {"zh": "{team} 在谈商机(共 {total} 个)", "en": "{team}: open deals ({total})"},
     "chart.aging": {"zh": "{team} 应收账龄(截至 {day})", "en": "{team}: receivables aging (as of {day})"},
     # --- issue 16: a conversation a rep can steer ---------------------------------------------------------------
@@ -791,7 +821,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 团队应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 交接客户:/handover 旧负责人 新负责人\n"
         "• 在团队群里发 /link 接收团队通知和日报\n"
-        "• 团队日报:每晚一条汇总,点评张伟:… / 给张伟定12月目标50万 / 团队本周使用情况 / 张伟下周请假 / 谁请假了",
+        "• 团队日报:每晚一条汇总,点评张伟:… / 给张伟定12月目标50万 / 团队本周使用情况 / 张伟下周请假 / 谁请假了\n"
+        "• 问团队:本月团队业绩怎么样(/team,一个月以上附趋势图)/ 这周谁没有记录拜访 / 张伟这周拜访了几个客户 / "
+        "销售漏斗(/funnel)/ 本季度预测(/forecast)\n"
+        "• 留住客户:哪些客户很久没联系了 / 丢单原因分析 / 团队的目标完成多少了",
         "en": "As a manager you can also:\n"
         "• Approve: tap the card, or reply “approve” / “reject: wrong currency”; with several waiting I ask which\n"
         "• What waits for you: /approvals or “my approvals”\n"
@@ -799,7 +832,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Hand over accounts: /handover FROM TO\n"
         "• Send /link in your team's group for its notices and digests\n"
         "• Reports: one summary each evening; comment on Tom's report: … / set Tom's December target to 80k USD / "
-        "who is using it this week / Tom is off on Friday / who's off",
+        "who is using it this week / Tom is off on Friday / who's off\n"
+        "• Ask about the team: how is the team doing this month (/team, with a trend chart for a month or longer) / "
+        "who hasn't logged a visit this week / how many visits did Tom Lee make this week / pipeline (/funnel) / "
+        "weighted forecast (/forecast)\n"
+        "• Keep the customers: quiet accounts / why are we losing deals / how am I doing against target",
     },
     "help_finance": {
         "zh": "作为财务,你可以:\n"
@@ -807,12 +844,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 审批合同:点按钮,或回复“批准” / “驳回,原因”\n"
         "• 查应收:谁还欠款 / 阿里还欠多少 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 调整回款计划:阿里第二期改到6月30日\n"
+        "• 问:本月业绩怎么样(/team)/ 阿里巴巴的情况(/brief)\n"
         "• /lang en 切换到英文",
         "en": "As finance you can:\n"
         "• Confirm payments: tap Confirm or Reject on the card\n"
         "• Approve contracts: tap, or reply “approve” / “reject: the reason”\n"
         "• Ask: who owes us? / how much does Acme owe / aging / top customers, then “export”\n"
         "• Move a due date: move Acme's 2nd installment to June 30\n"
+        "• Ask: how are we doing this month (/team) / tell me about Acme (/brief)\n"
         "• /lang zh switches to Chinese",
     },
     "help_admin": {
@@ -820,11 +859,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• 审批任何等待中的合同,交接任何人的客户:/handover 旧负责人 新负责人\n"
         "• 看全公司应收:谁还欠款 / 账龄 / 二八客户,再说“导出”拿Excel\n"
         "• 在群里发 /link 团队名 把群接到团队\n"
+        "• 问全公司:本月业绩怎么样 / east团队本周业绩 / 这周谁没有记录拜访 / 销售漏斗 / 预测 / 丢单原因分析\n"
         "• 命令行:salesbot users invite、salesbot import、salesbot export",
         "en": "As an admin you can also:\n"
         "• Decide any waiting approval, hand over anyone's accounts: /handover FROM TO\n"
         "• See the company's money: who owes us? / aging / top customers, then “export”\n"
         "• Send /link TEAM in a group to tie it to a team\n"
+        "• Ask about everyone: how are we doing this month / team east performance this week / who hasn't logged a "
+        "visit this week / pipeline / forecast / why are we losing deals\n"
         "• At the command line: salesbot users invite, salesbot import, salesbot export",
     },
     # issue 17: a name that only contains a known customer's (华为云 with 华为 known) is asked about, never assumed
@@ -1099,6 +1141,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {when} {customer} installment {seq}: {money} due",
     },
     "ask_next_step": {"zh": " — {step}", "en": " — {step}"},
+    # the agenda's installments (buttons as the follow-ups'), complaints and needs; the story's open items
+    "btn_installment_paid": {"zh": "💰 已收款 {customer}第{seq}期", "en": "💰 Paid: {customer} #{seq}"},
+    "btn_installment_move": {"zh": "改期 {customer}第{seq}期", "en": "Move {customer} #{seq}"},
+    "ask_agenda_item": {
+        "zh": "• {when} 处理「{customer}」的{kind_word}{reason}:{text}",
+        "en": "• {when} handle the {customer} {kind_word}{reason}: {text}",
+    },
+    "ask_story_item": {
+        "zh": "{kind_word}{reason}:{text} · 期限 {due}{late} · 负责人 {owner}",
+        "en": "Open {kind_word}{reason}: {text} · due {due}{late} · owner {owner}",
+    },
+    "ask_story_item_late": {"zh": "(已逾期)", "en": " (overdue)"},
+    # a period's trend, sent with the manager's answer for a month or longer
+    "chart.trend": {"zh": "{whose} · {period}", "en": "{whose} · {period}"},
+    "chart.trend_visits_day": {"zh": "每天拜访(共 {n} 次)", "en": "Visits per day ({n} in all)"},
+    "chart.trend_visits_week": {"zh": "每周拜访(共 {n} 次)", "en": "Visits per week ({n} in all)"},
+    "chart.trend_paid_day": {
+        "zh": "每天回款 {currency}(共 {total})",
+        "en": "Received per day, {currency} ({total} in all)",
+    },
+    "chart.trend_paid_week": {
+        "zh": "每周回款 {currency}(共 {total})",
+        "en": "Received per week, {currency} ({total} in all)",
+    },
     "btn_follow_up_done": {"zh": "✓ {customer}", "en": "✓ {customer}"},
     "btn_follow_up_move": {"zh": "改期 {customer}", "en": "Move {customer}"},
     "ask_story_head": {"zh": "「{customer}」的情况(负责人 {owner})", "en": "{customer} (owner: {owner})"},

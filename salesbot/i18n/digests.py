@@ -64,25 +64,79 @@ def chart_labels(chart: dict[str, Any], *, team: str, lang: str, settings: Setti
 
 def _compose(key: str, p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit: int) -> str:
     if key == "digest.brief":
-        head = t(lang, "digest.brief", day=fmt_date(date.fromisoformat(p["day"]), lang), count=len(p["items"]))
-        lines = [
-            t(
-                lang,
-                "digest.brief_line",
-                time=f"{i['time']} " if i.get("time") else "",
-                customer=i["customer"],
-                next_step=t(lang, "digest.next_step", next_step=i["next_step"]) if i.get("next_step") else "",
-                visited_on=fmt_date(date.fromisoformat(i["visited_on"]), lang),
-            )
-            + (f"\n{deal_line(i['open_deal'], lang=lang, tz=tz, settings=settings)}" if i.get("open_deal") else "")
-            for i in p["items"]
-        ]
-        return "\n".join([head, *cut(lines, limit * 2, lang)])
+        return _brief(p, lang, tz, settings, limit)
     if key == "digest.weekly":
         return _weekly(p, lang, limit)
     if key == "digest.retention":
         return _retention(p, lang, settings, limit)
     return _daily(p, lang, tz, settings, limit)
+
+
+def _brief(p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit: int) -> str:
+    """A person's morning brief: the day's agenda (late first), their quiet customers, their target."""
+    day = fmt_date(date.fromisoformat(p["day"]), lang)
+    items = p.get("items", [])
+    head = t(lang, "digest.brief", day=day, count=len(items)) if items else t(lang, "digest.brief_none", day=day)
+    sections = ["\n".join([head, *cut([_brief_line(i, lang, tz, settings) for i in items], limit * 2, lang)])]
+    quiet = p.get("quiet", [])
+    if quiet:
+        lines = [
+            t(
+                lang,
+                "retention.line",
+                star=t(lang, "retention.key_mark") if q["key"] else "",
+                customer=q["customer"],
+                days=q["days"],
+                step=t(lang, f"retention.level{q['level']}"),
+            )
+            for q in quiet
+        ]
+        sections.append("\n".join([t(lang, "digest.brief_quiet", n=len(quiet)), *cut(lines, limit, lang)]))
+    if p.get("target"):
+        from salesbot.i18n.reports import standing_line  # issue 21: attainment against the target
+
+        sections.append(standing_line(p["target"], lang))
+    return "\n\n".join(sections)
+
+
+def _brief_line(i: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings) -> str:
+    late = t(lang, "digest.brief_late", days=i["late"]) if i.get("late") else ""
+    kind = i.get("kind", "follow_up")
+    if kind in ("complaint", "need"):
+        line = _item_line(i, lang, settings)
+        return line[:2] + late + line[2:]  # after the bullet
+    if kind == "planned":
+        return t(lang, "digest.brief_planned", late=late, time=f"{i['time']} " if i.get("time") else "",
+                 customer=i["customer"])  # fmt: skip
+    visited = (
+        t(lang, "digest.brief_visited", on=fmt_date(date.fromisoformat(i["visited_on"]), lang))
+        if i.get("visited_on")
+        else ""
+    )
+    line = t(
+        lang,
+        "digest.brief_line",
+        time=late + (f"{i['time']} " if i.get("time") else ""),
+        customer=i["customer"],
+        next_step=t(lang, "digest.next_step", next_step=i["next_step"]) if i.get("next_step") else "",
+        visited=visited,
+    )
+    return line + (f"\n{deal_line(i['open_deal'], lang=lang, tz=tz, settings=settings)}" if i.get("open_deal") else "")
+
+
+def _item_line(i: dict[str, Any], lang: str, settings: Settings) -> str:
+    """An open complaint or need: "• 「华为」的投诉(交付):交货延迟了 · 期限 03-13(周五)"."""
+    reason = t(lang, "item.reason_paren", reason=_reason(i["reason"], lang, settings)) if i.get("reason") else ""
+    return t(
+        lang,
+        "digest.item_line",
+        customer=i["customer"],
+        kind_word=t(lang, f"item.kind_{i['kind']}"),
+        reason=reason,
+        text=i["text"],
+        due=fmt_date(date.fromisoformat(i["due_on"]), lang),
+        rep=t(lang, "digest.item_rep", rep=i["rep"]) if i.get("rep") else "",
+    )
 
 
 def _daily(p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit: int) -> str:
@@ -160,6 +214,12 @@ def _daily(p: dict[str, Any], lang: str, tz: ZoneInfo, settings: Settings, limit
             for a in p.get("approvals", [])
         ],
     )
+    items = p.get("items", [])
+    section(t(lang, "digest.items", n=len(items)), [_item_line(i, lang, settings) for i in items])
+    if p.get("targets"):
+        from salesbot.i18n.reports import standing_line  # issue 21: attainment against the targets
+
+        section(t(lang, "digest.targets"), [standing_line(s, lang) for s in p["targets"]])
     overdue = p.get("overdue", [])
     section(
         t(lang, "digest.overdue", n=len(overdue)),
@@ -187,6 +247,8 @@ def _weekly(p: dict[str, Any], lang: str, limit: int) -> str:
         from salesbot.i18n.reports import standing_line  # issue 21: attainment against the targets
 
         lines.extend(cut([standing_line(s, lang) for s in p["targets"]], limit, lang))
+    if p.get("open_items"):
+        lines.append(t(lang, "digest.week_open_items", **p["open_items"]))
     return "\n".join(lines)
 
 

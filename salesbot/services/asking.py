@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, false, func, literal, null, select, true, union_all
+from sqlalchemy import ColumnElement, String, case, false, func, literal, null, select, true, union_all
 from sqlalchemy.orm import aliased
 
-from salesbot.services import permissions
+from salesbot.services import permissions, targets
 from salesbot.services.errors import NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -27,6 +28,7 @@ from salesbot.store.models import (
     ApprovalStep,
     Contract,
     Customer,
+    CustomerItem,
     Deal,
     Installment,
     Payment,
@@ -51,6 +53,7 @@ class Scope:
     kind: str
     user_ids: tuple[int, ...] | None
     team: str | None = None
+    team_id: int | None = None  # the team, for a team's scope (its targets)
 
     def owned_by(self, column: ColumnElement) -> ColumnElement[bool]:
         return true() if self.user_ids is None else column.in_(self.user_ids)
@@ -71,7 +74,7 @@ def scope_for(uow: UnitOfWork, actor: Actor, *, team_id: int | None = None) -> S
     if team_id is None:
         return Scope("all", None)
     members = tuple(uow.session.scalars(select(User.id).where(User.team_id == team_id).order_by(User.id)))
-    return Scope("team", members, uow.session.scalar(select(Team.name).where(Team.id == team_id)))
+    return Scope("team", members, uow.session.scalar(select(Team.name).where(Team.id == team_id)), team_id)
 
 
 def team_named(uow: UnitOfWork, text: str) -> int | None:
@@ -92,7 +95,7 @@ def window(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True)
 class AgendaItem:
-    kind: str  # follow_up | planned | installment
+    kind: str  # follow_up | planned | installment | complaint | need
     on: date
     customer_id: int
     customer: str
@@ -103,6 +106,10 @@ class AgendaItem:
     amount: Decimal | None = None
     currency: str | None = None
     seq: int | None = None
+    installment_id: int | None = None
+    item_id: int | None = None  # a complaint's or a need's
+    text: str | None = None  # what the customer said, for a complaint or a need
+    category: str | None = None  # a complaint's reason key
 
 
 @dataclass(frozen=True)
@@ -113,11 +120,14 @@ class Agenda:
     items: tuple[AgendaItem, ...]
 
 
-def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_only: bool = False) -> Agenda:
+def agenda(
+    uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_only: bool = False, money: bool = True
+) -> Agenda:
     """The asker's own follow-ups, planned visits and their customers' installments due before `end` (a local day,
     exclusive), what is late first. A follow-up is open while it is on the customer's latest visit by this person:
     a visit logged since it was set is the follow-up done. `start` only names the period: what is late is always
-    listed, whenever it fell due."""
+    listed, whenever it fell due. `money` False: without the installments (the morning brief, whose collection
+    message of the same hour carries them, so they are not read only to be dropped)."""
     permissions.require_active(actor)
     tz = actor.tz
     today = uow.now().astimezone(tz).date()
@@ -170,25 +180,30 @@ def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_onl
                     "planned", local.date(), customer_id, name, False, at=local.strftime("%H:%M") if timed else None
                 )
             )
-    for customer_id, name, due_on, amount, paid, currency, seq in uow.session.execute(
-        select(
-            Customer.id,
-            Customer.name,
-            Installment.due_on,
-            Installment.amount,
-            Installment.paid,
-            Installment.currency,
-            Installment.seq,
-        )
-        .join(Contract, Contract.id == Installment.contract_id)
-        .join(Customer, Customer.id == Contract.customer_id)
-        .where(
-            Customer.owner_id == actor.id,
-            Customer.archived.is_(False),
-            Contract.status == "active",
-            Installment.state == "open",
-            Installment.amount > Installment.paid,
-            Installment.due_on < last,
+    for customer_id, name, due_on, amount, paid, currency, seq, installment_id in (
+        ()
+        if not money
+        else uow.session.execute(
+            select(
+                Customer.id,
+                Customer.name,
+                Installment.due_on,
+                Installment.amount,
+                Installment.paid,
+                Installment.currency,
+                Installment.seq,
+                Installment.id,
+            )
+            .join(Contract, Contract.id == Installment.contract_id)
+            .join(Customer, Customer.id == Contract.customer_id)
+            .where(
+                Customer.owner_id == actor.id,
+                Customer.archived.is_(False),
+                Contract.status == "active",
+                Installment.state == "open",
+                Installment.amount > Installment.paid,
+                Installment.due_on < last,
+            )
         )
     ):
         items.append(
@@ -201,10 +216,38 @@ def agenda(uow: UnitOfWork, actor: Actor, *, start: date, end: date, overdue_onl
                 amount=amount - paid,
                 currency=currency,
                 seq=seq,
+                installment_id=installment_id,
             )
         )
+    items.extend(_open_items(uow, actor, before=last, today=today))
     items.sort(key=lambda i: (not i.overdue, i.on, i.at or "", i.kind, i.customer))
     return Agenda(start, end, today, tuple(items))
+
+
+def _open_items(uow: UnitOfWork, actor: Actor, *, before: date, today: date) -> list[AgendaItem]:
+    """The complaints and needs the asker owns that are open and due before `before` (issue 20: open items show
+    in the agenda), late ones whenever they fell due."""
+    return [
+        AgendaItem(kind, due_on, customer_id, name, due_on < today, item_id=item_id, text=text, category=category)
+        for item_id, kind, due_on, customer_id, name, text, category in uow.session.execute(
+            select(
+                CustomerItem.id,
+                CustomerItem.kind,
+                CustomerItem.due_on,
+                Customer.id,
+                Customer.name,
+                CustomerItem.text,
+                CustomerItem.category,
+            )
+            .join(Customer, Customer.id == CustomerItem.customer_id)
+            .where(
+                CustomerItem.owner_id == actor.id,
+                CustomerItem.status == "open",
+                CustomerItem.due_on < before,
+                Customer.archived.is_(False),
+            )
+        )
+    ]
 
 
 # --- a customer's story --------------------------------------------------------------------------------------------
@@ -282,6 +325,18 @@ class ContractLine:
 
 
 @dataclass(frozen=True)
+class ItemLine:
+    """An open complaint or need, as the customer's story tells it."""
+
+    kind: str  # complaint | need
+    text: str
+    category: str | None
+    due_on: date
+    late: bool
+    owner: str | None
+
+
+@dataclass(frozen=True)
 class Story:
     customer_id: int
     customer: str
@@ -294,6 +349,7 @@ class Story:
     owed: Totals
     overdue: Totals
     oldest_overdue: date | None
+    items: tuple[ItemLine, ...] = ()  # open complaints and needs (issue 20)
 
 
 def story(uow: UnitOfWork, actor: Actor, *, customer_id: int, visits: int = 3) -> Story:
@@ -391,6 +447,21 @@ def story(uow: UnitOfWork, actor: Actor, *, customer_id: int, visits: int = 3) -
         owed=dict(sorted(owed.items())),
         overdue=dict(sorted(late.items())),
         oldest_overdue=oldest,
+        items=open_items_of(uow, customer_id, today=today),
+    )
+
+
+def open_items_of(uow: UnitOfWork, customer_id: int, *, today: date) -> tuple[ItemLine, ...]:
+    """The customer's open complaints and needs, the soonest due first."""
+    owner = aliased(User)
+    return tuple(
+        ItemLine(kind, text, category, due_on, due_on < today, who)
+        for kind, text, category, due_on, who in uow.session.execute(
+            select(CustomerItem.kind, CustomerItem.text, CustomerItem.category, CustomerItem.due_on, owner.name)
+            .outerjoin(owner, owner.id == CustomerItem.owner_id)
+            .where(CustomerItem.customer_id == customer_id, CustomerItem.status == "open")
+            .order_by(CustomerItem.due_on, CustomerItem.id)
+        )
     )
 
 
@@ -661,3 +732,92 @@ def funnel(uow: UnitOfWork, actor: Actor, scope: Scope) -> Funnel:
             StageRow(stage, counts[stage], value, p, {c: (a * p).quantize(Decimal("0.01")) for c, a in value.items()})
         )
     return Funnel(scope, tuple(rows))
+
+
+# --- a period's trend and the targets' attainment (the manager's period answer) ------------------------------------
+
+TREND_FROM_DAYS = 28  # a period this long or longer (a month, a quarter, a year) is answered with its trend
+DAILY_UP_TO_DAYS = 31  # up to a month: a bucket a day; longer: a bucket a week (weeks start on Monday)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Visits and payments received per day or week of a period, up to today (a bucket is its first day)."""
+
+    step: str  # day | week
+    starts: tuple[date, ...]
+    visits: tuple[int, ...]
+    paid: dict[str, tuple[Decimal, ...]]  # per currency, never added across currencies
+
+
+def trend(uow: UnitOfWork, actor: Actor, scope: Scope, *, start: date, end: date) -> Trend | None:
+    """The scope's visits and confirmed payments per bucket of [start, end), cut at today; None for a period under
+    four weeks (its figures say it all) or one that has not begun."""
+    if (end - start).days < TREND_FROM_DAYS:
+        return None
+    tz = actor.tz
+    today = uow.now().astimezone(tz).date()
+    last = min(end, today + timedelta(days=1))
+    if last <= start:
+        return None
+    step = "day" if (end - start).days <= DAILY_UP_TO_DAYS else "week"
+    starts = [start]
+    while True:
+        nxt = starts[-1] + timedelta(days=1) if step == "day" else _next_monday(starts[-1])
+        if nxt >= last:
+            break
+        starts.append(nxt)
+    # Each bucket's edges are instants worked out in the asker's zone, so a day is a local day even across a
+    # change of clocks; one pass over the period's rows puts each in its bucket.
+    edges = [window(d, d, tz)[0] for d in [*starts, last]]
+
+    def bucket(column: ColumnElement) -> ColumnElement:
+        return case(*((column < edges[n + 1], n) for n in range(len(starts))), else_=len(starts))
+
+    visits = [0] * len(starts)
+    at = bucket(Visit.at).label("bucket")
+    for n, count in uow.session.execute(
+        select(at, func.count())
+        .where(scope.owned_by(Visit.user_id), Visit.at >= edges[0], Visit.at < edges[-1], Visit.archived == false())
+        .group_by(at)
+    ):
+        if n < len(starts):
+            visits[n] = count
+    counted_at = func.coalesce(Payment.confirmed_at, Payment.created_at)
+    when = bucket(counted_at).label("bucket")
+    paid: dict[str, list[Decimal]] = {}
+    for n, currency, amount in uow.session.execute(
+        select(when, Payment.currency, func.sum(Payment.amount))
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(
+            scope.owned_by(Customer.owner_id),
+            Customer.owner_id.is_not(None),
+            Payment.state == "confirmed",
+            counted_at >= edges[0],
+            counted_at < edges[-1],
+        )
+        .group_by(when, Payment.currency)
+    ):
+        if n < len(starts):
+            paid.setdefault(currency, [ZERO] * len(starts))[n] += Decimal(amount)
+    return Trend(step, tuple(starts), tuple(visits), {c: tuple(v) for c, v in sorted(paid.items())})
+
+
+def _next_monday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def attainment(uow: UnitOfWork, actor: Actor, scope: Scope, *, day: date) -> list[dict[str, Any]]:
+    """The targets covering `day` within the scope (issue 21), as data: a rep's own; a team's target and each of
+    its reps'; for everyone, each team's own target."""
+    if scope.kind == "own":
+        mine = targets.standing(uow, user_id=scope.user_ids[0], day=day) if scope.user_ids else None
+        return [mine] if mine else []
+    if scope.kind == "team" and scope.team_id is not None:
+        return targets.team_standings(uow, scope.team_id, day=day)
+    found = []
+    for team_id in uow.session.scalars(select(Team.id).order_by(Team.name)):
+        standing = targets.team_standing(uow, team_id, day=day)
+        if standing is not None:
+            found.append(standing)
+    return found

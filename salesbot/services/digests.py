@@ -38,12 +38,14 @@ from sqlalchemy.orm import aliased
 from salesbot.calendars import next_working_day, team_calendar
 from salesbot.config import DigestPolicy, DigestTime, Settings
 from salesbot.services import asking, outbox, receivables, retention, targets
+from salesbot.services import users as user_service
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.inserts import insert_for
 from salesbot.store.models import (
     ApprovalStep,
     Contract,
     Customer,
+    CustomerItem,
     Deal,
     DigestRun,
     Group,
@@ -51,6 +53,7 @@ from salesbot.store.models import (
     Payment,
     Reminder,
     StageChange,
+    Target,
     Team,
     User,
     Visit,
@@ -212,11 +215,34 @@ def daily(
             }
             for c, amount, cur, who, started in waiting
         ],
+        "items": open_items(uow, members, due_by=today),  # issue 20: complaints and needs due, as what waits
     }
     if not any(facts.values()):
         return {}
     facts["overdue"] = overdue(uow, team_id, today=today, limit=uow.settings.digests.top, currency=currency)
+    standings = targets.team_standings(uow, team_id, day=today)  # issue 21: attainment, beside the day's work
+    if standings:
+        facts["targets"] = standings
     return facts
+
+
+def open_items(uow: UnitOfWork, members: Select, *, due_by: date | None = None) -> list[dict[str, Any]]:
+    """The team's open complaints and needs (due on or before `due_by`, when given), the soonest due first."""
+    query = (
+        select(
+            CustomerItem.kind, Customer.name, CustomerItem.category, CustomerItem.text, CustomerItem.due_on, User.name
+        )
+        .join(Customer, Customer.id == CustomerItem.customer_id)
+        .join(User, User.id == CustomerItem.owner_id)
+        .where(CustomerItem.status == "open", CustomerItem.owner_id.in_(members))
+        .order_by(CustomerItem.due_on, CustomerItem.id)
+    )
+    if due_by is not None:
+        query = query.where(CustomerItem.due_on <= due_by)
+    return [
+        {"kind": kind, "customer": c, "reason": category, "text": text, "due_on": due.isoformat(), "rep": rep}
+        for kind, c, category, text, due, rep in uow.session.execute(query)
+    ]
 
 
 def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, names: dict[int, str]) -> dict:
@@ -271,64 +297,169 @@ def weekly(uow: UnitOfWork, team_id: int, *, since: datetime, until: datetime, n
     }
     if not (facts["visits"] or any(facts[k]["count"] for k in ("won", "lost", "approved", "payments"))):
         return {}
+    # issue 20: the complaints and needs still open, counted (the weekly retention summary lists the complaints)
+    still_open = open_items(uow, members)
+    if still_open:
+        late_before = until.date()  # the Monday it is sent on, in the team's zone
+        facts["open_items"] = {
+            kind: sum(1 for i in still_open if i["kind"] == kind) for kind in ("complaint", "need")
+        } | {"late": sum(1 for i in still_open if date.fromisoformat(i["due_on"]) < late_before)}
     return facts
 
 
 def briefs(uow: UnitOfWork, people: Sequence[tuple[int, date, ZoneInfo]]) -> dict[int, tuple[dict, list[int]]]:
-    """The follow-ups of each (person, their today, their zone), read for all of them at once: by person, the
-    brief's facts ({} when there is none) and the ids of its day-only reminders, which the brief carries instead
-    (the caller marks them sent once it has claimed the brief)."""
-    windows = {}
+    """Each (person, their today, their zone)'s morning brief: by person, its facts ({} when there is nothing to
+    say) and the ids of the day-only follow-up reminders it carries instead (the caller marks them sent once it has
+    claimed the brief).
+
+    The brief is the person's agenda for the day, as "我的跟进" / `/agenda` answers it (`asking.agenda`): follow-ups
+    due or late, visits planned, complaints and needs due or late; less the installments, whose money the collection
+    message at the same hour carries. With [retention] on, their quiet customers come with it (a rep's own; a
+    manager's team's that have reached them); and a target's attainment, when one is set."""
+    found: dict[int, tuple[dict, list[int]]] = {user_id: ({}, []) for user_id, _, _ in people}
+    if not people:
+        return found
+    ids = sorted(found)
+    users = {
+        user.id: user
+        for chunk in (ids[n : n + _CHUNK] for n in range(0, len(ids), _CHUNK))
+        for user in uow.session.scalars(select(User).where(User.id.in_(chunk)))
+    }
+    keys: dict[int | None, set[int]] = {}  # the key customers of each team, read once a run
+    briefed: dict[int, tuple[list[asking.AgendaItem], list[retention.Quiet], ZoneInfo, date]] = {}
+    busy = _maybe_busy(uow, ids, until=max(today for _, today, _ in people) + DAY)
     for user_id, today, tz in people:
-        start = datetime.combine(today, time(0), tzinfo=tz)
-        windows[user_id] = (start, start + DAY, tz)
-    found: dict[int, tuple[dict, list[int]]] = {}
-    ids = sorted(windows)
+        user = users.get(user_id)
+        if user is None:
+            continue
+        actor = user_service.actor_of(uow, user)
+        agenda = asking.agenda(uow, actor, start=today, end=today + DAY, money=False) if user_id in busy else None
+        items = list(agenda.items) if agenda is not None else []
+        quiet = _quiet(uow, actor, today, keys) if uow.settings.retention.enabled else []
+        if items or quiet:
+            briefed[user_id] = (items, quiet, tz, today)
+    visit_ids = sorted({i.visit_id for items, *_ in briefed.values() for i in items if i.visit_id is not None})
+    visited: dict[int, datetime] = {}
+    for chunk in (visit_ids[n : n + _CHUNK] for n in range(0, len(visit_ids), _CHUNK)):
+        visited.update(
+            (visit_id, at)
+            for visit_id, at in uow.session.execute(select(Visit.id, Visit.at).where(Visit.id.in_(chunk)))
+        )
+    folded = _folded(uow, briefed, visit_ids)
+    aimed = _aimed(uow, min(today for _, today, _ in people), max(today for _, today, _ in people))
+    # The customer's open deal comes with each follow-up (issue 19: the brief before a planned visit).
+    deals = asking.open_deals_of(uow, [i.customer_id for items, *_ in briefed.values() for i in items])
+    for user_id, (items, quiet, tz, today) in briefed.items():
+        facts: dict[str, Any] = {"items": [_brief_item(i, today, tz, visited, deals) for i in items]}
+        if quiet:
+            facts["quiet"] = [{"customer": q.customer, "days": q.days, "level": q.level, "key": q.key} for q in quiet]
+        user = users[user_id]
+        target = None
+        if user.role == "rep" and user_id in aimed[0]:
+            target = targets.standing(uow, user_id=user_id, day=today)
+        elif user.role != "rep" and user.team_id in aimed[1]:
+            target = targets.team_standing(uow, user.team_id, day=today)
+        if target:
+            facts["target"] = target  # issue 21: attainment, with the day's work
+        found[user_id] = (facts, folded.get(user_id, []))
+    return found
+
+
+def _maybe_busy(uow: UnitOfWork, ids: list[int], *, until: date) -> set[int]:
+    """Of these people, those whose agenda may list something before `until`: a follow-up set on a visit of theirs,
+    a visit planned, a complaint or a need of theirs open. The rest have an empty agenda, read in three queries for
+    everyone rather than in an agenda each (the agenda itself decides what is listed)."""
+    busy: set[int] = set()
+    last = datetime.combine(until, time(0), tzinfo=ZoneInfo("UTC")) + DAY  # a day of slack for any zone
     for chunk in (ids[n : n + _CHUNK] for n in range(0, len(ids), _CHUNK)):
-        rows = uow.session.execute(
-            select(
-                Reminder.user_id,
-                Reminder.id,
-                Reminder.due_at,
-                Visit.follow_up_at,
-                Visit.next_step,
-                Visit.at,
-                Customer.name,
-                Customer.id,
-            )
+        for query in (
+            select(Visit.user_id).where(
+                Visit.user_id.in_(chunk), Visit.follow_up_on.is_not(None), Visit.follow_up_on < until,
+                Visit.archived.is_(False),
+            ),
+            select(Reminder.user_id).where(
+                Reminder.user_id.in_(chunk), Reminder.kind == "planned_visit", Reminder.state == "pending",
+                Reminder.due_at < last,
+            ),
+            select(CustomerItem.owner_id).where(
+                CustomerItem.owner_id.in_(chunk), CustomerItem.status == "open", CustomerItem.due_on < until
+            ),
+        ):  # fmt: skip
+            busy.update(uow.session.scalars(query.distinct()))
+    return busy
+
+
+def _aimed(uow: UnitOfWork, first: date, last: date) -> tuple[set[int], set[int]]:
+    """The people and the teams with a target covering a day in [first, last]: only theirs are read."""
+    rows = uow.session.execute(
+        select(Target.user_id, Target.team_id).where(
+            Target.archived.is_(False), Target.starts_on <= last, Target.ends_on >= first
+        )
+    ).all()
+    return {u for u, _ in rows if u is not None}, {t for _, t in rows if t is not None}
+
+
+def _quiet(uow: UnitOfWork, actor: user_service.Actor, today: date, keys: dict[int | None, set[int]]) -> list:
+    """The quiet customers a person hears of in their brief: a rep's own, a manager's team's that climbed to them."""
+    if actor.role not in ("rep", "manager") or actor.team_id is None:
+        return []
+    if actor.team_id not in keys:
+        keys[actor.team_id] = retention.key_customers(uow, today=today, team_id=actor.team_id)
+    found = retention.scan(uow, retention.visible(uow, actor), today=today, keys=keys[actor.team_id])
+    if actor.role == "manager":
+        found = [q for q in found if q.level >= 2]
+    return sorted(found, key=lambda q: (not q.key, -q.days, q.customer))
+
+
+def _folded(
+    uow: UnitOfWork, briefed: dict[int, tuple[list, list, ZoneInfo, date]], visit_ids: list[int]
+) -> dict[int, list[int]]:
+    """By person, the pending reminders of the day-only follow-ups their brief lists and that fall today: the brief
+    carries them instead. A reminder another worker is sending right now is left to it."""
+    folded: dict[int, list[int]] = defaultdict(list)
+    for chunk in (visit_ids[n : n + _CHUNK] for n in range(0, len(visit_ids), _CHUNK)):
+        for user_id, reminder_id, due_at in uow.session.execute(
+            select(Reminder.user_id, Reminder.id, Reminder.due_at)
             .join(Visit, Visit.id == Reminder.subject_id)
-            .join(Customer, Customer.id == Visit.customer_id)
             .where(
-                Reminder.user_id.in_(chunk),
-                Reminder.kind == "follow_up",
+                Reminder.subject_id.in_(chunk),
                 Reminder.subject_type == "visit",
+                Reminder.kind == "follow_up",
                 Reminder.state == "pending",
-                Reminder.due_at >= min(windows[u][0] for u in chunk),
-                Reminder.due_at < max(windows[u][1] for u in chunk),
+                Visit.follow_up_at.is_(None),
             )
-            .order_by(Reminder.user_id, Reminder.due_at, Reminder.id)
-            # A reminder another worker is sending right now is left to it (and so left out of this brief).
+            .order_by(Reminder.id)
             .with_for_update(of=Reminder, skip_locked=True)
-        ).all()
-        # The customer's open deal comes with each follow-up (issue 19: the brief before a planned visit).
-        deals = asking.open_deals_of(uow, [row[-1] for row in rows])
-        for user_id, reminder_id, due_at, timed_at, next_step, visited_at, customer, customer_id in rows:
-            start, end, tz = windows[user_id]
-            if not start <= due_at < end:
-                continue  # in another person's day (people in other zones share the query)
-            facts, folded = found.setdefault(user_id, ({"items": []}, []))
-            if timed_at is None:
-                folded.append(reminder_id)
-            facts["items"].append(
-                {
-                    "customer": customer,
-                    "next_step": next_step,
-                    "time": due_at.astimezone(tz).strftime("%H:%M") if timed_at is not None else None,
-                    "visited_on": visited_at.astimezone(tz).date().isoformat(),
-                    **({"open_deal": asking.deal_params(deals[customer_id][0])} if customer_id in deals else {}),
-                }
-            )
-    return {user_id: found.get(user_id, ({}, [])) for user_id in windows}
+        ):
+            if user_id not in briefed:
+                continue
+            _, _, tz, today = briefed[user_id]
+            if due_at.astimezone(tz).date() == today:
+                folded[user_id].append(reminder_id)
+    return dict(folded)
+
+
+def _brief_item(
+    item: asking.AgendaItem,
+    today: date,
+    tz: ZoneInfo,
+    visited: dict[int, datetime],
+    deals: dict[int, list[asking.OpenDeal]],
+) -> dict[str, Any]:
+    """One line of the brief as data: a follow-up (with the customer's open deal), a planned visit, a complaint or
+    a need; `late` days when it is overdue."""
+    line: dict[str, Any] = {"kind": item.kind, "customer": item.customer, "time": item.at}
+    if item.overdue:
+        line["late"] = (today - item.on).days
+    if item.kind == "follow_up":
+        line["next_step"] = item.next_step
+        if item.visit_id in visited:
+            line["visited_on"] = visited[item.visit_id].astimezone(tz).date().isoformat()
+        if item.customer_id in deals:
+            line["open_deal"] = asking.deal_params(deals[item.customer_id][0])
+    elif item.kind in ("complaint", "need"):
+        line.update(text=item.text, reason=item.category, due_on=item.on.isoformat())
+    return line
 
 
 def funnels(uow: UnitOfWork) -> dict[int, dict]:
@@ -438,6 +569,7 @@ def _slots(uow: UnitOfWork, now: datetime) -> list[Slot]:
         select(User.id, User.team_id, Team.timezone, Team.key)
         .outerjoin(Team, Team.id == User.team_id)
         .where(User.active)
+        .order_by(User.id)  # briefs falling at the same minute are queued in one order on every database
     ).all()
     for user_id, team_id, timezone, team_key in users:
         tz = ZoneInfo(timezone or uow.settings.timezone)
@@ -577,7 +709,7 @@ def _gather(
         funnel_of(shared.funnels, slot.team_id, uow.settings) if kind == "funnel" else shared.aging(today)[slot.team_id]
         for kind in kinds
     ]
-    if facts.get("targets"):
+    if facts.get("targets") and (slot.kind == "weekly" or kinds):  # the team's chart, where the digest has charts
         charts.append(targets.chart(facts["targets"]))
     return {
         "team": shared.groups[slot.target_id],

@@ -361,3 +361,9 @@ def standings_for(
 def _zone(uow: UnitOfWork, team_id: int | None) -> ZoneInfo:
     tz = uow.session.scalar(select(Team.timezone).where(Team.id == team_id)) if team_id is not None else None
     return ZoneInfo(tz or uow.settings.timezone)
+
+
+def team_standing(uow: UnitOfWork, team_id: int, *, day: date) -> dict[str, Any] | None:
+    """The team's own target covering `day`, with what counted so far, as data; None when there is none."""
+    row = _covering(uow, Target.team_id == team_id, day)
+    return _standing(uow, row).as_params() if row is not None else None
