@@ -400,10 +400,13 @@ def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal
         raise Invalid("import_bad_amount", field=key, value=raw)
     # Never rounded: too many decimals (or digits) are refused where the currency is known (services/limits.py).
     try:
-        stored = amount.quantize(limits.STORED_UNIT)
+        for step in (Decimal("0.01"), limits.STORED_UNIT):  # as the columns give it back: 12.50, 10.125
+            shown = amount.quantize(step)
+            if shown == amount:
+                return shown
     except InvalidOperation:
-        return amount
-    return stored if stored == amount else amount
+        pass
+    return amount
 
 
 # How a day is written in a cell that is text: 2026-03-11, 2026/3/11, 2026.3.11, 2026年3月11日, 20260311 (a date
