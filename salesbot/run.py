@@ -25,6 +25,7 @@ from salesbot.handlers.messages import Reply
 from salesbot.scheduler.leader import CHECK_SECONDS, Leadership
 from salesbot.scheduler.sweeper import OLDER_THAN, ReplySweeper
 from salesbot.services.inbox import Inbox
+from salesbot.services.member_limits import SharedMemberLimits
 from salesbot.services.shared_values import SharedValues
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def _channels(settings: Settings, app: App) -> dict[str, Any]:
             router=app.router,
             inbox=Inbox(app.uow),
             tokens=SharedValues(app.uow),
+            members=SharedMemberLimits(app.uow),  # one count for every worker: WeCom's limits are per member
             board_url=board_url(settings),
             intake_lease=_intake_lease(settings),
         )

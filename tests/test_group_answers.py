@@ -3,6 +3,10 @@ figures; company-wide figures and exports go to private chats only."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from salesbot.services import permissions
+from salesbot.services.errors import NotAllowed
 from tests.conftest import Chat
 from tests.test_groups import group_replies as in_group
 
@@ -65,3 +69,37 @@ def test_lists_and_aging_in_a_group_stay_in_the_team(chat: Chat) -> None:
         assert replies and all("Northwind" not in r.text and "North Rep" not in r.text for r in replies), text
     [mine] = chat.say("admin", "my customers")
     assert "Northwind" in mine.reply.text
+
+
+def test_another_teams_customer_is_neither_named_nor_offered_in_a_group(chat: Chat) -> None:
+    book_with_north(chat)
+    for text in ("visited Northwind today", "/brief Northwind", "Northwind won"):
+        replies = in_group(chat, "admin", text)
+        shown = " ".join(r.text + str(r.buttons) for r in replies)
+        assert "not this group's team's customer" in shown, text
+        assert "North Rep" not in shown and "777,000" not in shown, text
+        assert not any(b.label.startswith("Northwind") for r in replies for row in r.buttons for b in row), text
+        in_group(chat, "admin", "/cancel")
+    [story] = chat.say("admin", "/brief Northwind")
+    assert "Northwind" in story.reply.text and "North Rep" in story.reply.text, "in private the admin is told"
+
+
+def test_an_admins_usage_and_lists_in_a_group_stay_in_its_team(chat: Chat) -> None:
+    book_with_north(chat)
+    for text in ("who is using the bot this week", "quiet accounts", "/losses"):
+        replies = in_group(chat, "admin", text)
+        assert replies and all("North Rep" not in r.text and "Northwind" not in r.text for r in replies), text
+
+
+def test_a_manager_in_another_teams_group_reaches_no_further_than_their_own() -> None:
+    """The router answers no one outside a group's team but admins; should a manager of another team be heard
+    there, their answers would cover only their own customers, not the group's team they may not see."""
+    north_boss = SimpleNamespace(id=7, role="manager", team_id=2)
+    assert permissions.Scope.in_group(north_boss, 1).kind == "own"  # type: ignore[arg-type]
+    assert permissions.Scope.in_group(north_boss, 2).kind == "team"  # type: ignore[arg-type]
+    refused = None
+    try:
+        permissions.team_here(permissions.Scope.in_group(north_boss, 1), north_boss)  # type: ignore[arg-type]
+    except NotAllowed as exc:
+        refused = exc.code
+    assert refused == "group_private_only"

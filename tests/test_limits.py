@@ -126,6 +126,40 @@ def test_money_at_the_limit_is_stored_and_read_exactly(app: App) -> None:
     assert total == big * 2
 
 
+@pytest.mark.parametrize("currency", ["KWD", "BHD", "JOD", "OMR", "TND", "IQD", "LYD"])
+def test_three_digit_currencies_are_taken_to_their_minor_unit_and_never_rounded(currency: str) -> None:
+    assert limits.unit(currency) == Decimal("0.001")
+    assert limits.money(Decimal("10.125"), currency) == Decimal("10.125")
+    with pytest.raises(Invalid) as refused:
+        limits.money(Decimal("10.1255"), currency)
+    assert refused.value.code == "amount_too_precise"
+
+
+def test_three_digit_money_is_stored_split_and_summed_exactly(app: App) -> None:
+    with app.uow() as uow:
+        rep1 = users.by_handle(uow, "rep1")
+        customer_id = uow.session.scalar(select(Customer.id).where(Customer.name == "比亚迪"))
+        view = contracts.submit(
+            uow,
+            rep1,
+            customer_id=customer_id,
+            amount=Decimal("1234.567"),
+            currency="KWD",
+            terms=PaymentTerms(installments=3),
+        )
+        uow.commit()
+    with app.uow() as uow:
+        assert uow.session.get_one(Contract, view.id).amount == Decimal("1234.567"), "not held to 1234.57"
+        total = uow.session.scalar(select(func.sum(Contract.amount) + func.sum(Contract.amount)))
+    assert total == Decimal("2469.134")
+    parts = contracts.schedule(
+        Decimal("100.000"), PaymentTerms(installments=3), start=date(2026, 3, 1), interval_days=30, currency="KWD"
+    )
+    assert [a for _, a in parts] == [Decimal("33.333"), Decimal("33.333"), Decimal("33.334")], "to the fils"
+    cny = contracts.schedule(Decimal(100), PaymentTerms(installments=3), start=date(2026, 3, 1), interval_days=30)
+    assert [a for _, a in cny] == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
 def test_the_migration_turns_sqlites_float_money_into_exact_cents(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0010")
@@ -139,7 +173,8 @@ def test_the_migration_turns_sqlites_float_money_into_exact_cents(tmp_path: Path
         )
     upgrade(url)
     with sqlite3.connect(tmp_path / "old.db") as conn:
-        assert conn.execute("SELECT amount, typeof(amount) FROM payments").fetchone() == (123456789, "integer")
+        # Whole cents after 0012, whole thousandths after 0019rel (issue 18: three-digit currencies).
+        assert conn.execute("SELECT amount, typeof(amount) FROM payments").fetchone() == (1234567890, "integer")
     from sqlalchemy import create_engine
 
     engine = create_engine(url)

@@ -51,8 +51,10 @@ COMMANDS = ("start", "help", "customers", "deals", "approvals", "receivables", "
 GROUP_COMMANDS = ("link", "unlink", "help")
 MAX_TEXT = 4096
 UPDATES = ["message", "callback_query", "my_chat_member"]  # what we ask Telegram for, polling or webhook
-ANSWERED_KEPT = 10_000  # callback query ids remembered as answered
+ANSWERED_KEPT = 10_000  # callback query ids remembered as answered, without shared values (one process)
 PROMPT_TTL = 2 * 24 * 3600.0  # seconds a question's buttons are remembered for taking away
+ANSWER_TTL = 24 * 3600.0  # seconds a press is remembered as answered: Telegram takes no answer that late anyway
+SHOWN_TTL = 7 * 24 * 3600.0  # seconds what a message shows is remembered, so an edit to the same is not sent
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll may wait for an update
 POLL_MAX_WAIT = 60  # seconds between tries at most, while getUpdates fails
 
@@ -109,7 +111,7 @@ class TelegramChannel:
         self._polling: asyncio.Task[None] | None = None
         self._stopping = False
         self._prompts = prompts
-        self._answered: dict[str, None] = {}  # callback queries answered lately, oldest first
+        self._answered: dict[str, None] = {}  # callback queries answered lately, oldest first (no shared values)
 
     @property
     def bot(self) -> Any:
@@ -207,9 +209,10 @@ class TelegramChannel:
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE | None) -> None:
         incoming = to_incoming(update, self._username())
         query = update.callback_query
-        if query is not None and self._first_answer(query.id):
+        if query is not None and await self._first_answer(query.id):
             # Answer at once, whatever happens next: the phone stops its spinner and shows nothing misleading.
-            # Once: Telegram refuses a second answer to the same press (a webhook retried, a replay).
+            # Once, across workers: Telegram refuses a second answer to the same press (a webhook retried on
+            # another worker, a replay), so the first worker to claim it in the database answers.
             await _quietly(query.answer())
         if incoming is None:
             return
@@ -221,7 +224,7 @@ class TelegramChannel:
             # The pressed keyboard has done its work: take it away so nobody presses it again. Only a keyboard the
             # message has, and a button it has: a forged or unknown press changes nothing, that card's buttons
             # included, and an edit to what the message already shows is one Telegram refuses.
-            await _quietly(query.edit_message_reply_markup(reply_markup=None))
+            await self._take_keyboard(incoming.chat_id, str(query.message.message_id))  # type: ignore[union-attr]
             await self._forget_prompt(incoming.chat_id, str(query.message.message_id))  # type: ignore[union-attr]
         elif incoming.button is None and incoming.event is None and incoming.chat_type == "private":
             await self._clear_prompt(incoming.chat_id)  # typed: the question's buttons are answered, or moot
@@ -256,13 +259,42 @@ class TelegramChannel:
         button = InlineKeyboardButton(t(lang, "board_open"), web_app=WebAppInfo(str(self.board_url)))
         markup = InlineKeyboardMarkup([[button]])
         await _delivering(self.bot.send_message(int(incoming.chat_id), t(lang, "board_offer"), reply_markup=markup))
-    def _first_answer(self, query_id: str) -> bool:
+
+    async def _first_answer(self, query_id: str) -> bool:
+        """True for the one worker that answers this press; in the shared values when there are some."""
+        if self._prompts is not None:
+            return await asyncio.to_thread(self._prompts.claim, f"telegram:answered:{query_id}", "1", ANSWER_TTL)
         if query_id in self._answered:
             return False
         self._answered[query_id] = None
         while len(self._answered) > ANSWERED_KEPT:
             self._answered.pop(next(iter(self._answered)))
         return True
+
+    async def _shown(self, chat_id: str, message_id: str, part: str, value: str) -> bool:
+        """Record that a message now shows `value` for `part` (its keyboard, its text): True when that is a change,
+        so the edit is worth sending. Telegram refuses an edit to what a message already shows ("message is not
+        modified"); two presses on one card, a retried outbox edit or a typed answer after a press would each
+        send one. Compared in the shared values, so two workers do not both edit."""
+        if self._prompts is None:
+            return True
+        key = f"telegram:shown:{part}:{chat_id}:{message_id}"
+        return await asyncio.to_thread(self._prompts.claim, key, value, SHOWN_TTL)
+
+    async def _unshown(self, chat_id: str, message_id: str, *parts: str) -> None:
+        """The edit failed: what was recorded is not what the message shows, so a later try must not be skipped."""
+        if self._prompts is not None:
+            for part in parts:
+                await _quietly_call(
+                    asyncio.to_thread(self._prompts.expire, f"telegram:shown:{part}:{chat_id}:{message_id}")
+                )
+
+    async def _take_keyboard(self, chat_id: str, message_id: str) -> None:
+        if not await self._shown(chat_id, message_id, "keyboard", "none"):
+            return
+        edit = self.bot.edit_message_reply_markup(chat_id=int(chat_id), message_id=int(message_id), reply_markup=None)
+        if not await _quietly(edit):
+            await self._unshown(chat_id, message_id, "keyboard")
 
     async def _remember_prompt(self, chat_id: str, message_id: str) -> None:
         """The newest question with buttons in this chat: typing an answer takes its buttons away (issue 18)."""
@@ -285,8 +317,7 @@ class TelegramChannel:
         if message_id is None:
             return
         await asyncio.to_thread(self._prompts.expire, key)
-        markup = self.bot.edit_message_reply_markup(chat_id=int(chat_id), message_id=int(message_id), reply_markup=None)
-        await _quietly(markup)
+        await self._take_keyboard(chat_id, message_id)
 
     def _username(self) -> str | None:
         try:
@@ -300,15 +331,26 @@ class TelegramChannel:
         return await self._send(int(address.chat_id), message, skip)
 
     async def edit(self, address: Any, ref: str, message: Reply) -> None:
-        """Rewrite a sent card with its outcome; the new text has no keyboard, so nobody presses an old one."""
-        edit = self.bot.edit_message_text(
-            split_text(message.text)[0], chat_id=int(address.chat_id), message_id=int(ref), reply_markup=None
-        )
+        """Rewrite a sent card with its outcome; the new text has no keyboard, so nobody presses an old one.
+        Not sent when the card already shows exactly that (a retried edit): Telegram would refuse it."""
+        chat_id, text = str(address.chat_id), split_text(message.text)[0]
+        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+        changed = [
+            part
+            for part, value in (("text", digest), ("keyboard", "none"))
+            if await self._shown(chat_id, ref, part, value)
+        ]
+        if not changed:
+            log.info("telegram: message %s in %s already shows this edit; not sent again", ref, chat_id)
+            return
+        edit = self.bot.edit_message_text(text, chat_id=int(chat_id), message_id=int(ref), reply_markup=None)
         try:
             await _delivering(edit)
         except DeliveryFailed as exc:
-            if "not modified" not in str(exc).lower():  # already showing it: a retried edit
-                raise
+            if "not modified" in str(exc).lower():  # shown before it was recorded (an older worker): done
+                return
+            await self._unshown(chat_id, ref, *changed)
+            raise
 
     async def _send(self, chat_id: int, reply: Reply, skip: int = 0) -> str | None:
         """The reply's parts in order: files forwarded by id, our files, then the text in pieces (the keyboard on the
@@ -424,6 +466,8 @@ class Values(Protocol):
     def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
 
     def expire(self, key: str) -> None: ...
+
+    def claim(self, key: str, value: str, ttl: float | None = None) -> bool: ...
 
 
 def _prompt_key(chat_id: str) -> str:
@@ -545,11 +589,14 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [*chunks, text] if text or not chunks else chunks
 
 
-async def _quietly(call: Any) -> None:
+async def _quietly(call: Any) -> bool:
+    """The call, whose failure must not lose the reply it goes with (an expired query); False if it failed."""
     try:
         await call
-    except TelegramError as exc:  # an expired query or an unchanged keyboard must not lose the reply
+    except TelegramError as exc:
         log.info("telegram: %s", exc)
+        return False
+    return True
 
 
 async def _quietly_call(call: Awaitable[Any]) -> None:

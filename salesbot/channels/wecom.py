@@ -132,9 +132,20 @@ class _Slot:
     at: float
 
 
+class MemberCount(Protocol):
+    """Counts the messages to each member: `take` either counts a message that may go now (returning its slot) or
+    says how long it must wait; `answered` moves a counted message to when WeCom answered it. `MemberLimits` counts
+    in one process; `services.member_limits.SharedMemberLimits` in the database, for every worker at once."""
+
+    def take(self, member: str) -> tuple[float, Any]: ...
+
+    def answered(self, slot: Any) -> None: ...
+
+
 class MemberLimits:
     """A sliding window of the messages sent to each member, shared by every sender in the process (replies and
-    the outbox): `take` either counts a message that may go now or says how long it must wait."""
+    the outbox): `take` either counts a message that may go now or says how long it must wait. With several
+    workers, `salesbot run` uses the database's count instead (`SharedMemberLimits`)."""
 
     def __init__(
         self, clock: Callable[[], float] = time.monotonic, rates: tuple[tuple[int, float], ...] = MEMBER_RATES
@@ -273,7 +284,7 @@ class WeComChannel:
         timeout: float = 10.0,
         board_url: str | None = None,
         intake_lease: float = LEASE,
-        members: MemberLimits | None = None,
+        members: MemberCount | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """`members` counts the messages to each member (its clock and `sleep` are a test's to move)."""
@@ -286,7 +297,7 @@ class WeComChannel:
         self.client = _Client(config, _SharedTokens(tokens), timeout)
         self._robots = httpx.AsyncClient(base_url=config.api_base_url, timeout=timeout)
         self._intake = Intake(PLATFORM, inbox, handle=self._handle_row, chat_of=_sender_of, lease=intake_lease)
-        self.members = members or MemberLimits()
+        self.members: MemberCount = members or MemberLimits()
         self._sleep = sleep
 
     # ------------------------------------------------------------------ lifecycle

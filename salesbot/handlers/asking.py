@@ -27,6 +27,7 @@ What each answer covers is decided in `services/asking.py` (the scope); this mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -41,8 +42,8 @@ from salesbot.i18n.digests import chart_labels
 from salesbot.i18n.reports import standing_line
 from salesbot.nlp import questions
 from salesbot.nlp.intents import Understanding
-from salesbot.services import asking, targets
-from salesbot.services import groups as group_service
+from salesbot.services import asking, permissions, targets
+from salesbot.services import customers as customer_service
 from salesbot.services import visits as visit_service
 from salesbot.services.errors import ServiceError
 
@@ -105,6 +106,9 @@ def show_agenda(turn: Turn, text: str) -> None:
     period = _period(turn, text, "coming")
     late_only = questions.overdue_only(text)
     found = asking.agenda(turn.uow, turn.actor, start=period.start, end=period.end, overdue_only=late_only)
+    if turn.scope.group:  # the asker's own agenda, but in a group only what the group's team may see
+        shown = customer_service.shown_here(turn.uow, turn.scope, [item.customer_id for item in found.items])
+        found = replace(found, items=tuple(item for item in found.items if item.customer_id in shown))
     head = turn.t("ask_overdue_head" if late_only else "ask_agenda_head", period=_period_text(turn, period))
     standing = _own_target(turn, found.today)
     if not found.items:
@@ -307,11 +311,9 @@ def _reason(turn: Turn, category: str | None) -> str:
 
 def _scope(turn: Turn, text: str) -> asking.Scope:
     """The asker's scope, narrowed to the group's team in a team group, or to the team the sentence names."""
-    incoming = turn.incoming
     team_id = None
-    if incoming.chat_type == "group":
-        group = group_service.for_chat(turn.uow, incoming.platform, incoming.chat_id)
-        team_id = group.team_id if group is not None else None
+    if turn.scope.group:
+        team_id = permissions.team_here(turn.scope, turn.actor)  # a group never hears company-wide figures
     elif turn.actor.role != "rep":
         team_id = asking.team_named(turn.uow, text)
     return asking.scope_for(turn.uow, turn.actor, team_id=team_id)

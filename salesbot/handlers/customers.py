@@ -7,6 +7,7 @@ an unknown name becomes a new customer only when it reads as a name and the rep 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from salesbot.handlers import flows
@@ -16,6 +17,7 @@ from salesbot.nlp import steering
 from salesbot.nlp.customers import Resolution
 from salesbot.nlp.intents import Understanding
 from salesbot.services import customers, limits
+from salesbot.services.errors import NotAllowed
 
 AWAITING = "customer"  # the state every flow's enum shares for this question
 
@@ -31,6 +33,7 @@ def offer(turn: Turn, resolution: Resolution) -> bool:
     """Put the customer into the form if the text named exactly one; otherwise ask. True when known."""
     form = turn.form
     assert form is not None
+    resolution = _shown_here(turn, resolution)
     if resolution.kind == "one" and resolution.match is not None:
         form.slots["customer_id"] = resolution.match.customer.id
         form.slots["customer"] = resolution.match.customer.name
@@ -60,6 +63,25 @@ def offer(turn: Turn, resolution: Resolution) -> bool:
         return False
     ask(turn)
     return False
+
+
+def _shown_here(turn: Turn, resolution: Resolution) -> Resolution:
+    """In a group, the customers of other teams are neither named nor offered as picks, whoever asks (issue 18):
+    everyone in the chat reads the answer. A sentence that named only such a customer is refused, in words."""
+    scope = turn.scope
+    if not scope.group or not resolution.matches:
+        return resolution
+    shown = customers.shown_here(turn.uow, scope, [m.customer.id for m in resolution.matches])
+    kept = tuple(m for m in resolution.matches if m.customer.id in shown)
+    if len(kept) == len(resolution.matches):
+        return resolution
+    if not kept:
+        if resolution.kind == "confirm":  # a look-alike's guess is not shown; the name may still be a new customer
+            return replace(resolution, kind="none", matches=())
+        raise NotAllowed("customer_not_for_this_group", customer=resolution.matches[0].customer.name)
+    if resolution.kind == "choose" and len(kept) == 1:
+        return replace(resolution, kind="one", matches=kept)
+    return replace(resolution, matches=kept)
 
 
 def ask(turn: Turn) -> None:

@@ -8,7 +8,7 @@ from salesbot.handlers import flows
 from salesbot.handlers.messages import File, Reply
 from salesbot.handlers.turn import Turn
 from salesbot.nlp.intents import Understanding
-from salesbot.services import groups, losses
+from salesbot.services import losses, permissions
 
 
 def answer(turn: Turn, said: Understanding) -> None:
@@ -20,10 +20,7 @@ def command(turn: Turn, args: str) -> None:
 
 
 def explain(turn: Turn, words: str) -> None:
-    team_id = None
-    if turn.incoming.chat_type == "group":
-        group = groups.for_chat(turn.uow, turn.incoming.platform, turn.incoming.chat_id)
-        team_id = group.team_id if group is not None else None
+    team_id = permissions.team_here(turn.scope, turn.actor)  # in a group: its team, whoever asks
     since, until = losses.period(turn.now_local().date(), words)
     found = losses.why_we_lose(turn.uow, turn.actor, since=since, until=until, team_id=team_id)
     span = turn.t("losses.span", since=since.isoformat(), until=until.isoformat())

@@ -17,7 +17,7 @@ from typing import Any
 from salesbot.handlers import customers, flows
 from salesbot.handlers.turn import Turn
 from salesbot.nlp.intents import Understanding
-from salesbot.services import groups, retention
+from salesbot.services import permissions, retention
 
 FLOW = "retention"
 
@@ -35,10 +35,7 @@ def quiet_command(turn: Turn, args: str) -> None:
 
 
 def answer_quiet(turn: Turn) -> None:
-    team_id = None
-    if turn.incoming.chat_type == "group":
-        group = groups.for_chat(turn.uow, turn.incoming.platform, turn.incoming.chat_id)
-        team_id = group.team_id if group is not None else None
+    team_id = permissions.team_here(turn.scope, turn.actor)  # in a group: its team, whoever asks
     found = retention.quiet_customers(turn.uow, turn.actor, team_id=team_id)
     if not found:
         turn.say(turn.t("retention.none_quiet"))

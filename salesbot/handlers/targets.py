@@ -10,7 +10,8 @@ from salesbot.i18n import fmt_date
 from salesbot.i18n.reports import standing_line
 from salesbot.nlp import targets as said_targets
 from salesbot.nlp.intents import Understanding
-from salesbot.services import adoption, targets
+from salesbot.services import adoption, permissions, targets
+from salesbot.services.errors import NotAllowed
 
 
 def set_target(turn: Turn, said: Understanding) -> None:
@@ -33,6 +34,9 @@ def set_target(turn: Turn, said: Understanding) -> None:
 
 
 def attainment(turn: Turn, said: Understanding) -> None:
+    team_id = permissions.team_here(turn.scope, turn.actor)
+    if turn.scope.group and turn.actor.role != "rep" and team_id != turn.actor.team_id:
+        raise NotAllowed("group_private_only")  # the answer is the asker's team's, not this group's
     found = targets.how_am_i_doing(turn.uow, turn.actor, day=turn.now_local().date())
     if not found:
         turn.say(turn.t("target.none"))
@@ -42,7 +46,8 @@ def attainment(turn: Turn, said: Understanding) -> None:
 
 def usage(turn: Turn, said: Understanding) -> None:
     since, until = said_targets.period(said.text, today=turn.now_local().date())
-    found = adoption.usage(turn.uow, turn.actor, since=since, until=until)
+    team_id = permissions.team_here(turn.scope, turn.actor)
+    found = adoption.usage(turn.uow, turn.actor, since=since, until=until, team_id=team_id)
     head = turn.t("adoption.head", since=fmt_date(since, turn.lang), until=fmt_date(until, turn.lang))
     if not found:
         turn.say(turn.t("adoption.none"))

@@ -48,10 +48,12 @@ def fmt_when(d: date, at: time | None, lang: str) -> str:
 
 
 def fmt_money(amount: Decimal | str, currency: str, lang: str) -> str:
-    """Money as a reader of that language writes it (¥1,200,000.00 / US$8,500.00), through babel's CLDR data."""
+    """Money as a reader of that language writes it (¥1,200,000.00 / US$8,500.00), through babel's CLDR data. Never
+    rounded: an amount with more decimals than CLDR gives its currency (10.125 IQD, whose fils CLDR does not count)
+    is shown with them all."""
     from babel.numbers import format_currency
 
-    return format_currency(Decimal(amount), currency, locale=_locale(lang_of(lang)))
+    return format_currency(Decimal(amount), currency, locale=_locale(lang_of(lang)), decimal_quantization=False)
 
 
 @cache

@@ -1048,6 +1048,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "「{customer}」不属于本群的团队,请在私聊中问我。",
         "en": "{customer} is not this group's team's customer; ask me in a private chat.",
     },
+    "group_private_only": {
+        "zh": "这个问题的答案超出了本群的团队,请在私聊中问我。",
+        "en": "The answer to that goes beyond this group's team; ask me in a private chat.",
+    },
     "scope_group_limited": {
         "zh": "(群里只显示{scope};其余请在私聊中问我)",
         "en": "(In this group: {scope} only; ask me privately for the rest)",

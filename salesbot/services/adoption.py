@@ -45,13 +45,16 @@ class Usage:
         }
 
 
-def usage(uow: UnitOfWork, actor: Actor, *, since: date, until: date) -> list[Usage]:
-    """Each of the actor's reps over [since, until] (calendar days in the actor's zone), busiest first."""
+def usage(uow: UnitOfWork, actor: Actor, *, since: date, until: date, team_id: int | None = None) -> list[Usage]:
+    """Each of the actor's reps over [since, until] (calendar days in the actor's zone), busiest first; `team_id`
+    (the team of the group asked in) narrows it to that team."""
     if actor.role not in ("manager", "admin"):
         raise NotAllowed("adoption_not_allowed")
     reps = select(User.id, User.name).where(User.active, User.role == "rep")
     if actor.role == "manager":
         reps = reps.where(User.manager_id == actor.id)
+    if team_id is not None:
+        reps = reps.where(User.team_id == team_id)
     names = dict(uow.session.execute(reps.order_by(User.name)).all())
     return for_reps(uow, names, since=since, until=until, tz=actor.tz)
 

@@ -54,7 +54,6 @@ from salesbot.store.models import (
     Visit,
 )
 
-CENT = Decimal("0.01")
 DECISIONS = ("approve", "reject", "ask")
 
 
@@ -443,7 +442,9 @@ def view(uow: UnitOfWork, contract: Contract) -> ContractView:
     )
 
 
-def schedule(amount: Decimal, terms: PaymentTerms, *, start: date, interval_days: int) -> list[tuple[date, Decimal]]:
+def schedule(
+    amount: Decimal, terms: PaymentTerms, *, start: date, interval_days: int, currency: str = "CNY"
+) -> list[tuple[date, Decimal]]:
     """The installments a contract's terms make, from the day it is approved.
 
     30% upfront is due on approval and the rest follows the other terms; N installments are equal (the last
@@ -452,11 +453,12 @@ def schedule(amount: Decimal, terms: PaymentTerms, *, start: date, interval_days
     and the rep moves it when delivery is booked.
     """
     interval = timedelta(days=interval_days)
+    step = limits.unit(currency)  # 0.01 for CNY, 0.001 for KWD: each part a whole number of the currency's unit
     parts: list[tuple[date, Decimal]] = []
     remaining = amount
     first = start + timedelta(days=terms.net_days or 0)
     if terms.upfront_percent:
-        upfront = (amount * terms.upfront_percent / 100).quantize(CENT, rounding=ROUND_DOWN)
+        upfront = (amount * terms.upfront_percent / 100).quantize(step, rounding=ROUND_DOWN)
         parts.append((start, upfront))
         remaining -= upfront
         if not terms.net_days:
@@ -464,10 +466,10 @@ def schedule(amount: Decimal, terms: PaymentTerms, *, start: date, interval_days
     if remaining <= 0:
         return parts
     count = max(terms.installments or 1, 1)
-    share = (remaining / count).quantize(CENT, rounding=ROUND_DOWN)
+    share = (remaining / count).quantize(step, rounding=ROUND_DOWN)
     for n in range(count):
         part = share if n < count - 1 else remaining - share * (count - 1)
-        parts.append((first + n * interval, part.quantize(CENT)))
+        parts.append((first + n * interval, part))  # the last takes what the shares left: exact, no rounding
     return parts
 
 
@@ -481,6 +483,7 @@ def _make_schedule(uow: UnitOfWork, contract: Contract, approver: Actor) -> list
         PaymentTerms.from_json(contract.terms),
         start=start,
         interval_days=uow.settings.approvals.installment_interval_days,
+        currency=contract.currency,
     )
     for seq, (due, amount) in enumerate(parts, start=1):
         uow.session.add(

@@ -71,6 +71,15 @@ _FOR_CHANGE = (
 )
 
 
+def shown_here(uow: UnitOfWork, scope: permissions.Scope, customer_ids: list[int]) -> set[int]:
+    """Of these customers, those a message in this chat may name (`permissions.shown_in`): in a group, only the
+    group's team's, whoever asks."""
+    if not scope.group or not customer_ids:
+        return set(customer_ids)
+    rows = uow.session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
+    return {c.id for c in rows if permissions.shown_in(scope, c)}
+
+
 def get_for_change(uow: UnitOfWork, actor: Actor, customer_id: int) -> Customer:
     customer = uow.session.execute(_FOR_CHANGE, {"customer_id": customer_id}).scalar_one_or_none()
     if customer is None or customer.archived:
@@ -118,8 +127,10 @@ def create(uow: UnitOfWork, actor: Actor, *, name: str, aliases: tuple[str, ...]
 def archive_new(uow: UnitOfWork, actor: Actor, *, customer_id: int) -> str:
     """Undo a customer created by mistake: archived (never deleted), while nothing has been recorded for it."""
     customer = get_for_change(uow, actor, customer_id)
-    used = select(Deal.id).where(Deal.customer_id == customer.id).union_all(
-        select(Visit.id).where(Visit.customer_id == customer.id, Visit.archived.is_(False))
+    used = (
+        select(Deal.id)
+        .where(Deal.customer_id == customer.id)
+        .union_all(select(Visit.id).where(Visit.customer_id == customer.id, Visit.archived.is_(False)))
     )
     if uow.session.scalar(used.limit(1)) is not None:
         raise Invalid("undo_customer_in_use", customer=customer.name)

@@ -23,8 +23,6 @@ from salesbot.services.errors import Invalid
 from salesbot.services.uow import UnitOfWork
 from salesbot.store.models import Contract, Customer, CustomerAlias, Installment, User
 
-CENT = Decimal("0.01")
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -218,7 +216,10 @@ def contract(uow: UnitOfWork, spec: dict[str, Any], *, default_currency: str, tz
         parts = [(_day(p, "due", required=True), _money(p, "amount", required=True), _money(p, "paid")) for p in given]
     else:
         interval = uow.settings.approvals.installment_interval_days
-        parts = [(d, a, None) for d, a in contracts.schedule(amount, terms, start=signed, interval_days=interval)]
+        parts = [
+            (d, a, None)
+            for d, a in contracts.schedule(amount, terms, start=signed, interval_days=interval, currency=currency)
+        ]
     paid_total = _money(spec, "paid") or Decimal(0)
     for seq, (due, part, paid) in enumerate(parts, start=1):
         assert due is not None and part is not None
@@ -399,10 +400,13 @@ def _money(spec: dict[str, Any], key: str, *, required: bool = False) -> Decimal
         raise Invalid("import_bad_amount", field=key, value=raw)
     # Never rounded: too many decimals (or digits) are refused where the currency is known (services/limits.py).
     try:
-        cents = amount.quantize(CENT)
+        for step in (Decimal("0.01"), limits.STORED_UNIT):  # as the columns give it back: 12.50, 10.125
+            shown = amount.quantize(step)
+            if shown == amount:
+                return shown
     except InvalidOperation:
-        return amount
-    return cents if cents == amount else amount
+        pass
+    return amount
 
 
 # How a day is written in a cell that is text: 2026-03-11, 2026/3/11, 2026.3.11, 2026年3月11日, 20260311 (a date

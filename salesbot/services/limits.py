@@ -21,7 +21,8 @@ MAX_MESSAGE_CHARS = 4000  # a chat message read at all; Telegram's own cap is 40
 MAX_NAME_CHARS = 100  # a customer's name or alias (the column holds 200)
 MAX_NOTE_CHARS = 2000  # a note, comment or next step kept with a record
 MAX_AMOUNT = Decimal(10) ** 12  # in any currency: far above any one deal, far below what a money column holds
-STORED_DIGITS = 2  # the money columns keep cents: a currency with a finer minor unit is kept to cents
+STORED_DIGITS = 3  # the money columns keep thousandths: every ISO 4217 minor unit fits (KWD, BHD… have three)
+STORED_UNIT = Decimal(1).scaleb(-STORED_DIGITS)
 MAX_INSTALLMENTS = 60
 MAX_NET_DAYS = 365
 MAX_FOLLOW_UP_DAYS = 730  # a follow-up, reminder or due date: within two years
@@ -73,10 +74,21 @@ def currency(code: str) -> str:
     return code
 
 
+# ISO 4217's currencies with a minor unit of three digits. CLDR (babel) agrees but for the Iraqi dinar, whose fils
+# it gives 0 digits because they are not in use; an amount in IQD is still allowed its three, as ISO defines them.
+THREE_DIGITS = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
+
+
 def minor_digits(code: str) -> int:
-    """How many decimals an amount in this currency may have: its minor unit (JPY 0, CNY 2), at most what the
-    money columns keep."""
-    return min(get_currency_precision(code), STORED_DIGITS)
+    """How many decimals an amount in this currency may have: its minor unit (JPY 0, CNY 2, KWD 3), at most what
+    the money columns keep."""
+    return min(3 if code in THREE_DIGITS else get_currency_precision(code), STORED_DIGITS)
+
+
+def unit(code: str) -> Decimal:
+    """The currency's smallest amount: 0.01 for CNY, 1 for JPY, 0.001 for KWD. Arithmetic on money (a share of a
+    contract, an upfront part) is cut to it, never finer; what is stored is always a whole number of it."""
+    return Decimal(1).scaleb(-minor_digits(code))
 
 
 def money(amount: Decimal, code: str) -> Decimal:

@@ -31,7 +31,6 @@ from salesbot.services.users import Actor
 from salesbot.store.models import Contract, Customer, Installment, Payment, PaymentAllocation, User
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def preview(
     twin = uow.session.scalar(
         select(func.count(Payment.id)).where(
             Payment.customer_id == customer_id,
-            Payment.amount == amount.quantize(CENT),
+            Payment.amount == amount,
             Payment.currency == currency,
             Payment.received_on == received_on,
             Payment.state != "rejected",
@@ -104,7 +103,7 @@ def record(
     now = uow.now()
     payment = Payment(
         customer_id=customer_id,
-        amount=amount.quantize(CENT),
+        amount=amount,  # checked: a whole number of the currency's unit, never rounded
         currency=currency,
         received_on=received_on,
         state="pending" if waits else "confirmed",
@@ -296,8 +295,8 @@ def _with_remainder(uow: UnitOfWork, customer_id: int, currency: str) -> list[tu
 
 
 def money(value: object) -> Decimal:
-    """A sum the database computed (SQLite hands back floats) as exact cents."""
-    return Decimal(str(value)).quantize(CENT)
+    """A sum the database computed (SQLite may hand back a float) as the exact thousandths the columns keep."""
+    return Decimal(str(value)).quantize(limits.STORED_UNIT)
 
 
 def _ask_finance(uow: UnitOfWork, actor: Actor, payment: Payment, customer: Customer) -> None:

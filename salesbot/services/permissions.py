@@ -38,7 +38,32 @@ class Scope:
         a group linked to no team shows only what is the asker's own."""
         if actor.role == "rep" or team_id is None:
             return cls("own", actor.id, team_id, group=True)
+        if actor.role == "manager" and actor.team_id != team_id:
+            return cls("own", actor.id, team_id, group=True)  # another team's group: no more than in private
         return cls("team", actor.id, team_id, group=True)
+
+
+def team_here(scope: Scope, actor: Actor) -> int | None:
+    """For an answer that covers a team (losses, quiet accounts, usage, figures): the team it may cover. In a private
+    chat None (the asker's own reach). In a group, its team, for whoever may see that team; a rep's answer is their
+    own wherever they ask. Anyone else (a group linked to no team, a manager in another team's group) is asked to
+    ask in private: everyone in the chat would read the answer."""
+    if not scope.group:
+        return None
+    if actor.role != "rep" and scope.kind != "team":
+        raise NotAllowed("group_private_only")
+    return scope.team_id
+
+
+def shown_in(scope: Scope, customer: Customer) -> bool:
+    """Whether a message in this chat may name this customer (offered as a pick, told about): in a private chat,
+    any the asker may see; in a group, the group's team's customers and the team's pool, whoever asks."""
+    if not scope.group:
+        return True
+    if scope.team_id is None:
+        return customer.owner_id == scope.user_id
+    owner = customer.owner
+    return owner is None or owner.team_id == scope.team_id
 
 
 def _scope(who: Actor | Scope) -> Scope:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from salesbot.services import audit, customers, groups, outbox, permissions
+from salesbot.services import audit, customers, groups, limits, outbox, permissions
 from salesbot.services.errors import Invalid, NotFound
 from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
@@ -136,7 +136,7 @@ def move_stage(
         before = audit.snapshot(deal)
         from_stage = deal.stage
     if amount is not None:
-        _check_amount(amount)
+        _check_amount(amount, currency or deal.currency)
         deal.amount, deal.currency = amount, currency or deal.currency
     _record_move(uow, actor, deal, customer, stage=stage, reason=reason, note=note, before=before)
     return StageMoved(deal=_view(deal), from_stage=from_stage, created=created, reason=reason)
@@ -196,7 +196,7 @@ def set_amount(
     deal = _live_deal(uow, deal_id)
     customers.get_for_change(uow, actor, deal.customer_id)
     if amount is not None:
-        _check_amount(amount)
+        _check_amount(amount, currency or deal.currency)
     value_deal(uow, actor, deal, amount, currency or deal.currency)
     return _view(deal)
 
@@ -225,8 +225,8 @@ def _live_deal(uow: UnitOfWork, deal_id: int) -> Deal:
     return deal
 
 
-def _check_amount(amount: Decimal) -> None:
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+def _check_amount(amount: Decimal, currency: str) -> None:
+    if amount <= 0 or amount != amount.quantize(limits.unit(currency)):
         raise Invalid("amount_invalid")
 
 

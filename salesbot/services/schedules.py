@@ -18,8 +18,6 @@ from salesbot.services.uow import UnitOfWork
 from salesbot.services.users import Actor
 from salesbot.store.models import Contract, Installment
 
-CENT = Decimal("0.01")
-
 
 @dataclass(frozen=True)
 class InstallmentView:
@@ -68,8 +66,7 @@ def split(
     """Take `amount` out of an installment as a new one due on `due_on`; the rest keeps its date."""
     installment = _open_installment(uow, actor, installment_id)
     _check_due(uow, actor, installment, due_on)
-    limits.money(amount, installment.currency)
-    amount = amount.quantize(CENT)
+    limits.money(amount, installment.currency)  # a whole number of the currency's unit, or refused
     unpaid = installment.amount - installment.paid
     if not 0 < amount < unpaid:
         raise Invalid("split_amount", amount=str(amount), unpaid=str(unpaid), currency=installment.currency)

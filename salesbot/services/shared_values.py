@@ -41,3 +41,22 @@ class SharedValues:
         with self._uow() as uow:
             uow.session.execute(update(SharedValue).where(SharedValue.key == key).values(expires_at=uow.now()))
             uow.commit()
+
+    def claim(self, key: str, value: str, ttl: float | None = None) -> bool:
+        """Set the key to `value` unless it already holds it: True for the one caller that changed it, False for
+        every other, whichever worker they run in. One upsert, so two workers racing on PostgreSQL meet on the row
+        lock and the second finds the value already there. An expired value counts as absent."""
+        with self._uow() as uow:
+            now = uow.now()
+            expires = now + timedelta(seconds=ttl) if ttl else None
+            insert = insert_for(uow.dialect)(SharedValue).values(key=key, value=value, expires_at=expires)
+            current = SharedValue.__table__.c
+            changed = uow.session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["key"],
+                    set_={"value": value, "expires_at": expires},
+                    where=(current.value != value) | (current.expires_at <= now),
+                ).execution_options(preserve_rowcount=True)
+            ).rowcount
+            uow.commit()
+            return changed == 1

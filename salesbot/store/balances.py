@@ -364,5 +364,5 @@ def _compare(what: str, kept: Iterable[Any], fresh: Iterable[Any], *, key: int) 
 
 
 def _normal(values: Iterable[Any]) -> tuple[Any, ...]:
-    # SQLite sums money as floats: compare to the cent, as the columns keep it.
-    return tuple(Decimal(str(v)).quantize(Decimal("0.01")) if isinstance(v, float | Decimal) else v for v in values)
+    # SQLite may sum money as floats: compare to the thousandth, as the columns keep it.
+    return tuple(Decimal(str(v)).quantize(Decimal("0.001")) if isinstance(v, float | Decimal) else v for v in values)
