@@ -827,6 +827,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• At the command line: salesbot users invite, salesbot import, salesbot export",
     },
     # issue 17: a name that only contains a known customer's (华为云 with 华为 known) is asked about, never assumed
+    "confirm_slip": {
+        "zh": "是「{guess}」吗?(你写的是「{name}」)",
+        "en": "Did you mean {guess}? (you wrote “{name}”)",
+    },
     "confirm_customer": {
         "zh": "「{name}」是「{guess}」吗?还是一个新客户?",
         "en": "Is “{name}” {guess}, or a new customer?",

@@ -81,9 +81,14 @@ def unknown_name(text: str) -> str | None:
 
 
 def with_unknown_name(text: str, resolution: Resolution) -> Resolution:
-    """Look-alikes made "confirm", and the unknown name of a sentence that names no customer."""
+    """Look-alikes made "confirm", and the unknown name of a sentence that names no customer. A customer guessed
+    through a slip keeps the name as written (华闰), so the rep can say it is a new customer after all."""
     if resolution.kind == "one":
-        return look_alike(text, resolution)
+        resolution = look_alike(text, resolution)
+        match = resolution.match
+        if resolution.slipped and match is not None and match.start is not None and match.end is not None:
+            return replace(resolution, unknown_name=text[match.start : match.end].strip() or None)
+        return resolution
     if resolution.kind == "none":
         name = unknown_name(text)
         if name:
