@@ -1023,6 +1023,10 @@ _DOTTED_UNIT = re.compile(
 )
 
 
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
+
+
 def _dot_context(m: re.Match[str]) -> object:
     start, end = m.start("all"), m.end("all")
     return m.string[max(start - 3, 0) : start], m.string[end : end + 4]
@@ -1031,9 +1035,15 @@ def _dot_context(m: re.Match[str]) -> object:
 def _dotted_is_date(m: re.Match[str]) -> bool:
     """12.20 is a date where no unit or currency follows it and no currency or letter comes before it."""
     start = m.start("all")
-    before = m.string[max(start - 3, 0) : start].rstrip()
-    if before and (before[-1] in "$¥￥€£" or (before[-1].isalpha() and before[-1].isascii())):
+    raw = m.string[max(start - 12, 0) : start]
+    before = raw.rstrip()
+    if before and before[-1] in "$¥￥€£":
         return False
+    if before and before[-1].isalpha() and before[-1].isascii():
+        # v1.2 or "version 1.2" is a number; "on 12.15" / "by 12.20" is a day (issue 17).
+        word = _WORD_BEFORE.search(before)
+        if raw[-1:].isalpha() or word is None or word.group(0).lower() not in _DAY_WORDS_BEFORE:
+            return False
     if before.lower().endswith(("rmb", "usd", "cny")):
         return False
     return _DOTTED_UNIT.match(m.string, m.end("all")) is None
@@ -1055,7 +1065,7 @@ def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     return value._replace(ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
 
 
-@_rule(rf"{_W}(?P<mon>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:a-z])"
+@_rule(rf"{_W}(?P<mon>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\da-z]|:\d)"
        r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))

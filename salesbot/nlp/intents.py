@@ -91,7 +91,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
             r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
-            r"余款|还剩多少|"
+            r"余款|还剩多少|回款情况|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
             r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
@@ -107,7 +107,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
-            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|打了[^,，。;；]{0,12}过来|"
+            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|[打转汇]了[^,，。;；]{0,12}过来|"
+            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
@@ -128,6 +129,8 @@ _VISIT = re.compile(
     r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
     r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
+    # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
+    r"喝(?:了个?)?咖啡|(?<!签)约了|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
@@ -253,7 +256,8 @@ def _visit_with_a_contract_step(text: str) -> bool:
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
-    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled)\b",
+    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
+    r"transferred)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -308,8 +312,10 @@ def _occurred(
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
+_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
+_ZH_ACTIVITY = re.compile(
+    r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
+)
 
 
 def _past_context(text: str, start: int, end: int, later: bool = False) -> bool | None:

@@ -19,7 +19,8 @@ _I = re.NOFLAG
 # A report of work done ("拜访了华为,聊了情况") is not a question about it, whatever else it says.
 _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
-    r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b",
+    r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
+    r"|\b(?:stopped|dropped)\s+by\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
@@ -55,7 +56,7 @@ _TEAM = re.compile(
     _I,
 )
 _STORY = re.compile(
-    r"的情况|什么情况|情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
+    r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
     _I,

@@ -45,6 +45,13 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "deal is dead",
         "deal died",
         "fell through",
+        # Round 2 (issue 17): a deal not won is lost.
+        "没拿下",
+        "没签下来",
+        "没谈成",
+        "went with a competitor",
+        "went with another vendor",
+        "chose a competitor",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
