@@ -326,6 +326,19 @@ def _row(t: Template, rng: random.Random) -> dict[str, str]:
     return row
 
 
+def _sentences(t: Template, rng: random.Random) -> list[dict[str, str]]:
+    """A template's sentences, each text once: one for a template with no slots, PER_TEMPLATE otherwise."""
+    slots = sum(t.text.count(k) for k in ("{c}", "{d}", "{p}", "{a}", "{u}", "{s}"))
+    count = 1 if slots == 0 else PER_TEMPLATE
+    out: dict[str, dict[str, str]] = {}
+    for _ in range(count * 3):
+        row = _row(t, rng)
+        out.setdefault(row["text"], row)
+        if len(out) >= count:
+            break
+    return list(out.values())
+
+
 def _held_out(t: Template) -> bool:
     """A quarter of the templates, chosen by a hash of their text: stable as templates are added."""
     return int(hashlib.sha256(t.text.encode()).hexdigest(), 16) % 4 == 0
@@ -439,24 +452,12 @@ TUNE_TEMPLATES_2: list[Template] = [
 
 def _round_two(rng: random.Random) -> list[dict[str, str]]:
     """The round-2 tuning rows: the same pools plus the *_2 ones."""
-    global ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST  # noqa: PLW0603 - the pools _row reads, widened for this round
+    global ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST  # the pools _row reads, widened for this round
     saved = ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST
     ZH_FOLLOW, EN_FOLLOW = ZH_FOLLOW + ZH_FOLLOW_2, EN_FOLLOW + EN_FOLLOW_2
     ZH_PAST, EN_PAST = ZH_PAST + ZH_PAST_2, EN_PAST + EN_PAST_2
     try:
-        out: list[dict[str, str]] = []
-        for t in TUNE_TEMPLATES_2:
-            slots = sum(t.text.count(k) for k in ("{c}", "{d}", "{p}", "{a}", "{u}", "{s}"))
-            count = 1 if slots == 0 else PER_TEMPLATE
-            seen: set[str] = set()
-            for _ in range(count * 3):
-                row = _row(t, rng)
-                if row["text"] not in seen:
-                    seen.add(row["text"])
-                    out.append(row)
-                if len(seen) >= count:
-                    break
-        return out
+        return [row for t in TUNE_TEMPLATES_2 for row in _sentences(t, rng)]
     finally:
         ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST = saved
 
@@ -465,16 +466,7 @@ def main() -> None:
     rng = random.Random(17)
     parts: dict[str, list[dict[str, str]]] = {"tune": [], "heldout": []}
     for t in TEMPLATES:
-        slots = sum(t.text.count(k) for k in ("{c}", "{d}", "{p}", "{a}", "{u}", "{s}"))
-        count = 1 if slots == 0 else PER_TEMPLATE
-        seen: set[str] = set()
-        for _ in range(count * 3):
-            row = _row(t, rng)
-            if row["text"] not in seen:
-                seen.add(row["text"])
-                parts["heldout" if _held_out(t) else "tune"].append(row)
-            if len(seen) >= count:
-                break
+        parts["heldout" if _held_out(t) else "tune"] += _sentences(t, rng)
     parts["tune"] += _round_two(random.Random(1702))
     for name, rows in parts.items():
         lines = ["\t".join(COLUMNS)] + ["\t".join(r[c] for c in COLUMNS) for r in rows]
