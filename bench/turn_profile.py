@@ -59,13 +59,22 @@ PARTS: tuple[tuple[str, Any, str], ...] = (
 )
 
 
+CPU = "turn, CPU time (this thread)"
+
+
 def _timed(spent: dict[str, list[float]], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    # The whole turn is also timed on this thread's CPU clock: the wall clock counts the waits for the disk
+    # (SQLite syncs its log at every commit), which on a shared machine grow with the neighbours' I/O, not the book.
+    whole = label == PARTS[0][0]
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time() if whole else 0.0
         try:
             return fn(*args, **kwargs)
         finally:
             spent[label].append(time.perf_counter() - t0)
+            if whole:
+                spent[CPU].append(time.thread_time() - c0)
 
     return wrapper
 
@@ -124,14 +133,16 @@ def main(argv: list[str] | None = None) -> None:
             app.close()
         return
     medians: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     for book in args.customers:
         with fresh_database(args.database_url) as url:
             spent = profile(url, book, args.messages)
         turns = len(spent["turn (Router.handle)"])
         medians[book] = statistics.median(spent["turn (Router.handle)"])
+        cpu[book] = statistics.median(spent[CPU])
         print(f"\n{book:,} customers, {turns} turns")
         print(f"{'part':<30} {'calls/turn':>10} {'mean ms/turn':>13} {'p50 ms/call':>12}")
-        for label, _owner, _attr in PARTS:
+        for label in [p[0] for p in PARTS[:1]] + [CPU] + [p[0] for p in PARTS[1:]]:
             calls = spent.get(label, [])
             if calls:
                 per_turn = sum(calls) / turns * 1000
@@ -146,6 +157,11 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"turn median at {book:,} customers: {median * 1000:.3f} ms against {base * 1000:.3f} ms at "
                 f"{small:,}: {ratio:.2f}x (issue 17 target <= 1.25x: {verdict})"
+            )
+            ratio = cpu[book] / cpu[small]
+            print(
+                f"turn CPU median at {book:,} customers: {cpu[book] * 1000:.3f} ms against {cpu[small] * 1000:.3f} ms "
+                f"at {small:,}: {ratio:.2f}x (without the waits for the disk; {'met' if ratio <= 1.25 else 'NOT met'})"
             )
 
 

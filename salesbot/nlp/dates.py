@@ -1049,10 +1049,10 @@ def _dotted_is_date(m: re.Match[str]) -> bool:
     return _DOTTED_UNIT.match(m.string, m.end("all")) is None
 
 
-@_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+@_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?:(?P<sep>[-/.])| (?P<sep2>\.) )(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
        r"(?![\d/-]|\.\d|\s*[%:点])", needs="-|/|.", context=_dot_context)  # fmt: skip
 def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
-    if m["sep"] == "." and not m["y"] and not _dotted_is_date(m):
+    if (m["sep"] or m["sep2"]) == "." and not m["y"] and not _dotted_is_date(m):
         return None  # 12.5万, ¥3.5, 4.5分, v1.2: a number
     month, day = (int(m["b"]), int(m["a"])) if ctx.day_first else (int(m["a"]), int(m["b"]))
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -1075,6 +1075,14 @@ def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
        r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_day_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
+
+
+# "next month on the 5th", "the 15th of next month" (issue 17): that day of next month, as 下个月5号.
+@_rule(rf"{_W}next\s+month\s+(?:on\s+)?the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_E}"
+       rf"|{_W}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\s+of\s+next\s+month{_E}", needs="month")  # fmt: skip
+def _en_day_of_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
+    first = _add_months(ctx.today.replace(day=1), 1)
+    return _explicit_date(ctx, first.year, first.month, int(m["d"] or m["d2"]))
 
 
 @_rule(r"(?<![a-z\d])(?P<the>the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)(?![a-z])", needs="st|nd|rd|th", context=_framing)
