@@ -52,6 +52,11 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "went with a competitor",
         "went with another vendor",
         "chose a competitor",
+        "chose another vendor",
+        "went with another",
+        "选了别家",
+        "选了别人",
+        "选了竞品",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").

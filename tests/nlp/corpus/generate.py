@@ -449,6 +449,62 @@ TUNE_TEMPLATES_2: list[Template] = [
     T("en", "{u} contract {a} please approve", "contract"),
 ]
 
+# Round 3: more phrasings of every intent, written after round 2's fixes (tune part only, their own random stream).
+TUNE_TEMPLATES_3: list[Template] = [
+    T("zh", "{p}跟{c}的王总打了个电话,{d}再确认", "visit", activity="call"),
+    T("zh", "{p}去{c}开了个会,{d}交方案", "visit", activity="meeting"),
+    T("zh", "{p}和{c}视频了一下,{d}发报价", "visit", activity="meeting"),
+    T("zh", "{p}到{c}现场看了看,{d}出方案", "visit", activity="visit"),
+    T("zh", "{p}在{c}做了个演示,{d}跟进", "visit", activity="visit"),
+    T("zh", "{p}接待了{c}的客户代表,{d}给答复", "visit", activity="inbound"),
+    T("zh", "{p}去{c}聊了一下 他们预算还没定 {d}再问", "visit", activity="visit"),
+    T("zh", "{p}见了{c}的采购 谈了价格 {d}再约", "visit", activity="visit"),
+    T("en", "had coffee with {c} {p}, follow up {d}", "visit", activity="meal"),
+    T("en", "video call with {c} {p}, send the deck {d}", "visit", activity="meeting"),
+    T("en", "hosted {c} at our office {p}, follow up {d}", "visit", activity="inbound"),
+    T("en", "chatted with {c} on the phone {p}, call back {d}", "visit", activity="call"),
+    T("en", "demoed to {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "went to see {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("zh", "{c}这单拿下了", "stage", stage="won"),
+    T("zh", "{c}成交了!", "stage", stage="won"),
+    T("zh", "{c}项目黄了", "stage", stage="lost"),
+    T("zh", "{c}选了别家", "stage", stage="lost"),
+    T("zh", "{c}进入谈判", "stage", stage="negotiation"),
+    T("en", "{c} chose another vendor", "stage", stage="lost"),
+    T("en", "closed lost on {c}", "stage", stage="lost"),
+    T("en", "{c} deal is won", "stage", stage="won"),
+    T("en", "{c} moved to proposal stage", "stage", stage="proposal"),
+    T("zh", "{c}还有多少钱没给", "receivables"),
+    T("zh", "{c}的账结清了吗", "receivables"),
+    T("zh", "{c}应收款多少", "receivables"),
+    T("zh", "哪个客户欠款最多", "receivables"),
+    T("zh", "逾期的客户有哪些", "receivables"),
+    T("en", "how much do {c} owe", "receivables"),
+    T("en", "what's {c}'s balance", "receivables"),
+    T("en", "any money outstanding from {c}", "receivables"),
+    T("en", "who's overdue", "receivables"),
+    T("zh", "{c}的款到了,{a}", "payment"),
+    T("zh", "{c}已经付了{a}", "payment"),
+    T("zh", "收到{c}转账{a}", "payment"),
+    T("en", "{c} paid us {a}", "payment"),
+    T("en", "{c} just paid {a}", "payment"),
+    T("en", "received payment of {a} from {c}", "payment"),
+    T("en", "{c} cleared their invoice, {a}", "payment"),
+    T("zh", "{d}提醒我去{c}拿合同", "reminder"),
+    T("zh", "提醒我{d}问{c}合同的事", "reminder"),
+    T("zh", "提醒:{d}找{c}收款{a}", "reminder"),
+    T("en", "remind me {d} about the {c} contract", "reminder"),
+    T("en", "ping me {d} to follow up with {c}", "reminder"),
+    T("en", "set reminder {d} collect {a} from {c}", "reminder"),
+    T("en", "nudge me {d} to chase {c}", "reminder"),
+    T("zh", "怎么记录拜访啊", "help"),
+    T("zh", "这个bot能干嘛", "help"),
+    T("zh", "我该怎么提交合同", "help"),
+    T("en", "what commands are there", "help"),
+    T("en", "how can I add a reminder?", "help"),
+    T("en", "what does this bot do?", "help"),
+]
+
 
 def _round_two(rng: random.Random) -> list[dict[str, str]]:
     """The round-2 tuning rows: the same pools plus the *_2 ones."""
@@ -457,7 +513,9 @@ def _round_two(rng: random.Random) -> list[dict[str, str]]:
     ZH_FOLLOW, EN_FOLLOW = ZH_FOLLOW + ZH_FOLLOW_2, EN_FOLLOW + EN_FOLLOW_2
     ZH_PAST, EN_PAST = ZH_PAST + ZH_PAST_2, EN_PAST + EN_PAST_2
     try:
-        return [row for t in TUNE_TEMPLATES_2 for row in _sentences(t, rng)]
+        return [row for t in TUNE_TEMPLATES_2 for row in _sentences(t, rng)] + [
+            row for t in TUNE_TEMPLATES_3 for row in _sentences(t, random.Random(f"3:{t.text}"))
+        ]
     finally:
         ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST = saved
 
