@@ -83,7 +83,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|^\s*提醒\s*:|别忘了|remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|^\s*提醒\s*:|别忘了|"
+            r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
         (
@@ -345,7 +346,8 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
+        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+                    r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝茶|喝咖啡|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
