@@ -76,6 +76,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
             r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
+            r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
+            r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
             r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
@@ -93,7 +95,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
             r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
-            r"余款|还剩多少|回款情况|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
+            r"余款|还剩多少|回款情况|拖得最久|拖欠|拖款|欠得最久|[款钱账]收得(?:怎么样|如何)|"
+            r"\blate\s+on\s+(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
             r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
@@ -109,7 +112,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
-            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|[打转汇]了[^,，。;；]{0,12}过来|"
+            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
+            r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
             r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
@@ -132,7 +137,8 @@ _VISIT = re.compile(
     r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
     # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
-    r"喝(?:了个?)?咖啡|(?<!签)约了|现场|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
+    r"喝(?:了个?)?咖啡|(?<!签)约了|现场|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|线上|过了一[下遍]|"
+    r"去[^,，。]{1,24}送了?|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
@@ -259,7 +265,7 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|demoed)\b",
+    r"transferred|chatted|hosted|demoed|swung)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -351,7 +357,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝茶|喝咖啡|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
-        ("meeting", r"会议|开会|开了个会|线上会|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
+        ("meeting", r"会议|开会|开了个会|线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
         ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
     )
 )  # fmt: skip

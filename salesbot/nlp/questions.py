@@ -20,9 +20,10 @@ _I = re.NOFLAG
 _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
     r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
-    r"|\b(?:stopped|dropped)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
+    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
+_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款", _I)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -77,6 +78,8 @@ def intent(text: str) -> str | None:
         return "rep_activity"
     for asked, pattern in (("agenda", _AGENDA), ("team_report", _TEAM), ("customer_brief", _STORY)):
         if pattern.search(text):
+            if asked == "customer_brief" and _ABOUT_MONEY.search(text):
+                return None  # "X的款收得怎么样了" asks what X owes: the receivables' words decide
             return None if _REPORT.search(text) else asked
     return None
 

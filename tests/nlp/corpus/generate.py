@@ -505,6 +505,62 @@ TUNE_TEMPLATES_3: list[Template] = [
     T("en", "what does this bot do?", "help"),
 ]
 
+# Round 4: everyday paraphrases again, written without looking at the held-out part (tune part only).
+TUNE_TEMPLATES_4: list[Template] = [
+    T("zh", "{c}那边还欠我们多少", "receivables"),
+    T("zh", "{c}的欠款还有多少没收", "receivables"),
+    T("zh", "{c}的款收得怎么样了", "receivables"),
+    T("zh", "{c}还差多少尾款", "receivables"),
+    T("zh", "外面欠款总共多少", "receivables"),
+    T("zh", "谁的账拖得最久", "receivables"),
+    T("en", "how much is outstanding on {c}", "receivables"),
+    T("en", "does {c} still owe us money", "receivables"),
+    T("en", "is {c} late on payment", "receivables"),
+    T("en", "who owes the most", "receivables"),
+    T("en", "list unpaid invoices", "receivables"),
+    T("zh", "{c}那边钱到了 {a}", "payment"),
+    T("zh", "{c}汇了{a}过来", "payment"),
+    T("zh", "{c}的{a}已经收到", "payment"),
+    T("zh", "财务说{c}的{a}到账了", "payment"),
+    T("zh", "{c}首付{a}到了", "payment"),
+    T("en", "{c} sent {a}", "payment"),
+    T("en", "{c}'s payment of {a} arrived", "payment"),
+    T("en", "we received {a} from {c} {p}", "payment"),
+    T("en", "{c} finally paid, {a}", "payment"),
+    T("zh", "这玩意怎么用", "help"),
+    T("zh", "有什么命令", "help"),
+    T("zh", "我要怎么记一笔回款", "help"),
+    T("en", "how do you use this", "help"),
+    T("en", "what can I ask you", "help"),
+    T("en", "commands?", "help"),
+    T("zh", "{p}和{c}在茶楼聊了两个小时,{d}再联系", "visit", activity="meal"),
+    T("zh", "{p}去{c}送了资料,{d}再跟", "visit", activity="visit"),
+    T("zh", "{p}陪{c}的领导参观了工厂,{d}跟进", "visit", activity="visit"),
+    T("zh", "{p}{c}的张总过来坐了坐,{d}回访", "visit", activity="inbound"),
+    T("zh", "{p}线上和{c}过了一下方案,{d}改好发过去", "visit", activity="meeting"),
+    T("zh", "{p}和{c}微信语音聊了一下,{d}再聊", "visit", activity="call"),
+    T("en", "swung by {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "jumped on a call with {c} {p}, follow up {d}", "visit", activity="call"),
+    T("en", "grabbed lunch with {c} {p}, ping them {d}", "visit", activity="meal"),
+    T("en", "{c} stopped by our office {p}, send a quote {d}", "visit", activity="inbound"),
+    T("en", "had a teams call with {c} {p}, next steps {d}", "visit", activity="meeting"),
+    T("zh", "{d}记得提醒我联系{c}", "reminder"),
+    T("zh", "别忘了{d}给{c}寄合同", "reminder"),
+    T("zh", "麻烦{d}提醒我催{c}的{a}", "reminder"),
+    T("en", "don't let me forget to call {c} {d}", "reminder"),
+    T("en", "remind me to send the contract to {c} {d}", "reminder"),
+    T("en", "can you remind me {d} to collect {a} from {c}", "reminder"),
+    T("zh", "{c}这单没谈成", "stage", stage="lost"),
+    T("zh", "{c}的单子搞定了", "stage", stage="won"),
+    T("zh", "{c}跟丢了", "stage", stage="lost"),
+    T("en", "we lost {c}", "stage", stage="lost"),
+    T("en", "{c} fell through", "stage", stage="lost"),
+    T("en", "{c} moved into negotiation", "stage", stage="negotiation"),
+    T("en", "{c} has signed", "stage", stage="won"),
+    T("zh", "{c}合同走审批,{a}", "contract"),
+    T("en", "new contract with {c} for {a}", "contract"),
+]
+
 
 def _round_two(rng: random.Random) -> list[dict[str, str]]:
     """The round-2 tuning rows: the same pools plus the *_2 ones."""
@@ -514,7 +570,7 @@ def _round_two(rng: random.Random) -> list[dict[str, str]]:
     ZH_PAST, EN_PAST = ZH_PAST + ZH_PAST_2, EN_PAST + EN_PAST_2
     try:
         return [row for t in TUNE_TEMPLATES_2 for row in _sentences(t, rng)] + [
-            row for t in TUNE_TEMPLATES_3 for row in _sentences(t, random.Random(f"3:{t.text}"))
+            row for t in TUNE_TEMPLATES_3 + TUNE_TEMPLATES_4 for row in _sentences(t, random.Random(f"3:{t.text}"))
         ]
     finally:
         ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST = saved
