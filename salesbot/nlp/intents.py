@@ -64,10 +64,13 @@ INTENTS = (
 # are past-tense receipts: terms in a new contract ("分两次付清", "to be paid on delivery", "payment on delivery")
 # must not make it a payment. 报价 (a quote) is a stage word, not a contract; an invoice goes with the contract it
 # bills.
+# A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
+_FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
+_END = r"\s*[.!。！]*\s*$"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
-        ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
+        ("help", rf"{_FILLER}(/help|help|帮助|怎么用|使用说明|\?|？){_END}"),
         # Help asked in a sentence (issue 17): "这个机器人怎么用?", "how do I log a visit?".
         (
             "help",
@@ -81,11 +84,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
-        ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
-        ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
+        ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
+        ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|^\s*提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -105,7 +108,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "payment",
             r"回款|到账|打款|收款|汇款|转账|付了|付款了|已付|已支付|支付了|已还款|还款了|"
             r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
-            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元|块|钱|款|[$¥￥€]|\d{3,})|"
+            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"

@@ -30,8 +30,10 @@ _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
     rf"(?:拜访了?|去了?(?!拜访|见|找|约)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
-    rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$)"
-    rf"|^(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访|人|那边)|还欠|欠|打款|打了|付|到账|进入|推进|签)"
+    rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"
+    # a run-on sentence: the follow-up's day right after the name (拜访了星河软件过两天再跟进)
+    rf"|过两天|明天|后天|下周|下个|下月|今天|周[一二三四五六日]|月底|\d|[一二三四五六七八九十两]+(?:天|周|个))"
+    rf"|^(?:嗯|哦|那个)?\s*(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访|人|那边)|还欠|欠|打款|打了|付|到账|进入|推进|签)"
 )
 _LATIN_NAME = re.compile(
     r"\b(?:visited|met\s+with|met|meeting\s+with|call\s+with|lunch\s+with|dinner\s+with|dropped\s+by|"
