@@ -6,10 +6,11 @@ intent, customer, date, occurred_on, amount, currency and stage are all as expec
 
 from __future__ import annotations
 
-from tests.nlp.reading import rows, score
+from tests.nlp.reading import date_rows, date_score, rows, score
 
 HELD_OUT_FLOOR = 0.85
 ASK_RATE_CEILING = 0.10
+DATE_FLOOR = 0.98  # issue 17: the date phrases
 
 
 def test_the_corpus_is_big_enough_and_split() -> None:
@@ -23,3 +24,14 @@ def test_the_held_out_part_is_read_right_and_rarely_asks() -> None:
     shown = "\n".join(f"{text}: {wrong}" for text, wrong in result.misses[:20])
     assert result.rate >= HELD_OUT_FLOOR, shown
     assert result.ask_rate <= ASK_RATE_CEILING
+
+
+def test_the_held_out_date_phrases_are_read_as_the_conventions_say() -> None:
+    assert not {r["phrase"] for r in date_rows("tune")} & {r["phrase"] for r in date_rows("heldout")}
+    right, total, misses = date_score("heldout")
+    assert right / total >= DATE_FLOOR, misses
+
+
+def test_the_whole_corpus_rarely_asks() -> None:
+    asked = sum(score(part).asked for part in ("tune", "heldout"))
+    assert asked / (len(rows("tune")) + len(rows("heldout"))) <= ASK_RATE_CEILING
