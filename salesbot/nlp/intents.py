@@ -140,7 +140,9 @@ _VISIT = re.compile(
     r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
     # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
-    r"喝(?:了个?)?咖啡|(?<!签)约了|现场|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|线上|过了一[下遍]|"
+    r"喝(?:了个?)?咖啡|(?<!签)约了|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|过了一[下遍]|"
+    # not 线上签约 / 现场签约: a deal signed, whatever the place
+    r"现场(?:看|考察|调研|演示|交流|拜访|参观)|到[^,，。]{1,24}现场|线上(?:会|沟通|聊|过|交流|演示|开|和|跟)|"
     r"去[^,，。]{1,24}送了?|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
@@ -268,7 +270,7 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|demoed|swung)\b",
+    r"transferred|chatted|hosted|swung)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
