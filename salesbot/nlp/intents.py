@@ -100,7 +100,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
             r"余款|还剩多少|回款情况|拖得最久|拖欠|拖款|欠得最久|[款钱账]收得(?:怎么样|如何)|"
             r"\blate\s+on\s+(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
-            r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
         ),
@@ -181,6 +181,7 @@ class Understanding:
     activity: str | None = None
     confident: bool = True
     reopen: bool = False  # "Initech back to proposal": a closed deal taken back (issue 16)
+    runner_up: str | None = None  # a second intent close to `intent`: the chat asks which (issue 17, item 5)
 
 
 def understand(
@@ -191,13 +192,17 @@ def understand(
     stages: StageLexicon,
     reasons: ReasonLexicon,
     calendar: WorkCalendar | None = None,
+    intent: str | None = None,
 ) -> Understanding:
-    """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日."""
+    """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日.
+    `intent`: the sentence read as that intent (the one the user picked when asked which was meant)."""
     clean = normalize(text)
     tools_out = _TOOLS.sub(_blank, clean) if _MAY_NAME_A_TOOL.search(clean) else clean
     customer = with_unknown_name(clean, customers.find_in_text(tools_out))
     stage = stages.find(clean)
-    intent = classify(clean, stage)
+    runner_up = None
+    if intent is None:
+        intent, runner_up = readings(clean, stage)
     if intent == "contract" and _visit_with_a_contract_step(clean):
         intent = "visit"  # "请京东的张总吃了顿饭,下周一把合同发过去": a visit whose next step is the contract
     if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
@@ -239,6 +244,7 @@ def understand(
         activity=activity(clean) if intent == "visit" else None,
         confident=_confident(clean, intent, customer),
         reopen=intent == "stage" and steering.reopens(clean),
+        runner_up=runner_up,
     )
 
 
@@ -326,6 +332,7 @@ def _occurred(
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
+_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
@@ -344,6 +351,9 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
         if _ZH_FUTURE_AFTER.match(after):
             return None
         # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
+        # 周一到账: money that arrived on that day (only a payment is read for its day this way, see understand).
+        if _ZH_ARRIVED.match(after):
+            return True
         return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
@@ -408,11 +418,43 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
+    return readings(text, stage)[0]
+
+
+# A deal's value changes with a word of change; "contract for Hooli worth 15,000, net 30" is a new contract.
+_VALUE_CHANGE = re.compile(
+    r"改成|改为|调整|调到|更新|变成|变为|\b(?:now|change[ds]?|update[ds]?|revised?|bump(?:ed)?|raised?|lowered|"
+    r"increased?|reduced?|went\s+up|went\s+down)\b",
+    re.IGNORECASE,
+)
+# Steering and capability words that only ever steer: a second reading of "第一个" or "撤销" is never meant.
+_NEVER_CLOSE = frozenset(("undo", "pick", "decide", "correct", "help"))
+
+
+def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
+    """The intent, and the runner-up when the reading is close (issue 17, item 5).
+
+    Classification is an ordered rule list, so "close" means: a capability module (steering, targets, questions,
+    retention, checked first) claims the sentence and the core words (visit, stage, contract, payment, ...) claim
+    it too, for a different action. The module's reading wins, except a deal-value change where the sentence names
+    a contract and no change; the other is offered beside it."""
     # Each capability's own words, most particular first: steering the conversation, then questions about targets
     # (issue 21), the work (issue 19) and customers kept (issue 20).
     for words in (steering, targets, questions, retention):
         if (found := words.intent(text)) is not None:
-            return found
+            if found in _NEVER_CLOSE:
+                return found, None
+            core = _core(text, stage)
+            if core in ("unknown", found):
+                return found, None
+            if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
+                return core, found
+            return found, core
+    return _core(text, stage), None
+
+
+def _core(text: str, stage: StageMention | None) -> str:
+    """The core words of issues 1-17, in their order."""
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):

@@ -80,8 +80,9 @@ def reading_of(said: Understanding) -> dict[str, str]:
 
 
 def asks(said: Understanding) -> bool:
-    """Whether the conversation asks before acting: an unsure reading or a customer to pick or confirm."""
-    return not said.confident or said.customer.kind in ("choose", "confirm")
+    """Whether the conversation asks before acting: an unsure reading, two intents close (the chat asks which) or a
+    customer to pick or confirm."""
+    return not said.confident or said.runner_up is not None or said.customer.kind in ("choose", "confirm")
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.reading import Reader, asks, reading_of
+from salesbot.nlp.intents import understand
+from tests.nlp.reading import NOW, Reader, asks, reading_of
 
 READ = Reader()
 
@@ -29,6 +30,12 @@ READ = Reader()
         ("拜访了华闰,下周二再跟进", {"customer": "华润集团"}),
         ("拜访了华为云,下周二再跟进", {"customer": "+华为云"}),
         ("拜访了蓝鲸科技,下周二再跟进", {"customer": "+蓝鲸科技"}),
+        # The held-out v1 misses, by cause: an adverb inside an owing question, a weekday after a sum (not weeks),
+        # the day money arrived without 了, a new contract with its worth (not a deal's value changed).
+        ("小米的账都收回来了吗", {"intent": "receivables"}),
+        ("小米3万周一到账", {"intent": "payment", "amount": "30000", "date": "2026-11-23"}),
+        ("contract for Globex worth 60k, net 30", {"intent": "contract", "amount": "60000"}),
+        ("the Globex deal is now worth 80k", {"intent": "stage", "amount": "80000"}),
     ],
 )
 def test_a_whole_message_reads_as_the_conventions_say(text: str, expected: dict[str, str]) -> None:
@@ -41,3 +48,14 @@ def test_a_slip_or_a_look_alike_is_asked_and_a_plain_name_is_not() -> None:
     assert asks(READ("拜访了华为云,下周二再跟进"))  # only contains 华为
     assert not asks(READ("拜访了华润,下周二再跟进"))
     assert not asks(READ("拜访了比亚地,下周二再跟进"))  # a homophone of a three-character name is read
+
+
+def test_two_close_readings_name_the_runner_up_and_the_picked_one_is_read_as_such() -> None:
+    said = READ("contract for Globex worth 60k, net 30")
+    assert (said.intent, said.runner_up) == ("contract", "stage") and asks(said)
+    assert READ("Globex合同金额改成80万").runner_up == "contract"
+    assert READ("拜访了小米,下周二再跟进").runner_up is None  # one reading only: nothing to ask
+    picked = understand(
+        said.text, now=NOW, customers=READ.index, stages=READ.stages, reasons=READ.reasons, intent="stage"
+    )
+    assert (picked.intent, picked.runner_up, picked.amount and picked.amount.amount) == ("stage", None, 60000)
