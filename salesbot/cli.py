@@ -432,7 +432,10 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
                     # look-alike), the name it would offer as a new customer, and the day a relative follow-up fell
                     # on before it moved off a day off.
                     "activity": said.activity,
-                    "confident": said.confident and said.customer.kind not in ("choose", "confirm"),
+                    "confident": said.confident
+                    and said.runner_up is None
+                    and said.customer.kind not in ("choose", "confirm"),
+                    "runner_up": said.runner_up,  # a second intent close to the first: the chat asks which
                     "new_customer": said.customer.unknown_name,
                     "moved_from": said.date.moved_from.isoformat() if said.date and said.date.moved_from else None,
                 },

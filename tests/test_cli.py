@@ -58,6 +58,7 @@ def test_init_seed_and_understand(tmp_path: Path) -> None:
         "confident": True,
         "new_customer": None,
         "moved_from": None,
+        "runner_up": None,
     }
     assert (stage["intent"], stage["customer"], stage["stage"]) == ("stage", "比亚迪", "negotiation")
 
@@ -88,7 +89,7 @@ def test_understand_prints_amounts_as_decimal_strings_with_a_currency(tmp_path: 
         (texts[7], "visit", "比亚迪", None, None),
     ]
     keys = {"text", "intent", "customer", "date", "time", "amount", "currency", "stage"}
-    keys |= {"occurred_on", "activity", "confident", "new_customer", "moved_from"}  # issue 17
+    keys |= {"occurred_on", "activity", "confident", "new_customer", "moved_from", "runner_up"}  # issue 17
     assert all(set(r) == keys for r in rows)
 
 

@@ -429,32 +429,42 @@ _VALUE_CHANGE = re.compile(
 )
 # Steering and capability words that only ever steer: a second reading of "第一个" or "撤销" is never meant.
 _NEVER_CLOSE = frozenset(("undo", "pick", "decide", "correct", "help"))
+# Intents that only answer (a list, a figure) and change nothing: two such readings are not worth a question, a
+# wrong one costs a second look ("逾期没跟进的" is the agenda, not the overdue money; "pipeline" the funnel).
+_ONLY_ANSWER = frozenset((
+    "receivables", "help", "my_customers", "my_deals", "export", "my_approvals", "agenda", "customer_brief",
+    "team_report", "silent_reps", "rep_activity", "funnel", "forecast", "attainment", "adoption", "quiet_accounts",
+    "why_lost",
+))  # fmt: skip
 
 
 def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
     """The intent, and the runner-up when the reading is close (issue 17, item 5).
 
     Classification is an ordered rule list, so "close" means: a capability module (steering, targets, questions,
-    retention, checked first) claims the sentence and the core words (visit, stage, contract, payment, ...) claim
-    it too, for a different action. The module's reading wins, except a deal-value change where the sentence names
-    a contract and no change; the other is offered beside it."""
+    retention, checked first) claims the sentence and the core words (contract, payment, reminder, ...) claim it
+    too, for a different action, and one of the two changes something. The module's reading wins, except a
+    deal-value change where the sentence names a contract and no change; the other is offered beside it."""
     # Each capability's own words, most particular first: steering the conversation, then questions about targets
     # (issue 21), the work (issue 19) and customers kept (issue 20).
     for words in (steering, targets, questions, retention):
         if (found := words.intent(text)) is not None:
             if found in _NEVER_CLOSE:
                 return found, None
-            core = _core(text, stage)
-            if core in ("unknown", found):
+            core = _core_words(text)
+            if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
                 return core, found
             return found, core
-    return _core(text, stage), None
+    if (core := _core_words(text)) is not None:
+        return core, None
+    return _core_fallback(text, stage), None
 
 
-def _core(text: str, stage: StageMention | None) -> str:
-    """The core words of issues 1-17, in their order."""
+def _core_words(text: str) -> str | None:
+    """The core's words for an action (issues 1-17), in their order. The fallbacks after them (a stage named, a
+    visit word such as 跟进) decide only where no such words are, so they never make a reading close."""
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):
@@ -464,6 +474,10 @@ def _core(text: str, stage: StageMention | None) -> str:
     for intent, pattern in _KEYWORDS:
         if pattern.search(text):
             return intent
+    return None
+
+
+def _core_fallback(text: str, stage: StageMention | None) -> str:
     if receivables.question(text) in ("aging", "top") and not _VISIT.search(text):
         return "receivables"  # "账龄" / "二八客户" ask about the book; "拜访大客户华为" is a visit
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
