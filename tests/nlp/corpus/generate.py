@@ -19,6 +19,7 @@ phrasings the tuning never saw (customers, dates and amounts are drawn from shar
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import random
 from dataclasses import dataclass
@@ -582,6 +583,12 @@ def main() -> None:
     for t in TEMPLATES:
         parts["heldout" if _held_out(t) else "tune"] += _sentences(t, rng)
     parts["tune"] += _round_two(random.Random(1702))
+    # Rows written by hand after the generated ones (the 2026-12-07 hand-written set's tuning half, and the
+    # variations written while tuning on it) are kept, after the generated rows.
+    made = {r["text"] for rows in parts.values() for r in rows}
+    with (HERE / "tune.tsv").open(encoding="utf-8") as f:
+        kept = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r["text"] not in made]
+    parts["tune"] += kept
     for name, rows in parts.items():
         lines = ["\t".join(COLUMNS)] + ["\t".join(r[c] for c in COLUMNS) for r in rows]
         (HERE / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
