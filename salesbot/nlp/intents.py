@@ -102,7 +102,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\blate\s+on\s+(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
             r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
-            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
+            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
+            r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|\bpa(?:id|y)\b[^.!]{0,30}?\byet\s*\??\s*$",
         ),
         (
             "payment",
@@ -122,6 +126,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
+            # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
+            r"[打转汇付](?:过来|回来|进来)了|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
@@ -144,6 +150,9 @@ _VISIT = re.compile(
     # not 线上签约 / 现场签约: a deal signed, whatever the place
     r"现场(?:看|考察|调研|演示|交流|拜访|参观)|到[^,，。]{1,24}现场|线上(?:会|沟通|聊|过|交流|演示|开|和|跟)|"
     r"去[^,，。]{1,24}送了?|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
+    # 2026-12-07 hand-written set: 喝了个茶, 待了两个小时, 汇报了方案, 约了…去他们公司, 讲了方案.
+    r"喝了?个?茶|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|汇报|讲了?(?:一下|一遍)?方案|"
+    r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
@@ -252,7 +261,10 @@ def understand(
 _MAY_NAME_A_TOOL = re.compile(r"腾讯|钉钉|飞书|微信")
 _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
 _DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
-_SUBMIT = re.compile(r"提交|审批|金额|合同额|总价|\d|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE)
+_SUBMIT = re.compile(
+    # a digit counts unless it is a date's (12月10号前给她发合同草稿 names a day, not a sum)
+    r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE
+)
 _CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
 
 
@@ -370,7 +382,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝茶|喝咖啡|"
+        ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
         ("meeting", r"会议|开会|开了个会|线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
         ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
@@ -451,6 +463,8 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
         if (found := words.intent(text)) is not None:
             if found in _NEVER_CLOSE:
                 return found, None
+            if found == "stage" and words is steering and _reports_an_activity(text):
+                continue  # "met Gekko yesterday, deal size about 1.2M": a visit that says the deal's size
             core = _core_words(text)
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
@@ -460,6 +474,11 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
     if (core := _core_words(text)) is not None:
         return core, None
     return _core_fallback(text, stage), None
+
+
+def _reports_an_activity(text: str) -> bool:
+    """An activity that happened, with no word of change: a deal's size said in it is part of the report."""
+    return bool(_VISIT.search(text) and _DONE.search(text)) and not _VALUE_CHANGE.search(text)
 
 
 def _core_words(text: str) -> str | None:

@@ -29,6 +29,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "谈下来了",
         "搞定了",
         "签下来了",
+        # 2026-12-07 set: 那单成了, 单子成了.
+        "单成了",
+        "单子成了",
     ),
     "lost": (
         "丢单",
@@ -68,6 +71,9 @@ MOVE_PATTERNS = (
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
+    # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
+    r"(?:已经|已|都)?到\s*{stage}",
+    r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
