@@ -347,7 +347,9 @@ _W = r"(?<![a-z])"  # \b treats CJK as word characters, so English words get exp
 _E = r"(?![a-z])"
 # A preposition right before a short form makes it a date: "on sat", "by the 15th".
 _DATE_PREPOSITION = re.compile(r"(?<![a-z])(?:on|by|until|till|before|from|since|due)\s+(?:the\s+)?$", re.I)
-_FOLLOWED_BY_WORD = re.compile(r"\s+[a-z]", re.I)
+# A word after a short form makes it unsure ("the 5th meeting"); a function word does not ("for the 3rd to chase
+# Stark", "the 3rd about pricing").
+_FOLLOWED_BY_WORD = re.compile(r"\s+(?!(?:to|about|at|and|re|regarding|for|with|then)\b)[a-z]", re.I)
 
 
 def _framing(m: re.Match[str]) -> tuple[bool, bool]:
@@ -1024,6 +1026,7 @@ _DOTTED_UNIT = re.compile(
 
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_CJK_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")
 _DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
 
 
@@ -1039,7 +1042,9 @@ def _dotted_is_date(m: re.Match[str]) -> bool:
     before = raw.rstrip()
     if before and before[-1] in "$¥￥€£":
         return False
-    if before and before[-1].isalpha() and before[-1].isascii():
+    spaced_in_zh = raw[-1:].isspace() and _CJK_AFTER.match(m.string, m.end("all")) is not None
+    if before and before[-1].isalpha() and before[-1].isascii() and not spaced_in_zh:
+        # "见了他们的CIO 12.15再约": a Latin word set apart by a space in a Chinese sentence is no version prefix.
         # v1.2 or "version 1.2" is a number; "on 12.15" / "by 12.20" is a day (issue 17).
         word = _WORD_BEFORE.search(before)
         if raw[-1:].isalpha() or word is None or word.group(0).lower() not in _DAY_WORDS_BEFORE:

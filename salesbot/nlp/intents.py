@@ -214,7 +214,7 @@ def understand(
         intent, runner_up = readings(clean, stage)
     if intent == "contract" and _visit_with_a_contract_step(clean):
         intent = "visit"  # "请京东的张总吃了顿饭,下周一把合同发过去": a visit whose next step is the contract
-    if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
+    if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
     occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
@@ -413,7 +413,7 @@ def _confident(text: str, intent: str, customer: Resolution) -> bool:
 
 # Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
 # amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
-_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "reminder", "correct"))
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "reminder", "correct", "set_target"))
 
 
 def _amount(

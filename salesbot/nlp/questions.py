@@ -44,7 +44,10 @@ _AGENDA = re.compile(
     r"跟进哪些|跟进哪几|要跟进|需要跟进|该跟进|待跟进|我的跟进|跟进(?:列表|清单|计划|安排)|(?:逾期|过期|超期).{0,4}跟进"
     r"|没跟进的|我的日程|今天的日程|我的待办|要做什么|该做什么|\bagenda\b|\bmy to-?dos?\b|\bto-?do list\b"
     r"|\bmy follow[- ]?ups?\b|\bfollow[- ]?ups?\b.{0,20}\b(?:today|tomorrow|this week|next week|due|overdue)\b"
-    r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b",
+    r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b"
+    # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
+    r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
+    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
     _I,
 )
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
@@ -52,7 +55,7 @@ _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blat
 _TEAM = re.compile(
     r"(?:团队|全公司|大家).{0,8}(?:业绩|怎么样|如何|情况|表现|数据|战报|汇总|总结|做得)|业绩|战报"
     r"|\bteam(?:'s)? (?:performance|numbers|results|report|summary|stats|figures)\b|\bteam performance\b"
-    r"|\bhow (?:are|is|did|was) (?:we|the team|everyone|my team)\b|\b(?:our|the team's) (?:numbers|results)\b"
+    r"|\bhow (?:are|is|did|was|'s) (?:we|the team|everyone|my team)\b|\bhow'?s (?:the|my) team\b|\b(?:our|the team's) (?:numbers|results)\b"
     r"|\bsales (?:report|summary)\b|\b(?:q[1-4]|ytd|mtd) (?:numbers|results)\b|\bperformance (?:this|last)\b",
     _I,
 )

@@ -15,6 +15,10 @@ _SET = (
         r"给\s*(?P<who>.+?)\s*(?:定|设|设定|设置)(?:一?个)?\s*(?P<period>.*?)(?:的)?(?:销售)?目标\s*(?:为|是)?(?P<amount>.+)$"
     ),
     re.compile(r"set\s+(?P<who>.+?)(?:'s|’s)\s+(?P<period>.*?)\s*target\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I),
+    # "set Tom's target for this month to 100k": the period after the target
+    re.compile(
+        r"set\s+(?P<who>.+?)(?:'s|’s)\s+target\s+for\s+(?P<period>.+?)\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I
+    ),
 )
 _ASK = re.compile(
     # "本周团队业绩怎么样" asks how the team did (issue 19's question); a target's progress names the target or its
