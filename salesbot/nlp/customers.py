@@ -158,8 +158,9 @@ _EXACT_HOWS = frozenset(("exact", "alias"))
 
 _NONE = Resolution("none", ())
 # Where a short name may stand in a sentence: after these characters (拜访了X, 和X, 给X) and before these (X的, X那边).
-_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮")
-_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿")
+# 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it.
+_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟")
+_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团")
 
 # --- normalisation data --------------------------------------------------------------------
 

@@ -55,7 +55,8 @@ _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blat
 _TEAM = re.compile(
     r"(?:团队|全公司|大家).{0,8}(?:业绩|怎么样|如何|情况|表现|数据|战报|汇总|总结|做得)|业绩|战报"
     r"|\bteam(?:'s)? (?:performance|numbers|results|report|summary|stats|figures)\b|\bteam performance\b"
-    r"|\bhow (?:are|is|did|was|'s) (?:we|the team|everyone|my team)\b|\bhow'?s (?:the|my) team\b|\b(?:our|the team's) (?:numbers|results)\b"
+    r"|\bhow (?:are|is|did|was|'s) (?:we|the team|everyone|my team)\b"
+    r"|\bhow'?s (?:the|my) team\b|\b(?:our|the team's) (?:numbers|results)\b"
     r"|\bsales (?:report|summary)\b|\b(?:q[1-4]|ytd|mtd) (?:numbers|results)\b|\bperformance (?:this|last)\b",
     _I,
 )
