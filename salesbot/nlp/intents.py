@@ -263,7 +263,8 @@ _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:
 _DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
 _SUBMIT = re.compile(
     # a digit counts unless it is a date's (12月10号前给她发合同草稿 names a day, not a sum)
-    r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE
+    r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]",
+    re.IGNORECASE,
 )
 _CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
 
