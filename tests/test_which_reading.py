@@ -16,13 +16,19 @@ def labels(sent: Sent) -> list[str]:
 
 
 def test_two_close_readings_are_asked_about_and_the_pressed_one_goes_on(chat: Chat) -> None:
-    [question] = chat.say("rep2", "contract for Initech worth 60k, net 30")
+    [question] = chat.say("rep2", "the Initech contract is now worth 60k")
     assert "Did you mean" in question.reply.text
-    assert labels(question) == ["Submit a contract", "Update the deal (stage or value)", "Cancel"]
+    assert labels(question) == ["Update the deal (stage or value)", "Submit a contract", "Cancel"]
     assert not chat.to("mgr1"), "nothing is submitted before the rep says which"
     done = chat.press("rep2", "Submit a contract")
     assert "Submitted the Initech contract" in chat.to("rep2", done)[0].reply.text
     assert chat.to("mgr1", done), "the contract went for approval as if typed plainly"
+
+
+def test_a_contract_named_with_its_amount_and_no_change_is_submitted_without_asking(chat: Chat) -> None:
+    sent = chat.say("rep2", "contract for Initech worth 60k, net 30")
+    assert "Submitted the Initech contract" in chat.to("rep2", sent)[0].reply.text
+    assert chat.to("mgr1", sent), "it went for approval at once"
 
 
 def test_cancel_does_nothing_and_a_plain_sentence_is_not_asked_about(chat: Chat) -> None:

@@ -470,7 +470,9 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
-                return core, found
+                # A contract named with its amount and no word of change is a contract submitted ("contract for
+                # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.
+                return core, None
             return found, core
     if (core := _core_words(text)) is not None:
         return core, None

@@ -51,11 +51,14 @@ def test_a_slip_or_a_look_alike_is_asked_and_a_plain_name_is_not() -> None:
 
 
 def test_two_close_readings_name_the_runner_up_and_the_picked_one_is_read_as_such() -> None:
-    said = READ("contract for Globex worth 60k, net 30")
-    assert (said.intent, said.runner_up) == ("contract", "stage") and asks(said)
+    said = READ("the Globex contract is now worth 60k")
+    assert (said.intent, said.runner_up) == ("stage", "contract") and asks(said)
     assert READ("Globex合同金额改成80万").runner_up == "contract"
+    # a contract named with its amount and no word of change is submitted: one reading, no question
+    plain = READ("contract for Globex worth 60k, net 30")
+    assert (plain.intent, plain.runner_up) == ("contract", None) and not asks(plain)
     assert READ("拜访了小米,下周二再跟进").runner_up is None  # one reading only: nothing to ask
     picked = understand(
-        said.text, now=NOW, customers=READ.index, stages=READ.stages, reasons=READ.reasons, intent="stage"
+        said.text, now=NOW, customers=READ.index, stages=READ.stages, reasons=READ.reasons, intent="contract"
     )
-    assert (picked.intent, picked.runner_up, picked.amount and picked.amount.amount) == ("stage", None, 60000)
+    assert (picked.intent, picked.runner_up, picked.amount and picked.amount.amount) == ("contract", None, 60000)
