@@ -702,6 +702,15 @@ class CustomerIndex:
                     for r1 in _readings(key[1]):
                         self._two.setdefault((r0, r1), []).append(key)
         self._two_first = frozenset(r for r, _ in self._two)
+        # Names whose tail is generic (宏达贸易): the fuzzy scan never starts from the tail, so a same-sound slip in
+        # the first two characters (宏大贸易) is found here, by their reading, with the tail as written.
+        self._core_two: dict[tuple[str, str], list[str]] = {}
+        for key in self._cjk_keys:
+            if 3 <= len(key) <= 6 and key[-2:] in _GENERIC and all(_is_cjk(ch) for ch in key):
+                for r0 in _readings(key[0]):
+                    for r1 in _readings(key[1]):
+                        self._core_two.setdefault((r0, r1), []).append(key)
+        self._two_first |= frozenset(r for r, _ in self._core_two)
         # The fuzzy candidates starting with each bigram (a key's first bigram is never generic here).
         self._fuzzy3_by_start: dict[str, list[str]] = {}
         for key in self._keys:
@@ -789,7 +798,7 @@ class CustomerIndex:
                 bigram = c[p : p + 2]
                 if bigram in starts or bigram in ends or (p < last and c[p] + c[p + 2] in skips):
                     self._cjk_fuzzy_at(prep, p, hits, seen)
-        if self._two:
+        if self._two or self._core_two:
             self._two_char_homophones(prep, cjk_at, covered, hits)
         exact_spans = _SpanIndex((h.start, h.end) for h in hits if h.exact)
         if self._lat_keys or self._cjk_keys:
@@ -810,14 +819,24 @@ class CustomerIndex:
                 continue
             before = c[p - 1] if p else _SEP
             after = c[p + 2] if p + 2 < len(c) else _SEP
-            if not (before in _NAME_BEFORE or not _is_cjk(before)) or not (after in _NAME_AFTER or not _is_cjk(after)):
-                continue
+            # a space in the sentence (恒锐 下周三) is a boundary too, though the compact text drops it
+            free = (before in _NAME_BEFORE or not _is_cjk(before) or prep.c2n[p] > prep.c2n[p - 1] + 1) and (
+                after in _NAME_AFTER or not _is_cjk(after) or prep.c2n[p + 2] > prep.c2n[p + 1] + 1
+            )
             window = c[p : p + 2]
             for r0 in r0s:
                 for r1 in _readings(c[p + 1]):
-                    for key in self._two.get((r0, r1), ()):
+                    for key in self._two.get((r0, r1), ()) if free else ():
                         if key != window and (key[0] == window[0] or key[1] == window[1]):
                             self._add_fuzzy(key, (_TWO_CHAR_HOMOPHONE, "homophone"), prep.span(p, p + 2), hits)
+                    for key in self._core_two.get((r0, r1), ()):
+                        n = len(key)
+                        if (
+                            c[p + 2 : p + n] == key[2:]
+                            and c[p : p + 2] != key[:2]
+                            and (result := _compare_cjk(c[p : p + n], key, anchored=True))
+                        ):
+                            self._add_fuzzy(key, result, prep.span(p, p + n), hits)
 
     def _exact_and_prefix_at(self, prep: _Prepared, p: int, hits: list[_Hit], covered: bytearray) -> None:
         keys = self._keys

@@ -934,7 +934,8 @@ def _cn_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 
 # 年前 / 年后: before and after the Spring Festival break (the year that matters at work); not 三年前, 去年, 新年后.
-@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|底前|后|以后|之后)(?![\d天])", needs="年")
+# 年底前 is by Dec 31 (DESIGN.md: 年底 is Dec 31), read by the 年底 rule.
+@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|后|以后|之后)(?![\d天])", needs="年")
 def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
     if m["w"] in ("后", "以后", "之后"):
         return _festival_day(ctx, "spring", after=True)

@@ -104,7 +104,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
-            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|\bpa(?:id|y)\b[^.!]{0,30}?\byet\s*\??\s*$",
         ),
@@ -154,7 +154,7 @@ _VISIT = re.compile(
     r"喝了?个?茶|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|汇报|讲了?(?:一下|一遍)?方案|"
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
-    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
+    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
     re.IGNORECASE,
 )
@@ -289,7 +289,7 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|swung)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -384,7 +384,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
-                 r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
+                 r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
         ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
     )

@@ -32,7 +32,7 @@ _COMPLAINT = re.compile(r"投诉|抱怨|\bcomplain(?:ed|s|ing|ts?)?\b|\bcomplain
 _NEED = re.compile(
     r"提(?:了|出了?)?(?:个|一个|些|新)?(?:新)?需求|有(?:个|一个)新?需求|新需求|"
     # 2026-12-07 set: 记一下这个需求, "log a need".
-    r"(?:记|记录|登记)(?:一下|下)?(?:这个|这条|他们的|客户的)?需求|需求(?:记|记录|登记)(?:一下|下)|"
+    r"(?:记|记录|登记)(?:一下|下)?[^,，。;；:：]{0,12}?需求|需求(?:记|记录|登记)(?:一下|下)|"
     r"\b(?:log|note|record)\s+(?:a|this|the|their)\s+(?:need|request|feature\s+request)\b|"
     r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|that|to)\b|\braised\s+a\s+(?:need|request)\b|"
     r"\basked\s+(?:us\s+)?for\s+(?:a|an)\s+(?:feature|integration|new)\b",
