@@ -170,10 +170,11 @@ _MULT = (
     r"[千仟百佰]?[万萬亿億]|[千仟百佰]|"
     r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion)(?![A-Za-z])"
 )
-# A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3).
+# A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3); a full stop
+# after it ends the sentence (1万5。).
 _TAIL = (
     r"(?:(?<=[万萬])(?P<tw>\d[千仟]|\d{4}(?!\d)|\d)|(?<=[亿億千仟])(?P<t1>\d))"
-    rf"(?![\d.,:/\-~%]|\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}))"
+    rf"(?![\d:/\-~%]|[.,]\d|\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}))"
 )
 # Where a number may not start without a prefix: inside a word or another number, after a date,
 # time or range separator (12/5, 10:30, 3-5, 3~5, 1.2.3), after 周/第/初 (周一, 第三), or after 百分之

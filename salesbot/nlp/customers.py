@@ -161,6 +161,8 @@ _NONE = Resolution("none", ())
 # 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it.
 _NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟")
 _NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团")
+# A run-on sentence: the follow-up's day right after the name (去了趟恒锐下周三再约).
+_DAY_AFTER_NAME = re.compile(r"下(?:周|个|月|礼拜|星期)|明天|后天|周[一二三四五六日天]|月底|过两天")
 
 # --- normalisation data --------------------------------------------------------------------
 
@@ -821,7 +823,10 @@ class CustomerIndex:
             after = c[p + 2] if p + 2 < len(c) else _SEP
             # a space in the sentence (恒锐 下周三) is a boundary too, though the compact text drops it
             free = (before in _NAME_BEFORE or not _is_cjk(before) or prep.c2n[p] > prep.c2n[p - 1] + 1) and (
-                after in _NAME_AFTER or not _is_cjk(after) or prep.c2n[p + 2] > prep.c2n[p + 1] + 1
+                after in _NAME_AFTER
+                or not _is_cjk(after)
+                or prep.c2n[p + 2] > prep.c2n[p + 1] + 1
+                or _DAY_AFTER_NAME.match(c, p + 2) is not None
             )
             window = c[p : p + 2]
             for r0 in r0s:

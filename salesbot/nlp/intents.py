@@ -88,7 +88,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
