@@ -50,6 +50,7 @@ _AGENDA = re.compile(
     r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
     _I,
 )
+_WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
 # The team named with a question about it: "和华为团队吃饭" names a team, and is a visit.
 _TEAM = re.compile(
@@ -80,6 +81,8 @@ def intent(text: str) -> str | None:
         return "silent_reps"
     if _ACTIVITY.search(text):
         return "rep_activity"
+    if _WHICH_TO_SEE.search(text):
+        return "agenda"  # "这周要拜访哪些客户" asks whom to see, though it names a visit
     for asked, pattern in (("agenda", _AGENDA), ("team_report", _TEAM), ("customer_brief", _STORY)):
         if pattern.search(text):
             if asked == "customer_brief" and _ABOUT_MONEY.search(text):

@@ -11,7 +11,7 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
     "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
     "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
-    "negotiation": ("商务谈判", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
+    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
     "won": (
         "赢单",
         "赢了",
@@ -72,7 +72,7 @@ MOVE_PATTERNS = (
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
     # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
-    r"(?:已经|已|都)?到\s*{stage}",
+    r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
     r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
 )
