@@ -582,6 +582,12 @@ def _en_this_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), named=False)
 
 
+# "last night" (a past evening, as 昨晚): yesterday at night.
+@_rule(rf"{_W}last\s+night{_E}", needs="night")
+def _en_last_night(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _Value(day=ctx.today - dt.timedelta(1), clock=_Clock(None, period="night"), named=True)
+
+
 # ---- counted offsets: 三天后 两周后 一个月后 半年后 三天内 过两天 3天前, in 5 days, a month from now
 
 
