@@ -109,7 +109,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
-            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|\bpa(?:id|y)\b[^.!]{0,30}?\byet\s*\??\s*$",
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
         ),
         (
             "payment",
