@@ -130,7 +130,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
-            r"[打转汇付](?:过来|回来|进来)了|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
+            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
@@ -386,7 +386,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
+        ("meal", r"吃饭|吃了[个顿]?饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"

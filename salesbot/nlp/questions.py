@@ -47,6 +47,7 @@ _AGENDA = re.compile(
     r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b"
     # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
     r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
+    r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
     r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
     _I,
 )
