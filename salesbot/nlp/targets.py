@@ -25,7 +25,7 @@ _ASK = re.compile(
     # completion: "我的业绩完成多少了", "目标完成得怎么样".
     r"(业绩|目标|指标).{0,6}(完成|进度|达成)|(目标|指标).{0,6}(多少|怎么样)|完成.{0,4}(目标|业绩)|达成率"
     r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment"
-    r"|^我(?:这个月|本月|这季度|本季度|今年)?完成(?:得|了)?(?:怎么样|如何|多少)",
+    r"|我(?:这个月|本月|这季度|本季度|今年)?(?:的)?完成(?:得|了)?(?:怎么样|如何|多少)",
     re.I,
 )
 _USAGE = re.compile(r"使用情况|谁在用|谁没用|活跃度|用得怎么样|adoption|who is using|who's using|usage", re.I)
