@@ -444,6 +444,16 @@ def cmd_understand(args: argparse.Namespace, settings: Settings) -> int:
                     "stage": said.stage.stage if said.stage else None,
                     # Issue 17 (a key added, none changed): the day a past activity happened (昨天拜访了…).
                     "occurred_on": said.occurred_on.isoformat() if said.occurred_on else None,
+                    # The kind of activity, whether the bot would act without asking (false: a slip in the name, a
+                    # look-alike), the name it would offer as a new customer, and the day a relative follow-up fell
+                    # on before it moved off a day off.
+                    "activity": said.activity,
+                    "confident": said.confident
+                    and said.runner_up is None
+                    and said.customer.kind not in ("choose", "confirm"),
+                    "runner_up": said.runner_up,  # a second intent close to the first: the chat asks which
+                    "new_customer": said.customer.unknown_name,
+                    "moved_from": said.date.moved_from.isoformat() if said.date and said.date.moved_from else None,
                 },
                 ensure_ascii=False,
             )

@@ -54,6 +54,11 @@ def test_init_seed_and_understand(tmp_path: Path) -> None:
         "currency": None,
         "stage": None,
         "occurred_on": "2026-03-11",  # issue 17: the morning of the visit, today
+        "activity": "visit",
+        "confident": True,
+        "new_customer": None,
+        "moved_from": None,
+        "runner_up": None,
     }
     assert (stage["intent"], stage["customer"], stage["stage"]) == ("stage", "比亚迪", "negotiation")
 
@@ -83,7 +88,8 @@ def test_understand_prints_amounts_as_decimal_strings_with_a_currency(tmp_path: 
         (texts[6], "receivables", "阿里巴巴", None, None),
         (texts[7], "visit", "比亚迪", None, None),
     ]
-    keys = {"text", "intent", "customer", "date", "time", "amount", "currency", "stage", "occurred_on"}  # issue 17
+    keys = {"text", "intent", "customer", "date", "time", "amount", "currency", "stage"}
+    keys |= {"occurred_on", "activity", "confident", "new_customer", "moved_from", "runner_up"}  # issue 17
     assert all(set(r) == keys for r in rows)
 
 
@@ -103,6 +109,69 @@ def test_understand_uses_the_team_currency_when_the_text_names_none(tmp_path: Pa
         ("8500", "USD"),
         ("455000", "CNY"),
     ]
+
+
+# Issue 17's kinds, each as ../shared/DESIGN.md's conventions read it, said on Wed 2026-11-25 10:00 (cn calendar):
+# (text, intent, customer, date, occurred_on, amount, and what else the row checks).
+KINDS: tuple[tuple[str, str, str | None, str | None, str | None, str | None, dict[str, object]], ...] = (
+    # a slip in a name is guessed, but not acted on; a look-alike and an unknown name are offered as new customers
+    ("拜访了阿丽,下周二再跟进", "visit", "阿里巴巴", "2026-12-01", None, None, {"confident": False, "new_customer": "阿丽"}),  # noqa: E501
+    ("拜访了京东物流,下周二再跟进", "visit", None, "2026-12-01", None, None, {"confident": False, "new_customer": "京东物流"}),  # noqa: E501
+    ("拜访了小米,下周二再跟进", "visit", None, "2026-12-01", None, None, {"new_customer": "小米"}),
+    # activities not called a visit
+    ("昨天和京东开了个线上会,下周一发方案", "visit", "京东", "2026-11-30", "2026-11-24", None, {"activity": "meeting"}),
+    ("dropped by Initech yesterday, follow up next friday", "visit", "Initech", "2026-12-04", "2026-11-24", None, {}),
+    ("京东的人今天来我们公司参观了,周五给他们报价", "visit", "京东", "2026-11-27", "2026-11-25", None, {"activity": "inbound"}),  # noqa: E501
+    ("昨天请阿里的采购吃了顿饭,下周三再约", "visit", "阿里巴巴", "2026-12-02", "2026-11-24", None, {"activity": "meal"}),  # noqa: E501
+    ("spent the morning at Initech, they want a demo next wed", "visit", "Initech", "2026-12-02", "2026-11-25", None, {}),  # noqa: E501
+    # a relative follow-up on a day off moves to the next working day
+    ("三天后回访京东", "visit", "京东", "2026-11-30", None, None, {"moved_from": "2026-11-28"}),
+    # receivables and payments in everyday forms
+    ("京东的尾款收齐了吗", "receivables", "京东", None, None, None, {}),
+    ("谁欠钱最多", "receivables", None, None, None, None, {}),
+    ("open balance on Initech", "receivables", "Initech", None, None, None, {}),
+    ("is Initech behind on payments", "receivables", "Initech", None, None, None, {}),
+    ("got payment from Initech", "payment", "Initech", None, None, None, {}),
+    ("Initech settled their invoice", "payment", "Initech", None, None, None, {}),
+    ("Initech sent the second installment, 60k", "payment", "Initech", None, None, "60000", {}),
+    # stage words, reminders that mention a contract or an amount, help in a sentence, a date inside a sentence
+    ("京东这单输了", "stage", "京东", None, None, None, {"stage": "lost"}),
+    ("设个提醒,下周二去京东送合同", "reminder", "京东", "2026-12-01", None, None, {}),
+    ("下周一提醒我找京东催款20万", "reminder", "京东", "2026-11-30", None, "200000", {}),
+    ("这个机器人怎么用?", "help", None, None, None, None, {}),
+    ("remind me to call Initech on the 1st about pricing", "reminder", "Initech", "2026-12-01", None, None, {}),
+    ("比亚迪 12.20 签合同 金额12.5万", "contract", "比亚迪", "2026-12-20", None, "125000", {}),
+)  # fmt: skip
+
+
+def test_understand_answers_every_kind_of_issue_17_as_the_conventions_say(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    salesbot("seed", str(FIXTURES / "team.toml"), db=db)
+    texts = [k[0] for k in KINDS]
+    out = salesbot("understand", "--now", "2026-11-25T10:00", "--tz", "Asia/Shanghai", *texts, db=db).stdout
+    for row, (text, intent, customer, date, occurred_on, amount, more) in zip(
+        map(json.loads, out.splitlines()), KINDS, strict=True
+    ):
+        got = (row["text"], row["intent"], row["customer"], row["date"], row["occurred_on"], row["amount"])
+        assert got == (text, intent, customer, date, occurred_on, amount)
+        assert {k: row[k] for k in more} == more, text
+
+
+def test_parse_date_answers_the_date_kinds_of_issue_17(tmp_path: Path) -> None:
+    phrases = {
+        "元旦": "2027-01-01", "春节": "2027-02-06", "节后": "2027-01-04", "12.20": "2026-12-20",
+        "下 周 二": "2026-12-01", "下州一": "2026-11-30", "in fifteen days": "2026-12-10", "nxt mon": "2026-11-30",
+        "tmrw": "2026-11-26", "三天后": "2026-11-30", "5个工作日后": "2026-12-02", "on the 1st": "2026-12-01",
+        "next month on the 5th": "2026-12-05",
+    }  # fmt: skip
+    out = salesbot(
+        "parse-date", "--now", "2026-11-25T10:00", "--tz", "Asia/Shanghai", *phrases, "下五3点", "11月20日",
+        db=tmp_path / "x.db",
+    ).stdout  # fmt: skip
+    *days, afternoon, past = map(json.loads, out.splitlines())
+    assert {d["text"]: d["date"] for d in days} == phrases
+    assert (afternoon["date"], afternoon["time"]) == ("2026-11-25", "15:00")
+    assert "past" in past["error"]
 
 
 def test_parse_date_prints_one_object_a_phrase(tmp_path: Path) -> None:

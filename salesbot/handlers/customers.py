@@ -34,6 +34,9 @@ def offer(turn: Turn, resolution: Resolution) -> bool:
     form = turn.form
     assert form is not None
     resolution = _shown_here(turn, resolution)
+    if resolution.slipped and resolution.match is not None:
+        _confirm_slip(turn, resolution)
+        return False
     if resolution.kind == "one" and resolution.match is not None:
         form.slots["customer_id"] = resolution.match.customer.id
         form.slots["customer"] = resolution.match.customer.name
@@ -84,6 +87,19 @@ def _shown_here(turn: Turn, resolution: Resolution) -> Resolution:
     return replace(resolution, matches=kept)
 
 
+def _confirm_slip(turn: Turn, resolution: Resolution) -> None:
+    """A customer guessed through a slip (华闰 for 华润, Initec for Initech) is asked about, never taken: the guess,
+    the name as written as a new customer, or cancel."""
+    match = resolution.match
+    assert match is not None
+    guess, name = match.customer, resolution.unknown_name
+    rows = [[Choice(guess.name, {"set": {"customer_id": guess.id, "customer": guess.name}})]]
+    if name and name.casefold() != guess.name.casefold():
+        rows.append([Choice(turn.t("btn_create_customer", query=name), {"do": "create_customer", "name": name})])
+    rows.append([turn.cancel_choice()])
+    turn.ask(turn.t("confirm_slip", guess=guess.name, name=name or guess.name), rows, awaiting=AWAITING)
+
+
 def ask(turn: Turn) -> None:
     turn.ask(turn.t("ask_customer"), [[turn.cancel_choice()]], awaiting=AWAITING)
 
@@ -110,6 +126,10 @@ def answer(turn: Turn, text: str, said: Understanding) -> bool:
             ],
             awaiting=AWAITING,
         )
+        return True
+    if resolution.match is not None and resolution.match.how in ("typo", "homophone"):
+        # A name typed alone that only sounds or spells like a customer's (阿丽 for 阿里) may be a new one: asked.
+        _confirm_slip(turn, replace(resolution, unknown_name=limits.name(text.strip())))
         return True
     if offer(turn, resolution) and turn.form is not None:
         turn.answered()

@@ -9,10 +9,11 @@ answer only when it reads as one: a sentence or a question is never taken for a 
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 
 from salesbot.handlers import customers, fieldwork, flows, groups, receivables
 from salesbot.handlers.lexicons import customer_index, reason_lexicon, stage_lexicon
-from salesbot.handlers.turn import Turn
+from salesbot.handlers.turn import Choice, Turn
 from salesbot.nlp import steering
 from salesbot.nlp.intents import Understanding, understand
 from salesbot.services import cards, limits
@@ -45,7 +46,7 @@ def dispatch(turn: Turn) -> None:
         fieldwork.keep(turn)
 
 
-def read(turn: Turn, text: str) -> Understanding:
+def read(turn: Turn, text: str, intent: str | None = None) -> Understanding:
     settings = turn.settings
     return understand(
         text,
@@ -54,6 +55,7 @@ def read(turn: Turn, text: str) -> Understanding:
         stages=stage_lexicon(settings),
         reasons=reason_lexicon(settings),
         calendar=turn.calendar,
+        intent=intent,
     )
 
 
@@ -81,7 +83,34 @@ def _converse(turn: Turn, text: str, *, caption: bool = False) -> None:
     if said.intent == "export":
         receivables.export(turn)  # what was just shown: the form says, so it is neither parked nor dropped
         return
+    if said.runner_up is not None and flows.intents().get(said.runner_up) is not None:
+        _ask_which(turn, said)
+        return
     new_request(turn, said)
+
+
+# ---- two close readings (issue 17, item 5): "你是想…?" with one button per action, and 取消
+
+
+class Which(StrEnum):
+    INTENT = "intent"
+
+
+def _ask_which(turn: Turn, said: Understanding) -> None:
+    """Ask which of two close readings was meant; the pressed one goes on with the same sentence, read that way."""
+    turn.start("which", {"text": said.text})
+    rows = [[Choice(turn.t(f"intent_{i}"), {"set": {"intent": i}})] for i in (said.intent, said.runner_up)]
+    turn.ask(turn.t("which_intent", text=said.text), [*rows, [turn.cancel_choice()]], awaiting=Which.INTENT)
+
+
+def _go_on_as_picked(turn: Turn) -> None:
+    assert turn.form is not None
+    text, intent = turn.form.slots["text"], turn.form.slots["intent"]
+    turn.finish()
+    new_request(turn, read(turn, text, intent))
+
+
+flows.declare_flow("which", states=Which, start=_ask_which, advance=_go_on_as_picked, topic="topic_which")
 
 
 def _answers(turn: Turn, text: str, said: Understanding) -> bool:

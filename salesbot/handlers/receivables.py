@@ -39,7 +39,7 @@ class Awaiting(StrEnum):
 
 def start(turn: Turn, said: Understanding) -> None:
     kind = words.question(said.text)
-    if kind in ("who_owes", "mine") and said.customer.kind in ("one", "choose"):
+    if kind in ("who_owes", "mine") and said.customer.kind in ("one", "choose", "confirm"):
         customers.begin(turn, FLOW, {"view": "customer"}, said)
         return
     turn.start(FLOW, {"view": kind, "page": 1, "wide": words.asks_wider(said.text)})

@@ -148,7 +148,10 @@ _MULTIPLIERS = {
 # Words after a number that make it a count, a date or a time rather than money. 多/余/来/几 may sit
 # in between ("10多次").
 _CLASSIFIERS = (
-    "个|家|人|位|名|次|天|日|号|月|年|周|星期|礼拜|小时|钟|分|秒|点|时|期|台|套|件|条|份|张|单|笔|批|箱|"
+    "个|家|人|位|名|次|天|日|号|月|年|"
+    # 周一 / 星期五 after a sum is the day it came (¥36,000周一到账), not a count of weeks.
+    "周(?![一二三四五六日天末])|星期(?![一二三四五六日天])|礼拜(?![一二三四五六日天])|"
+    "小时|钟|分|秒|点|时|期|台|套|件|条|份|张|单|笔|批|箱|"
     "瓶|只|辆|部|本|页|项|种|层|楼|倍|成|折|岁|度|米|吨|斤|克|公斤|公里|寸|级|轮|遍|趟|季|届|栋|间|场|回|版|"
     "集|处|所|座|支|双|对|组|册|节|门|款|户|例|起|盒|包|袋|桌|头|码|股|元旦"
 )
@@ -167,10 +170,11 @@ _MULT = (
     r"[千仟百佰]?[万萬亿億]|[千仟百佰]|"
     r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion)(?![A-Za-z])"
 )
-# A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3).
+# A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3); a full stop
+# after it ends the sentence (1万5。).
 _TAIL = (
     r"(?:(?<=[万萬])(?P<tw>\d[千仟]|\d{4}(?!\d)|\d)|(?<=[亿億千仟])(?P<t1>\d))"
-    rf"(?![\d.,:/\-~%]|\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}))"
+    rf"(?![\d:/\-~%]|[.,]\d|\s?(?:多|余|来|几)?\s?(?:{_CLASSIFIERS}))"
 )
 # Where a number may not start without a prefix: inside a word or another number, after a date,
 # time or range separator (12/5, 10:30, 3-5, 3~5, 1.2.3), after 周/第/初 (周一, 第三), or after 百分之

@@ -158,8 +158,11 @@ _EXACT_HOWS = frozenset(("exact", "alias"))
 
 _NONE = Resolution("none", ())
 # Where a short name may stand in a sentence: after these characters (拜访了X, 和X, 给X) and before these (X的, X那边).
-_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮")
-_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿")
+# 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it.
+_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟")
+_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团")
+# A run-on sentence: the follow-up's day right after the name (去了趟恒锐下周三再约).
+_DAY_AFTER_NAME = re.compile(r"下(?:周|个|月|礼拜|星期)|明天|后天|周[一二三四五六日天]|月底|过两天")
 
 # --- normalisation data --------------------------------------------------------------------
 
@@ -234,6 +237,9 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _SOFT_PUNCT = frozenset("-_.·&'’+/")
 _SEP = "\x00"  # stands in for hard punctuation in compacted text; never part of a key
 _MAX_CHAR = "\U0010ffff"
+
+
+_CJK_CHAR = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -701,6 +707,17 @@ class CustomerIndex:
                     for r1 in _readings(key[1]):
                         self._two.setdefault((r0, r1), []).append(key)
         self._two_first = frozenset(r for r, _ in self._two)
+        # Names whose tail is generic (宏达贸易): the fuzzy scan never starts from the tail, so a same-sound slip in
+        # the first two characters (宏大贸易) is found here, by their reading, with the tail as written.
+        # Looked up where the text holds the tail as written: tail -> (reading, reading) -> names.
+        self._core_two: dict[str, dict[tuple[str, str], list[str]]] = {}
+        for key in self._cjk_keys:
+            if 4 <= len(key) <= 6 and key[-2:] in _GENERIC and all(_is_cjk(ch) for ch in key):
+                by_sound = self._core_two.setdefault(key[2:], {})
+                for r0 in _readings(key[0]):
+                    for r1 in _readings(key[1]):
+                        by_sound.setdefault((r0, r1), []).append(key)
+        self._core_ends = frozenset(tail[-2:] for tail in self._core_two)
         # The fuzzy candidates starting with each bigram (a key's first bigram is never generic here).
         self._fuzzy3_by_start: dict[str, list[str]] = {}
         for key in self._keys:
@@ -765,16 +782,13 @@ class CustomerIndex:
         c = prep.compact
         hits: list[_Hit] = []
         covered = bytearray(len(c) + 1)  # compact chars inside an exact mention
-        cjk_at: list[int] = []
+        # Positions of Chinese characters (not the last), found by one regex pass rather than a test per char.
+        cjk_at = [m.start() for m in _CJK_CHAR.finditer(c, 0, len(c) - 1)]
+        start = self._start
         for p in range(len(c) - 1):
-            ch = c[p]
-            if ch == _SEP:
-                continue
-            cjk = _is_cjk(ch)
-            if c[p : p + 2] in self._start and (cjk or prep.boundary_before(p)):
+            # no key holds _SEP, so a separator never starts a key's bigram
+            if c[p : p + 2] in start and (_is_cjk(c[p]) or prep.boundary_before(p)):
                 self._exact_and_prefix_at(prep, p, hits, covered)
-            if cjk:
-                cjk_at.append(p)
         if self._cjk_keys:
             # Every fuzzy window looked at from p holds p or p + 1, and a Chinese fuzzy hit that
             # overlaps an exact mention is dropped by _drop_shadowed: such positions are skipped,
@@ -790,6 +804,8 @@ class CustomerIndex:
                     self._cjk_fuzzy_at(prep, p, hits, seen)
         if self._two:
             self._two_char_homophones(prep, cjk_at, covered, hits)
+        if self._core_two:
+            self._core_homophones(prep, cjk_at, hits)
         exact_spans = _SpanIndex((h.start, h.end) for h in hits if h.exact)
         if self._lat_keys or self._cjk_keys:
             self._latin_windows(prep, hits, exact_spans)
@@ -809,7 +825,14 @@ class CustomerIndex:
                 continue
             before = c[p - 1] if p else _SEP
             after = c[p + 2] if p + 2 < len(c) else _SEP
-            if not (before in _NAME_BEFORE or not _is_cjk(before)) or not (after in _NAME_AFTER or not _is_cjk(after)):
+            # a space in the sentence (恒锐 下周三) is a boundary too, though the compact text drops it
+            free = (before in _NAME_BEFORE or not _is_cjk(before) or prep.c2n[p] > prep.c2n[p - 1] + 1) and (
+                after in _NAME_AFTER
+                or not _is_cjk(after)
+                or prep.c2n[p + 2] > prep.c2n[p + 1] + 1
+                or _DAY_AFTER_NAME.match(c, p + 2) is not None
+            )
+            if not free:
                 continue
             window = c[p : p + 2]
             for r0 in r0s:
@@ -817,6 +840,24 @@ class CustomerIndex:
                     for key in self._two.get((r0, r1), ()):
                         if key != window and (key[0] == window[0] or key[1] == window[1]):
                             self._add_fuzzy(key, (_TWO_CHAR_HOMOPHONE, "homophone"), prep.span(p, p + 2), hits)
+
+    def _core_homophones(self, prep: _Prepared, cjk_at: list[int], hits: list[_Hit]) -> None:
+        """宏大贸易 for 宏达贸易: the generic tail as written (贸易), a same-sound slip in the two characters before."""
+        c, ends = prep.compact, self._core_ends
+        for q in cjk_at:
+            if c[q : q + 2] not in ends:
+                continue
+            for length in (2, 3, 4):
+                start = q - length
+                by_sound = self._core_two.get(c[start + 2 : q + 2]) if start >= 0 else None
+                if not by_sound:
+                    continue
+                window = c[start : q + 2]
+                for r0 in _readings(window[0]):
+                    for r1 in _readings(window[1]):
+                        for key in by_sound.get((r0, r1), ()):
+                            if key != window and (result := _compare_cjk(window, key, anchored=True)):
+                                self._add_fuzzy(key, result, prep.span(start, q + 2), hits)
 
     def _exact_and_prefix_at(self, prep: _Prepared, p: int, hits: list[_Hit], covered: bytearray) -> None:
         keys = self._keys

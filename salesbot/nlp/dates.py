@@ -347,7 +347,9 @@ _W = r"(?<![a-z])"  # \b treats CJK as word characters, so English words get exp
 _E = r"(?![a-z])"
 # A preposition right before a short form makes it a date: "on sat", "by the 15th".
 _DATE_PREPOSITION = re.compile(r"(?<![a-z])(?:on|by|until|till|before|from|since|due)\s+(?:the\s+)?$", re.I)
-_FOLLOWED_BY_WORD = re.compile(r"\s+[a-z]", re.I)
+# A word after a short form makes it unsure ("the 5th meeting"); a function word does not ("for the 3rd to chase
+# Stark", "the 3rd about pricing").
+_FOLLOWED_BY_WORD = re.compile(r"\s+(?!(?:to|about|at|and|re|regarding|for|with|then)\b)[a-z]", re.I)
 
 
 def _framing(m: re.Match[str]) -> tuple[bool, bool]:
@@ -578,6 +580,12 @@ def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
 @_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening){_E}", needs="this")
 def _en_this_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), named=False)
+
+
+# "last night" (a past evening, as 昨晚): yesterday at night.
+@_rule(rf"{_W}last\s+night{_E}", needs="night")
+def _en_last_night(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _Value(day=ctx.today - dt.timedelta(1), clock=_Clock(None, period="night"), named=True)
 
 
 # ---- counted offsets: 三天后 两周后 一个月后 半年后 三天内 过两天 3天前, in 5 days, a month from now
@@ -934,7 +942,8 @@ def _cn_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 
 # 年前 / 年后: before and after the Spring Festival break (the year that matters at work); not 三年前, 去年, 新年后.
-@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|底前|后|以后|之后)(?![\d天])", needs="年")
+# 年底前 is by Dec 31 (DESIGN.md: 年底 is Dec 31), read by the 年底 rule.
+@_rule(r"(?<![\d一二两三四五六七八九十半今明去前后个新过每])年(?P<w>前|后|以后|之后)(?![\d天])", needs="年")
 def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
     if m["w"] in ("后", "以后", "之后"):
         return _festival_day(ctx, "spring", after=True)
@@ -1025,6 +1034,11 @@ _DOTTED_UNIT = re.compile(
 )
 
 
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_CJK_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")
+_DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
+
+
 def _dot_context(m: re.Match[str]) -> object:
     start, end = m.start("all"), m.end("all")
     return m.string[max(start - 3, 0) : start], m.string[end : end + 4]
@@ -1033,18 +1047,26 @@ def _dot_context(m: re.Match[str]) -> object:
 def _dotted_is_date(m: re.Match[str]) -> bool:
     """12.20 is a date where no unit or currency follows it and no currency or letter comes before it."""
     start = m.start("all")
-    before = m.string[max(start - 3, 0) : start].rstrip()
-    if before and (before[-1] in "$¥￥€£" or (before[-1].isalpha() and before[-1].isascii())):
+    raw = m.string[max(start - 12, 0) : start]
+    before = raw.rstrip()
+    if before and before[-1] in "$¥￥€£":
         return False
+    spaced_in_zh = raw[-1:].isspace() and _CJK_AFTER.match(m.string, m.end("all")) is not None
+    if before and before[-1].isalpha() and before[-1].isascii() and not spaced_in_zh:
+        # "见了他们的CIO 12.15再约": a Latin word set apart by a space in a Chinese sentence is no version prefix.
+        # v1.2 or "version 1.2" is a number; "on 12.15" / "by 12.20" is a day (issue 17).
+        word = _WORD_BEFORE.search(before)
+        if raw[-1:].isalpha() or word is None or word.group(0).lower() not in _DAY_WORDS_BEFORE:
+            return False
     if before.lower().endswith(("rmb", "usd", "cny")):
         return False
     return _DOTTED_UNIT.match(m.string, m.end("all")) is None
 
 
-@_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
+@_rule(r"(?<![\d/.:-])(?P<a>\d{1,2})(?:(?P<sep>[-/.])| (?P<sep2>\.) )(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
        r"(?![\d/-]|\.\d|\s*[%:点])", needs="-|/|.", context=_dot_context)  # fmt: skip
 def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
-    if m["sep"] == "." and not m["y"] and not _dotted_is_date(m):
+    if (m["sep"] or m["sep2"]) == "." and not m["y"] and not _dotted_is_date(m):
         return None  # 12.5万, ¥3.5, 4.5分, v1.2: a number
     month, day = (int(m["b"]), int(m["a"])) if ctx.day_first else (int(m["a"]), int(m["b"]))
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -1057,7 +1079,7 @@ def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     return value._replace(ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
 
 
-@_rule(rf"{_W}(?P<mon>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:a-z])"
+@_rule(rf"{_W}(?P<mon>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\da-z]|:\d)"
        r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
@@ -1067,6 +1089,14 @@ def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
        r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_day_month(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
+
+
+# "next month on the 5th", "the 15th of next month" (issue 17): that day of next month, as 下个月5号.
+@_rule(rf"{_W}next\s+month\s+(?:on\s+)?the\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_E}"
+       rf"|{_W}(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\s+of\s+next\s+month{_E}", needs="month")  # fmt: skip
+def _en_day_of_next_month(m: re.Match[str], ctx: _Ctx) -> _Value:
+    first = _add_months(ctx.today.replace(day=1), 1)
+    return _explicit_date(ctx, first.year, first.month, int(m["d"] or m["d2"]))
 
 
 @_rule(r"(?<![a-z\d])(?P<the>the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)(?![a-z])", needs="st|nd|rd|th", context=_framing)

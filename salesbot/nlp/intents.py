@@ -68,25 +68,33 @@ INTENTS = (
 # are past-tense receipts: terms in a new contract ("分两次付清", "to be paid on delivery", "payment on delivery")
 # must not make it a payment. 报价 (a quote) is a stage word, not a contract; an invoice goes with the contract it
 # bills.
+# A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
+_FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
+_END = r"\s*[.!。！]*\s*$"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
-        ("help", r"^\s*(/help|help|帮助|怎么用|使用说明|\?|？)\s*$"),
+        ("help", rf"{_FILLER}(/help|help|帮助|怎么用|使用说明|\?|？){_END}"),
         # Help asked in a sentence (issue 17): "这个机器人怎么用?", "how do I log a visit?".
         (
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
             r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
-            r"\bhow\s+do\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
+            r"^\s*help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
+            r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
+            r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
+            r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
+            r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
             r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
-        ("my_customers", r"^\s*(我的客户|客户列表|my customers|my accounts|list customers)\s*$"),
-        ("my_deals", r"^\s*(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline)\s*$"),
+        ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
+        ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*记得|别忘了|remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
         (
@@ -95,26 +103,38 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
             r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
-            r"余款|还剩多少|"
-            r"(?:回款|款|钱|尾款)(?:到|到账|收到|回来)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
-            r"\bbehind\s+on\s+(?:pay|invoice)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
-            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b",
+            r"余款|还剩多少|回款情况|拖得最久|拖欠|拖款|欠得最久|[款钱账]收得(?:怎么样|如何)|"
+            r"\blate\s+on\s+(?:the\s+|their\s+|its\s+)?(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
+            r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
+            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
+            r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
+            r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
         ),
         (
             "payment",
             r"回款|到账|打款|收款|汇款|转账|付了|付款了|已付|已支付|支付了|已还款|还款了|"
             r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
-            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元|块|钱|款|[$¥￥€]|\d{3,})|"
+            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
-            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
+            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
-            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|打了[^,，。;；]{0,12}过来|"
+            r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
+            r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
+            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
+            # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
+            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
@@ -122,7 +142,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:contract|order|po|purchase|proposal|quote|rfp|email|call|feedback|signature|request|invoice|"
             r"document|message|reply|response)s?\b)",
         ),
-        ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable"),
+        ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable|\bbalance\b|\boverdue\b"),
         ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
     )
 )
@@ -132,8 +152,16 @@ _VISIT = re.compile(
     r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
     r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
+    # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
+    r"喝(?:了个?)?咖啡|(?<!签)约了|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|过了一[下遍]|"
+    # not 线上签约 / 现场签约: a deal signed, whatever the place
+    r"现场(?:看|考察|调研|演示|交流|拜访|参观)|到[^,，。]{1,24}现场|线上(?:会|沟通|聊|过|交流|演示|开|和|跟)|"
+    r"去[^,，。]{1,24}送了?|[待呆]了一?(?:上午|下午|整天|天)|去了?趟|通了个?电话|"
+    # 2026-12-07 hand-written set: 喝了个茶, 待了两个小时, 汇报了方案, 约了…去他们公司, 讲了方案.
+    r"喝了?个?茶|喝了?(?:[一两几]杯|点?酒)|喝酒|聊得|开了一?(?:上午|下午|整天|天)的?会|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|[待呆坐]了(?:半天|一会儿?|一阵)|汇报|讲了?(?:一下|一遍)?方案|"
+    r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
-    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
+    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
     re.IGNORECASE,
 )
@@ -169,6 +197,7 @@ class Understanding:
     activity: str | None = None
     confident: bool = True
     reopen: bool = False  # "Initech back to proposal": a closed deal taken back (issue 16)
+    runner_up: str | None = None  # a second intent close to `intent`: the chat asks which (issue 17, item 5)
 
 
 def understand(
@@ -179,16 +208,20 @@ def understand(
     stages: StageLexicon,
     reasons: ReasonLexicon,
     calendar: WorkCalendar | None = None,
+    intent: str | None = None,
 ) -> Understanding:
-    """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日."""
+    """`calendar` (the team's working days) moves a relative follow-up off a day off and serves 节后 / 工作日.
+    `intent`: the sentence read as that intent (the one the user picked when asked which was meant)."""
     clean = normalize(text)
     tools_out = _TOOLS.sub(_blank, clean) if _MAY_NAME_A_TOOL.search(clean) else clean
     customer = with_unknown_name(clean, customers.find_in_text(tools_out))
     stage = stages.find(clean)
-    intent = classify(clean, stage)
+    runner_up = None
+    if intent is None:
+        intent, runner_up = readings(clean, stage)
     if intent == "contract" and _visit_with_a_contract_step(clean):
         intent = "visit"  # "请京东的张总吃了顿饭,下周一把合同发过去": a visit whose next step is the contract
-    if intent in ("help", "my_customers", "my_deals", "export", "unknown") and customer.kind == "none":
+    if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
     occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
@@ -227,6 +260,7 @@ def understand(
         activity=activity(clean) if intent == "visit" else None,
         confident=_confident(clean, intent, customer),
         reopen=intent == "stage" and steering.reopens(clean),
+        runner_up=runner_up,
     )
 
 
@@ -234,7 +268,11 @@ def understand(
 _MAY_NAME_A_TOOL = re.compile(r"腾讯|钉钉|飞书|微信")
 _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
 _DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
-_SUBMIT = re.compile(r"提交|审批|金额|合同额|总价|\d|万|submit|approv|worth|amount|[$¥￥€]", re.IGNORECASE)
+_SUBMIT = re.compile(
+    # a digit counts unless it is a date's (12月10号前给她发合同草稿 names a day, not a sum)
+    r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]",
+    re.IGNORECASE,
+)
 _CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
 
 
@@ -257,7 +295,8 @@ def _visit_with_a_contract_step(text: str) -> bool:
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
-    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled)\b",
+    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
+    r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -312,8 +351,11 @@ def _occurred(
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ACTIVITY = re.compile(r"拜访|上门|来访|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?")
+_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
+_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
+_ZH_ACTIVITY = re.compile(
+    r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
+)
 
 
 def _past_context(text: str, start: int, end: int, later: bool = False) -> bool | None:
@@ -329,6 +371,9 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
         if _ZH_FUTURE_AFTER.match(after):
             return None
         # 周一拜访了…; 周一上门拜访X,下周二再沟通: an activity before a later follow-up date is the one that happened.
+        # 周一到账: money that arrived on that day (only a payment is read for its day this way, see understand).
+        if _ZH_ARRIVED.match(after):
+            return True
         return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
@@ -342,11 +387,14 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
+        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+                    r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了个饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝茶|喝咖啡|"
-                 r"\b(?:lunch|dinner|breakfast|coffee|drinks)\b"),
-        ("meeting", r"会议|开会|开了个会|线上会|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
+        ("meal", r"吃饭|吃了[个顿]?饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
+                 r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
+                 r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
+        ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
+                    r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
         ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
     )
 )  # fmt: skip
@@ -375,7 +423,7 @@ def _confident(text: str, intent: str, customer: Resolution) -> bool:
 
 # Intents whose sentences are about a sum: any amount reading counts there. Elsewhere ("拜访京东,粉丝20万") only an
 # amount that is money on its face does: a written currency or a money label before it (预算50万, quoted $8k).
-_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "reminder", "correct"))
+_MONEY_INTENTS = frozenset(("contract", "payment", "receivables", "schedule", "reminder", "correct", "set_target"))
 
 
 def _amount(
@@ -392,12 +440,63 @@ def _amount(
 
 
 def classify(text: str, stage: StageMention | None) -> str:
+    return readings(text, stage)[0]
+
+
+# A deal's value changes with a word of change; "contract for Hooli worth 15,000, net 30" is a new contract.
+_VALUE_CHANGE = re.compile(
+    r"改成|改为|调整|调到|更新|变成|变为|\b(?:now|change[ds]?|update[ds]?|revised?|bump(?:ed)?|raised?|lowered|"
+    r"increased?|reduced?|went\s+up|went\s+down)\b",
+    re.IGNORECASE,
+)
+# Steering and capability words that only ever steer: a second reading of "第一个" or "撤销" is never meant.
+_NEVER_CLOSE = frozenset(("undo", "pick", "decide", "correct", "help"))
+# Intents that only answer (a list, a figure) and change nothing: two such readings are not worth a question, a
+# wrong one costs a second look ("逾期没跟进的" is the agenda, not the overdue money; "pipeline" the funnel).
+_ONLY_ANSWER = frozenset((
+    "receivables", "help", "my_customers", "my_deals", "export", "my_approvals", "agenda", "customer_brief",
+    "team_report", "silent_reps", "rep_activity", "funnel", "forecast", "attainment", "adoption", "quiet_accounts",
+    "why_lost",
+))  # fmt: skip
+
+
+def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
+    """The intent, and the runner-up when the reading is close (issue 17, item 5).
+
+    Classification is an ordered rule list, so "close" means: a capability module (steering, targets, questions,
+    retention, checked first) claims the sentence and the core words (contract, payment, reminder, ...) claim it
+    too, for a different action, and one of the two changes something. The module's reading wins, except a
+    deal-value change where the sentence names a contract and no change; the other is offered beside it."""
     # Each capability's own words, most particular first: steering the conversation, days off (issue 21: before
     # the questions, which would read "谁请假了" as one about the team), then questions about targets (issue 21),
     # the work (issue 19) and customers kept (issue 20).
     for words in (steering, leave, targets, questions, retention):
         if (found := words.intent(text)) is not None:
-            return found
+            if found in _NEVER_CLOSE:
+                return found, None
+            if found == "stage" and words is steering and _reports_an_activity(text):
+                continue  # "met Gekko yesterday, deal size about 1.2M": a visit that says the deal's size
+            core = _core_words(text)
+            if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
+                return found, None
+            if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
+                # A contract named with its amount and no word of change is a contract submitted ("contract for
+                # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.
+                return core, None
+            return found, core
+    if (core := _core_words(text)) is not None:
+        return core, None
+    return _core_fallback(text, stage), None
+
+
+def _reports_an_activity(text: str) -> bool:
+    """An activity that happened, with no word of change: a deal's size said in it is part of the report."""
+    return bool(_VISIT.search(text) and _DONE.search(text)) and not _VALUE_CHANGE.search(text)
+
+
+def _core_words(text: str) -> str | None:
+    """The core's words for an action (issues 1-17), in their order. The fallbacks after them (a stage named, a
+    visit word such as 跟进) decide only where no such words are, so they never make a reading close."""
     if asks_my_approvals(text):
         return "my_approvals"
     if receivables.is_export(text):
@@ -407,6 +506,10 @@ def classify(text: str, stage: StageMention | None) -> str:
     for intent, pattern in _KEYWORDS:
         if pattern.search(text):
             return intent
+    return None
+
+
+def _core_fallback(text: str, stage: StageMention | None) -> str:
     if receivables.question(text) in ("aging", "top") and not _VISIT.search(text):
         return "receivables"  # "账龄" / "二八客户" ask about the book; "拜访大客户华为" is a visit
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):

@@ -19,9 +19,11 @@ _I = re.NOFLAG
 # A report of work done ("拜访了华为,聊了情况") is not a question about it, whatever else it says.
 _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
-    r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b",
+    r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
+    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
+_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款", _I)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -42,20 +44,26 @@ _AGENDA = re.compile(
     r"跟进哪些|跟进哪几|要跟进|需要跟进|该跟进|待跟进|我的跟进|跟进(?:列表|清单|计划|安排)|(?:逾期|过期|超期).{0,4}跟进"
     r"|没跟进的|我的日程|今天的日程|我的待办|要做什么|该做什么|\bagenda\b|\bmy to-?dos?\b|\bto-?do list\b"
     r"|\bmy follow[- ]?ups?\b|\bfollow[- ]?ups?\b.{0,20}\b(?:today|tomorrow|this week|next week|due|overdue)\b"
-    r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b",
+    r"|\boverdue follow[- ]?ups?\b|\bwho (?:do|should) i (?:follow up|call|visit)\b|\bwhat'?s (?:on )?my plate\b"
+    # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
+    r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
+    r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
+    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
     _I,
 )
+_WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
 # The team named with a question about it: "和华为团队吃饭" names a team, and is a visit.
 _TEAM = re.compile(
     r"(?:团队|全公司|大家).{0,8}(?:业绩|怎么样|如何|情况|表现|数据|战报|汇总|总结|做得)|业绩|战报"
     r"|\bteam(?:'s)? (?:performance|numbers|results|report|summary|stats|figures)\b|\bteam performance\b"
-    r"|\bhow (?:are|is|did|was) (?:we|the team|everyone|my team)\b|\b(?:our|the team's) (?:numbers|results)\b"
+    r"|\bhow (?:are|is|did|was|'s) (?:we|the team|everyone|my team)\b"
+    r"|\bhow'?s (?:the|my) team\b|\b(?:our|the team's) (?:numbers|results)\b"
     r"|\bsales (?:report|summary)\b|\b(?:q[1-4]|ytd|mtd) (?:numbers|results)\b|\bperformance (?:this|last)\b",
     _I,
 )
 _STORY = re.compile(
-    r"的情况|什么情况|情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
+    r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
     _I,
@@ -74,8 +82,12 @@ def intent(text: str) -> str | None:
         return "silent_reps"
     if _ACTIVITY.search(text):
         return "rep_activity"
+    if _WHICH_TO_SEE.search(text):
+        return "agenda"  # "这周要拜访哪些客户" asks whom to see, though it names a visit
     for asked, pattern in (("agenda", _AGENDA), ("team_report", _TEAM), ("customer_brief", _STORY)):
         if pattern.search(text):
+            if asked == "customer_brief" and _ABOUT_MONEY.search(text):
+                return None  # "X的款收得怎么样了" asks what X owes: the receivables' words decide
             return None if _REPORT.search(text) else asked
     return None
 

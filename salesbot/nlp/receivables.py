@@ -45,7 +45,7 @@ _FIRST = re.compile(r"首期|首付款|首笔", re.IGNORECASE)
 _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
-    r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|"
+    r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
     r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
     re.IGNORECASE,
 )
@@ -97,9 +97,21 @@ def is_split(text: str) -> bool:
     return bool(_SPLIT.search(text))
 
 
+# A payment due named without its number (2026-12-07 set): 尾款, 付款日, 定金, "the deposit", "final payment". The
+# handler asks which installment.
+_DUE_THING = re.compile(
+    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|"
+    r"\b(?:deposit|down\s*payment|final\s+payment|balance\s+payment|payment\s+date|due\s+date|installment|instalment)s?\b",
+    re.IGNORECASE,
+)
+
+
 def names_schedule_change(text: str) -> bool:
-    """ "华为第二期改到6月30日": an installment and a change to it (not "第二期还欠多少")."""
-    return bool(SCHEDULE_CHANGE.search(text)) and installment_number(text) is not None
+    """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
+    it (not "第二期还欠多少")."""
+    if not SCHEDULE_CHANGE.search(text):
+        return False
+    return installment_number(text) is not None or bool(_DUE_THING.search(text))
 
 
 def payment_day(text: str, *, now: datetime) -> date:

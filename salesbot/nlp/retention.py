@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 _QUIET = re.compile(
-    r"(?:很久|好久|长时间|一直)没(?:有)?(?:联系|跟进|拜访|动静)|沉睡客户|休眠客户|沉默客户|"
+    r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
     r"\bhaven'?t\s+(?:heard\s+from|contacted|talked\s+to)\b",
     re.IGNORECASE,
@@ -31,6 +31,9 @@ _WHY_LOST = re.compile(
 _COMPLAINT = re.compile(r"投诉|抱怨|\bcomplain(?:ed|s|ing|ts?)?\b|\bcomplaints?\b", re.IGNORECASE)
 _NEED = re.compile(
     r"提(?:了|出了?)?(?:个|一个|些|新)?(?:新)?需求|有(?:个|一个)新?需求|新需求|"
+    # 2026-12-07 set: 记一下这个需求, "log a need".
+    r"(?:记|记录|登记)(?:一下|下)?[^,，。;；:：]{0,12}?需求|需求(?:记|记录|登记)(?:一下|下)|"
+    r"\b(?:log|note|record)\s+(?:a|this|the|their)\s+(?:need|request|feature\s+request)\b|"
     r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|that|to)\b|\braised\s+a\s+(?:need|request)\b|"
     r"\basked\s+(?:us\s+)?for\s+(?:a|an)\s+(?:feature|integration|new)\b",
     re.IGNORECASE,

@@ -11,7 +11,7 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
     "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
     "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
-    "negotiation": ("商务谈判", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
+    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
     "won": (
         "赢单",
         "赢了",
@@ -29,6 +29,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "谈下来了",
         "搞定了",
         "签下来了",
+        # 2026-12-07 set: 那单成了, 单子成了.
+        "单成了",
+        "单子成了",
     ),
     "lost": (
         "丢单",
@@ -45,6 +48,18 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "deal is dead",
         "deal died",
         "fell through",
+        # Round 2 (issue 17): a deal not won is lost.
+        "没拿下",
+        "没签下来",
+        "没谈成",
+        "went with a competitor",
+        "went with another vendor",
+        "chose a competitor",
+        "chose another vendor",
+        "went with another",
+        "选了别家",
+        "选了别人",
+        "选了竞品",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
@@ -56,6 +71,9 @@ MOVE_PATTERNS = (
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
+    # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
+    r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
+    r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").

@@ -16,12 +16,17 @@ _SET = (
         r"给\s*(?P<who>.+?)\s*(?:定|设|设定|设置)(?:一?个)?\s*(?P<period>.*?)(?:的)?(?:销售)?目标\s*(?:为|是)?(?P<amount>.+)$"
     ),
     re.compile(r"set\s+(?P<who>.+?)(?:'s|’s)\s+(?P<period>.*?)\s*target\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I),
+    # "set Tom's target for this month to 100k": the period after the target
+    re.compile(
+        r"set\s+(?P<who>.+?)(?:'s|’s)\s+target\s+for\s+(?P<period>.+?)\s+(?:to|at|of|as)\s+(?P<amount>.+)$", re.I
+    ),
 )
 _ASK = re.compile(
     # "本周团队业绩怎么样" asks how the team did (issue 19's question); a target's progress names the target or its
     # completion: "我的业绩完成多少了", "目标完成得怎么样".
     r"(业绩|目标|指标).{0,6}(完成|进度|达成)|(目标|指标).{0,6}(多少|怎么样)|完成.{0,4}(目标|业绩)|达成率"
-    r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment",
+    r"|how am i doing|against (?:my |the )?target|my target|target progress|attainment"
+    r"|我(?:这个月|本月|这季度|本季度|今年)?(?:的)?完成(?:得|了)?(?:怎么样|如何|多少)",
     re.I,
 )
 _USAGE = re.compile(r"使用情况|谁在用|谁没用|活跃度|用得怎么样|adoption|who is using|who's using|usage", re.I)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from salesbot.calendars import working_calendar
 from salesbot.nlp.customers import CustomerIndex, CustomerName
+from salesbot.nlp.dates import DateError, parse_date
 from salesbot.nlp.intents import Understanding, understand
 from tests.nlp.corpus import CUSTOMERS, reason_lexicon, stage_lexicon
 
@@ -28,6 +29,22 @@ TEAM: tuple[CustomerName, ...] = CUSTOMERS + tuple(
     CustomerName(len(CUSTOMERS) + i + 1, name, aliases) for i, (name, aliases) in enumerate(EXTRA)
 )
 SLOTS = ("intent", "customer", "date", "occurred_on", "amount", "currency", "stage")
+
+
+# The parts of the sentence corpus and what each is. heldout.tsv was held out until the session of 2026-12-07 folded
+# its misses into tuning: it is scored and shown, but no longer blind. heldout2.tsv is written apart from this
+# code and never read while tuning; scored when it is there.
+PARTS = (
+    ("tune", "tune"),
+    ("heldout", "heldout v1 (seen during tuning, session 2026-12-07)"),
+    ("heldout2", "held-out v2 (never seen while tuning)"),
+)
+BLIND = "heldout2"
+
+
+def corpus_parts() -> list[tuple[str, str]]:
+    """(part, label) of the parts present."""
+    return [(part, label) for part, label in PARTS if (CORPUS / f"{part}.tsv").exists()]
 
 
 def rows(part: str) -> list[dict[str, str]]:
@@ -79,8 +96,9 @@ def reading_of(said: Understanding) -> dict[str, str]:
 
 
 def asks(said: Understanding) -> bool:
-    """Whether the conversation asks before acting: an unsure reading or a customer to pick or confirm."""
-    return not said.confident or said.customer.kind in ("choose", "confirm")
+    """Whether the conversation asks before acting: an unsure reading, two intents close (the chat asks which) or a
+    customer to pick or confirm."""
+    return not said.confident or said.runner_up is not None or said.customer.kind in ("choose", "confirm")
 
 
 @dataclass
@@ -117,3 +135,33 @@ def score(part: str, reader: Reader | None = None) -> Score:
         else:
             result.right += 1
     return result
+
+
+# ---- date phrases (tests/nlp/corpus/dates_tune.tsv and dates_heldout.tsv): read as `salesbot parse-date` does, as
+# for a follow-up on the `cn` calendar; "past" expects the refusal of a past day. Split by a hash of the phrase
+# (a quarter held out); written to DESIGN.md's date conventions, the expected value by hand.
+
+
+def date_rows(part: str) -> list[dict[str, str]]:
+    with (CORPUS / f"dates_{part}.tsv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def date_reading(phrase: str, calendar: object) -> str:
+    try:
+        got = parse_date(phrase, now=NOW, calendar=calendar)  # type: ignore[arg-type]
+    except DateError as exc:
+        return "past" if exc.code == "past" else f"error: {exc.code}"
+    return got.date.isoformat() + (f" {got.time:%H:%M}" if got.time else "")
+
+
+def date_score(part: str) -> tuple[int, int, list[tuple[str, str, str]]]:
+    """(right, total, misses as (phrase, expected, got))."""
+    calendar = working_calendar("cn")
+    misses = []
+    rows_ = date_rows(part)
+    for row in rows_:
+        got = date_reading(row["phrase"], calendar)
+        if got != row["expected"]:
+            misses.append((row["phrase"], row["expected"], got))
+    return len(rows_) - len(misses), len(rows_), misses

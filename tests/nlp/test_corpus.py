@@ -1,25 +1,60 @@
-"""The held-out part of the sentence corpus (tests/nlp/corpus/heldout.tsv, never tuned on) stays read right.
+"""The sentence corpus (tests/nlp/corpus/*.tsv) stays read right.
 
 Floors, not targets: bench/nlp.py prints the scores, the ask rate and the misses. A reading counts as right when
 intent, customer, date, occurred_on, amount, currency and stage are all as expected.
+
+- heldout.tsv is "heldout v1": held out until the session of 2026-12-07, when its misses were looked at and their
+  causes fixed; it is seen now, and kept as a floor against going back.
+- heldout2.tsv is "held-out v2", written apart and never seen while tuning: the issue's 95% is held there when
+  the file is present.
 """
 
 from __future__ import annotations
 
-from tests.nlp.reading import rows, score
+import pytest
 
-HELD_OUT_FLOOR = 0.85
+from tests.nlp.reading import BLIND, CORPUS, corpus_parts, date_rows, date_score, rows, score
+
+SEEN_FLOOR = 0.95  # heldout v1, seen during tuning
+BLIND_FLOOR = 0.95  # issue 17: held-out v2, never seen while tuning
 ASK_RATE_CEILING = 0.10
+DATE_FLOOR = 0.98  # issue 17: the date phrases
 
 
-def test_the_corpus_is_big_enough_and_split() -> None:
-    tune, held_out = rows("tune"), rows("heldout")
-    assert len(tune) + len(held_out) >= 1000
-    assert not {r["text"] for r in tune} & {r["text"] for r in held_out}
-
-
-def test_the_held_out_part_is_read_right_and_rarely_asks() -> None:
-    result = score("heldout")
+def _shown(part: str) -> tuple[float, float, str]:
+    result = score(part)
     shown = "\n".join(f"{text}: {wrong}" for text, wrong in result.misses[:20])
-    assert result.rate >= HELD_OUT_FLOOR, shown
-    assert result.ask_rate <= ASK_RATE_CEILING
+    return result.rate, result.ask_rate, shown
+
+
+def test_the_corpus_is_big_enough_and_its_parts_share_no_sentence() -> None:
+    parts = [{r["text"] for r in rows(part)} for part, _label in corpus_parts()]
+    assert sum(map(len, parts)) >= 1000
+    for i, one in enumerate(parts):
+        for other in parts[i + 1 :]:
+            assert not one & other
+
+
+def test_heldout_v1_seen_during_tuning_is_still_read_right_and_rarely_asks() -> None:
+    rate, ask_rate, shown = _shown("heldout")
+    assert rate >= SEEN_FLOOR, shown
+    assert ask_rate <= ASK_RATE_CEILING
+
+
+@pytest.mark.skipif(not (CORPUS / f"{BLIND}.tsv").exists(), reason="held-out v2 is not in this tree yet")
+def test_heldout_v2_never_seen_while_tuning_is_read_right_and_rarely_asks() -> None:
+    rate, ask_rate, shown = _shown(BLIND)
+    assert rate >= BLIND_FLOOR, shown
+    assert ask_rate <= ASK_RATE_CEILING
+
+
+def test_the_held_out_date_phrases_are_read_as_the_conventions_say() -> None:
+    assert not {r["phrase"] for r in date_rows("tune")} & {r["phrase"] for r in date_rows("heldout")}
+    right, total, misses = date_score("heldout")
+    assert right / total >= DATE_FLOOR, misses
+
+
+def test_the_whole_corpus_rarely_asks() -> None:
+    parts = [part for part, _label in corpus_parts()]
+    asked = sum(score(part).asked for part in parts)
+    assert asked / sum(len(rows(part)) for part in parts) <= ASK_RATE_CEILING

@@ -461,7 +461,7 @@ UNREADABLE_ROWS = [
     # handed to dateparser, whose answers are cross-checked
     ("March 2027", WED, UNREADABLE),  # names no day (refused before dateparser, which would invent one)
     ("Thursday, March 5, 2027", WED, UNREADABLE),  # March 5, 2027 is a Friday
-    ("next month on the 15th", WED, UNREADABLE),  # dateparser drops "on the 15th" and answers April 11th
+    ("next month on the 15th", WED, "2026-04-15"),  # the rules read it (dateparser dropped "on the 15th")
 ]
 
 DATEPARSER_ROWS = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.reading import Reader, asks, reading_of
+from salesbot.nlp.intents import understand
+from tests.nlp.reading import NOW, Reader, asks, reading_of
 
 READ = Reader()
 
@@ -29,6 +30,31 @@ READ = Reader()
         ("拜访了华闰,下周二再跟进", {"customer": "华润集团"}),
         ("拜访了华为云,下周二再跟进", {"customer": "+华为云"}),
         ("拜访了蓝鲸科技,下周二再跟进", {"customer": "+蓝鲸科技"}),
+        # The held-out v1 misses, by cause: an adverb inside an owing question, a weekday after a sum (not weeks),
+        # the day money arrived without 了, a new contract with its worth (not a deal's value changed).
+        ("小米的账都收回来了吗", {"intent": "receivables"}),
+        ("小米3万周一到账", {"intent": "payment", "amount": "30000", "date": "2026-11-23"}),
+        ("contract for Globex worth 60k, net 30", {"intent": "contract", "amount": "60000"}),
+        ("the Globex deal is now worth 80k", {"intent": "stage", "amount": "80000"}),
+        # The 2026-12-07 hand-written set's families (sentences of our own, not its rows).
+        ("昨天在海尔待了两个小时 下周一再去", {"intent": "visit", "occurred_on": "2026-11-24", "date": "2026-11-30"}),
+        ("今天去格力汇报了方案 年底前给答复", {"intent": "visit", "occurred_on": "2026-11-25", "date": "2026-12-31"}),
+        ("met Hooli yesterday, deal size about 500k, follow up next wed", {"intent": "visit", "amount": "500000"}),
+        ("周二去了趟京东 见了采购 12月10号前发合同草稿", {"intent": "visit", "date": "2026-12-10"}),
+        ("见了他们的CTO 12.18再约", {"date": "2026-12-18"}),
+        ("美的昨天把8万转过来了", {"intent": "payment", "amount": "80000", "date": "2026-11-24"}),
+        ("Globex's cheque cleared, $5,000", {"intent": "payment", "amount": "5000"}),
+        ("小米是不是拖款了", {"intent": "receivables"}),
+        ("has Hooli paid the 20k yet", {"intent": "receivables"}),
+        ("京东已经到商务谈判了", {"intent": "stage", "stage": "negotiation"}),
+        ("格力需求确认了", {"intent": "stage", "stage": "qualified"}),
+        ("小米的尾款延期到下周五", {"intent": "schedule", "date": "2026-12-04"}),
+        ("reschedule Hooli's deposit to the 18th", {"intent": "schedule", "date": "2026-12-18"}),
+        ("明天有什么安排", {"intent": "agenda"}),
+        ("给李雷定这个月的目标50万", {"intent": "set_target", "customer": "-", "amount": "500000"}),
+        ("拜访了宏大贸易 下周一再联系", {"customer": "宏达贸易"}),
+        ("今天去了趟安塔总部 明天再去", {"customer": "安踏体育"}),
+        ("这周一去中建三局拜访了", {"customer": "+中建三局"}),
     ],
 )
 def test_a_whole_message_reads_as_the_conventions_say(text: str, expected: dict[str, str]) -> None:
@@ -41,3 +67,17 @@ def test_a_slip_or_a_look_alike_is_asked_and_a_plain_name_is_not() -> None:
     assert asks(READ("拜访了华为云,下周二再跟进"))  # only contains 华为
     assert not asks(READ("拜访了华润,下周二再跟进"))
     assert not asks(READ("拜访了比亚地,下周二再跟进"))  # a homophone of a three-character name is read
+
+
+def test_two_close_readings_name_the_runner_up_and_the_picked_one_is_read_as_such() -> None:
+    said = READ("the Globex contract is now worth 60k")
+    assert (said.intent, said.runner_up) == ("stage", "contract") and asks(said)
+    assert READ("Globex合同金额改成80万").runner_up == "contract"
+    # a contract named with its amount and no word of change is submitted: one reading, no question
+    plain = READ("contract for Globex worth 60k, net 30")
+    assert (plain.intent, plain.runner_up) == ("contract", None) and not asks(plain)
+    assert READ("拜访了小米,下周二再跟进").runner_up is None  # one reading only: nothing to ask
+    picked = understand(
+        said.text, now=NOW, customers=READ.index, stages=READ.stages, reasons=READ.reasons, intent="contract"
+    )
+    assert (picked.intent, picked.runner_up, picked.amount and picked.amount.amount) == ("contract", None, 60000)

@@ -19,6 +19,7 @@ phrasings the tuning never saw (customers, dates and amounts are drawn from shar
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import random
 from dataclasses import dataclass
@@ -326,25 +327,268 @@ def _row(t: Template, rng: random.Random) -> dict[str, str]:
     return row
 
 
+def _sentences(t: Template, rng: random.Random) -> list[dict[str, str]]:
+    """A template's sentences, each text once: one for a template with no slots, PER_TEMPLATE otherwise."""
+    slots = sum(t.text.count(k) for k in ("{c}", "{d}", "{p}", "{a}", "{u}", "{s}"))
+    count = 1 if slots == 0 else PER_TEMPLATE
+    out: dict[str, dict[str, str]] = {}
+    for _ in range(count * 3):
+        row = _row(t, rng)
+        out.setdefault(row["text"], row)
+        if len(out) >= count:
+            break
+    return list(out.values())
+
+
 def _held_out(t: Template) -> bool:
     """A quarter of the templates, chosen by a hash of their text: stable as templates are added."""
     return int(hashlib.sha256(t.text.encode()).hexdigest(), 16) % 4 == 0
+
+
+# ---- tuning rows written in round 2 (issue 17, this session): more of the kinds the issue lists, all in the tune
+# part (never held out) and drawn with their own random stream, so the rows above and the held-out part stay as
+# they were.
+ZH_FOLLOW_2 = [
+    ("12.15", "2026-12-15"), ("12.31", "2026-12-31"), ("1.10", "2027-01-10"), ("下 个 月 5 号", "2026-12-05"),
+    ("下周 五", "2026-12-04"), ("下洲三", "2026-12-02"), ("星其五", "2026-11-27"), ("五一", "2027-05-01"),
+    ("劳动节", "2027-05-01"), ("国庆", "2027-10-01"), ("圣诞", "2026-12-25"), ("两天后", "2026-11-27"),
+    ("四天后", "2026-11-30"), ("十五天后", "2026-12-10"), ("二十天后", "2026-12-15"), ("下下周三", "2026-12-09"),
+    ("明天中午", "2026-11-26 12:00"), ("今晚", "2026-11-25 20:00"), ("下午3点", "2026-11-25 15:00"),
+    ("周四下午", "2026-11-26 14:00"), ("12月10号", "2026-12-10"), ("下周一上午9点", "2026-11-30 09:00"),
+]  # fmt: skip
+EN_FOLLOW_2 = [
+    ("in twenty days", "2026-12-15"), ("in two weeks", "2026-12-09"), ("in 4 days", "2026-11-30"),
+    ("nxt fri", "2026-12-04"), ("next tues", "2026-12-01"), ("on the 3rd", "2026-12-03"), ("on the 28th", "2026-11-28"),
+    ("Dec 12", "2026-12-12"), ("on 12.15", "2026-12-15"), ("tmrw morning", "2026-11-26 09:00"),
+    ("tomorrow at noon", "2026-11-26 12:00"), ("on Labor Day", "2027-05-01"), ("fri at 3pm", "2026-11-27 15:00"),
+    ("thu", "2026-11-26"), ("in seven days", "2026-12-02"), ("next month", "2026-12-01"),
+]  # fmt: skip
+ZH_PAST_2 = [
+    ("上周三", "2026-11-18"), ("昨天上午", "2026-11-24"), ("前天下午", "2026-11-23"), ("11.24", "2026-11-24"),
+    ("上周一", "2026-11-16"), ("今天下午", "2026-11-25"),
+]  # fmt: skip
+EN_PAST_2 = [
+    ("yesterday morning", "2026-11-24"), ("on Nov 23", "2026-11-23"), ("last thursday", "2026-11-19"),
+    ("this afternoon", "2026-11-25"),
+]  # fmt: skip
+
+TUNE_TEMPLATES_2: list[Template] = [
+    # activities that are not called a visit, run-on sentences
+    T("zh", "{p}约了{c}的总监喝咖啡,{d}再聊", "visit", activity="meal"),
+    T("zh", "{p}{c}的采购来我司交流,{d}给他们答复", "visit", activity="inbound"),
+    T("zh", "{p}在{c}待了一下午,{d}再过去", "visit", activity="visit"),
+    T("zh", "{p}跟{c}钉钉开会过了一遍需求,{d}出报价", "visit", activity="meeting"),
+    T("zh", "{p}电话联系了{c},{d}再打", "visit", activity="call"),
+    T("zh", "{p}去{c}拜访了一下 聊了聊预算 {d}再约", "visit", activity="visit"),
+    T("zh", "{p}顺便去了趟{c},{d}送资料过去", "visit", activity="visit"),
+    T("zh", "{p}和{c}吃了顿饭,{d}跟进", "visit", activity="meal"),
+    T("zh", "{p}{c}来我们这边看了样机,{d}报价", "visit", activity="inbound"),
+    T("zh", "{p}和{s}通了个电话,{d}再跟进", "visit", activity="call"),
+    T("zh", "{p}见了{s}的老板,{d}发方案", "visit", activity="visit"),
+    T("zh", "{p}去拜访了{u},{d}再跟进", "visit", activity="visit"),
+    T("en", "caught up with {c} over coffee {p}, follow up {d}", "visit", activity="meal"),
+    T("en", "quick call with {c} {p}, send specs {d}", "visit", activity="call"),
+    T("en", "stopped by {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "{c} visited us {p}, send a quote {d}", "visit", activity="inbound"),
+    T("en", "teams meeting with {c} {p}, next step {d}", "visit", activity="meeting"),
+    T("en", "met {c} {p} they liked the demo follow up {d}", "visit", activity="visit"),
+    T("en", "dinner with {c} {p}, ping them {d}", "visit", activity="meal"),
+    T("en", "met {s} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "visited {u} {p}, follow up {d}", "visit", activity="visit"),
+    # stage words
+    T("zh", "{c}这个单子输了", "stage", stage="lost"),
+    T("zh", "{c}这单没拿下", "stage", stage="lost"),
+    T("zh", "{c}丢单了,预算砍了", "stage", stage="lost"),
+    T("zh", "{c}这单签下来了", "stage", stage="won"),
+    T("zh", "{c}进入方案阶段了", "stage", stage="proposal"),
+    T("zh", "{c}现在在谈判阶段", "stage", stage="negotiation"),
+    T("en", "{c} went with a competitor", "stage", stage="lost"),
+    T("en", "we won {c}!", "stage", stage="won"),
+    T("en", "{c} is in negotiation now", "stage", stage="negotiation"),
+    T("en", "mark {c} as lost", "stage", stage="lost"),
+    # receivables in everyday forms
+    T("zh", "{c}还差多少钱没付", "receivables"),
+    T("zh", "{c}的应收还有多少", "receivables"),
+    T("zh", "{c}欠款多少", "receivables"),
+    T("zh", "{c}回款情况怎么样", "receivables"),
+    T("zh", "{c}还剩多少尾款", "receivables"),
+    T("zh", "欠款最多的客户是谁", "receivables"),
+    T("zh", "还有谁没回款", "receivables"),
+    T("en", "how much is {c} behind", "receivables"),
+    T("en", "what does {c} owe us", "receivables"),
+    T("en", "{c} outstanding balance", "receivables"),
+    T("en", "who has the biggest balance", "receivables"),
+    # payments
+    T("zh", "{c}付了{a}", "payment"),
+    T("zh", "{c}的款{a}已经到账了", "payment"),
+    T("zh", "{c}回款{a}", "payment"),
+    T("zh", "{c}{p}转了{a}过来", "payment"),
+    T("en", "{c} paid their invoice, {a}", "payment"),
+    T("en", "payment received from {c}: {a}", "payment"),
+    T("en", "{c} transferred {a} {p}", "payment"),
+    T("en", "got {a} from {c} {p}", "payment"),
+    # reminders that mention a contract or an amount
+    T("zh", "{d}提醒我给{c}送合同", "reminder"),
+    T("zh", "提醒我{d}找{c}要{a}的款", "reminder"),
+    T("zh", "帮我设个提醒 {d}给{c}打电话", "reminder"),
+    T("zh", "提醒我{d}跟{c}把合同签了", "reminder"),
+    T("en", "remind me {d} to send {c} the contract", "reminder"),
+    T("en", "set a reminder for {d}: chase {c} for {a}", "reminder"),
+    T("en", "reminder {d} call {c}", "reminder"),
+    # help in a sentence
+    T("zh", "请问这个怎么用", "help"),
+    T("zh", "我想知道怎么记回款", "help"),
+    T("zh", "你都能干啥", "help"),
+    T("zh", "有使用说明吗", "help"),
+    T("en", "how does this work?", "help"),
+    T("en", "how do I record a payment", "help"),
+    T("en", "not sure how to use this, help", "help"),
+    # contracts
+    T("zh", "{c}的合同走一下审批,{a}", "contract"),
+    T("zh", "给{c}提个合同,总价{a}", "contract"),
+    T("en", "please approve the {c} contract, {a}", "contract"),
+    T("en", "{u} contract {a} please approve", "contract"),
+]
+
+# Round 3: more phrasings of every intent, written after round 2's fixes (tune part only, their own random stream).
+TUNE_TEMPLATES_3: list[Template] = [
+    T("zh", "{p}跟{c}的王总打了个电话,{d}再确认", "visit", activity="call"),
+    T("zh", "{p}去{c}开了个会,{d}交方案", "visit", activity="meeting"),
+    T("zh", "{p}和{c}视频了一下,{d}发报价", "visit", activity="meeting"),
+    T("zh", "{p}到{c}现场看了看,{d}出方案", "visit", activity="visit"),
+    T("zh", "{p}在{c}做了个演示,{d}跟进", "visit", activity="visit"),
+    T("zh", "{p}接待了{c}的客户代表,{d}给答复", "visit", activity="inbound"),
+    T("zh", "{p}去{c}聊了一下 他们预算还没定 {d}再问", "visit", activity="visit"),
+    T("zh", "{p}见了{c}的采购 谈了价格 {d}再约", "visit", activity="visit"),
+    T("en", "had coffee with {c} {p}, follow up {d}", "visit", activity="meal"),
+    T("en", "video call with {c} {p}, send the deck {d}", "visit", activity="meeting"),
+    T("en", "hosted {c} at our office {p}, follow up {d}", "visit", activity="inbound"),
+    T("en", "chatted with {c} on the phone {p}, call back {d}", "visit", activity="call"),
+    T("en", "demoed to {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "went to see {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("zh", "{c}这单拿下了", "stage", stage="won"),
+    T("zh", "{c}成交了!", "stage", stage="won"),
+    T("zh", "{c}项目黄了", "stage", stage="lost"),
+    T("zh", "{c}选了别家", "stage", stage="lost"),
+    T("zh", "{c}进入谈判", "stage", stage="negotiation"),
+    T("en", "{c} chose another vendor", "stage", stage="lost"),
+    T("en", "closed lost on {c}", "stage", stage="lost"),
+    T("en", "{c} deal is won", "stage", stage="won"),
+    T("en", "{c} moved to proposal stage", "stage", stage="proposal"),
+    T("zh", "{c}还有多少钱没给", "receivables"),
+    T("zh", "{c}的账结清了吗", "receivables"),
+    T("zh", "{c}应收款多少", "receivables"),
+    T("zh", "哪个客户欠款最多", "receivables"),
+    T("zh", "逾期的客户有哪些", "receivables"),
+    T("en", "how much do {c} owe", "receivables"),
+    T("en", "what's {c}'s balance", "receivables"),
+    T("en", "any money outstanding from {c}", "receivables"),
+    T("en", "who's overdue", "receivables"),
+    T("zh", "{c}的款到了,{a}", "payment"),
+    T("zh", "{c}已经付了{a}", "payment"),
+    T("zh", "收到{c}转账{a}", "payment"),
+    T("en", "{c} paid us {a}", "payment"),
+    T("en", "{c} just paid {a}", "payment"),
+    T("en", "received payment of {a} from {c}", "payment"),
+    T("en", "{c} cleared their invoice, {a}", "payment"),
+    T("zh", "{d}提醒我去{c}拿合同", "reminder"),
+    T("zh", "提醒我{d}问{c}合同的事", "reminder"),
+    T("zh", "提醒:{d}找{c}收款{a}", "reminder"),
+    T("en", "remind me {d} about the {c} contract", "reminder"),
+    T("en", "ping me {d} to follow up with {c}", "reminder"),
+    T("en", "set reminder {d} collect {a} from {c}", "reminder"),
+    T("en", "nudge me {d} to chase {c}", "reminder"),
+    T("zh", "怎么记录拜访啊", "help"),
+    T("zh", "这个bot能干嘛", "help"),
+    T("zh", "我该怎么提交合同", "help"),
+    T("en", "what commands are there", "help"),
+    T("en", "how can I add a reminder?", "help"),
+    T("en", "what does this bot do?", "help"),
+]
+
+# Round 4: everyday paraphrases again, written without looking at the held-out part (tune part only).
+TUNE_TEMPLATES_4: list[Template] = [
+    T("zh", "{c}那边还欠我们多少", "receivables"),
+    T("zh", "{c}的欠款还有多少没收", "receivables"),
+    T("zh", "{c}的款收得怎么样了", "receivables"),
+    T("zh", "{c}还差多少尾款", "receivables"),
+    T("zh", "外面欠款总共多少", "receivables"),
+    T("zh", "谁的账拖得最久", "receivables"),
+    T("en", "how much is outstanding on {c}", "receivables"),
+    T("en", "does {c} still owe us money", "receivables"),
+    T("en", "is {c} late on payment", "receivables"),
+    T("en", "who owes the most", "receivables"),
+    T("en", "list unpaid invoices", "receivables"),
+    T("zh", "{c}那边钱到了 {a}", "payment"),
+    T("zh", "{c}汇了{a}过来", "payment"),
+    T("zh", "{c}的{a}已经收到", "payment"),
+    T("zh", "财务说{c}的{a}到账了", "payment"),
+    T("zh", "{c}首付{a}到了", "payment"),
+    T("en", "{c} sent {a}", "payment"),
+    T("en", "{c}'s payment of {a} arrived", "payment"),
+    T("en", "we received {a} from {c} {p}", "payment"),
+    T("en", "{c} finally paid, {a}", "payment"),
+    T("zh", "这玩意怎么用", "help"),
+    T("zh", "有什么命令", "help"),
+    T("zh", "我要怎么记一笔回款", "help"),
+    T("en", "how do you use this", "help"),
+    T("en", "what can I ask you", "help"),
+    T("en", "commands?", "help"),
+    T("zh", "{p}和{c}在茶楼聊了两个小时,{d}再联系", "visit", activity="meal"),
+    T("zh", "{p}去{c}送了资料,{d}再跟", "visit", activity="visit"),
+    T("zh", "{p}陪{c}的领导参观了工厂,{d}跟进", "visit", activity="visit"),
+    T("zh", "{p}{c}的张总过来坐了坐,{d}回访", "visit", activity="inbound"),
+    T("zh", "{p}线上和{c}过了一下方案,{d}改好发过去", "visit", activity="meeting"),
+    T("zh", "{p}和{c}微信语音聊了一下,{d}再聊", "visit", activity="call"),
+    T("en", "swung by {c} {p}, follow up {d}", "visit", activity="visit"),
+    T("en", "jumped on a call with {c} {p}, follow up {d}", "visit", activity="call"),
+    T("en", "grabbed lunch with {c} {p}, ping them {d}", "visit", activity="meal"),
+    T("en", "{c} stopped by our office {p}, send a quote {d}", "visit", activity="inbound"),
+    T("en", "had a teams call with {c} {p}, next steps {d}", "visit", activity="meeting"),
+    T("zh", "{d}记得提醒我联系{c}", "reminder"),
+    T("zh", "别忘了{d}给{c}寄合同", "reminder"),
+    T("zh", "麻烦{d}提醒我催{c}的{a}", "reminder"),
+    T("en", "don't let me forget to call {c} {d}", "reminder"),
+    T("en", "remind me to send the contract to {c} {d}", "reminder"),
+    T("en", "can you remind me {d} to collect {a} from {c}", "reminder"),
+    T("zh", "{c}这单没谈成", "stage", stage="lost"),
+    T("zh", "{c}的单子搞定了", "stage", stage="won"),
+    T("zh", "{c}跟丢了", "stage", stage="lost"),
+    T("en", "we lost {c}", "stage", stage="lost"),
+    T("en", "{c} fell through", "stage", stage="lost"),
+    T("en", "{c} moved into negotiation", "stage", stage="negotiation"),
+    T("en", "{c} has signed", "stage", stage="won"),
+    T("zh", "{c}合同走审批,{a}", "contract"),
+    T("en", "new contract with {c} for {a}", "contract"),
+]
+
+
+def _round_two(rng: random.Random) -> list[dict[str, str]]:
+    """The round-2 tuning rows: the same pools plus the *_2 ones."""
+    global ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST  # the pools _row reads, widened for this round
+    saved = ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST
+    ZH_FOLLOW, EN_FOLLOW = ZH_FOLLOW + ZH_FOLLOW_2, EN_FOLLOW + EN_FOLLOW_2
+    ZH_PAST, EN_PAST = ZH_PAST + ZH_PAST_2, EN_PAST + EN_PAST_2
+    try:
+        return [row for t in TUNE_TEMPLATES_2 for row in _sentences(t, rng)] + [
+            row for t in TUNE_TEMPLATES_3 + TUNE_TEMPLATES_4 for row in _sentences(t, random.Random(f"3:{t.text}"))
+        ]
+    finally:
+        ZH_FOLLOW, EN_FOLLOW, ZH_PAST, EN_PAST = saved
 
 
 def main() -> None:
     rng = random.Random(17)
     parts: dict[str, list[dict[str, str]]] = {"tune": [], "heldout": []}
     for t in TEMPLATES:
-        slots = sum(t.text.count(k) for k in ("{c}", "{d}", "{p}", "{a}", "{u}", "{s}"))
-        count = 1 if slots == 0 else PER_TEMPLATE
-        seen: set[str] = set()
-        for _ in range(count * 3):
-            row = _row(t, rng)
-            if row["text"] not in seen:
-                seen.add(row["text"])
-                parts["heldout" if _held_out(t) else "tune"].append(row)
-            if len(seen) >= count:
-                break
+        parts["heldout" if _held_out(t) else "tune"] += _sentences(t, rng)
+    parts["tune"] += _round_two(random.Random(1702))
+    # Rows written by hand after the generated ones (the 2026-12-07 hand-written set's tuning half, and the
+    # variations written while tuning on it) are kept, after the generated rows.
+    made = {r["text"] for rows in parts.values() for r in rows}
+    with (HERE / "tune.tsv").open(encoding="utf-8") as f:
+        kept = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r["text"] not in made]
+    parts["tune"] += kept
     for name, rows in parts.items():
         lines = ["\t".join(COLUMNS)] + ["\t".join(r[c] for c in COLUMNS) for r in rows]
         (HERE / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
