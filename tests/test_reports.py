@@ -323,6 +323,13 @@ def test_a_typed_request_drafts_the_report_now_with_the_same_card(chat: Chat) ->
     assert team[0].startswith("📋 团队日报 2026-03-11(周三)") and "已交(1):\n• 张伟:拜访1 · 推进1" in team[0]
 
 
+def test_what_was_logged_this_very_minute_is_in_the_report_asked_for(chat: Chat) -> None:
+    """The demo's clock stands still between messages: a visit and "写日报" at the same instant are one day's work."""
+    chat.say("rep1", "今天拜访了阿里巴巴,聊了预算")
+    card = [s.reply.text for s in chat.to("rep1", chat.say("rep1", "写日报")) if "【日报】" in s.reply.text]
+    assert len(card) == 1 and "• 阿里巴巴:今天拜访了阿里巴巴" in card[0]
+
+
 def test_reports_are_on_by_default() -> None:
     assert settings_from({}, env={}).reports.enabled
     assert not settings_from({}, env={"SALESBOT_REPORTS_ENABLED": "false"}).reports.enabled

@@ -248,13 +248,15 @@ def _claim(uow: UnitOfWork, kind: str, user_id: int, day: date) -> bool:
 def draft(
     uow: UnitOfWork, user_id: int, day: date, tz: ZoneInfo, *, kind: str = "daily", calendar: MonFri | None = None
 ) -> dict[str, Any]:
-    """What `user_id` logged on `day` (their local day, up to now; a 周报: from that week's Monday) and what they
+    """What `user_id` logged on `day` (their whole local day; a 周报: from that week's Monday) and what they
     plan for their next working day, on their team's calendar and not on leave (a 周报: from then to the end of
     that week), as data."""
     calendar = calendar or leave.calendar_of(uow, user_id)
     first = monday_of(day) if kind == "weekly" else day
     since = datetime.combine(first, time(0), tzinfo=tz)
-    until = min(datetime.combine(day + DAY, time(0), tzinfo=tz), uow.now())
+    # The whole local day, not "up to now": a visit logged this very second (the same instant on a frozen clock, or
+    # one said for later today) belongs to today's report.
+    until = datetime.combine(day + DAY, time(0), tzinfo=tz)
     session = uow.session
     visits = session.execute(
         select(Customer.name, Visit.notes, Visit.next_step, Visit.follow_up_on)
