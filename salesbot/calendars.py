@@ -14,6 +14,7 @@ published; `salesbot doctor` style checks may use it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -106,10 +107,10 @@ def team_calendar(settings: Settings, team_key: str | None) -> MonFri:
     return working_calendar(settings.calendar_kind(team_key))
 
 
-def next_working_day(calendar: MonFri, day: dt.date) -> dt.date:
-    """`day` itself when it is a working day, else the first working day after it."""
-    for _ in range(60):  # the longest run of days off is a week or two
-        if calendar.is_working_day(day):
+def next_working_day(calendar: MonFri, day: dt.date, *, off: Set[dt.date] = frozenset()) -> dt.date:
+    """`day` itself when it is a working day not in `off` (a person's leave), else the first such day after it."""
+    for _ in range(400):  # a run of days off is a week or two; with a leave, up to a year
+        if calendar.is_working_day(day) and day not in off:
             return day
         day += dt.timedelta(days=1)
     return day

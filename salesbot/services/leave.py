@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from salesbot.calendars import MonFri, working_calendar
+from salesbot.calendars import MonFri, team_calendar
 from salesbot.services import audit, outbox, targets
 from salesbot.services.errors import Invalid, NotAllowed, NotFound
 from salesbot.services.uow import UnitOfWork
@@ -47,7 +47,7 @@ class Period:
 def calendar_of(uow: UnitOfWork, user_id: int) -> MonFri:
     """The working-day calendar of the person's team ([team] working_days, by team key)."""
     key = uow.session.scalar(select(Team.key).join(User, User.team_id == Team.id).where(User.id == user_id))
-    return working_calendar(uow.settings.calendar_kind(key))
+    return team_calendar(uow.settings, key)
 
 
 def take(

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 
-from salesbot.calendars import MonFri, working_calendar
+from salesbot.calendars import MonFri, next_working_day, team_calendar
 from salesbot.config import DigestTime
 from salesbot.services import adoption, audit, cards, leave, outbox, targets
 from salesbot.services.errors import NotAllowed, NotFound
@@ -51,15 +51,6 @@ from salesbot.store.models import (
 DAY = timedelta(days=1)
 FLOW = "report"  # the conversation flow that handles a report card's buttons (handlers/reports.py)
 MAX_COMMENT_BUTTONS = 5  # WeCom's cards take 6 buttons: five reports to comment on, and the nudge
-
-
-def next_working_day(day: date, calendar: MonFri, *, off: set[date] | frozenset[date] = frozenset()) -> date:
-    """The first working day after `day` that is not in `off` (the person's leave)."""
-    for _ in range(400):
-        day += DAY
-        if calendar.is_working_day(day) and day not in off:
-            return day
-    return day
 
 
 def weekly_day(monday: date, weekday: int, calendar: MonFri) -> date | None:
@@ -187,7 +178,7 @@ def _due(now: datetime, person: _Person, at: DigestTime) -> bool:
 def _next_slot(now: datetime, person: _Person, at: DigestTime, done_today: bool) -> datetime:
     today = _today(now, person)
     calendar = person.calendar
-    day = today if calendar.is_working_day(today) and not done_today else next_working_day(today, calendar)
+    day = today if calendar.is_working_day(today) and not done_today else next_working_day(calendar, today + DAY)
     return max(datetime.combine(day, time(at.hour, at.minute), tzinfo=person.tz), now)
 
 
@@ -200,7 +191,7 @@ def _people(uow: UnitOfWork, role: str) -> list[_Person]:
     ).all()
     settings = uow.settings
     return [
-        _Person(i, name, manager, ZoneInfo(tz or settings.timezone), working_calendar(settings.calendar_kind(key)))
+        _Person(i, name, manager, ZoneInfo(tz or settings.timezone), team_calendar(settings, key))
         for i, name, manager, tz, key in rows
     ]
 
@@ -293,7 +284,7 @@ def draft(
         )
         .order_by(Payment.created_at, Payment.id)
     ).all()
-    plan_on = next_working_day(day, calendar, off=leave.days_off(uow, user_id, day + DAY, day + 31 * DAY))
+    plan_on = next_working_day(calendar, day + DAY, off=leave.days_off(uow, user_id, day + DAY, day + 31 * DAY))
     plan_until = monday_of(plan_on) + timedelta(days=6) if kind == "weekly" else plan_on
     plan_start = datetime.combine(plan_on, time(0), tzinfo=tz)
     plan_end = datetime.combine(plan_until + DAY, time(0), tzinfo=tz)
@@ -469,7 +460,7 @@ def draft_now(uow: UnitOfWork, actor: Actor, *, weekly: bool = False) -> Asked:
 
 def _person(uow: UnitOfWork, actor: Actor) -> _Person:
     key = uow.session.scalar(select(Team.key).where(Team.id == actor.team_id)) if actor.team_id else None
-    return _Person(actor.id, actor.name, None, actor.tz, working_calendar(uow.settings.calendar_kind(key)))
+    return _Person(actor.id, actor.name, None, actor.tz, team_calendar(uow.settings, key))
 
 
 # --- the rep's side -------------------------------------------------------------------------------------------------
