@@ -488,21 +488,7 @@ def send(uow: UnitOfWork, actor: Actor, *, report_id: int, added: str | None = N
     report.state, report.sent_at = "sent", uow.now()
     if added and added.strip():
         report.added = added.strip()
-    audit.record(
-        uow,
-        actor_id=actor.id,
-        entity="work_report",
-        entity_id=report.id,
-        action="send",
-        before=before,
-        after=audit.snapshot(report),
-    )
-    cards.close(
-        uow,
-        card=f"report:{report.id}",
-        key=wording_key(report.kind, "closed_sent"),
-        params={"day_on": report.on.isoformat()},
-    )
+    _closed(uow, actor, report, before, action="send")
     return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), report.added)
 
 
@@ -510,22 +496,27 @@ def skip(uow: UnitOfWork, actor: Actor, *, report_id: int) -> Sent:
     report = _own_drafted(uow, actor, report_id)
     before = audit.snapshot(report)
     report.state = "skipped"
+    _closed(uow, actor, report, before, action="skip")
+    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), None)
+
+
+def _closed(uow: UnitOfWork, actor: Actor, report: WorkReport, before: dict[str, Any], *, action: str) -> None:
+    """A report sent or skipped: audited, and its card closed saying which (`closed_sent` / `closed_skipped`)."""
     audit.record(
         uow,
         actor_id=actor.id,
         entity="work_report",
         entity_id=report.id,
-        action="skip",
+        action=action,
         before=before,
         after=audit.snapshot(report),
     )
     cards.close(
         uow,
         card=f"report:{report.id}",
-        key=wording_key(report.kind, "closed_skipped"),
+        key=wording_key(report.kind, f"closed_{report.state}"),
         params={"day_on": report.on.isoformat()},
     )
-    return Sent(report.id, report.kind, report.on, report.state, dict(report.facts), None)
 
 
 def ensure_drafted(uow: UnitOfWork, actor: Actor, *, report_id: int) -> date:
