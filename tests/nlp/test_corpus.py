@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.reading import BLIND, CORPUS, corpus_parts, date_rows, date_score, rows, score
+from tests.nlp.reading import BLINDS, CORPUS, corpus_parts, date_parts, date_rows, date_score, rows, score
 
 SEEN_FLOOR = 0.95  # heldout v1, seen during tuning
-BLIND_FLOOR = 0.90  # held-out v2 as measured (90.5%); issue 17's target of 95% is not met yet
+# The blind parts, at what was measured (floors against going back); issue 17's target is 95%, printed by bench/nlp.py.
+BLIND_FLOORS = {"heldout2": 0.90, "heldout3": 0.90}
 ASK_RATE_CEILING = 0.10
 DATE_FLOOR = 0.98  # issue 17: the date phrases
 
@@ -42,16 +43,25 @@ def test_heldout_v1_seen_during_tuning_is_still_read_right_and_rarely_asks() -> 
     assert ask_rate <= ASK_RATE_CEILING
 
 
-@pytest.mark.skipif(not (CORPUS / f"{BLIND}.tsv").exists(), reason="held-out v2 is not in this tree yet")
-def test_heldout_v2_never_seen_while_tuning_is_read_right_and_rarely_asks() -> None:
-    rate, ask_rate, shown = _shown(BLIND)
-    assert rate >= BLIND_FLOOR, shown
+@pytest.mark.parametrize("part", BLINDS)
+def test_the_held_out_parts_never_seen_while_tuning_are_read_right_and_rarely_ask(part: str) -> None:
+    if not (CORPUS / f"{part}.tsv").exists():
+        pytest.skip(f"{part}.tsv is not in this tree")
+    rate, ask_rate, shown = _shown(part)
+    assert rate >= BLIND_FLOORS[part], shown
     assert ask_rate <= ASK_RATE_CEILING
 
 
-def test_the_held_out_date_phrases_are_read_as_the_conventions_say() -> None:
-    assert not {r["phrase"] for r in date_rows("tune")} & {r["phrase"] for r in date_rows("heldout")}
-    right, total, misses = date_score("heldout")
+def test_the_date_phrase_parts_share_no_phrase() -> None:
+    parts = [{r["phrase"] for r in date_rows(part)} for part, _label in date_parts()]
+    for i, one in enumerate(parts):
+        for other in parts[i + 1 :]:
+            assert not one & other
+
+
+@pytest.mark.parametrize("part", [part for part, _label in date_parts() if part != "tune"])
+def test_the_held_out_date_phrases_are_read_as_the_conventions_say(part: str) -> None:
+    right, total, misses = date_score(part)
     assert right / total >= DATE_FLOOR, misses
 
 
