@@ -83,6 +83,7 @@ _PREFIX_CURRENCY = {
     "¥": "CNY",
     "￥": "CNY",
     "€": "EUR",
+    "£": "GBP",
     "rmb": "CNY",
     "cny": "CNY",
     "usd": "USD",
@@ -94,7 +95,10 @@ _PREFIX_CURRENCY = {
     "港币": "HKD",
     "港元": "HKD",
     "港幣": "HKD",
+    "英镑": "GBP",
 }
+
+
 def currency_named(text: str) -> str | None:
     """The currency a short answer names ("美元", "usd", "$", "港币"), or None."""
     word = text.strip().lower()
@@ -125,6 +129,12 @@ _SUFFIX_CURRENCY = {
     "港元": "HKD",
     "港幣": "HKD",
     "hkd": "HKD",
+    "yuan": "CNY",
+    "刀": "USD",  # chat slang for dollars (50k刀)
+    "英镑": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
 }
 _MULTIPLIERS = {
     "百": 100,
@@ -140,6 +150,9 @@ _MULTIPLIERS = {
     "thousand": 1000,
     "m": 10**6,
     "mn": 10**6,
+    "mil": 10**6,
+    "mill": 10**6,
+    "grand": 1000,
     "million": 10**6,
     "bn": 10**9,
     "billion": 10**9,
@@ -159,16 +172,16 @@ _CLASSIFIERS = (
 _KUAI = r"块钱|块(?=$|[\s,.;:!?)、]|[了的吧啊呢哦左右多整到已给付过]|[A-Za-z0-9])"
 
 _PREFIX = (
-    r"(?<![A-Za-z])(?i:hk|us)?\$|[¥￥€]|(?<![A-Za-z])(?i:rmb|cny|usd|eur|hkd)(?![A-Za-z])|"
-    r"人民币|美元|欧元|港币|港元|港幣"
+    r"(?<![A-Za-z])(?i:hk|us)?\$|[¥￥€£]|(?<![A-Za-z])(?i:rmb|cny|usd|eur|hkd)(?![A-Za-z])|"
+    r"人民币|美元|欧元|港币|港元|港幣|英镑"
 )
 _SUFFIX = (
-    rf"{_KUAI}|元(?!旦)|圆|人民币|美元|美金|欧元|港币|港元|港幣|"
-    r"(?i:rmb|cny|usd|hkd|eur|dollars?|bucks|euros?)(?![A-Za-z])"
+    rf"{_KUAI}|元(?!旦)|圆|人民币|美元|美金|欧元|港币|港元|港幣|英镑|刀|"
+    r"(?i:rmb|cny|usd|hkd|eur|dollars?|bucks|euros?|yuan|pounds?|quid)(?![A-Za-z])"
 )
 _MULT = (
-    r"[千仟百佰]?[万萬亿億]|[千仟百佰]|"
-    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion)(?![A-Za-z])"
+    r"个?[亿億]|[千仟百佰]?[万萬亿億]|[千仟百佰]|"
+    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion|mill?|grand)(?![A-Za-z])"
 )
 # A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3); a full stop
 # after it ends the sentence (1万5。).
@@ -179,7 +192,7 @@ _TAIL = (
 # Where a number may not start without a prefix: inside a word or another number, after a date,
 # time or range separator (12/5, 10:30, 3-5, 3~5, 1.2.3), after 周/第/初 (周一, 第三), or after 百分之
 # (a percentage). A colon or tilde alone is fine: "金额:8500", "~5000".
-_START = r"(?<![0-9_#+@/\-$¥￥€周第初])(?<!\d[.,:~])(?<!星期)(?<!礼拜)(?<!百分之)(?<!分之)"
+_START = r"(?<![0-9_#+@/\-$¥￥€£周第初])(?<!\d[.,:~])(?<!星期)(?<!礼拜)(?<!百分之)(?<!分之)"
 
 _AMOUNT = re.compile(
     rf"""
@@ -191,7 +204,7 @@ _AMOUNT = re.compile(
         (?![.:/\-~]\d)
         (?:(?P<mult>{_MULT})(?:(?(frac)(?!)|{_TAIL}))?)?
       |
-        (?P<cn>[{_CN_DIGITS}{_CN_UNITS}]+)
+        (?P<cn>[{_CN_DIGITS}{_CN_UNITS}]+(?:个[亿億])?)
         (?:点(?P<cnfrac>[{_CN_DIGITS}]+)(?P<cnunit>[万萬亿億]))?
     )
     (?:\s?(?P<suf>{_SUFFIX}))?
@@ -254,7 +267,12 @@ _PART_BEFORE = re.compile(
 _LABEL_AFTER = re.compile(
     r"(?:金额|报价|预算|价格|总价|总额|合同额|合同金额|单价|售价|价钱|费用|"
     r"(?i:amount|budget|price[ds]?|priced at|quoted?|quote of|worth|valued at|value|deal size|fee))"
-    r"(?:\s*(?:是|为|约|大约|大概|在|(?i:of|at|is|about|around|roughly)|:))*\s*$"
+    r"(?:\s*(?:是|为|约|大约|大概|在|批了|(?i:of|at|is|about|around|roughly|approved|confirmed|signed off)|:|~))*\s*$"
+)
+# A sum right before the deal it sizes is money too ("三百万的盘子", "350k expansion", "1.2M budget").
+_DEAL_AFTER = re.compile(
+    r"\s*(?:的)?\s*(?:盘子|项目|单子|大单|订单|合同|生意|预算|框架|采购|"
+    r"(?i:deal|project|expansion|opportunity|order|contract|renewal|upsell|budget|po|tender|rollout)(?![A-Za-z]))"
 )
 _MONEY_WORDS = re.compile(
     r"金额|合同|款|付|收到|收了|到账|打了|转了|汇了|报价|价|费|额|预算|发票|开票|成交|欠|"
@@ -290,7 +308,12 @@ def find_amount(text: str, *, exclude: Iterable[tuple[int, int]] = (), explicit:
     best: _Candidate | None = None
     for c in _candidates(clean, answer=False):
         m = c.money
-        if explicit and m.currency is None and not _LABEL_AFTER.search(clean, max(0, m.start - _LOOKBACK), m.start):
+        if (
+            explicit
+            and m.currency is None
+            and not _LABEL_AFTER.search(clean, max(0, m.start - _LOOKBACK), m.start)
+            and not (c.marked and _DEAL_AFTER.match(clean, m.end))
+        ):
             continue
         if any(m.start < end and start < m.end for start, end in spans):
             continue
@@ -318,8 +341,14 @@ def parse_amount(text: str) -> Money | None:
     return m
 
 
+# "四十二万一分不少" (every last cent of 42万): the 一 of the idiom is no digit of the sum.
+_NOT_A_DIGIT = re.compile(r"一分(?:钱)?(?:不|没)(?:少|差)")
+
+
 def _candidates(text: str, *, answer: bool) -> list[_Candidate]:
     found: list[_Candidate] = []
+    if "分" in text:
+        text = _NOT_A_DIGIT.sub(lambda m: " " * len(m.group(0)), text)
     has_money_word: bool | None = None  # looked up once, only when a bare number needs it
     for match in _AMOUNT.finditer(text):
         # A bare number in a sentence is money only beside a money word; decide that from the
@@ -372,7 +401,10 @@ def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None] | None:
     if code is not None and (code[1] in _ISO_CODES or code.end() == len(text) or text[code.end()] in _CLAUSE_END):
         currency = code[1]
     before = text[max(0, start - _LOOKBACK) : start]
-    if _NEVER_AFTER.search(before):
+    # "报价阶段 50万": a sum with its magnitude or currency after a stage word is the deal's value, not stage 50.
+    if _NEVER_AFTER.search(before) and not (
+        _marked(match) and "," not in (match["int"] or "") and "第" not in before[-2:]
+    ):
         return None
     if not suf:
         if _AFTER_PERCENT.match(text, end) or _AFTER_CLASSIFIER.match(text, end):
@@ -402,7 +434,7 @@ def _read(match: re.Match[str], text: str) -> tuple[Decimal, str | None] | None:
 
 
 def _read_chinese(match: re.Match[str], currency: str | None) -> tuple[Decimal, str | None] | None:
-    run = match["cn"]
+    run = match["cn"].replace("个", "")  # 两个亿
     whole = parse_cn_int(run)
     if whole is None:
         return None
@@ -419,7 +451,7 @@ _CLAUSE_END = frozenset(",，.。;；!！?？、)）")
 
 
 def _multiplier(word: str) -> int:
-    word = word.strip().lower()
+    word = word.strip().lower().lstrip("个")  # 1.2个亿
     if word in _MULTIPLIERS:
         return _MULTIPLIERS[word]
     value = 1
