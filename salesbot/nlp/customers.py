@@ -159,8 +159,9 @@ _EXACT_HOWS = frozenset(("exact", "alias"))
 _NONE = Resolution("none", ())
 # Where a short name may stand in a sentence: after these characters (拜访了X, 和X, 给X) and before these (X的, X那边).
 # 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it.
-_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟")
-_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团")
+# 的浪朝那个项目 (2026-12-08 set): after 的 too; before 集团 (华闰集团) and 尾款 (腾迅尾款到了).
+_NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟的")
+_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团集尾")
 # A run-on sentence: the follow-up's day right after the name (去了趟恒锐下周三再约).
 _DAY_AFTER_NAME = re.compile(r"下(?:周|个|月|礼拜|星期)|明天|后天|周[一二三四五六日天]|月底|过两天")
 
@@ -513,6 +514,18 @@ def _compare_cjk(window: str, key: str, anchored: bool) -> tuple[float, str] | N
     return None
 
 
+_SOUNDS = (("ch", "k"), ("ck", "k"), ("ph", "f"), ("c", "k"), ("q", "k"), ("z", "s"), ("y", "i"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _sound(word: str) -> str:
+    """How a Latin name sounds, roughly: the spellings of one sound made one (ch/ck/c/q as k, ph as f, doubled
+    letters as one), so a name written by ear (Initek, Umbrela) meets the name it is."""
+    for written, said in _SOUNDS:
+        word = word.replace(written, said)
+    return _DOUBLED.sub(r"\1", word)
+
+
 def _latin_typo_score(dist: int, n: int) -> float:
     return 0.6 + 0.3 * (1 - dist / n)
 
@@ -673,6 +686,7 @@ class CustomerIndex:
         # within distance d shares at least (its bigram count - 3d) of them with the window.
         # Postings are split by key length because only lengths within the budget can match.
         self._lat_keys: list[str] = []
+        self._lat_sound: dict[str, list[str]] = {}  # a Latin key by how it sounds (initech and initek alike)
         self._lat_min_shared: list[int] = []  # bigrams a window must share with the key to be worth an OSA
         self._lat_post: dict[int, dict[str, list[int]]] = {}  # key length -> bigram -> key numbers
         self._cjk_keys: list[str] = []
@@ -696,6 +710,8 @@ class CustomerIndex:
                 i = len(self._lat_keys)
                 self._lat_keys.append(key)
                 self._lat_min_shared.append(len(bigrams) - 3 * _typo_budget(len(key)))
+                if len(key) >= 5:
+                    self._lat_sound.setdefault(_sound(key), []).append(key)
                 for bg in bigrams:
                     self._lat_post.setdefault(len(key), {}).setdefault(bg, []).append(i)
 
@@ -1062,15 +1078,22 @@ class CustomerIndex:
             self._add_fuzzy(k, (_PINYIN_TYPED, "homophone"), span, hits, contests)
 
     def _latin_typos(self, word: str, min_key_len: int) -> tuple[tuple[str, float], ...]:
-        """The Latin keys within typo distance of ``word``, with their scores."""
+        """The Latin keys within typo distance of ``word``, or spelt as they sound (Initek), with their scores."""
         m = len(word)
+        # A name written as it sounds may be more than a typo away (initek: two edits from initech), never more
+        # than one in how it sounds: read as one typo.
+        by_sound = tuple(
+            (k, _latin_typo_score(1, len(k)))
+            for k in self._lat_sound.get(_sound(word), ())
+            if k != word and len(k) >= min_key_len and _osa(word, k, _typo_budget(len(k))) > _typo_budget(len(k))
+        )
         postings = [
             post
             for n in range(max(m - 2, min_key_len), m + 3)
             if abs(n - m) <= _typo_budget(n) and (post := self._lat_post.get(n)) is not None
         ]
         if not postings:
-            return ()  # no key of a length within reach: the common case for long windows
+            return by_sound  # no key of a length within reach: the common case for long windows
         bigrams = _padded_bigrams(word)
         counts: Counter[int] = Counter()
         for post in postings:
@@ -1086,7 +1109,7 @@ class CustomerIndex:
             dist = _osa(word, k, budget)
             if 0 < dist <= budget:
                 found.append((k, _latin_typo_score(dist, n)))
-        return tuple(found)
+        return tuple(found) + by_sound
 
     def _latin_windows(self, prep: _Prepared, hits: list[_Hit], exact_spans: _SpanIndex) -> None:
         """Latin typos ("initec's") and pinyin-typed names ("jingdong") over runs of 1..n words."""

@@ -19,13 +19,16 @@ _CJK_TAIL = re.compile(
     r"(?:云|音乐|物流|健康|科技|软件|电子|金融|汽车|医疗|医药|药业|银行|保险|地产|置业|能源|新能源|传媒|文化|游戏|"
     r"智能|网络|数据|资本|影业|体育|教育|支付|证券|生活|外卖|出行|旅游|航空|芯片|半导体|电商|零售|实业|超市|微电子|"
     r"智造|光电|材料|环保|建设|工程|食品|服饰|家居|电器|投资|租赁|动力|通信|"
+    # a joint venture named by its two parents (上汽通用, 一汽大众, 广汽丰田): not the first parent
+    r"通用|大众|丰田|本田|日产|奥迪|福特|现代|起亚|宝马|奔驰|"
     # a numbered or subordinate unit (中建三局, 中铁十一局, 华为深圳分公司): another customer until the team says not
     r"[一二三四五六七八九十\d]{1,3}(?:局|院|所|厂|处|公司)|[\u4e00-\u9fff]{0,3}?(?:分公司|子公司|研究院|设计院))(?!会)"
 )
 _LATIN_TAIL = re.compile(
     r"\s+(?P<tail>foods?|labs?|media|systems|health|cloud|music|capital|bank|motors|energy|software|tech|studios|"
     r"games|pharma|retail|ventures|solutions|digital|finance|insurance|airlines|networks|security|partners|"
-    r"consulting|electronics|foods)\b",
+    r"consulting|electronics|solar|dental|aviation|logistics|pharmaceuticals|biotech|robotics|analytics|"
+    r"mining|steel|telecom|marine)(?![A-Za-z])",  # Hooli Labs今天: no \b
     re.IGNORECASE,
 )
 _CJK = r"[\u4e00-\u9fff]"
