@@ -41,6 +41,38 @@ _CJK_NAME = re.compile(
     rf"|过两天|明天|后天|下周|下个|下月|今天|周[一二三四五六日]|月底|\d|[一二三四五六七八九十两]+(?:天|周|个))"
     rf"|^(?:嗯|哦|那个)?\s*(?P<s>{_CJK}{{2,8}}?)(?=的?(?:合同|这单|那单|单子|尾款|回款|来访|人|那边)|还欠|欠|打款|打了|付|到账|进入|推进|签)"
 )
+# A company by its line of business (宝武钢铁, 上海振华重工, 万华化学, 正泰电器) where a name can start: the start of
+# the message or a clause, or after 那边 / 的 / a verb of meeting it (2026-12-08 set).
+_CJK_COMPANY = re.compile(
+    rf"(?:^|(?<=[\s,，。、;；:：!！的了和跟给找是])|(?<=那边|这边))(?:那个|这个|新客户)?"
+    rf"(?P<n>(?:(?![的了那这和跟给找是在])[\u4e00-\u9fff]){{2,6}}?(?:钢铁|化学|化工|重工|电器|电气|机械|机电|科技|软件|网络|电子|集团|股份|实业|物流|医药|药业|"
+    rf"制药|汽车|能源|新材|材料|建材|建工|食品|纺织|服饰|家居|传媒|文化|智能|信息|通信|数据|半导体|光电|环保|控股|银行|"
+    rf"证券|保险|地产|置业|航空|船舶|矿业|水泥|玻璃|造纸|农业|牧业|乳业|酒业|饮料|贸易|商贸)+)"
+    rf"(?={_CJK}{{0,2}}(?:的|那边|这边|这家|那家|\s|,|，|。|$)|初访|新线索|线索|拜访|来访|报价|签|赢|成交|丢|输)"
+)
+# A name right before what happened with it, at the start of a terse line (正泰电器 初访, 万华化学 新线索).
+_CJK_LEADS = re.compile(
+    rf"^(?P<n>{_CJK}{{2,8}}?)\s*(?:初访|首访|新线索|新商机|线索|来访|报价已发|已报价|赢单|成交|丢单|输了|签约|签了)"
+)
+# A lead introduced by a colon in English (new lead: kestrel aviation, New lead from the exhibition: 星辰网络科技).
+_LEAD_COLON = re.compile(
+    rf"(?i:\b(?:new\s+)?(?:lead|prospect|opportunity)\b[^:：,.]{{0,30}}[:：])\s*"
+    rf"(?P<n>{_CJK}{{2,10}}|[A-Za-z][A-Za-z0-9&'-]*(?:\s+[A-Za-z][A-Za-z0-9&'-]*){{0,3}})(?=\s*(?:[,.;]|$))"
+)
+# Lower-case names after a verb of calling on them (cold called brightpath dental they have 12 locations): the
+# name ends at the first word no name holds.
+_LATIN_LOWER = re.compile(
+    r"\b(?:cold[\s-]+called|called|rang|phoned|visited|met\s+with)\s+"
+    r"(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,2})"
+)
+_LATIN_STOP = frozenset(
+    " ".join(
+        (
+            "they we he she it i you them us him her and to for about re today yesterday this that back again",
+            "on at in with from who which after before tomorrow",
+        )
+    ).split()
+)
 _LATIN_NAME = re.compile(
     r"\b(?:visited|met\s+with|met|meeting\s+with|call\s+with|lunch\s+with|dinner\s+with|dropped\s+by|"
     r"stopped\s+by|zoom\s+with|contract\s+for|from|chase|call)\s+"
@@ -50,13 +82,17 @@ _LATIN_NAME = re.compile(
 )
 # Not names: people, pronouns, time words, a rep's own side.
 _NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现")
+_NOT_A_COMPANY_START = set("我你他她它们这那客老对今明昨后前每谁现再又也就都还刚")
 # Words no company name holds: the rep, a verb of the sentence, a measure of time.
 _NOT_IN_A_NAME = re.compile(
-    r"[我你他她们]|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
+    # adverbs and question words no company holds (决策人都摸清楚, 该怎么弄)
+    r"[我你他她们都也该]|怎么|什么|如何|清楚|决策|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
 )
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
-    r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO)\b"
+    r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO|"
+    # question words and pronouns that open a question (What's the total still outstanding?)
+    r"What|Who|Where|When|Why|How|Which|It|He|She|There|Here|Everyone|Everybody|Someone|Somebody|Nobody|Let)\b"
 )
 
 
@@ -77,6 +113,15 @@ def look_alike(text: str, resolution: Resolution) -> Resolution:
 
 def unknown_name(text: str) -> str | None:
     """A company name where the sentence puts one, for a sentence whose customer the list does not have."""
+    for m in _CJK_COMPANY.finditer(text):
+        # its line of business makes it a company: a region may open it (上海振华重工)
+        if m["n"][0] not in _NOT_A_COMPANY_START and not _NOT_IN_A_NAME.search(m["n"]):
+            return m["n"]
+    for pattern in (_CJK_LEADS, _LEAD_COLON):
+        for m in pattern.finditer(text):
+            name = m["n"].strip()
+            if name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name) and not _NOT_A_NAME.match(name):
+                return name
     for m in _CJK_NAME.finditer(text):
         name = m["n"] or m["s"]
         if name and name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name):
@@ -85,6 +130,11 @@ def unknown_name(text: str) -> str | None:
         name = re.sub(r"'s$", "", m["n"] or m["s"]).strip()
         if not _NOT_A_NAME.match(name):
             return name
+    for m in _LATIN_LOWER.finditer(text):
+        words = m["n"].split()
+        cut = next((i for i, w in enumerate(words) if w in _LATIN_STOP), len(words))
+        if cut:
+            return " ".join(words[:cut])
     return None
 
 
