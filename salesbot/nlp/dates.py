@@ -274,7 +274,8 @@ _CN_WEEK = "(?:周|星期|礼拜)"
 
 _CN_DAY_WORDS = {
     "大后天": 3, "大前天": -3, "今天": 0, "今日": 0, "今儿": 0, "明天": 1, "明日": 1, "明儿": 1,
-    "后天": 2, "昨天": -1, "昨日": -1, "前天": -2,
+    "后天": 2, "昨天": -1, "昨日": -1, "前天": -2, "昨儿": -1, "昨儿个": -1, "前儿": -2, "前儿个": -2,
+    "今儿个": 0, "明儿个": 1,
 }  # fmt: skip
 _CN_PERIODS = {
     "凌晨": "dawn", "清晨": "morning", "早上": "morning", "早晨": "morning", "上午": "morning",
@@ -327,6 +328,8 @@ _EN_NUMBERS |= {
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
     "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
+    # chat spellings (2day, 2moro)
+    "2day": 0, "2nite": 0, "2night": 0, "2moro": 1, "2morow": 1, "2mrw": 1, "2mro": 1, "tdy": 0,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -570,16 +573,19 @@ def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 
 @_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye")  # fmt: skip
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|2d|2n|td|yt")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
-    clock = _Clock(None, period="night") if (m["word"] or "").lower() == "tonight" else None
+    clock = _Clock(None, period="night") if (m["word"] or "").lower() in ("tonight", "2nite", "2night") else None
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
-@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening){_E}", needs="this")
+# "this am" / "this pm": chat shorthand for this morning / this afternoon.
+@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening|a\.?m\.?|p\.?m\.?)(?![a-z])", needs="this")
 def _en_this_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), named=False)
+    word = m["p"].lower().replace(".", "")
+    period = {"am": "morning", "pm": "afternoon"}.get(word) or _EN_PERIODS[word]
+    return _Value(day=ctx.today, clock=_Clock(None, period=period), named=False)
 
 
 # "last night" (a past evening, as 昨晚): yesterday at night.
@@ -597,7 +603,7 @@ _CN_UNITS = {
 
 
 @_rule(rf"(?P<n>{_COUNT}|半)\s*(?P<ge>个)?\s*(?P<u>天|日|周|星期|礼拜|月|年)\s*"
-       r"(?P<dir>以后|之后|过后|后|以内|之内|内|以前|之前|前)", needs="后|内|前")  # fmt: skip
+       r"(?P<dir>以后|之后|过后|后(?!天)|以内|之内|内|以前|之前|前(?!天))", needs="后|内|前")  # fmt: skip
 def _cn_offset(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     unit, ago = _CN_UNITS[m["u"]], m["dir"].endswith("前")
     if unit == "month" and not m["ge"] and m["n"] != "半":
@@ -987,7 +993,8 @@ def _cn_after_holiday(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _after_next_break(ctx)
 
 
-@_rule(rf"{_W}(?P<after>after\s+(?:the\s+)?)?(?P<name>{_alternation(_EN_FESTIVALS)})(?:\s+(?:holidays?|break))?{_E}",
+# "in the new year" is some time early next year, not New Year's Day.
+@_rule(rf"{_W}(?P<after>after\s+(?:the\s+)?)?(?<!in\sthe\s)(?P<name>{_alternation(_EN_FESTIVALS)})(?:\s+(?:holidays?|break))?{_E}",
        needs="new year|christmas|xmas|festival|cny|national day|golden week|labor|labour|may day|autumn|qingming|"
              "tomb")  # fmt: skip
 def _en_festival(m: re.Match[str], ctx: _Ctx) -> _Value:
@@ -1085,6 +1092,18 @@ def _en_month_day(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _explicit_date(ctx, int(m["y"]) if m["y"] else None, _EN_MONTHS[m["mon"].lower()], int(m["d"]))
 
 
+# "Wednesday 9 December", "Thu, Dec 3": the weekday only confirms the day the date names.
+@_rule(rf"{_W}(?P<wd>{_EN_WEEKDAY})\.?,?\s+(?:(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_EN_MONTH})"
+       rf"|(?P<mon2>{_EN_MONTH})\.?\s+(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?![\da-z]|:\d))\.?{_E}"
+       r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
+def _en_weekday_date(m: re.Match[str], ctx: _Ctx) -> _Value:
+    month = _EN_MONTHS[(m["mon"] or m["mon2"]).lower()]
+    value = _explicit_date(ctx, int(m["y"]) if m["y"] else None, month, int(m["d"] or m["d2"]))
+    if value.day is not None and value.day.weekday() != _EN_WEEKDAYS[m["wd"].lower()]:
+        return None  # the weekday and the date disagree: read apart, and refused as such
+    return value
+
+
 @_rule(rf"(?<![a-z\d])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_EN_MONTH})\.?{_E}"
        r"(?:,?\s+(?P<y>\d{4})(?!\d))?", needs="jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # fmt: skip
 def _en_day_month(m: re.Match[str], ctx: _Ctx) -> _Value:
@@ -1165,15 +1184,17 @@ def _ampm_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
 
 
 @_rule(rf"{_W}(?:(?P<at>at|@)\s*)?(?P<h>\d{{1,2}})(?![\d:.]|\s*(?:a\.?m|p\.?m|%))"
-       rf"(?P<oclock>\s*o'?clock{_E})?", needs="at|@|clock")  # fmt: skip
+       rf"(?P<oclock>\s*o'?clock{_E})?(?P<last>(?=\s*(?:[,;!?]|$)))?", needs="at|@|clock")  # fmt: skip
 def _en_bare_hour(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if not (m["at"] or m["oclock"]):
         return None  # a lone number is not a time
     hour = int(m["h"])
     if hour > 24:
         return None
-    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept.
-    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not m["oclock"])
+    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept, and so is "at 4" ending
+    # the clause ("remind me to call them back at 4"): nothing follows it that it could count.
+    at_end = m["last"] is not None and bool(m["at"])
+    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not (m["oclock"] or at_end))
 
 
 @_rule(rf"{_W}(?:12\s*)?(?P<w>noon|midday|midnight){_E}", needs="noon|mid")

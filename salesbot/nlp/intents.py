@@ -236,8 +236,11 @@ def understand(
             if occurred_on is not None and span is not None:
                 reading = DateReading(occurred_on, None, span[0], span[1], clean[span[0] : span[1]])
                 occurred_on = None
-            elif reading is not None and reading.date > now.date():
-                reading = None  # money cannot have arrived yet: the handler asks
+            elif reading is not None and (
+                reading.date > now.date()
+                or (reading.date == now.date() and reading.time is not None and reading.time > now.time())
+            ):
+                reading = None  # money cannot have arrived yet (晚上 said in the morning): the handler asks
             elif reading is not None:
                 reading = replace(reading, time=None)
         else:
@@ -295,6 +298,8 @@ def _visit_with_a_contract_step(text: str) -> bool:
 # Words that put a date before them in the past (zh: the date comes first, "昨天拜访了"), or after them (en: "visited
 # Acme on Monday"); and words that make the next date a follow-up ("再跟进", "follow up next week").
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
+# "见过了 周末约了喝茶": a day still ahead with 约 (a date made) and no later follow-up is the next meeting.
+_ZH_APPOINTED = re.compile(r"\s*约")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
@@ -302,7 +307,8 @@ _EN_PAST = re.compile(
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
-    r"\b(?:follow(?:ing)?[ -]?up|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
+    r"\b(?:follow(?:ing)?[ -]?up|f/u|fu|next\s+step|send|circle\s+back|call\s+back|ring\s+back|get\s+back|"
+    r"touch\s+base|reconnect|check\s+in|ping|want|wants|remind|call\s+them|"
     r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
     re.IGNORECASE,
 )
@@ -334,7 +340,10 @@ def _occurred(
     readings = find_dates(text, now=now, calendar=calendar)
     for n, reading in enumerate(readings):
         day = reading.date
-        context = _past_context(text, reading.start, reading.end, later=n + 1 < len(readings))
+        later = n + 1 < len(readings)
+        context = _past_context(text, reading.start, reading.end, later=later)
+        if day > today and not later and _ZH_APPOINTED.match(text, reading.end):
+            context = None
         if context is None:
             continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
