@@ -642,6 +642,7 @@ class CustomerIndex:
         word_ends: dict[str, set[int]] = {}
         regions: dict[str, int] = {}
         max_words = 1
+        short_cores: dict[str, list[int]] = {}
 
         def add(key: str, cust: int, kind: str) -> None:
             per_key = staged.setdefault(key, {})
@@ -664,6 +665,8 @@ class CustomerIndex:
                 # A core of two chars is too often an ordinary word (中国移动 -> 移动 "move").
                 if region and len(key) - region >= 3 and _all_cjk(key):
                     add(key[region:], idx, "core")
+                elif region and len(key) - region == 2 and _all_cjk(key):
+                    short_cores.setdefault(key[region:], []).append(idx)
 
         self._entries: dict[str, tuple[tuple[int, str], ...]] = {
             k: tuple(sorted(v.items(), key=lambda item: _KIND_RANK[item[1]])) for k, v in staged.items()
@@ -671,6 +674,9 @@ class CustomerIndex:
         self._keys: list[str] = sorted(self._entries)
         self._word_ends: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in word_ends.items()}
         self._region: dict[str, int] = regions
+        # 中国联通 -> 联通: a two-character core, read only where the message opens with it (联通说…, 联通的款):
+        # anywhere else it is too often an ordinary word (移动 "move", 联通 "connected").
+        self._short_cores: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in short_cores.items()}
         self._max_len = max((len(k) for k in self._keys), default=0)
         self._max_words = min(max_words, 4)
         self._start: frozenset[str] = frozenset(k[:2] for k in self._keys if len(k) >= 2)
@@ -822,6 +828,11 @@ class CustomerIndex:
             self._two_char_homophones(prep, cjk_at, covered, hits)
         if self._core_two:
             self._core_homophones(prep, cjk_at, hits)
+        if (custs := self._short_cores.get(c[:2])) and not covered[0] and not covered[1]:
+            after = c[2] if len(c) > 2 else _SEP
+            free = after in _NAME_AFTER or not (_is_cjk(after) or after.isdigit())  # 移动一下: 一 is compacted to 1
+            if free or (len(c) > 2 and prep.c2n[2] > prep.c2n[1] + 1):
+                hits.extend(_Hit(_CORE, "contains", cust, *prep.span(0, 2), False, False) for cust in custs)
         exact_spans = _SpanIndex((h.start, h.end) for h in hits if h.exact)
         if self._lat_keys or self._cjk_keys:
             self._latin_windows(prep, hits, exact_spans)

@@ -1036,7 +1036,8 @@ def _iso_date(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 # What may follow a number that makes 12.5 an amount or a measure rather than December 5.
 _DOTTED_UNIT = re.compile(
-    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点]|[kmwb](?![a-z])|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur)",
+    r"\s*(?:[万千百亿元块角毛分倍个%％折米吨斤度岁天年月周号点]|[kmwb](?![a-z])|美元|美金|刀|欧|英镑|小时|rmb|usd|cny|eur|"
+    r"mn|bn|mil|thousand|billion|grand|yuan|dollar|buck|euro|pound|quid)",
     re.I,
 )
 
@@ -1048,7 +1049,7 @@ _DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "
 
 def _dot_context(m: re.Match[str]) -> object:
     start, end = m.start("all"), m.end("all")
-    return m.string[max(start - 3, 0) : start], m.string[end : end + 4]
+    return m.string[max(start - 3, 0) : start], m.string[end : end + 10]
 
 
 def _dotted_is_date(m: re.Match[str]) -> bool:

@@ -233,9 +233,13 @@ def understand(
         if intent == "payment":
             # The day the money arrived: the past day the sentence names ("周一打了…" is last Monday), with no time.
             reading, date_error = find_date(scan, now=now, allow_past=True, calendar=calendar), None
-            if occurred_on is not None and span is not None:
+            if span is not None and _BILL_OF.match(clean, span[1]) and _PERIOD_WORD.search(clean, span[0], span[1]):
+                reading, occurred_on = None, None  # 把上个月的账结了: the month the bill is for, not the day it came
+            elif occurred_on is not None and span is not None:
                 reading = DateReading(occurred_on, None, span[0], span[1], clean[span[0] : span[1]])
                 occurred_on = None
+            elif reading is not None and _BILL_OF.match(clean, reading.end) and _PERIOD_WORD.search(reading.phrase):
+                reading = None
             elif reading is not None and (
                 reading.date > now.date()
                 or (reading.date == now.date() and reading.time is not None and reading.time > now.time())
@@ -250,6 +254,8 @@ def understand(
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
         occurred_on = occurred_on or reading.date
         reading = None  # "今天拜访了…" says when the visit was, not when to follow up
+    if intent == "stage" and reading is not None and reading.time is None and reading.date == now.date():
+        reading = None  # "今天终于签了": when the deal moved, not a day to act on
     return Understanding(
         text=text,
         intent=intent,
@@ -278,6 +284,8 @@ _SUBMIT = re.compile(
     r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]",
     re.IGNORECASE,
 )
+_BILL_OF = re.compile(r"\s*的")
+_PERIOD_WORD = re.compile(r"月|季|年|month|quarter|year", re.IGNORECASE)
 _CONTRACT_WORD = re.compile(r"合同|\bcontract", re.IGNORECASE)
 
 
@@ -303,7 +311,7 @@ _ZH_APPOINTED = re.compile(r"\s*约")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked|arrived|landed|cleared|remitted|deposited|credited)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
