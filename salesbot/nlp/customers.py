@@ -1091,10 +1091,10 @@ class CustomerIndex:
     def _latin_typos(self, word: str, min_key_len: int) -> tuple[tuple[str, float], ...]:
         """The Latin keys within typo distance of ``word``, or spelt as they sound (Initek), with their scores."""
         m = len(word)
-        # A name written as it sounds may be more than a typo away (initek: two edits from initech), never more
-        # than one in how it sounds: read as one typo.
+        # A name written as it sounds may be more than a typo away (initek: two edits from initech) and the same in
+        # how it sounds: read as two typos, so it is confirmed (Resolution.slipped).
         by_sound = tuple(
-            (k, _latin_typo_score(1, len(k)))
+            (k, min(_latin_typo_score(2, len(k)), _SURE_SLIP - 0.01))
             for k in self._lat_sound.get(_sound(word), ())
             if k != word and len(k) >= min_key_len and _osa(word, k, _typo_budget(len(k))) > _typo_budget(len(k))
         )

@@ -18,7 +18,7 @@ from salesbot.nlp.customers import Resolution
 _CJK_TAIL = re.compile(
     r"(?:云|音乐|物流|健康|科技|软件|电子|金融|汽车|医疗|医药|药业|银行|保险|地产|置业|能源|新能源|传媒|文化|游戏|"
     r"智能|网络|数据|资本|影业|体育|教育|支付|证券|生活|外卖|出行|旅游|航空|芯片|半导体|电商|零售|实业|超市|微电子|"
-    r"智造|光电|材料|环保|建设|工程|食品|服饰|家居|电器|投资|租赁|动力|通信|"
+    r"智造|光电|材料|环保|建设|工程|食品|服饰|家居|电器|电气|投资|租赁|动力|通信|"
     # a joint venture named by its two parents (上汽通用, 一汽大众, 广汽丰田): not the first parent
     r"通用|大众|丰田|本田|日产|奥迪|福特|现代|起亚|宝马|奔驰|"
     # a numbered or subordinate unit (中建三局, 中铁十一局, 华为深圳分公司): another customer until the team says not
@@ -86,7 +86,7 @@ _NOT_A_COMPANY_START = set("我你他她它们这那客老对今明昨后前每�
 # Words no company name holds: the rep, a verb of the sentence, a measure of time.
 _NOT_IN_A_NAME = re.compile(
     # adverbs and question words no company holds (决策人都摸清楚, 该怎么弄)
-    r"[我你他她们都也该]|怎么|什么|如何|清楚|决策|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
+    r"[我你他她们都也该]|怎么|什么|如何|清楚|决策|完了|过了|好了|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
 )
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"

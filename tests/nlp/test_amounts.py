@@ -142,6 +142,18 @@ FIND = [
     ("deposit of $5k on the $50k contract", "50000", "USD", "$50k"),
     ("received 8,500 of the 20k", "8500", None, "8,500"),
     ("收到5万,合同总额50万", "50000", None, "5万"),
+    # the 2026-12-08 writers' currencies and magnitudes
+    ("annual plan at £45,000", "45000", "GBP", "£45,000"),
+    ("worth 1.1 million pounds", "1100000", "GBP", "1.1 million pounds"),
+    ("deal是80k刀", "80000", "USD", "80k刀"),
+    ("total 650,000 yuan", "650000", "CNY", "650,000 yuan"),
+    ("budget approved 2.5 mil", "2500000", None, "2.5 mil"),
+    ("settled their invoice 40 grand", "40000", None, "40 grand"),
+    ("closed won 1.2个亿", "120000000", None, "1.2个亿"),
+    ("赢了两个亿的单", "200000000", None, "两个亿"),
+    ("钱打过来了四十二万一分不少", "420000", None, "四十二万"),
+    ("联想88w 成交了", "880000", None, "88w"),
+    ("报价阶段 50万", "500000", None, "50万"),
 ]
 
 
@@ -227,6 +239,8 @@ NOT_MONEY = [
     "拜访了3",  # a bare small number with no money word
     "met 20 people at the expo",
     "合同签了三",  # a Chinese numeral with no unit is never money in a sentence
+    "对方价格比我们低两成",  # 两成 is 20%
+    "stage 3",
     "",
 ]
 
@@ -311,6 +325,10 @@ def test_exclude_skips_spans_taken_by_something_else() -> None:
         ("met BYD, 50k", None),
         ("met BYD, $50k in play", "50000"),
         ("拜访京东,粉丝20万,预算30万元", "300000"),
+        ("吃饭聊了聊 大概三百万的盘子", "3000000"),  # a sum right before the deal it sizes
+        ("talked 350k expansion", "350000"),
+        ("they need 1.2M budget sign off", "1200000"),
+        ("budget approved 2.5 mil", "2500000"),
     ],
 )
 def test_explicit_keeps_only_amounts_that_are_money_on_their_face(text: str, expected: str | None) -> None:
