@@ -414,7 +414,9 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
                     r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
-        ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
+        # "call back mon" is the next step, not what happened
+        ("call", r"电话|打给|通话|致电|语音|\bcalled\b|\bcall\b(?!\s+(?:back|them|him|her)\b)|\bphone(?:d)?\b|"
+                 r"\brang\b"),
     )
 )  # fmt: skip
 
