@@ -673,6 +673,41 @@ def _cn_week(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_week_day(ctx.today, _CN_WEEK_SHIFT[m["which"]], 0))
 
 
+# "下周的今天", "一周后的今天", "下个月的今天", "明年的今天": today's date moved by that period, as 一周后. Read as one
+# phrase, or 下周 (its Monday) and 今天 would be two days and the first would win.
+_SAME_DAY = r"\s*的?\s*(?:今天|今日|今儿|这天|这一天|同一天|这个时候)"
+
+
+@_rule(rf"(?P<which>下下个|下下|下个|下|明|后)\s*(?P<u>周|星期|礼拜|月|年){_SAME_DAY}", needs="今|这|同",
+       also="周|期|拜|月|年")  # fmt: skip
+def _cn_same_day_next(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    which, unit = m["which"], _CN_UNITS[m["u"]]
+    if (unit == "year") != (which in ("明", "后")):
+        return None  # 明周 / 下年 are no words
+    amount = 2 if which in ("后", "下下", "下下个") else 1
+    return _shift(ctx, amount, unit)
+
+
+@_rule(rf"(?P<n>{_COUNT}|半)\s*(?P<ge>个)?\s*(?P<u>天|周|星期|礼拜|月|年)\s*(?:以后|之后|过后|后){_SAME_DAY}",
+       needs="今|这|同", also="后")  # fmt: skip
+def _cn_same_day_after(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    unit = _CN_UNITS[m["u"]]
+    if m["n"] == "半":
+        return _shift(ctx, 15, "day") if unit == "month" else _shift(ctx, 6, "month") if unit == "year" else None
+    amount = _cn_int(m["n"])
+    return None if amount is None else _shift(ctx, amount, unit)
+
+
+# "next week today", "a week from today", "today next week", "a week today", "same day next week", "a week from
+# tomorrow": that day plus a week. ("next week" alone is its Monday.)
+@_rule(rf"{_W}(?:(?:next|nxt)\s+week[\s,]+(?P<d1>today|tomorrow)|(?P<d2>today|tomorrow)\s+(?:a\s+|next\s+)week"
+       rf"|(?:(?:a|one)\s+)?week\s+(?:from\s+)?(?P<d3>today|tomorrow)|(?:this|same)\s+day\s+next\s+week){_E}",
+       needs="week")  # fmt: skip
+def _en_same_day_next_week(m: re.Match[str], ctx: _Ctx) -> _Value:
+    base = 1 if (m["d1"] or m["d2"] or m["d3"] or "").lower() == "tomorrow" else 0
+    return _Value(day=ctx.today + dt.timedelta(7 + base), relative=True)
+
+
 def _weekend(today: dt.date, weeks: int | None) -> dt.date:
     if weeks is None or weeks == 0:
         return today if today.weekday() == 6 else _on_or_after(today, 5)
