@@ -121,7 +121,8 @@ def test_the_same_day_a_period_on(phrase: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "sentence", ["阿里下周的今天再跟进", "提醒我下周今天给阿里打电话", "visited Alibaba today, follow up next week today"]
+    "sentence",
+    ["阿里下周的今天再跟进", "提醒我下周今天给阿里打电话", "visited Alibaba today, follow up next week today"],
 )
 def test_the_same_day_next_week_inside_a_sentence(sentence: str) -> None:
     reading = find_date(sentence, now=NOW, calendar=CN)
