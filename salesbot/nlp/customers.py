@@ -607,7 +607,7 @@ class _Hit(NamedTuple):
     start: int  # in the text searched; hits are always located
     end: int
     exact: bool  # the whole key matched literally (exact, alias, region-less core)
-    # Latin-window fuzzy hits may outweigh an exact shorter name inside them ("Acme Logistcs"
+    # Latin-window fuzzy hits outweigh an exact shorter name inside them ("Acme Logistcs"
     # names Acme Logistics, not Acme); Chinese ones may not (华为终于 is not 华为终端).
     contests: bool = False
     contested: bool = False  # an exact hit inside such a fuzzy hit: no longer beats everything
@@ -1245,7 +1245,10 @@ def _drop_shadowed(hits: list[_Hit], exact: _SpanIndex) -> list[_Hit]:
         if h.exact:
             rivals = [rival_score[span] for span in rivals_at.containing(h.start, h.end)]
             if rivals:
-                # Both readings are plausible; rank the one explaining more text first.
-                h = h._replace(score=min(h.score, max(rivals) - 0.01), contested=True)
+                # "Acme Logistcs" with Acme and Acme Logistics customers: the misspelt longer name explains the
+                # whole span typed, the exact Acme only its first word and leaves "Logistcs" unexplained. The
+                # longer name wins outright (past the margin, so no choice is offered); its score still says
+                # whether the slip is sure enough to take without asking.
+                h = h._replace(score=min(h.score, max(rivals) - MARGIN - 0.01), contested=True)
         out.append(h)
     return out

@@ -55,6 +55,12 @@ READ = Reader()
         ("拜访了宏大贸易 下周一再联系", {"customer": "宏达贸易"}),
         ("今天去了趟安塔总部 明天再去", {"customer": "安踏体育"}),
         ("这周一去中建三局拜访了", {"customer": "+中建三局"}),
+        # Today's date a week on, not next week's Monday.
+        ("今天拜访了京东 下周的今天再去", {"occurred_on": "2026-11-25", "date": "2026-12-02"}),
+        ("提醒我一周后的今天给美团打电话", {"intent": "reminder", "date": "2026-12-02"}),
+        ("met Hooli today, follow up next week today", {"date": "2026-12-02"}),
+        # A misspelt longer name around an exact shorter one (Acme and Acme Logistics are both customers).
+        ("visited Acme Logistcs yesterday, follow up tomorrow", {"customer": "Acme Logistics"}),
     ],
 )
 def test_a_whole_message_reads_as_the_conventions_say(text: str, expected: dict[str, str]) -> None:
@@ -67,6 +73,9 @@ def test_a_slip_or_a_look_alike_is_asked_and_a_plain_name_is_not() -> None:
     assert asks(READ("拜访了华为云,下周二再跟进"))  # only contains 华为
     assert not asks(READ("拜访了华润,下周二再跟进"))
     assert not asks(READ("拜访了比亚地,下周二再跟进"))  # a homophone of a three-character name is read
+    # a one-letter typo of a long name that explains the whole span typed: read, not a choice with the exact Acme
+    said = READ("call with Acme Logistcs last friday, ping them next wed")
+    assert said.customer.kind == "one" and not asks(said)
 
 
 def test_two_close_readings_name_the_runner_up_and_the_picked_one_is_read_as_such() -> None:
