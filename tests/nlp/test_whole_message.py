@@ -59,6 +59,12 @@ READ = Reader()
         ("今天拜访了京东 下周的今天再去", {"occurred_on": "2026-11-25", "date": "2026-12-02"}),
         ("提醒我一周后的今天给美团打电话", {"intent": "reminder", "date": "2026-12-02"}),
         ("met Hooli today, follow up next week today", {"date": "2026-12-02"}),
+        # A deal signed with its contract's value is the contract submitted (its approval wins the deal at that
+        # value); a win with a bare sum is the deal won at that value (docs/understanding.md).
+        ("京东这单签了 合同额80万", {"intent": "contract", "amount": "800000", "stage": "-"}),
+        ("Hooli deal signed, contract value 80k", {"intent": "contract", "amount": "80000"}),
+        ("京东这单签了 80万", {"intent": "stage", "stage": "won", "amount": "800000"}),
+        ("Hooli deal signed, 80k", {"intent": "stage", "stage": "won", "amount": "80000"}),
         # A misspelt longer name around an exact shorter one (Acme and Acme Logistics are both customers).
         ("visited Acme Logistcs yesterday, follow up tomorrow", {"customer": "Acme Logistics"}),
     ],
