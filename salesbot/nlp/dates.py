@@ -1767,10 +1767,17 @@ def find_date(
             outcomes[group[2:]] = outcome
         resolved, error = outcome
         tier = 5 if resolved is None else resolved.tier
+        if tier == 1 and best is not None and best[0] == 1:
+            # A second named day: the one the rep's own step hangs on (12月3号前把资质发过去, 下周一再去) beats
+            # one that only tells the customer's plans (他们下个月要招标).
+            if _STEP_AFTER.match(text, group.end):
+                best = (tier, group, resolved, error)
+                break
+            continue
         if tier is not None and (best is None or tier < best[0]):
             best = (tier, group, resolved, error)
-            if tier == 1:
-                break  # nothing beats the first named day
+            if tier == 1 and _STEP_AFTER.match(text, group.end):
+                break  # nothing beats the first named day the rep's step hangs on
     if best is None:
         return None
     _, group, resolved, error = best
@@ -1782,6 +1789,10 @@ def find_date(
     day, moved_from = _off_day_moved(group, resolved, ctx)
     start, end = _original_span(positions, group.start, group.end)
     return DateReading(day, resolved.time, start, end, original_text[start:end], moved_from)
+
+
+# After a day, words that make it the day of the rep's next step: a deadline (前) or a follow-up (再).
+_STEP_AFTER = re.compile(r"\s*(?:之前|以前|前|再)")
 
 
 def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = None) -> list[DateReading]:

@@ -80,6 +80,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
             r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"怎么把[^,，。]{0,12}?(?:记|录|提交|设|加|导出|登记|标)|你都?(?:能|会|可以)(?:帮我)?(?:干|做)(?:些|点)?(?:什么|啥|嘛)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
             r"^\s*help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
             r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
@@ -109,7 +110,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
-            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|(?:账|款|钱|尾款)(?:都|已经)?结了?[吗没]|回款(?:进度|进展)|\bup\s+to\s+date\s+on\b|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
@@ -131,6 +132,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
             r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
+            r"\b(?:wire|transfer|cheque|check|funds|money)\s+(?:came|went)\s+through\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
@@ -149,8 +151,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
     # Issue 17: activities not called a visit: a call, an online meeting, a meal, the customer coming to us.
-    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
-    r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
+    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|吃了[个顿]?(?:便饭|午饭|晚饭|早饭|火锅|烧烤|夜宵|大餐|工作餐)|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
+    r"视频(?:了|一下|沟通|聊|完)|(?:聊|谈|开)完(?:会|了)?|(?:做|搞|进行)了?(?:个|一次|一场)?(?:技术)?交流|技术交流|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
     # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
     r"喝(?:了个?)?咖啡|(?<!签)约了|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|过了一[下遍]|"
@@ -161,7 +163,7 @@ _VISIT = re.compile(
     r"喝了?个?茶|喝了?(?:[一两几]杯|点?酒)|喝酒|聊得|开了一?(?:上午|下午|整天|天)的?会|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|[待呆坐]了(?:半天|一会儿?|一阵)|汇报|讲了?(?:一下|一遍)?方案|"
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
-    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
+    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+(?:by|in)|caught\s+up|presented|pitched|walked\s+\w+(?:\s+\w+){0,2}\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
     re.IGNORECASE,
 )
@@ -295,7 +297,7 @@ def _visit_with_a_contract_step(text: str) -> bool:
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
-    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
+    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|caught|"
     r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
     re.IGNORECASE,
 )
@@ -352,7 +354,7 @@ def _occurred(
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
+_ZH_ARRIVED = re.compile(r"\s*(?:已经|[已都也])?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
@@ -390,12 +392,13 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了[个顿]?饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
+        ("meal", r"吃饭|吃了[个顿]?饭|吃了[个顿]?(?:便饭|火锅|烧烤|夜宵|大餐|工作餐)|"
+                 r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
-        ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
-                    r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
-        ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
+        ("meeting", r"会议|开会|开了(?:个|一个|一次|场)?会(?![员计])|开完会|开了一?(?:上午|下午|整天|天)的?会|"
+                    r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b|\bvideo\s+(?:call|chat)\b"),
+        ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b|\bover\s+the\s+phone\b"),
     )
 )  # fmt: skip
 
