@@ -110,7 +110,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
-            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|(?:账|款|钱|尾款)(?:都|已经)?结了?[吗没]|回款(?:进度|进展)|\bup\s+to\s+date\s+on\b|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|(?:账|款|钱|尾款)(?:都|已经)?结了?[吗没]|回款(?:进度|进展)|\bup\s+to\s+date\s+on\b|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|[。.!！]?\s*$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
@@ -354,7 +354,10 @@ def _occurred(
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ARRIVED = re.compile(r"\s*(?:已经|[已都也])?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
+# 周二华为已经到账: the payer's name may stand between the day and the word of arrival, a word of the future may not.
+_ZH_ARRIVED = re.compile(
+    r"(?:(?!会|要|将|准备|能|再)[^,，。;；\d\s]){0,8}?\s*(?:已经|[已都也])?(?:到账|到了|收到|回款|打款|转来|汇来|打来)"
+)
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
