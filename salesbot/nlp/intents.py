@@ -69,7 +69,7 @@ INTENTS = (
 # must not make it a payment. 报价 (a quote) is a stage word, not a contract; an invoice goes with the contract it
 # bills.
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
-_FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
+_FILLER = r"^\s*(?:(?:嗯|哦|那个|hi|hello|hey|你好|ok(?:ay)?|so|um)(?![a-z])[\s,，]*){0,2}"
 _END = r"\s*[.!。！]*\s*$"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
@@ -82,7 +82,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
             r"怎么把[^,，。]{0,12}?(?:记|录|提交|设|加|导出|登记|标)|你都?(?:能|会|可以)(?:帮我)?(?:干|做)(?:些|点)?(?:什么|啥|嘛)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
-            r"^\s*help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
+            rf"{_FILLER}help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
             r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
@@ -94,7 +94,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -113,7 +113,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|(?:账|款|钱|尾款)(?:都|已经)?结了?[吗没]|回款(?:进度|进展)|\bup\s+to\s+date\s+on\b|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|[。.!！]?\s*$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
-            r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
+            rf"{_FILLER}(?:has|have|did|any)\b[^.!?]{{0,60}}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
             r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
         ),
         (
