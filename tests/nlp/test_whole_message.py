@@ -88,6 +88,15 @@ READ = Reader()
         ("what's on my schedule tomorrow", {"intent": "agenda", "date": "2026-11-26"}),
         ("美团目前还欠多少", {"intent": "receivables", "customer": "美团"}),
         ("met the Globex partners for drinks yesterday", {"customer": "Globex Corporation"}),
+        ("上周三和格力的人在咖啡馆碰了个头 下周再聊", {"intent": "visit", "occurred_on": "2026-11-18"}),
+        ("昨天晚上和京东的采购撸了个串", {"intent": "visit", "activity": "meal"}),
+        ("今天上午小米的两个经理来拜访我们", {"intent": "visit", "activity": "inbound"}),
+        ("美的还有多少没回", {"intent": "receivables"}),
+        ("how much did Globex pay us", {"intent": "receivables"}),
+        ("海尔打了一半 剩下的下个月给", {"intent": "payment"}),
+        ("美团这单被对手截胡了", {"intent": "stage", "stage": "lost"}),
+        ("怎么改跟进日期", {"intent": "help"}),
+        ("ok so my customers", {"intent": "my_customers"}),
         # Two named days: the one the rep's step hangs on (前, 再), not the customer's own plans.
         ("昨天拜访了京东 他们下个月要招标 12月3号前把资质发过去", {"date": "2026-12-03"}),
         # A misspelt longer name around an exact shorter one (Acme and Acme Logistics are both customers).
