@@ -326,7 +326,7 @@ _EN_NUMBERS |= {
 }  # fmt: skip
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
-    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
+    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1, "yday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -570,7 +570,7 @@ def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 
 @_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye")  # fmt: skip
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|yd")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
     clock = _Clock(None, period="night") if (m["word"] or "").lower() == "tonight" else None
@@ -744,9 +744,10 @@ def _en_weekend(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_weekend(ctx.today, _EN_SHIFT[which] if which else None))
 
 
-@_rule(rf"{_W}(?P<which>next|nxt|last)\s+(?P<u>week|month|year){_E}", needs="next|nxt|last")
+@_rule(rf"{_W}(?P<which>next|nxt|last)\s+(?P<u>week|wk|month|mo|year|yr){_E}", needs="next|nxt|last")
 def _en_next_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    shift, unit = _EN_SHIFT[m["which"].lower()], m["u"].lower()
+    shift = _EN_SHIFT[m["which"].lower()]
+    unit = {"wk": "week", "mo": "month", "yr": "year"}.get(m["u"].lower(), m["u"].lower())
     # A period with no day means its first day: Monday, the 1st, January 1st.
     if unit == "week":
         return _Value(day=_week_day(ctx.today, shift, 0))
@@ -995,6 +996,12 @@ def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
         if day >= ctx.today:
             return _Value(day=day)
     return _Value(error="no Spring Festival ahead")
+
+
+# 过完年 / 过了年 / 年过完: after the Spring Festival break, as 年后.
+@_rule(r"过完(?:春节|年)|过了年(?![底初末])|年过完", needs="过")
+def _cn_after_new_year(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _festival_day(ctx, "spring", after=True)
 
 
 # 上旬 / 中旬 / 下旬: the 1st (early month, as 月初), the 15th (as 月中), the 21st.

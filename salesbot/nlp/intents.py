@@ -353,7 +353,10 @@ def _occurred(
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
+_AHEAD_PHRASE = re.compile(
+    r"\b(?:next|nxt|coming|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|2morrow|in)\b|下(?!午)|明|后天|以后|之后|后$",
+    re.IGNORECASE,
+)
 # 周二华为已经到账: the payer's name may stand between the day and the word of arrival, a word of the future may not.
 _ZH_ARRIVED = re.compile(
     r"(?:(?!会|要|将|准备|能|再)[^,，。;；\d\s]){0,8}?\s*(?:已经|[已都也])?(?:到账|到了|收到|回款|打款|转来|汇来|打来)"

@@ -121,6 +121,20 @@ def test_the_same_day_a_period_on(phrase: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("过完年", "2027-02-11"),  # after the Spring Festival break, as 年后
+        ("过了年", "2027-02-11"),
+        ("nxt wk", "2026-11-30"),
+        ("next wk", "2026-11-30"),
+    ],
+)
+def test_more_abbreviations_and_new_year_words(phrase: str, expected: str) -> None:
+    reading = parse_date(phrase, now=NOW, calendar=CN)
+    assert reading.date.isoformat() + (f" {reading.time:%H:%M}" if reading.time else "") == expected
+
+
+@pytest.mark.parametrize(
     "sentence",
     ["阿里下周的今天再跟进", "提醒我下周今天给阿里打电话", "visited Alibaba today, follow up next week today"],
 )

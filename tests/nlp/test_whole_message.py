@@ -130,3 +130,10 @@ def test_two_close_readings_name_the_runner_up_and_the_picked_one_is_read_as_suc
         said.text, now=NOW, customers=READ.index, stages=READ.stages, reasons=READ.reasons, intent="contract"
     )
     assert (picked.intent, picked.runner_up, picked.amount and picked.amount.amount) == ("contract", None, 60000)
+
+
+def test_a_meal_planned_for_tomorrow_is_not_last_week_and_yday_is_yesterday() -> None:
+    planned = reading_of(READ("lunch with Hooli tmr"))
+    assert (planned["date"], planned["occurred_on"]) == ("2026-11-26", "-")
+    done = reading_of(READ("hooli lunch yday, follow up nxt wk"))
+    assert (done["date"], done["occurred_on"]) == ("2026-11-30", "2026-11-24")
