@@ -43,6 +43,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "单成了",
         "单子成了",
         "done deal",
+        "chose us",
+        "picked us",
+        "went with us",
     ),
     "lost": (
         "丢单",
@@ -74,6 +77,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         # Session of 2026-12-08: 谈崩了, 没成.
         "谈崩了",
         "截胡",
+        "backed out",
+        "pulled out",
+        "walked away",
         "被对手抢",
         "被竞品抢",
         "谈崩",

@@ -97,6 +97,15 @@ READ = Reader()
         ("美团这单被对手截胡了", {"intent": "stage", "stage": "lost"}),
         ("怎么改跟进日期", {"intent": "help"}),
         ("ok so my customers", {"intent": "my_customers"}),
+        ("what's left on the Globex account", {"intent": "receivables"}),
+        ("how much is still open for Hooli", {"intent": "receivables"}),
+        ("did we get anything from Acme this week", {"intent": "receivables"}),
+        ("Hooli paid up", {"intent": "payment"}),  # told; "has Hooli paid up yet?" is asked
+        ("has Hooli paid up yet?", {"intent": "receivables"}),
+        ("got 30k in from Globex today", {"intent": "payment", "amount": "30000", "date": "2026-11-25"}),
+        ("money from Acme landed this morning, $8k", {"intent": "payment", "amount": "8000", "currency": "USD"}),
+        ("Globex backed out", {"intent": "stage", "stage": "lost"}),
+        ("Hooli chose us!", {"intent": "stage", "stage": "won"}),
         # Two named days: the one the rep's step hangs on (前, 再), not the customer's own plans.
         ("昨天拜访了京东 他们下个月要招标 12月3号前把资质发过去", {"date": "2026-12-03"}),
         # A misspelt longer name around an exact shorter one (Acme and Acme Logistics are both customers).
