@@ -14,7 +14,6 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "需求确认",
         "已确认需求",
         "需求确认完",
-        "需求都确认",
         "有效商机",
         "qualified",
         "qualification",
@@ -44,7 +43,6 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "单子成了",
         "done deal",
         "chose us",
-        "picked us",
         "went with us",
     ),
     "lost": (
@@ -74,17 +72,14 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
-        # Session of 2026-12-08: 谈崩了, 没成.
-        "谈崩了",
+        # Session of 2026-12-08: 谈崩了, 被对手截胡了, 被竞品抢走了, 没成, "backed out".
+        "谈崩",
         "截胡",
+        "抢走",
+        "没成",
         "backed out",
         "pulled out",
         "walked away",
-        "被对手抢",
-        "被竞品抢",
-        "谈崩",
-        "黄掉了",
-        "没成",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
