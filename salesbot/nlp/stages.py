@@ -9,7 +9,16 @@ from dataclasses import dataclass
 # Words reps use for the default stages, beyond the configured labels.
 BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
-    "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
+    "qualified": (
+        "确认需求",
+        "需求确认",
+        "已确认需求",
+        "需求确认完",
+        "有效商机",
+        "qualified",
+        "qualification",
+        "qualify",
+    ),
     "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
     "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
     "won": (
@@ -32,6 +41,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         # 2026-12-07 set: 那单成了, 单子成了.
         "单成了",
         "单子成了",
+        "done deal",
+        "chose us",
+        "went with us",
     ),
     "lost": (
         "丢单",
@@ -60,6 +72,14 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
+        # Session of 2026-12-08: 谈崩了, 被对手截胡了, 被竞品抢走了, 没成, "backed out".
+        "谈崩",
+        "截胡",
+        "抢走",
+        "没成",
+        "backed out",
+        "pulled out",
+        "walked away",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
