@@ -327,6 +327,8 @@ _EN_NUMBERS |= {
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
     "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
+    # chat spellings (2026-12-08 set): "tonite", "yday"
+    "tonite": 0, "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -569,11 +571,16 @@ def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
-@_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye")  # fmt: skip
+# "the day after tmrw" as "the day after tomorrow": any spelling of the day word.
+_TOMORROW = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == 1})
+_YESTERDAY = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == -1})
+
+
+@_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+{_TOMORROW})|(?P<before>(?:the\s+)?day\s+before\s+{_YESTERDAY})"
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|yd")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
-    clock = _Clock(None, period="night") if (m["word"] or "").lower() == "tonight" else None
+    clock = _Clock(None, period="night") if (m["word"] or "").lower().startswith("toni") else None
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
@@ -1037,6 +1044,13 @@ _DOTTED_UNIT = re.compile(
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _CJK_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")
 _DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
+# "remind me 12.20 to…", "ping me 1/8", "follow up 12.10": what follows a reminder's "me" or a follow-up is its day,
+# not a number or a fraction; so is what follows "on" / "until" ("on 1/8": a fraction is never "on").
+_DAY_FRAME_BEFORE = re.compile(
+    r"(?:\b(?:remind|ping|nudge|text|tell)\s+me|\b(?:on|until|till|due|revisit)|\bfollow[ -]?up|"
+    r"\b(?:call|check|circle|get)\s+back)\s*$",
+    re.I,
+)
 
 
 def _dot_context(m: re.Match[str]) -> object:
@@ -1056,7 +1070,8 @@ def _dotted_is_date(m: re.Match[str]) -> bool:
         # "见了他们的CIO 12.15再约": a Latin word set apart by a space in a Chinese sentence is no version prefix.
         # v1.2 or "version 1.2" is a number; "on 12.15" / "by 12.20" is a day (issue 17).
         word = _WORD_BEFORE.search(before)
-        if raw[-1:].isalpha() or word is None or word.group(0).lower() not in _DAY_WORDS_BEFORE:
+        framed = word is not None and word.group(0).lower() in _DAY_WORDS_BEFORE
+        if raw[-1:].isalpha() or not (framed or _DAY_FRAME_BEFORE.search(raw)):
             return False
     if before.lower().endswith(("rmb", "usd", "cny")):
         return False
@@ -1076,6 +1091,8 @@ def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     # In a sentence "3-5个" is a range and "砍了1/3" a fraction far more often than a date.
     a, b = int(m["a"]), int(m["b"])
     looks_like_fraction = m["sep"] == "/" and a < b <= 10
+    if looks_like_fraction and _DAY_FRAME_BEFORE.search(m.string, max(m.start("all") - 16, 0), m.start("all")):
+        looks_like_fraction = False
     return value._replace(ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
 
 

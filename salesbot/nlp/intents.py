@@ -301,6 +301,8 @@ _EN_PAST = re.compile(
 )
 _EN_FUTURE = re.compile(
     r"\b(?:follow(?:ing)?[ -]?up|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
+    # 2026-12-08 set: "call back on dec 5", "check back on the 14th", "revisit on the 1st"
+    r"(?:call|check|get|ring|circle|come|go)\s+back|revisit|re-visit|touch\s+base|reconnect|try\s+again|chase|"
     r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
     re.IGNORECASE,
 )
@@ -336,6 +338,8 @@ def _occurred(
         if context is None:
             continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
+        if not past and context and (day - today).days >= 7:
+            continue  # "called X, call back on dec 5": a day named ahead is no weekday read ahead, not the call's
         if not past and context:
             past = True
             while day > today:
