@@ -138,6 +138,7 @@ _MULTIPLIERS = {
     "w": 10**4,
     "k": 1000,
     "thousand": 1000,
+    "grand": 1000,  # "paid 20 grand"
     "m": 10**6,
     "mn": 10**6,
     "million": 10**6,
@@ -168,7 +169,7 @@ _SUFFIX = (
 )
 _MULT = (
     r"[千仟百佰]?[万萬亿億]|[千仟百佰]|"
-    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion)(?![A-Za-z])"
+    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion|grand)(?![A-Za-z])"
 )
 # A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3); a full stop
 # after it ends the sentence (1万5。).
@@ -225,6 +226,8 @@ _COUNT_WORDS = _words(
 _NOT_PLURAL = _words(
     "is was as has does this thus plus minus less unless its his hers ours yours theirs us yes thanks across",
     "towards afterwards always besides perhaps whereas gross dollars bucks euros",
+    # chat words ending in s that count nothing ("for 120万 pls approve")
+    "pls plz thx thanx tks ths asap afaics ps",
 )
 _MONTH_BEFORE = re.compile(
     r"(?i:\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
@@ -256,10 +259,32 @@ _LABEL_AFTER = re.compile(
     r"(?i:amount|budget|price[ds]?|priced at|quoted?|quote of|worth|valued at|value|deal size|fee))"
     r"(?:\s*(?:是|为|约|大约|大概|在|(?i:of|at|is|about|around|roughly)|:))*\s*$"
 )
+# Said after a sum, a money label makes it money too ("200k budget", "a 1.5m deal", "50万的预算"); so does a round-off
+# word before a Latin multiplier ("abt 1.5m", "around 300k"): a rep's estimate of a deal, not a count.
+_LABEL_BEFORE = re.compile(
+    r"\s*(?:的)?\s*(?:预算|报价|合同|单子|项目|(?i:budget|deal|contract|order|quote|project|opportunity|opp|"
+    r"spend|po|price\s+tag|ticket)\b)"
+)
+_ROUGHLY_AFTER = re.compile(r"(?i:\b(?:abt|about|around|approx\.?|approximately|roughly|~|≈|est\.?))\s*$")
+
+
+def _money_on_its_face(text: str, candidate: _Candidate) -> bool:
+    m = candidate.money
+    before = text[max(0, m.start - _LOOKBACK) : m.start]
+    if _LABEL_AFTER.search(before):
+        return True
+    if not candidate.marked:
+        return False
+    return _LABEL_BEFORE.match(text, m.end) is not None or (
+        m.end > 0 and text[m.end - 1] in "kKmM" and _ROUGHLY_AFTER.search(before) is not None
+    )
+
+
 _MONEY_WORDS = re.compile(
     r"金额|合同|款|付|收到|收了|到账|打了|转了|汇了|报价|价|费|额|预算|发票|开票|成交|欠|"
     r"(?i:\b(?:amount|contract|paid|pay|payment|received?|invoiced?|wired|transferred|deposit|price[ds]?|quoted?|"
-    r"worth|value|total|budget|deal|sum|fee|owes?|owed|owing|outstanding|balance|cost|revenue|remitted))"
+    r"worth|value|total|budget|deal|sum|fee|owes?|owed|owing|outstanding|balance|cost|revenue|remitted|money|cash|"
+    r"funds|collected|grand|wire))"
 )
 _PHONE_DIGITS = 11
 _LOOKBACK = 24  # enough for the longest phrase checked before a number ("budget of around ")
@@ -290,7 +315,7 @@ def find_amount(text: str, *, exclude: Iterable[tuple[int, int]] = (), explicit:
     best: _Candidate | None = None
     for c in _candidates(clean, answer=False):
         m = c.money
-        if explicit and m.currency is None and not _LABEL_AFTER.search(clean, max(0, m.start - _LOOKBACK), m.start):
+        if explicit and m.currency is None and not _money_on_its_face(clean, c):
             continue
         if any(m.start < end and start < m.end for start, end in spans):
             continue

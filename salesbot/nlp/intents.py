@@ -71,6 +71,11 @@ INTENTS = (
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
 _FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
 _END = r"\s*[.!。！]*\s*$"
+# "show my deals", "list all my accounts", "看看我的客户": a list asked for with a verb.
+_SHOW = (
+    r"(?:(?:pls\s+|please\s+|can\s+you\s+|can\s+i\s+)?(?:show|list|see|view|pull\s+up|get|give)\s+(?:me\s+)?(?:all\s+)?|"
+    r"(?:看看|看一下|查看|列出|显示)\s*)?"
+)
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -86,11 +91,18 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
-            r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
+            r"\bwhat\s+(?:can|do|could)\s+(?:you|u|ya|this\s+(?:bot|thing)|it|the\s+bot)\s+(?:do|help\s+with)\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
-        ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
-        ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
+        (
+            "my_customers",
+            rf"{_FILLER}{_SHOW}(我的客户|客户列表|my customers|my accounts|my clients|list customers){_END}",
+        ),
+        (
+            "my_deals",
+            rf"{_FILLER}{_SHOW}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|my opps|"
+            rf"pipeline){_END}",
+        ),
         (
             "reminder",
             r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
@@ -107,7 +119,15 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\blate\s+on\s+(?:the\s+|their\s+|its\s+)?(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
             r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
             r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
-            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            r"(?:\bnot|n't|\b(?:has|have|did|does|do|is|are|was|were|wo|ca)nt|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            # 2026-12-08 set: what is left to collect, A/R, debtors: "how much is left on the X invoice", "how much do
+            # we still have to collect from X", "ar for X", "biggest debtors", "is the final payment from X in yet"
+            r"\bhow\s+much\s+(?:is\s+|are\s+we\s+|money\s+is\s+)?(?:still\s+)?(?:left|remaining|outstanding|unpaid|due|owing|open)\s+(?:on|from|with)\b|"
+            r"\b(?:still|left|yet)\s+(?:have\s+|need\s+|got\s+)?to\s+(?:collect|be\s+(?:paid|collected))\b|"
+            r"\b(?:have|need|got)\s+to\s+collect\s+from\b|\buncollected\b|\bdebtors?\b|"
+            r"(?:^|\b(?:the|our|my|show|check|what'?s|whats)\s+)a/?r\b(?!\s*[/-]?\s*(?:vr|glasses))|\ba/r\b|\baccounts\s+receivable\b|"
+            r"^\s*(?:is|was|are|has|have)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer|deposit|installment|balance)\b[^.!?]{0,30}?\b(?:in|arrived|landed|here|through|received)\s+yet\b|"
+            r"\b(?:did|has|have)\b[^.?!]{1,40}?\bpa(?:id|y)\b[^.!?]{0,30}?\bin\s+full\b(?![^.!?]*\b(?:today|yesterday|on)\b)|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
             r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
@@ -133,6 +153,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
+            # 2026-12-08 set: "money from X is in 75000", "X's payment is in", "collected 90k from X", "funds landed"
+            r"\b(?:money|payment|funds|cash|wire|transfer|deposit|installment|instalment)\b[^.?!]{0,30}?\b(?:is|are|'s|has\s+come|have\s+come)\s+in\b(?!\s+(?:the\s+)?(?:pipeline|contract|negotiation|review|progress|discussion))|"
+            r"\b(?:money|payment|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:landed|hit\s+(?:the\s+|our\s+)?(?:account|bank))\b|"
+            r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"

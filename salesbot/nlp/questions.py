@@ -20,7 +20,10 @@ _I = re.NOFLAG
 _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
     r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
-    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
+    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b"
+    # "fabrikam visit done follow up next week": an activity reported over, with its next step
+    r"|\b(?:visit|call|meeting|demo|mtg|lunch|dinner)\s+(?:is\s+|was\s+)?(?:done|over|finished|complete[d]?|went\s+well)\b"
+    r"|\b(?:done|finished)\s+(?:with\s+)?(?:the\s+|my\s+)?(?:visit|call|meeting|demo)\b",
     _I,
 )
 _ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款", _I)
@@ -48,7 +51,12 @@ _AGENDA = re.compile(
     # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
     r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
     r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
-    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
+    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b"
+    # 2026-12-08 set: "whats on tmrw", "what's on for today", "anything on this week", "what's on my calendar"
+    r"|\b(?:what'?s|what\s+is|whats|anything|what\s+do\s+i\s+have)\s+(?:on|planned|scheduled|lined\s+up)\s+"
+    r"(?:for\s+)?(?:me\s+)?(?:today|tonight|tomorrow|tmrw|tmr|this\s+week|next\s+week|this\s+afternoon|"
+    r"(?:on\s+)?(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    r"|\bwhat'?s\s+on\s+(?:my\s+)?(?:calendar|schedule|plate|agenda)\b|\bwhats\s+on\s+(?:my\s+)?(?:calendar|schedule|plate)\b",
     _I,
 )
 _WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
@@ -65,7 +73,12 @@ _TEAM = re.compile(
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
-    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
+    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b"
+    # 2026-12-08 set: "whats been going on with X lately", "catch me up on X", "any news from X", "fill me in on X"
+    r"|\b(?:what'?s|whats|what\s+has)\s+(?:been\s+)?(?:going\s+on|happening|new|up)\s+(?:with|at|over\s+at)\b"
+    r"|\b(?:catch|fill)\s+me\s+(?:up|in)\s+on\b|\bany\s+(?:news|updates?)\s+(?:on|from|with|about)\b"
+    r"|\bgive\s+me\s+(?:the\s+|a\s+)?(?:rundown|lowdown|background|overview|summary)\s+(?:on|of)\b"
+    r"|\blatest\s+(?:on|with)\b",
     _I,
 )
 

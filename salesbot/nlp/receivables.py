@@ -106,9 +106,20 @@ _DUE_THING = re.compile(
 )
 
 
+# "hooli payment now due dec 15", "the deposit is now due on the 20th": a due day said anew, a change without a
+# change verb.
+_NOW_DUE = re.compile(
+    r"\b(?:payment|deposit|installment|instalment|invoice|balance|tranche)s?\s+(?:is\s+|are\s+)?now\s+due\b|"
+    r"\bdue\s+date\s+(?:is\s+)?now\b|\bnew\s+due\s+date\b",
+    re.IGNORECASE,
+)
+
+
 def names_schedule_change(text: str) -> bool:
     """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
     it (not "第二期还欠多少")."""
+    if _NOW_DUE.search(text):
+        return True
     if not SCHEDULE_CHANGE.search(text):
         return False
     return installment_number(text) is not None or bool(_DUE_THING.search(text))
