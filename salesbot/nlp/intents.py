@@ -186,7 +186,16 @@ _VISIT = re.compile(
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
-    r"breakfast|coffee)\b",
+    r"breakfast|coffee|"
+    # 2026-12-08 set: activities not called a visit: "X dropped in", "on site at X all day", "f2f w X", "spent the
+    # whole morning at X", "popped over to X", "sat down with X", "in person w X"
+    r"(?:dropped|popped|stopped|came)\s+(?:in|over|round|around)|popped\s+by|on[- ]?site|f2f|face[- ]to[- ]face|"
+    r"in[- ]person\s+(?:w|with|at)|sat\s+down\s+(?:w|with)|"
+    r"spent\s+(?:the\s+|a\s+|an\s+|half\s+(?:a\s+|the\s+)?)?(?:whole\s+|entire\s+|full\s+)?"
+    r"(?:morning|afternoon|day|evening|hour)|"
+    r"spent\s+(?:\d+|two|three|four|a\s+couple\s+of|a\s+few)\s*(?:hrs?|hours?|mins?|minutes)\s+(?:at|with|w)|"
+    r"all\s+day\s+(?:at|with|w)|(?:mtg|meetup|catch[- ]?up|sync|huddle)\s+(?:w|with|at)|"
+    r"had\s+a\s+(?:mtg|sync|catch[- ]?up))\b",
     re.IGNORECASE,
 )
 # "推进阿里巴巴的商机" / "update Acme's stage": a move whose stage the bot must ask for.
@@ -320,7 +329,7 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked|popped|sat|collected|f2f|mtg)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -340,7 +349,7 @@ _NOT_DATES = re.compile(
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
 )
 _SPENT_TODAY = re.compile(
-    r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bspent\s+the\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
     re.IGNORECASE,
 )
@@ -416,6 +425,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+                    r"\b(?:dropped|popped|came)\s+(?:in|over|round)\b(?!\s+(?:on|at|to)\b)|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|吃了[个顿]?饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"

@@ -25,8 +25,43 @@ _CJK_TAIL = re.compile(
 _LATIN_TAIL = re.compile(
     r"\s+(?P<tail>foods?|labs?|media|systems|health|cloud|music|capital|bank|motors|energy|software|tech|studios|"
     r"games|pharma|retail|ventures|solutions|digital|finance|insurance|airlines|networks|security|partners|"
-    r"consulting|electronics|foods)\b",
+    r"consulting|electronics|foods|"
+    # 2026-12-08 set: "stark logistics" is not Stark Industries, "acme robotics" not Acme: an industry after the
+    # shared first word names another company.
+    r"logistics|robotics|marine|grain|mining|steel|shipping|freight|trading|holdings|industries|manufacturing|"
+    r"chemicals?|textiles|pharmaceuticals|biotech|farms|automotive|aerospace|construction|telecom|technologies|"
+    r"dynamics|analytics|devices|instruments|materials|semiconductors?|airways|hotels|resorts|apparel|brewing|"
+    r"beverages|utilities|agri(?:culture)?|fisheries|plastics|metals|minerals|petroleum|realty|properties|"
+    r"bakery|dental|clinic|hospital|pharmacy|restaurants?|"
+    r"cafe|hotel|academy|university|college|farm|dairy|brewery|winery|outfitters|supply|supplies|works|builders|"
+    r"interiors|furniture|fashion|cosmetics|packaging|printing|logistic|transport|express|couriers|imports|exports)\b",
     re.IGNORECASE,
+)
+# A customer matched by its first word only (harbor for Harbor Freight Lines) with other words after it that end
+# in a company-name tail (harbor lane bakery): another company, up to two words in between.
+_LATIN_LONGER = re.compile(r"(?P<mid>(?:\s+[A-Za-z][A-Za-z&-]*){1,2}?)" + _LATIN_TAIL.pattern, re.IGNORECASE)
+# Reps type names in lower case ("called tidewater grain no answer", "new lead bluepeak foods", "add sable ridge
+# mining as a lead"): after a verb that puts a company next, the words up to the first that no name holds.
+_LOWER_NAME = re.compile(
+    r"(?:\b(?:visited|visit\s+@|visit\s+at|met\s+with|meeting\s+with|call\s+with|called|phoned|rang|"
+    r"(?:lunch|dinner|coffee|zoom|f2f|mtg|meeting|call)\s+(?:with|w/?)|went\s+to|on\s+site\s+at|"
+    r"new\s+(?:lead|prospect|customer|client|account)\s*[:-]?|add(?:ed)?|create[d]?)\s+)"
+    r"(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3})"
+)
+_NOT_IN_A_LOWER_NAME = frozenset(
+    " ".join(
+        (
+            "a an the my our their his her him them they us we i you it this that these those there here",
+            "for to at in on of from with w about re by abt as and but so or then lol pls",
+            "today yesterday yday tmrw tomorrow tonight morning afternoon evening week month year next last",
+            "mon tue tues wed thu thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday",
+            "is was are were be been said says want wants wanted need needs asked has have had will would can could",
+            "again back up no not new yet just already also too all still",
+            "team people guys folks procurement purchasing cfo ceo cto coo buyer boss contact office site hq",
+            "reminder note lead leads prospect customer client account deal visit call meeting follow",
+            "left got sent gave took told showed discussed talked spoke went came signed paid wants",
+        )
+    ).split()
 )
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
@@ -66,6 +101,10 @@ def look_alike(text: str, resolution: Resolution) -> Resolution:
     mention = text[match.start : match.end]
     cjk = mention[-1:] and "\u4e00" <= mention[-1] <= "\u9fff"
     tail = _CJK_TAIL.match(rest) if cjk else _LATIN_TAIL.match(rest)
+    if tail is None and not cjk and match.how == "prefix":
+        longer_tail = _LATIN_LONGER.match(rest)
+        if longer_tail is not None and not any(w.lower() in _NOT_IN_A_LOWER_NAME for w in longer_tail["mid"].split()):
+            tail = longer_tail
     if tail is None or tail.group(0).strip().lower() in match.customer.name.lower():
         return resolution
     longer = (mention + tail.group(0)).strip()
@@ -82,6 +121,14 @@ def unknown_name(text: str) -> str | None:
         name = re.sub(r"'s$", "", m["n"] or m["s"]).strip()
         if not _NOT_A_NAME.match(name):
             return name
+    for m in _LOWER_NAME.finditer(text):
+        words = []
+        for word in m["n"].split():
+            if word in _NOT_IN_A_LOWER_NAME:
+                break
+            words.append(word)
+        if words:
+            return " ".join(words)
     return None
 
 

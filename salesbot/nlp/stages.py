@@ -75,6 +75,15 @@ MOVE_PATTERNS = (
     r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
     r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
+    # 2026-12-08 set: "new lead X", "add X as a lead", "mark X as qualified", "X qualified, budget confirmed",
+    # "quote out to X" / "proposal sent to X".
+    r"^\s*(?:(?:got\s+)?(?:a\s+)?new|fresh)\s+{stage}\b",
+    r"\b(?:add(?:ed)?|log(?:ged)?|create[d]?|enter(?:ed)?|put|mark(?:ed)?|flag(?:ged)?|tag(?:ged)?|set|list(?:ed)?)\b"
+    r"[^,.;!?]{{0,40}}?\bas\s+(?:a\s+|an\s+)?(?:new\s+)?{stage}\b",
+    r"\b(?:mark(?:ed)?|flag(?:ged)?|tag(?:ged)?)\b[^,.;!?]{{1,40}}?\b{stage}\b",
+    r"^[^,.;!?]{{1,40}}?\s(?:is\s+|now\s+|just\s+|got\s+|has\s+been\s+|been\s+)?(?<!not\s)(?<!un)qualified\b"
+    r"(?!\s+(?:lead|leads|prospects?|deals?|for|to|by|or)\b|\s*\?)",
+    r"\b{stage}\s+(?:is\s+|was\s+|went\s+)?(?:out|sent|submitted|delivered|emailed)\s+(?:to|for)\b",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}
