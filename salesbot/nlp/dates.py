@@ -584,9 +584,11 @@ def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
-@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening){_E}", needs="this")
+@_rule(rf"{_W}this\s+(?P<p>morning|afternoon|evening|am|pm){_E}", needs="this")
 def _en_this_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), named=False)
+    # "this am" / "this pm": chat for this morning / this afternoon
+    period = {"am": "morning", "pm": "afternoon"}.get(m["p"].lower(), m["p"].lower())
+    return _Value(day=ctx.today, clock=_Clock(None, period=_EN_PERIODS[period]), named=False)
 
 
 # "last night" (a past evening, as 昨晚): yesterday at night.

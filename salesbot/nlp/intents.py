@@ -126,7 +126,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:still|left|yet)\s+(?:have\s+|need\s+|got\s+)?to\s+(?:collect|be\s+(?:paid|collected))\b|"
             r"\b(?:have|need|got)\s+to\s+collect\s+from\b|\buncollected\b|\bdebtors?\b|"
             r"(?:^|\b(?:the|our|my|show|check|what'?s|whats)\s+)a/?r\b(?!\s*[/-]?\s*(?:vr|glasses))|\ba/r\b|\baccounts\s+receivable\b|"
-            r"^\s*(?:is|was|are|has|have)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer|deposit|installment|balance)\b[^.!?]{0,30}?\b(?:in|arrived|landed|here|through|received)\s+yet\b|"
+            r"^\s*(?:is|was|are|has|have|did)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer|deposit|installment|"
+            r"balance|funds|cash)\b[^.!?]{0,30}?\b(?:in|arrive[d]?|land(?:ed)?|here|through|received|come\s+in|"
+            r"clear(?:ed)?)\s*(?:\byet\b|\?|$)|"
             r"\b(?:did|has|have)\b[^.?!]{1,40}?\bpa(?:id|y)\b[^.!?]{0,30}?\bin\s+full\b(?![^.!?]*\b(?:today|yesterday|on)\b)|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
             r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
@@ -329,7 +331,8 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|swung|presented|pitched|walked|popped|sat|collected|f2f|mtg)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked|popped|sat|collected|f2f|mtg|on[- ]?site|"
+    r"caught|grabbed|hopped|touched)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -425,6 +428,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+                    r"\bcame\s+(?:by|to|into|over\s+to)\s+(?:the|our)\s+(?:office|hq|showroom)\b|"
                     r"\b(?:dropped|popped|came)\s+(?:in|over|round)\b(?!\s+(?:on|at|to)\b)|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),

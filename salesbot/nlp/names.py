@@ -45,7 +45,8 @@ _LATIN_LONGER = re.compile(r"(?P<mid>(?:\s+[A-Za-z][A-Za-z&-]*){1,2}?)" + _LATIN
 _LOWER_NAME = re.compile(
     r"(?:\b(?:visited|visit\s+@|visit\s+at|met\s+with|meeting\s+with|call\s+with|called|phoned|rang|"
     r"(?:lunch|dinner|coffee|zoom|f2f|mtg|meeting|call)\s+(?:with|w/?)|went\s+to|on\s+site\s+at|"
-    r"new\s+(?:lead|prospect|customer|client|account)\s*[:-]?|add(?:ed)?|create[d]?)\s+)"
+    r"new\s+(?:lead|prospect|customer|client|account)\s*[:,-]?|add(?:ed)?|create[d]?|log(?:ged)?|"
+    r"enter(?:ed)?|mark(?:ed)?|flag(?:ged)?)\s+)"
     r"(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3})"
 )
 _NOT_IN_A_LOWER_NAME = frozenset(

@@ -68,7 +68,7 @@ MOVE_PATTERNS = (
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
     r"\b(to|into)\s+{stage}",
-    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
+    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
     # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
@@ -84,6 +84,9 @@ MOVE_PATTERNS = (
     r"^[^,.;!?]{{1,40}}?\s(?:is\s+|now\s+|just\s+|got\s+|has\s+been\s+|been\s+)?(?<!not\s)(?<!un)qualified\b"
     r"(?!\s+(?:lead|leads|prospects?|deals?|for|to|by|or)\b|\s*\?)",
     r"\b{stage}\s+(?:is\s+|was\s+|went\s+)?(?:out|sent|submitted|delivered|emailed)\s+(?:to|for)\b",
+    r"^\s*(?:just\s+)?(?:sent|emailed|submitted)\s+(?:over\s+)?(?:the\s+|a\s+|our\s+)?{stage}\s+(?:to|over)\b",
+    r"^\s*(?:just\s+)?(?:qualified|quoted)\s+(?=[a-z])",
+    r"\b(?:add(?:ed)?|put)\b[^,.;!?]{{1,40}}?\b(?:to|into|in)\s+(?:my\s+|the\s+|our\s+)?{stage}\b",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}
