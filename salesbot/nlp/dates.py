@@ -328,7 +328,7 @@ _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
     "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
     # chat spellings (2026-12-08 set): "tonite", "yday"
-    "tonite": 0, "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
+    "tonite": 0, "2moro": 1, "2mrw": 1, "tmrow": 1, "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 

@@ -91,7 +91,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
-            r"\bwhat\s+(?:can|do|could)\s+(?:you|u|ya|this\s+(?:bot|thing)|it|the\s+bot)\s+(?:do|help\s+with)\b|"
+            r"\bwhat\s+(?:else\s+)?(?:can|do|could)\s+(?:you|u|ya|this(?:\s+(?:bot|thing))?|it|the\s+bot)\s+"
+            r"(?:do|help\s+with)\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
         (
@@ -277,6 +278,8 @@ def understand(
             reading, date_error = find_date(scan, now=now, calendar=calendar), None
     except DateError as exc:
         reading, date_error = None, exc
+    if intent == "quiet_accounts":
+        reading, date_error = None, None  # "not touched in a month": how long the silence is, not a day to act on
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
         occurred_on = occurred_on or reading.date
         reading = None  # "今天拜访了…" says when the visit was, not when to follow up

@@ -110,7 +110,10 @@ _DUE_THING = re.compile(
 # change verb.
 _NOW_DUE = re.compile(
     r"\b(?:payment|deposit|installment|instalment|invoice|balance|tranche)s?\s+(?:is\s+|are\s+)?now\s+due\b|"
-    r"\bdue\s+date\s+(?:is\s+)?now\b|\bnew\s+due\s+date\b",
+    r"\bdue\s+date\s+(?:is\s+)?now\b|\bnew\s+due\s+date\b|"
+    # "push the initech payment to 12/20": a payment moved (a payment reported is never pushed or postponed)
+    r"\b(?:move|push|postpone|reschedule|delay|bump)(?:s|ed|d)?\b[^.,;!?]{0,30}?\bpayments?\b|"
+    r"\bpayments?\b[^.,;!?]{0,20}?\b(?:moved|pushed|postponed|rescheduled|delayed|bumped)\b",
     re.IGNORECASE,
 )
 
