@@ -43,11 +43,13 @@ _LATIN_LONGER = re.compile(r"(?P<mid>(?:\s+[A-Za-z][A-Za-z&-]*){1,2}?)" + _LATIN
 # Reps type names in lower case ("called tidewater grain no answer", "new lead bluepeak foods", "add sable ridge
 # mining as a lead"): after a verb that puts a company next, the words up to the first that no name holds.
 _LOWER_NAME = re.compile(
-    r"(?:\b(?:visited|visit\s+@|visit\s+at|met\s+with|meeting\s+with|call\s+with|called|phoned|rang|"
+    r"(?:\b(?:visited|visit\s+@|visit\s+at|met(?:\s+(?:with|w/?))?|meeting\s+with|call\s+with|called|phoned|rang|"
+    r"(?:spoke|talked|chatted)\s+(?:with|w/?|to)|emailed|saw|(?:guys|folks|team|people)\s+(?:at|from)|"
     r"(?:lunch|dinner|coffee|zoom|f2f|mtg|meeting|call)\s+(?:with|w/?)|went\s+to|on\s+site\s+at|"
     r"new\s+(?:lead|prospect|customer|client|account)\s*[:,-]?|add(?:ed)?|create[d]?|log(?:ged)?|"
     r"enter(?:ed)?|mark(?:ed)?|flag(?:ged)?)\s+)"
-    r"(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3})"
+    # in a lookahead, so that a verb's words do not hide the next verb ("called the guys at redfern logistics")
+    r"(?=(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3}))"
 )
 _NOT_IN_A_LOWER_NAME = frozenset(
     " ".join(
