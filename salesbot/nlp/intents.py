@@ -152,13 +152,15 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
-            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
+            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万|grand|thousand|bucks)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
             # 2026-12-08 set: "money from X is in 75000", "X's payment is in", "collected 90k from X", "funds landed"
             r"\b(?:money|payment|funds|cash|wire|transfer|deposit|installment|instalment)\b[^.?!]{0,30}?\b(?:is|are|'s|has\s+come|have\s+come)\s+in\b(?!\s+(?:the\s+)?(?:pipeline|contract|negotiation|review|progress|discussion))|"
             r"\b(?:money|payment|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:landed|hit\s+(?:the\s+|our\s+)?(?:account|bank))\b|"
+            r"\b(?:money|payment|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:came|went)\s+(?:thru|through)\b|"
+            r"\b(?:money|payment|funds|cash|wire)s?(?:\s+is|'s)?\s+in\s+from\b|"
             r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
@@ -305,7 +307,11 @@ def understand(
 # Meeting tools named after a customer's company (腾讯会议 is Tencent's product, not a meeting with Tencent).
 _MAY_NAME_A_TOOL = re.compile(r"腾讯|钉钉|飞书|微信")
 _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
-_DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
+_DONE = re.compile(
+    r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee|spent|dropped|popped|swung|f2f|on[- ]?site|"
+    r"(?:call|zoom|meeting|mtg|lunch|dinner)\s+(?:with|w/?))\b",
+    re.IGNORECASE,
+)
 _SUBMIT = re.compile(
     # a digit counts unless it is a date's (12月10号前给她发合同草稿 names a day, not a sum)
     r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]",

@@ -68,7 +68,7 @@ MOVE_PATTERNS = (
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
     r"\b(to|into)\s+{stage}",
-    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?{stage}\b",
+    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?(new\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
     # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
