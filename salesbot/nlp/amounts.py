@@ -121,6 +121,9 @@ _SUFFIX_CURRENCY = {
     "eur": "EUR",
     "euro": "EUR",
     "euros": "EUR",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
     "港币": "HKD",
     "港元": "HKD",
     "港幣": "HKD",
@@ -139,6 +142,8 @@ _MULTIPLIERS = {
     "k": 1000,
     "thousand": 1000,
     "grand": 1000,  # "paid 20 grand"
+    "mil": 10**6,  # "2.5 mil"
+    "mill": 10**6,
     "m": 10**6,
     "mn": 10**6,
     "million": 10**6,
@@ -165,11 +170,11 @@ _PREFIX = (
 )
 _SUFFIX = (
     rf"{_KUAI}|元(?!旦)|圆|人民币|美元|美金|欧元|港币|港元|港幣|"
-    r"(?i:rmb|cny|usd|hkd|eur|dollars?|bucks|euros?)(?![A-Za-z])"
+    r"(?i:rmb|cny|usd|hkd|eur|dollars?|bucks|euros?|pounds?|quid)(?![A-Za-z])"
 )
 _MULT = (
     r"[千仟百佰]?[万萬亿億]|[千仟百佰]|"
-    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion|grand)(?![A-Za-z])"
+    r"(?i:[kw]|mn|bn|m)(?![A-Za-z])|\s?(?i:thousand|million|billion|grand|mill?)(?![A-Za-z])"
 )
 # A colloquial tail after 万/亿/千: 3万5, 3万5千, 3万2500, 1亿2, 2千5. Never after a decimal (1.5万3); a full stop
 # after it ends the sentence (1万5。).
@@ -257,7 +262,7 @@ _PART_BEFORE = re.compile(
 _LABEL_AFTER = re.compile(
     r"(?:金额|报价|预算|价格|总价|总额|合同额|合同金额|单价|售价|价钱|费用|"
     r"(?i:amount|budget|price[ds]?|priced at|quoted?|quote of|worth|valued at|value|deal size|fee))"
-    r"(?:\s*(?:是|为|约|大约|大概|在|(?i:of|at|is|about|around|roughly|abt|approx\.?)|:|~|≈))*\s*$"
+    r"(?:\s*(?:是|为|约|大约|大概|在|(?i:of|at|is|about|around|roughly|abt|approx\.?|approved|confirmed|ok'?d)|:|~|≈))*\s*$"
 )
 # Said after a sum, a money label makes it money too ("200k budget", "a 1.5m deal", "50万的预算"); so does a round-off
 # word before a Latin multiplier ("abt 1.5m", "around 300k"): a rep's estimate of a deal, not a count.

@@ -328,7 +328,8 @@ _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
     "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
     # chat spellings (2026-12-08 set): "tonite", "yday"
-    "tonite": 0, "2moro": 1, "2mrw": 1, "tmrow": 1, "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
+    "tonite": 0, "2day": 0, "2nite": 0, "2moro": 1, "2mrw": 1, "tmrow": 1,
+    "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -577,7 +578,7 @@ _YESTERDAY = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == -1})
 
 
 @_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+{_TOMORROW})|(?P<before>(?:the\s+)?day\s+before\s+{_YESTERDAY})"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|yd")  # fmt: skip
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|2d|2n|ye|yd")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
     clock = _Clock(None, period="night") if (m["word"] or "").lower().startswith("toni") else None
@@ -691,7 +692,9 @@ def _weekend(today: dt.date, weeks: int | None) -> dt.date:
 _EN_SHIFT = {"next": 1, "nxt": 1, "last": -1, "this": 0}
 
 
+# "Wednesday 9 December", "Thursday, Dec 3": the weekday only names the date that follows; the date is read.
 @_rule(rf"{_W}(?:(?P<which>next|nxt|this\s+coming|coming|this|last)\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}"
+       rf"(?!,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_EN_MONTH}(?![a-z])|,?\s+{_EN_MONTH}\.?\s+\d)"
        rf"(?:\s+(?P<week>next|this|last)\s+week{_E})?",
        needs="mon|tue|wed|thu|fri|sat|sun", context=_framing)  # fmt: skip
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
@@ -1049,7 +1052,7 @@ _DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "
 # "remind me 12.20 to…", "ping me 1/8", "follow up 12.10": what follows a reminder's "me" or a follow-up is its day,
 # not a number or a fraction; so is what follows "on" / "until" ("on 1/8": a fraction is never "on").
 _DAY_FRAME_BEFORE = re.compile(
-    r"(?:\b(?:remind|ping|nudge|text|tell)\s+me|\b(?:on|until|till|due|revisit)|\bfollow[ -]?up|"
+    r"(?:\b(?:remind|ping|nudge|text|tell)\s+me|\b(?:on|until|till|due|revisit)|\bfollow[ -]?up|\bf/u|"
     r"\b(?:call|check|circle|get)\s+back)\s*$",
     re.I,
 )
@@ -1184,15 +1187,35 @@ def _ampm_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
 
 
 @_rule(rf"{_W}(?:(?P<at>at|@)\s*)?(?P<h>\d{{1,2}})(?![\d:.]|\s*(?:a\.?m|p\.?m|%))"
-       rf"(?P<oclock>\s*o'?clock{_E})?", needs="at|@|clock")  # fmt: skip
+       rf"(?P<oclock>\s*o'?clock{_E})?", needs="at|@|clock", context=lambda m: _clause_ends_after(m))  # fmt: skip
 def _en_bare_hour(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if not (m["at"] or m["oclock"]):
         return None  # a lone number is not a time
     hour = int(m["h"])
     if hour > 24:
         return None
-    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept.
-    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not m["oclock"])
+    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept; "call back at 4" ending a
+    # sentence or a clause is a time.
+    ends = m["at"] is not None and _clause_ends_after(m)
+    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not (m["oclock"] or ends))
+
+
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:$|[,;!?]|\.(?!\d))")
+
+
+_PRICE_BEFORE = re.compile(
+    r"\b(?:priced|quoted|worth|valued|sold|offered|bought|capped|pegged|rated|ranked|came\s+in|closed|ended|"
+    r"stands?|sits?|is|was|are|were)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _clause_ends_after(m: re.Match[str]) -> bool:
+    """ "call back at 4" ending a clause is a time; "priced at 3." is not."""
+    start = m.start("all")
+    if _PRICE_BEFORE.search(m.string, max(start - 12, 0), start):
+        return False
+    return _CLAUSE_END_AFTER.match(m.string, m.end("all")) is not None
 
 
 @_rule(rf"{_W}(?:12\s*)?(?P<w>noon|midday|midnight){_E}", needs="noon|mid")

@@ -70,10 +70,11 @@ INTENTS = (
 # bills.
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
 _FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
-_END = r"\s*[.!。！]*\s*$"
+_END = r"\s*(?:,?\s*(?:please|pls|plz|rn|now))?\s*[.!?。！]*\s*$"
 # "show my deals", "list all my accounts", "看看我的客户": a list asked for with a verb.
 _SHOW = (
-    r"(?:(?:pls\s+|please\s+|can\s+you\s+|can\s+i\s+)?(?:show|list|see|view|pull\s+up|get|give)\s+(?:me\s+)?(?:all\s+)?|"
+    r"(?:(?:pls\s+|please\s+|can\s+you\s+|can\s+i\s+)?(?:show|list|see|view|pull\s+up|get|give)\s+(?:me\s+)?"
+    r"(?:all\s+(?:of\s+)?)?|what'?s\s+in\s+|"
     r"(?:看看|看一下|查看|列出|显示)\s*)?"
 )
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -91,9 +92,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
-            r"\bwhat\s+(?:else\s+)?(?:can|do|could)\s+(?:you|u|ya|this(?:\s+(?:bot|thing))?|it|the\s+bot)\s+"
+            r"\bwhat\s+(?:else\s+|exactly\s+)?(?:can|do|could)\s+(?:you|u|ya|this(?:\s+(?:bot|thing))?|it|the\s+bot)\s+"
             r"(?:do|help\s+with)\b|"
-            r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
+            r"\bshow\s+me\s+how\b|\bhow\s+does\s+(?:this|it|the)\s+(?:bot\s+|thing\s+|app\s+)?work\b",
         ),
         (
             "my_customers",
@@ -101,9 +102,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "my_deals",
-            rf"{_FILLER}{_SHOW}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|my opps|"
-            rf"pipeline){_END}",
+            rf"{_FILLER}{_SHOW}(我的商机|我的单子|商机列表|my (?:open |active |current )?deals|my pipeline|"
+            rf"my opportunities|my opps|pipeline){_END}",
         ),
+        # "how many deals do I have open", "what deals do i have": the rep's deals asked for in a sentence
+        ("my_deals", r"\b(?:how\s+many|what|which)\s+(?:open\s+|active\s+)?deals\s+(?:do|have)\s+i\b"),
         (
             "reminder",
             r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
@@ -145,7 +148,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
-            r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
+            r"\bgot\s+paid\b|(?<!be )\bpaid\b(?!\s+(?:us\s+)?(?:a\s+)?visit)|\bcoughed\s+up\b|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
@@ -157,9 +160,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
             # 2026-12-08 set: "money from X is in 75000", "X's payment is in", "collected 90k from X", "funds landed"
-            r"\b(?:money|payment|funds|cash|wire|transfer|deposit|installment|instalment)\b[^.?!]{0,30}?\b(?:is|are|'s|has\s+come|have\s+come)\s+in\b(?!\s+(?:the\s+)?(?:pipeline|contract|negotiation|review|progress|discussion))|"
-            r"\b(?:money|payment|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:landed|hit\s+(?:the\s+|our\s+)?(?:account|bank))\b|"
-            r"\b(?:money|payment|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:came|went)\s+(?:thru|through)\b|"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer|deposit|installment|instalment)\b[^.?!]{0,30}?\b(?:is|are|'s|has\s+come|have\s+come)\s+in\b(?!\s+(?:the\s+)?(?:pipeline|contract|negotiation|review|progress|discussion))|"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:landed|hit\s+(?:the\s+|our\s+)?(?:account|bank))\b|"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:came|went)\s+(?:thru|through)\b|"
             r"\b(?:money|payment|funds|cash|wire)s?(?:\s+is|'s)?\s+in\s+from\b|"
             r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
@@ -196,9 +199,11 @@ _VISIT = re.compile(
     r"breakfast|coffee|"
     # 2026-12-08 set: activities not called a visit: "X dropped in", "on site at X all day", "f2f w X", "spent the
     # whole morning at X", "popped over to X", "sat down with X", "in person w X"
-    r"(?:dropped|popped|stopped|came)\s+(?:in|over|round|around)|popped\s+by|on[- ]?site|f2f|face[- ]to[- ]face|"
+    r"(?:dropped|popped|stopped|came)\s+(?:in|into|over|round|around)|popped\s+by|on[- ]?site|f2f|face[- ]to[- ]face|"
+    r"stopped\s+at|walked\s+into|paid\s+(?:a\s+)?visit|(?:phone|video)\s+(?:conversation|chat)|conversation\s+with|"
+    r"(?:plant|site|factory|facility|office|warehouse)\s+(?:tour|walk(?:through)?|visit)|toured|"
     r"in[- ]person\s+(?:w|with|at)|sat\s+down\s+(?:w|with)|"
-    r"spent\s+(?:the\s+|a\s+|an\s+|half\s+(?:a\s+|the\s+)?)?(?:whole\s+|entire\s+|full\s+)?"
+    r"spent\s+(?:the\s+|this\s+|a\s+|an\s+|half\s+(?:a\s+|the\s+)?)?(?:whole\s+|entire\s+|full\s+)?"
     r"(?:morning|afternoon|day|evening|hour)|"
     r"spent\s+(?:\d+|two|three|four|a\s+couple\s+of|a\s+few)\s*(?:hrs?|hours?|mins?|minutes)\s+(?:at|with|w)|"
     r"all\s+day\s+(?:at|with|w)|(?:mtg|meetup|catch[- ]?up|sync|huddle)\s+(?:w|with|at)|"
@@ -347,7 +352,7 @@ _EN_PAST = re.compile(
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
-    r"\b(?:follow(?:ing)?[ -]?up|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
+    r"\b(?:follow(?:ing)?[ -]?up|f/u|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
     # 2026-12-08 set: "call back on dec 5", "check back on the 14th", "revisit on the 1st"
     r"(?:call|check|get|ring|circle|come|go)\s+back|revisit|re-visit|touch\s+base|reconnect|try\s+again|chase|"
     r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
@@ -363,7 +368,7 @@ _NOT_DATES = re.compile(
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
 )
 _SPENT_TODAY = re.compile(
-    r"\bspent\s+the\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bspent\s+(?:the|this)\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
     re.IGNORECASE,
 )
@@ -439,7 +444,7 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
-                    r"\bcame\s+(?:by|to|into|over\s+to)\s+(?:the|our)\s+(?:office|hq|showroom)\b|"
+                    r"\bcame\s+(?:by|to|into|in\s+to|over\s+to)\s+(?:the|our)\s+(?:office|hq|showroom)\b|"
                     r"\b(?:dropped|popped|came)\s+(?:in|over|round)\b(?!\s+(?:on|at|to)\b)|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),

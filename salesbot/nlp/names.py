@@ -28,7 +28,7 @@ _LATIN_TAIL = re.compile(
     r"consulting|electronics|foods|"
     # 2026-12-08 set: "stark logistics" is not Stark Industries, "acme robotics" not Acme: an industry after the
     # shared first word names another company.
-    r"logistics|robotics|marine|grain|mining|steel|shipping|freight|trading|holdings|industries|manufacturing|"
+    r"logistics|robotics|marine|grain|mining|steel|solar|shipping|freight|trading|holdings|industries|manufacturing|"
     r"chemicals?|textiles|pharmaceuticals|biotech|farms|automotive|aerospace|construction|telecom|technologies|"
     r"dynamics|analytics|devices|instruments|materials|semiconductors?|airways|hotels|resorts|apparel|brewing|"
     r"beverages|utilities|agri(?:culture)?|fisheries|plastics|metals|minerals|petroleum|realty|properties|"
@@ -69,7 +69,9 @@ _NOT_IN_A_LOWER_NAME = frozenset(
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
+    rf"(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催|"
+    # "New lead from the exhibition: 星辰网络科技": a new lead's name after a colon
+    rf"(?i:\b(?:lead|prospect|线索|新客户))[^:：,，。]{{0,30}}[:：]\s*)(?P<n>{_CJK}{{2,8}}?)"
     rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|总部|公司|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"
     rf"|{_CJK}总(?!部)"  # a person by title right after the company, no space: 拜访了星辰科技王总
     # a run-on sentence: the follow-up's day right after the name (拜访了星河软件过两天再跟进)
@@ -91,7 +93,10 @@ _NOT_IN_A_NAME = re.compile(
 )
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
-    r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO)\b"
+    r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO|"
+    # a question or a request opening the sentence ("What's the total still outstanding")
+    r"What|Who|Which|Where|When|Why|How|Is|Are|Did|Does|Do|Has|Have|Can|Could|Should|Please|Kindly|Sorry|Show|"
+    r"Remind|Let)\b"
 )
 
 

@@ -58,7 +58,12 @@ _AGENDA = re.compile(
     r"|\b(?:what'?s|what\s+is|whats|anything|what\s+do\s+i\s+have)\s+(?:on|planned|scheduled|lined\s+up)\s+"
     r"(?:for\s+)?(?:me\s+)?(?:today|tonight|tomorrow|tmrw|tmr|this\s+week|next\s+week|this\s+afternoon|"
     r"(?:on\s+)?(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
-    r"|\bwhat'?s\s+on\s+(?:my\s+)?(?:calendar|schedule|plate|agenda)\b|\bwhats\s+on\s+(?:my\s+)?(?:calendar|schedule|plate)\b",
+    r"|\bwhat'?s\s+on\s+(?:my\s+)?(?:calendar|schedule|plate|agenda)\b|\bwhats\s+on\s+(?:my\s+)?(?:calendar|schedule|plate)\b"
+    r"|\banything\s+(?:due|on|scheduled|planned)\s+(?:for\s+|on\s+)?(?:today|tomorrow|tmrw|this\s+week|next\s+week|"
+    r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    r"|\bwho\s+(?:do|should|must)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:follow\s+up|f/u|call|visit|see|chase|contact)"
+    r"|\bwhich\s+(?:customers?|clients?|accounts?)\s+(?:should\s+i|i\s+should|do\s+i|must\s+i|i\s+must|i\s+need\s+to)\s+"
+    r"(?:need\s+to\s+)?(?:follow|visit|call|see|contact)",
     _I,
 )
 _WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
@@ -80,7 +85,7 @@ _STORY = re.compile(
     r"|\b(?:what'?s|whats|what\s+has)\s+(?:been\s+)?(?:going\s+on|happening|new|up)\s+(?:with|at|over\s+at)\b"
     r"|\b(?:catch|fill)\s+me\s+(?:up|in)\s+on\b|\bany\s+(?:news|updates?)\s+(?:on|from|with|about)\b"
     r"|\bgive\s+me\s+(?:the\s+|a\s+)?(?:rundown|lowdown|background|overview|summary)\s+(?:on|of)\b"
-    r"|\blatest\s+(?:on|with)\b",
+    r"|\blatest\s+(?:on|with)\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b",
     _I,
 )
 

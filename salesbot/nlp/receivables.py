@@ -46,7 +46,8 @@ _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
     r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
-    r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
+    r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward|"
+    r"defer(?:red|s)?)\b",
     re.IGNORECASE,
 )
 
@@ -113,7 +114,9 @@ _NOW_DUE = re.compile(
     r"\bdue\s+date\s+(?:is\s+)?now\b|\bnew\s+due\s+date\b|"
     # "push the initech payment to 12/20": a payment moved (a payment reported is never pushed or postponed)
     r"\b(?:move|push|postpone|reschedule|delay|bump)(?:s|ed|d)?\b[^.,;!?]{0,30}?\bpayments?\b|"
-    r"\bpayments?\b[^.,;!?]{0,20}?\b(?:moved|pushed|postponed|rescheduled|delayed|bumped)\b",
+    r"\bpayments?\b[^.,;!?]{0,20}?\b(?:moved|pushed|postponed|rescheduled|delayed|bumped)\b|"
+    # "umbrella wants to pay on jan 15 instead": a new day for a payment
+    r"\bpay(?:ing|ment)?\b[^.!?]{0,30}?\binstead\b",
     re.IGNORECASE,
 )
 

@@ -46,6 +46,17 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "closed-lost",
         "lost",
         "deal is dead",
+        # 2026-12-08 sets: "deal's dead", "went w/ the other guys", "dead."
+        "deal's dead",
+        "deal dead",
+        "dead deal",
+        "it's dead",
+        "went w/ the other guys",
+        "went with the other guys",
+        "went w/ another vendor",
+        "went w/ a competitor",
+        "went w/ someone else",
+        "went with someone else",
         "deal died",
         "fell through",
         # Round 2 (issue 17): a deal not won is lost.
@@ -67,7 +78,7 @@ MOVE_PATTERNS = (
     r"(进入|推进到|推进至|推到|转到|转入|到了|进到|改为|改成|变成|升级到|移到|挪到)\s*{stage}",
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
-    r"\b(to|into)\s+{stage}",
+    r"\b(to|into)\s+(?:the\s+)?{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?(new\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
