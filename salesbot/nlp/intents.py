@@ -537,6 +537,9 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
             core = _core_words(text)
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
+            if core == "reminder" and found in _ONLY_ANSWER:
+                # "remind me monday 10am to review the team pipeline": the question is what to be reminded of
+                return core, None
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
                 # A contract named with its amount and no word of change is a contract submitted ("contract for
                 # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.
