@@ -312,7 +312,7 @@ _EN_MONTHS = {
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 _EN_NUMBERS = {
-    "a couple of": 2, "couple of": 2, "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+    "a couple of": 2, "couple of": 2, "a couple": 2, "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
@@ -1228,11 +1228,13 @@ def _cn_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(clock=_Clock(None, period=_CN_PERIODS[m["all"]]))
 
 
-@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night){_E}",
-       needs="morning|afternoon|evening|night")  # fmt: skip
+@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night|first\s+thing){_E}",
+       needs="morning|afternoon|evening|night|first")  # fmt: skip
 def _en_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    # "good morning": an English period word is a time only next to a day ("tomorrow morning").
-    return _Value(clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), ambiguous=True)
+    # "good morning": an English period word is a time only next to a day ("tomorrow morning"); "first thing
+    # tmrw" is tomorrow morning.
+    word = "morning" if m["p"].lower().startswith("first") else m["p"].lower()
+    return _Value(clock=_Clock(None, period=_EN_PERIODS[word]), ambiguous=True)
 
 
 # --------------------------------------------------------------------------- scanning

@@ -85,7 +85,9 @@ _STORY = re.compile(
     r"|\b(?:what'?s|whats|what\s+has)\s+(?:been\s+)?(?:going\s+on|happening|new|up)\s+(?:with|at|over\s+at)\b"
     r"|\b(?:catch|fill)\s+me\s+(?:up|in)\s+on\b|\bany\s+(?:news|updates?)\s+(?:on|from|with|about)\b"
     r"|\bgive\s+me\s+(?:the\s+|a\s+)?(?:rundown|lowdown|background|overview|summary)\s+(?:on|of)\b"
-    r"|\blatest\s+(?:on|with)\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b",
+    r"|\blatest\s+(?:on|with|w/?)\s|\btell\s+me\s+abt\b|\bhow(?:s|'s)\s+(?!it\b|things\b|everything\b|life\b).+\s+(?:doing|going)\b"
+    r"|\bwhere\s+(?:do\s+)?(?:things|we)\s+stand\s+(?:with|on)\b|^\s*status\s+(?:on|of|for|with)\b"
+    r"|\bstatus\s+update\s+(?:on|for)\b|^\s*[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*)?\s+updates?\s*\?\s*$|\bwhat\s+do\s+(?:we|i)\s+know\s+about\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b",
     _I,
 )
 
