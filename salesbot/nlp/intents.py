@@ -201,7 +201,8 @@ _VISIT = re.compile(
     r"breakfast|coffee|"
     # 2026-12-08 set: activities not called a visit: "X dropped in", "on site at X all day", "f2f w X", "spent the
     # whole morning at X", "popped over to X", "sat down with X", "in person w X"
-    r"(?:dropped|popped|stopped|came)\s+(?:in|into|over|round|around)|popped\s+by|on[- ]?site|f2f|face[- ]to[- ]face|"
+    r"(?:dropped|popped|stopped|came)\s+(?:in|into|over|round|around)|popped\s+by|on[- ]?site|f2f|saw|"
+    r"face[- ]to[- ]face|"
     r"stopped\s+at|walked\s+into|paid\s+(?:a\s+)?visit|(?:phone|video)\s+(?:conversation|chat)|conversation\s+with|"
     r"(?:plant|site|factory|facility|office|warehouse)\s+(?:tour|walk(?:through)?|visit)|toured|"
     r"in[- ]person\s+(?:w|with|at)|sat\s+down\s+(?:w|with)|"
@@ -356,7 +357,8 @@ _EN_PAST = re.compile(
 _EN_FUTURE = re.compile(
     r"\b(?:follow(?:ing)?[ -]?up|f/u|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
     # 2026-12-08 set: "call back on dec 5", "check back on the 14th", "revisit on the 1st"
-    r"(?:call|check|get|ring|circle|come|go)\s+back|revisit|re-visit|touch\s+base|reconnect|try\s+again|chase|"
+    r"(?:call|check|get|ring|circle|come|go)\s+back|revisit|re-visit|touch\s+base|reconnect|reconvene|try\s+again|chase|"
+    r"see\s+them|"
     r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
     re.IGNORECASE,
 )
@@ -392,6 +394,14 @@ def _occurred(
         if context is None:
             continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
+        if not past and context and _ORDINAL_ONLY.fullmatch(reading.text.strip()):
+            # "zoom w X on the 20th, follow up on the 30th": a day of the month said of a past activity is the last
+            # such day (the date reader gives the next one)
+            day = _month_before(day)
+            if day <= today:
+                blanked = text[: reading.start] + " " * (reading.end - reading.start) + text[reading.end :]
+                return day, blanked, (reading.start, reading.end)
+            continue
         if not past and context and (day - today).days >= 7:
             continue  # "called X, call back on dec 5": a day named ahead is no weekday read ahead, not the call's
         if not past and context:
@@ -406,6 +416,20 @@ def _occurred(
     if _SPENT_TODAY.search(text):
         return today, text, None
     return None, text, None
+
+
+_ORDINAL_ONLY = re.compile(r"(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)|\d{1,2}\s*[号日]", re.IGNORECASE)
+
+
+def _month_before(day: date) -> date:
+    """The same day a month earlier (the month's last day where that day does not exist)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    return date(year, month, 28)
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
