@@ -47,7 +47,11 @@ _LOWER_NAME = re.compile(
     r"(?:spoke|talked|chatted)\s+(?:with|w/?|to)|emailed|saw|(?:guys|folks|team|people)\s+(?:at|from)|"
     r"(?:lunch|dinner|coffee|zoom|f2f|mtg|meeting|call)\s+(?:with|w/?)|went\s+to|on\s+site\s+at|"
     r"new\s+(?:lead|prospect|customer|client|account)\s*[:,-]?|add(?:ed)?|create[d]?|log(?:ged)?|"
-    r"enter(?:ed)?|mark(?:ed)?|flag(?:ged)?)\s+)"
+    r"enter(?:ed)?|mark(?:ed)?|flag(?:ged)?|"
+    # a reminder's, a payment's or a question's company: "remind me to call bluefin analytics", "got 20k from
+    # ashford dental", "did cobalt ridge pay yet", "contract for greystone labs"
+    r"(?:to|and)\s+(?:call|email|visit|ping|chase|text)|chase|from|(?:contract|invoice|quote|proposal)\s+for|"
+    r"^\s*(?:did|has|have)|^\s*(?:how\s+much\s+)?(?:does|do))\s+)"
     # in a lookahead, so that a verb's words do not hide the next verb ("called the guys at redfern logistics")
     r"(?=(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3}))"
 )
@@ -63,6 +67,8 @@ _NOT_IN_A_LOWER_NAME = frozenset(
             "team people guys folks procurement purchasing cfo ceo cto coo buyer boss contact office site hq",
             "reminder note lead leads prospect customer client account deal visit call meeting follow",
             "left got sent gave took told showed discussed talked spoke went came signed paid wants",
+            "pay pays owe owes sign wire wired anyone anybody someone everyone nobody me marketing legal finance",
+            "still yet ever any some every more most much many",
         )
     ).split()
 )
