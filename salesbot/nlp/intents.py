@@ -74,7 +74,7 @@ _END = r"\s*(?:,?\s*(?:please|pls|plz|rn|now))?\s*[.!?。！]*\s*$"
 # "show my deals", "list all my accounts", "看看我的客户": a list asked for with a verb.
 _SHOW = (
     r"(?:(?:pls\s+|please\s+|can\s+you\s+|can\s+i\s+)?(?:show|list|see|view|pull\s+up|get|give)\s+(?:me\s+)?"
-    r"(?:all\s+(?:of\s+)?)?|what'?s\s+in\s+|"
+    r"(?:all\s+(?:of\s+)?)?|what'?s\s+in\s+|all\s+(?:of\s+)?|"
     r"(?:看看|看一下|查看|列出|显示)\s*)?"
 )
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -93,12 +93,13 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
             r"\bwhat\s+(?:else\s+|exactly\s+)?(?:can|do|could)\s+(?:you|u|ya|this(?:\s+(?:bot|thing))?|it|the\s+bot)\s+"
-            r"(?:do|help\s+with)\b|"
+            r"(?:do|help(?:\s+me)?\s+with)\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+(?:this|it|the)\s+(?:bot\s+|thing\s+|app\s+)?work\b",
         ),
         (
             "my_customers",
-            rf"{_FILLER}{_SHOW}(我的客户|客户列表|my customers|my accounts|my clients|list customers){_END}",
+            rf"{_FILLER}{_SHOW}(我的客户|客户列表|my customers|my accounts|my clients|list customers|"
+            rf"my (?:customer|client|account) list){_END}",
         ),
         (
             "my_deals",
@@ -169,7 +170,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:money|payment|funds|cash|wire)s?(?:\s+is|'s)?\s+in\s+from\b|"
             r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
-            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
+            r"\b(?:cheque|check|wire|transfer|payment)\b[^.?!]{0,30}?\bcleared\b|[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"

@@ -68,7 +68,7 @@ _NOT_IN_A_LOWER_NAME = frozenset(
             "reminder note lead leads prospect customer client account deal visit call meeting follow",
             "left got sent gave took told showed discussed talked spoke went came signed paid wants",
             "pay pays owe owes sign wire wired anyone anybody someone everyone nobody me marketing legal finance",
-            "still yet ever any some every more most much many",
+            "still yet ever any some every more most much many lately recently recent earlier later soon",
         )
     ).split()
 )

@@ -12,7 +12,8 @@ from salesbot.nlp import prefilter
 _QUIET = re.compile(
     r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
-    r"\bhaven'?t\s+(?:heard\s+from|contacted|talked\s+to)\b|"
+    r"\bhaven'?t\s+(?:we\s+|i\s+)?(?:heard\s+from|contacted|talked\s+to)\b|"
+    r"\b(?:going|gone|went|gotten|getting)\s+(?:cold|quiet|dark|silent)\b|"
     # 2026-12-08 set: "which accounts havent i touched in a while", "customers i haven't called in a month",
     # "accounts with no contact for 30 days", "who have i neglected"
     r"\b(?:haven'?t|have\s+not|hasn'?t|didn'?t)\s+(?:i\s+|we\s+|been\s+)?(?:touched|contacted|visited|called|"
@@ -23,8 +24,8 @@ _QUIET = re.compile(
     r"spoken\s+to|talked\s+to)\b[^.?!]{0,30}\b(?:lately|recently)\b|"
     # "which clients have we not spoken to in over a month", "which customers nobody contact for long time"
     r"\b(?:have|has)\s+(?:we|i|anyone|nobody)\s+not\s+(?:touched|contacted|visited|called|seen|spoken\s+to|talked\s+to)"
-    r"[^.?!]{0,30}\b(?:in|for)\s+(?:over\s+|more\s+than\s+)?(?:a\s+while|ages|a\s+long\s+time|long\s+time|a\s+month|"
-    r"\w+\s+(?:days|weeks|months))\b|"
+    r"[^.?!]{0,30}\b(?:(?:in|for)\s+(?:over\s+|more\s+than\s+)?(?:a\s+while|ages|a\s+long\s+time|long\s+time|a\s+month|"
+    r"\w+\s+(?:days|weeks|months))|lately|recently)\b|"
     r"\b(?:nobody|no\s+one|no-one)\s+(?:has\s+)?(?:contact(?:ed)?|visit(?:ed)?|call(?:ed)?|touch(?:ed)?|talk(?:ed)?\s+to)\b"
     r"[^.?!]{0,30}\b(?:for|in)\s+(?:a\s+)?(?:long\s+time|while|ages|\w+\s+(?:days|weeks|months))\b|"
     r"\bno\s+(?:contact|touch(?:es|points?)?|activity|visits?)\s+(?:in|for)\s+(?:a\s+while|ages|\w+\s+(?:days|weeks|months))\b|"
