@@ -268,9 +268,9 @@ _LABEL_AFTER = re.compile(
 # word before a Latin multiplier ("abt 1.5m", "around 300k"): a rep's estimate of a deal, not a count.
 _LABEL_BEFORE = re.compile(
     r"\s*(?:的)?\s*(?:预算|报价|合同|单子|项目|(?i:budget|deal|contract|order|quote|project|opportunity|opp|"
-    r"spend|po|price\s+tag|ticket)\b)"
+    r"spend|po|price\s+tag|ticket|renewal|expansion|upsell|pilot|rollout|subscription|to\s+spend)\b)"
 )
-_ROUGHLY_AFTER = re.compile(r"(?i:\b(?:abt|about|around|approx\.?|approximately|roughly|~|≈|est\.?))\s*$")
+_ROUGHLY_AFTER = re.compile(r"(?:(?i:\b(?:abt|about|around|approx\.?|approximately|roughly|est\.?))|[~≈])\s*$")
 
 
 def _money_on_its_face(text: str, candidate: _Candidate) -> bool:
