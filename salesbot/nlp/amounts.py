@@ -125,6 +125,9 @@ _SUFFIX_CURRENCY = {
     "eur": "EUR",
     "euro": "EUR",
     "euros": "EUR",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
     "港币": "HKD",
     "港元": "HKD",
     "港幣": "HKD",
@@ -132,9 +135,6 @@ _SUFFIX_CURRENCY = {
     "yuan": "CNY",
     "刀": "USD",  # chat slang for dollars (50k刀)
     "英镑": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "quid": "GBP",
 }
 _MULTIPLIERS = {
     "百": 100,
@@ -148,11 +148,11 @@ _MULTIPLIERS = {
     "w": 10**4,
     "k": 1000,
     "thousand": 1000,
+    "grand": 1000,  # "paid 20 grand"
+    "mil": 10**6,  # "2.5 mil"
+    "mill": 10**6,
     "m": 10**6,
     "mn": 10**6,
-    "mil": 10**6,
-    "mill": 10**6,
-    "grand": 1000,
     "million": 10**6,
     "bn": 10**9,
     "billion": 10**9,
@@ -238,6 +238,8 @@ _COUNT_WORDS = _words(
 _NOT_PLURAL = _words(
     "is was as has does this thus plus minus less unless its his hers ours yours theirs us yes thanks across",
     "towards afterwards always besides perhaps whereas gross dollars bucks euros",
+    # chat words ending in s that count nothing ("for 120万 pls approve")
+    "pls plz thx thanx tks ths asap afaics ps",
 )
 _MONTH_BEFORE = re.compile(
     r"(?i:\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
@@ -267,17 +269,35 @@ _PART_BEFORE = re.compile(
 _LABEL_AFTER = re.compile(
     r"(?:金额|报价|预算|价格|总价|总额|合同额|合同金额|单价|售价|价钱|费用|"
     r"(?i:amount|budget|price[ds]?|priced at|quoted?|quote of|worth|valued at|value|deal size|fee))"
-    r"(?:\s*(?:是|为|约|大约|大概|在|批了|(?i:of|at|is|about|around|roughly|approved|confirmed|signed off)|:|~))*\s*$"
+    r"(?:\s*(?:是|为|约|大约|大概|在|批了|(?i:of|at|is|about|around|roughly|abt|approx\.?|approved|confirmed|signed off|ok'?d)|:|~|≈))*\s*$"
 )
-# A sum right before the deal it sizes is money too ("三百万的盘子", "350k expansion", "1.2M budget").
-_DEAL_AFTER = re.compile(
-    r"\s*(?:的)?\s*(?:盘子|项目|单子|大单|订单|合同|生意|预算|框架|采购|"
-    r"(?i:deal|project|expansion|opportunity|order|contract|renewal|upsell|budget|po|tender|rollout)(?![A-Za-z]))"
+# Said after a sum, a money label makes it money too ("200k budget", "a 1.5m deal", "50万的预算"); so does a round-off
+# word before a Latin multiplier ("abt 1.5m", "around 300k"): a rep's estimate of a deal, not a count.
+_LABEL_BEFORE = re.compile(
+    r"\s*(?:的)?\s*(?:预算|报价|合同|单子|大单|订单|项目|盘子|生意|框架|采购|(?i:budget|deal|contract|order|quote|project|"
+    r"opportunity|opp|spend|po|price\s+tag|ticket|renewal|expansion|upsell|pilot|rollout|tender|subscription|"
+    r"to\s+spend)\b)"
 )
+_ROUGHLY_AFTER = re.compile(r"(?:(?i:\b(?:abt|about|around|approx\.?|approximately|roughly|est\.?))|[~≈])\s*$")
+
+
+def _money_on_its_face(text: str, candidate: _Candidate) -> bool:
+    m = candidate.money
+    before = text[max(0, m.start - _LOOKBACK) : m.start]
+    if _LABEL_AFTER.search(before):
+        return True
+    if not candidate.marked:
+        return False
+    return _LABEL_BEFORE.match(text, m.end) is not None or (
+        m.end > 0 and text[m.end - 1] in "kKmM" and _ROUGHLY_AFTER.search(before) is not None
+    )
+
+
 _MONEY_WORDS = re.compile(
     r"金额|合同|款|付|收到|收了|到账|打了|转了|汇了|报价|价|费|额|预算|发票|开票|成交|欠|"
     r"(?i:\b(?:amount|contract|paid|pay|payment|received?|invoiced?|wired|transferred|deposit|price[ds]?|quoted?|"
-    r"worth|value|total|budget|deal|sum|fee|owes?|owed|owing|outstanding|balance|cost|revenue|remitted))"
+    r"worth|value|total|budget|deal|sum|fee|owes?|owed|owing|outstanding|balance|cost|revenue|remitted|money|cash|"
+    r"funds|collected|grand|wire))"
 )
 _PHONE_DIGITS = 11
 _LOOKBACK = 24  # enough for the longest phrase checked before a number ("budget of around ")
@@ -308,12 +328,7 @@ def find_amount(text: str, *, exclude: Iterable[tuple[int, int]] = (), explicit:
     best: _Candidate | None = None
     for c in _candidates(clean, answer=False):
         m = c.money
-        if (
-            explicit
-            and m.currency is None
-            and not _LABEL_AFTER.search(clean, max(0, m.start - _LOOKBACK), m.start)
-            and not (c.marked and _DEAL_AFTER.match(clean, m.end))
-        ):
+        if explicit and m.currency is None and not _money_on_its_face(clean, c):
             continue
         if any(m.start < end and start < m.end for start, end in spans):
             continue

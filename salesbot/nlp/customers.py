@@ -223,6 +223,8 @@ _GENERIC = frozenset(
         "saturday sunday cto ceo cfo team sales customer client order price quote contract signed",
         "sign demo trial renewal this that there here what when where who will would should can",
         "please about after before",
+        # chat short forms: "call w hooli" is no typo of Hooli spelt "whooli"
+        "w re abt pls plz thx u ur r yday tmrw tmr mtg f2f asap fyi",
         # Ordinary words that open many English company names: fine inside an exact name,
         # meaningless as a short form ("home" for The Home Depot).
         "home first american best big blue green red black white gold silver north south east west",

@@ -313,7 +313,7 @@ _EN_MONTHS = {
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
 _EN_NUMBERS = {
-    "a couple of": 2, "couple of": 2, "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+    "a couple of": 2, "couple of": 2, "a couple": 2, "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
@@ -327,9 +327,11 @@ _EN_NUMBERS |= {
 }  # fmt: skip
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
-    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1, "yday": -1,
-    # chat spellings (2day, 2moro)
-    "2day": 0, "2nite": 0, "2night": 0, "2moro": 1, "2morow": 1, "2mrw": 1, "2mro": 1, "tdy": 0,
+    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
+    # chat spellings (2day, 2moro, tonite, yday)
+    "tonite": 0, "2day": 0, "2nite": 0, "2night": 0, "tdy": 0,
+    "2moro": 1, "2morow": 1, "2mrw": 1, "2mro": 1, "tmrow": 1,
+    "yday": -1, "yest": -1, "yesterdy": -1, "yesturday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -572,11 +574,16 @@ def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
-@_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|yd|2d|2n|td")  # fmt: skip
+# "the day after tmrw" as "the day after tomorrow": any spelling of the day word.
+_TOMORROW = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == 1})
+_YESTERDAY = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == -1})
+
+
+@_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+{_TOMORROW})|(?P<before>(?:the\s+)?day\s+before\s+{_YESTERDAY})"
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|2d|2n|ye|yd|td")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
-    clock = _Clock(None, period="night") if (m["word"] or "").lower() in ("tonight", "2nite", "2night") else None
+    clock = _Clock(None, period="night") if (m["word"] or "").lower() in ("tonight", "tonite", "2nite", "2night") else None
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 
@@ -723,7 +730,9 @@ def _weekend(today: dt.date, weeks: int | None) -> dt.date:
 _EN_SHIFT = {"next": 1, "nxt": 1, "last": -1, "this": 0}
 
 
+# "Wednesday 9 December", "Thursday, Dec 3": the weekday only names the date that follows; the date is read.
 @_rule(rf"{_W}(?:(?P<which>next|nxt|this\s+coming|coming|this|last)\s+)?(?P<wd>{_EN_WEEKDAY})\.?{_E}"
+       rf"(?!,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_EN_MONTH}(?![a-z])|,?\s+{_EN_MONTH}\.?\s+\d)"
        rf"(?:\s+(?P<week>next|this|last)\s+week{_E})?",
        needs="mon|tue|wed|thu|fri|sat|sun", context=_framing)  # fmt: skip
 def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Value:
@@ -1087,6 +1096,13 @@ _DOTTED_UNIT = re.compile(
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _CJK_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")
 _DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
+# "remind me 12.20 to…", "ping me 1/8", "follow up 12.10": what follows a reminder's "me" or a follow-up is its day,
+# not a number or a fraction; so is what follows "on" / "until" ("on 1/8": a fraction is never "on").
+_DAY_FRAME_BEFORE = re.compile(
+    r"(?:\b(?:remind|ping|nudge|text|tell)\s+me|\b(?:on|until|till|due|revisit)|\bfollow[ -]?up|\bf/u|"
+    r"\b(?:call|check|circle|get)\s+back)\s*$",
+    re.I,
+)
 
 
 def _dot_context(m: re.Match[str]) -> object:
@@ -1106,7 +1122,8 @@ def _dotted_is_date(m: re.Match[str]) -> bool:
         # "见了他们的CIO 12.15再约": a Latin word set apart by a space in a Chinese sentence is no version prefix.
         # v1.2 or "version 1.2" is a number; "on 12.15" / "by 12.20" is a day (issue 17).
         word = _WORD_BEFORE.search(before)
-        if raw[-1:].isalpha() or word is None or word.group(0).lower() not in _DAY_WORDS_BEFORE:
+        framed = word is not None and word.group(0).lower() in _DAY_WORDS_BEFORE
+        if raw[-1:].isalpha() or not (framed or _DAY_FRAME_BEFORE.search(raw)):
             return False
     if before.lower().endswith(("rmb", "usd", "cny")):
         return False
@@ -1126,6 +1143,8 @@ def _numeric_date(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     # In a sentence "3-5个" is a range and "砍了1/3" a fraction far more often than a date.
     a, b = int(m["a"]), int(m["b"])
     looks_like_fraction = m["sep"] == "/" and a < b <= 10
+    if looks_like_fraction and _DAY_FRAME_BEFORE.search(m.string, max(m.start("all") - 16, 0), m.start("all")):
+        looks_like_fraction = False
     return value._replace(ambiguous=year is None and (m["sep"] == "-" or looks_like_fraction))
 
 
@@ -1227,17 +1246,35 @@ def _ampm_clock(m: re.Match[str], ctx: _Ctx) -> _Value | None:
 
 
 @_rule(rf"{_W}(?:(?P<at>at|@)\s*)?(?P<h>\d{{1,2}})(?![\d:.]|\s*(?:a\.?m|p\.?m|%))"
-       rf"(?P<oclock>\s*o'?clock{_E})?(?P<last>(?=\s*(?:[,;!?]|$)))?", needs="at|@|clock")  # fmt: skip
+       rf"(?P<oclock>\s*o'?clock{_E})?", needs="at|@|clock", context=lambda m: _clause_ends_after(m))  # fmt: skip
 def _en_bare_hour(m: re.Match[str], ctx: _Ctx) -> _Value | None:
     if not (m["at"] or m["oclock"]):
         return None  # a lone number is not a time
     hour = int(m["h"])
     if hour > 24:
         return None
-    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept, and so is "at 4" ending
-    # the clause ("remind me to call them back at 4"): nothing follows it that it could count.
-    at_end = m["last"] is not None and bool(m["at"])
-    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not (m["oclock"] or at_end))
+    # "at 3 sites" is a count; "at 3" next to a day ("tomorrow at 3") is joined and kept; "call back at 4" ending a
+    # sentence or a clause is a time.
+    ends = m["at"] is not None and _clause_ends_after(m)
+    return _Value(clock=_Clock(hour, 0, None, hour >= 13 or hour == 0), ambiguous=not (m["oclock"] or ends))
+
+
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:$|[,;!?]|\.(?!\d))")
+
+
+_PRICE_BEFORE = re.compile(
+    r"\b(?:priced|quoted|worth|valued|sold|offered|bought|capped|pegged|rated|ranked|came\s+in|closed|ended|"
+    r"stands?|sits?|is|was|are|were)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _clause_ends_after(m: re.Match[str]) -> bool:
+    """ "call back at 4" ending a clause is a time; "priced at 3." is not."""
+    start = m.start("all")
+    if _PRICE_BEFORE.search(m.string, max(start - 12, 0), start):
+        return False
+    return _CLAUSE_END_AFTER.match(m.string, m.end("all")) is not None
 
 
 @_rule(rf"{_W}(?:12\s*)?(?P<w>noon|midday|midnight){_E}", needs="noon|mid")
@@ -1250,11 +1287,13 @@ def _cn_period(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(clock=_Clock(None, period=_CN_PERIODS[m["all"]]))
 
 
-@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night){_E}",
-       needs="morning|afternoon|evening|night")  # fmt: skip
+@_rule(rf"{_W}(?:in\s+the\s+|at\s+)?(?P<p>morning|afternoon|evening|night|first\s+thing){_E}",
+       needs="morning|afternoon|evening|night|first")  # fmt: skip
 def _en_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    # "good morning": an English period word is a time only next to a day ("tomorrow morning").
-    return _Value(clock=_Clock(None, period=_EN_PERIODS[m["p"].lower()]), ambiguous=True)
+    # "good morning": an English period word is a time only next to a day ("tomorrow morning"); "first thing
+    # tmrw" is tomorrow morning.
+    word = "morning" if m["p"].lower().startswith("first") else m["p"].lower()
+    return _Value(clock=_Clock(None, period=_EN_PERIODS[word]), ambiguous=True)
 
 
 # --------------------------------------------------------------------------- scanning

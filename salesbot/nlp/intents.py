@@ -70,7 +70,13 @@ INTENTS = (
 # bills.
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
 _FILLER = r"^\s*(?:(?:嗯|哦|那个|hi|hello|hey|你好|ok(?:ay)?|so|um)(?![a-z])[\s,，]*){0,2}"
-_END = r"\s*[.!。！]*\s*$"
+_END = r"\s*(?:,?\s*(?:please|pls|plz|rn|now))?\s*[.!?。！]*\s*$"
+# "show my deals", "list all my accounts", "看看我的客户": a list asked for with a verb.
+_SHOW = (
+    r"(?:(?:pls\s+|please\s+|can\s+you\s+|can\s+i\s+)?(?:show|list|see|view|pull\s+up|get|give)\s+(?:me\s+)?"
+    r"(?:all\s+(?:of\s+)?)?|what'?s\s+in\s+|all\s+(?:of\s+)?|"
+    r"(?:看看|看一下|查看|列出|显示)\s*)?"
+)
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -87,11 +93,22 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
-            r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
-            r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
+            r"\bwhat\s+(?:else\s+|exactly\s+)?(?:can|do|could)\s+(?:you|u|ya|this(?:\s+(?:bot|thing))?|it|the\s+bot)\s+"
+            r"(?:do|help(?:\s+me)?\s+with)\b|"
+            r"\bshow\s+me\s+how\b|\bhow\s+does\s+(?:this|it|the)\s+(?:bot\s+|thing\s+|app\s+)?work\b",
         ),
-        ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
-        ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
+        (
+            "my_customers",
+            rf"{_FILLER}{_SHOW}(我的客户|客户列表|my customers|my accounts|my clients|list customers|"
+            rf"my (?:customer|client|account) list){_END}",
+        ),
+        (
+            "my_deals",
+            rf"{_FILLER}{_SHOW}(我的商机|我的单子|商机列表|my (?:open |active |current )?deals|my pipeline|"
+            rf"my opportunities|my opps|pipeline){_END}",
+        ),
+        # "how many deals do I have open", "what deals do i have": the rep's deals asked for in a sentence
+        ("my_deals", r"\b(?:how\s+many|what|which)\s+(?:open\s+|active\s+)?deals\s+(?:do|have)\s+i\b"),
         (
             "reminder",
             r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
@@ -113,7 +130,22 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:(?:has|have|is|are|was)\b[^.!?]{0,40}\bpaid\s+up\b|paid\s+up\s*\?|what'?s\s+(?:still\s+)?(?:left|open)\s+on\b|"
             r"still\s+open\s+(?:for|on)\b|how\s+much\s+(?:is\s+(?:still\s+)?open\b|(?:did|has)\b.{1,30}\bpa(?:y|id)\b)|"
             r"did\s+we\s+(?:get|receive)\s+(?:anything|any\s+money|any\s+payment|paid)\b|up\s+to\s+date\s+on\b)|"
-            r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            r"(?:\bnot|n't|\b(?:has|have|did|does|do|is|are|was|were|wo|ca)nt|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
+            # 2026-12-08 set: what is left to collect, A/R, debtors: "how much is left on the X invoice", "how much do
+            # we still have to collect from X", "ar for X", "biggest debtors", "is the final payment from X in yet"
+            # literal spaces in the new phrases: the derived gate (prefilter) then looks for "how much", not "from"
+            r"\bhow much\s+(?:is\s+|are\s+we\s+|money\s+is\s+)?(?:still\s+)?"
+            r"(?:left|remaining|outstanding|unpaid|due|owing|open)\s+(?:on|from|with)\b|"
+            r"\b(?:still|left|yet)\s+(?:have\s+|need\s+|got\s+)?to\s+(?:collect|be\s+(?:paid|collected))\b|"
+            r"\b(?:have|need|got)\s+to\s+collect\s+from\b|\buncollected\b|\bdebtors?\b|\bdeadbeats?\b|"
+            r"\bhow much\s+(?:has|have|did)\b[^.?!]{0,40}?\bpa(?:id|y)\b|"
+            r"^\s*(?:has|have|did)\s+(?:anyone|anybody|everyone|everybody|all)\b[^.!?]{0,30}?\bpa(?:id|y)\b|\blate\s+(?:paying|payers?|payments?)\b|"
+            r"\bstill\s+(?:open|owed|due|unpaid|outstanding)\s+(?:on|from|for)\b|\bcollections?\s+(?:status|report|update)\b|"
+            r"\b(?:ar for|ar on|ar from|the ar|our ar|my ar|show ar|check ar|a/r)\b|\baccounts\s+receivable\b|"
+            r"^\s*(?:is|was|are|has|have|did)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer|deposit|installment|"
+            r"balance|funds|cash)\b[^.!?]{0,30}?\b(?:in|arrive[d]?|land(?:ed)?|here|through|received|come\s+in|"
+            r"clear(?:ed)?)\s*(?:\byet\b|\?|$)|"
+            r"\b(?:did|has|have)\b[^.?!]{1,40}?\bpa(?:id|y)\b[^.!?]{0,30}?\bin\s+full\b(?![^.!?]*\b(?:today|yesterday|on)\b)|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
             r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|[。.!！]?\s*$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
@@ -128,19 +160,25 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|[打转汇付]了一半|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
-            r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
+            r"\bgot\s+paid\b|(?<!be )\bpaid\b(?!\s+(?:us\s+)?(?:a\s+)?visit)|\bcoughed\s+up\b|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\b(?:money|funds)\b.{0,30}\b(?:came\s+in|landed|arrived)\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
-            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?(?:in\s+)?from\b|"
+            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万|grand|thousand|bucks)?\s*(?:[A-Z]{3}\s+)?(?:in\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
+            # 2026-12-08 set: "money from X is in 75000", "X's payment is in", "collected 90k from X", "funds landed"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer|deposit|installment|instalment)\b[^.?!]{0,30}?\b(?:is|are|'s|has\s+come|have\s+come)\s+in\b(?!\s+(?:the\s+)?(?:pipeline|contract|negotiation|review|progress|discussion))|"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:landed|hit\s+(?:the\s+|our\s+)?(?:account|bank))\b|"
+            r"\b(?:money|payment|pmt|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:came|went)\s+(?:thru|through)\b|"
+            r"\b(?:money|payment|funds|cash|wire)s?(?:\s+is|'s)?\s+in from\b|"
+            r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
-            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer|funds|money)\s+(?:(?:has\s+)?cleared|(?:came|went)\s+through)\b|"
+            r"\b(?:cheque|check|wire|transfer|payment)\b[^.?!]{0,30}?\bcleared\b|[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer|funds|money)\s+(?:(?:has\s+)?cleared|(?:came|went)\s+through)\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
@@ -170,7 +208,19 @@ _VISIT = re.compile(
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+(?:by|in)|caught\s+up|presented|pitched|walked\s+\w+(?:\s+\w+){0,2}\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
-    r"breakfast|coffee)\b",
+    r"breakfast|coffee|"
+    # 2026-12-08 set: activities not called a visit: "X dropped in", "on site at X all day", "f2f w X", "spent the
+    # whole morning at X", "popped over to X", "sat down with X", "in person w X"
+    r"(?:dropped|popped|stopped|came)\s+(?:in|into|over|round|around)|popped\s+by|on[- ]?site|f2f|saw|"
+    r"face[- ]to[- ]face|"
+    r"stopped\s+at|walked\s+into|paid\s+(?:a\s+)?visit|(?:phone|video)\s+(?:conversation|chat)|conversation\s+with|"
+    r"(?:plant|site|factory|facility|office|warehouse)\s+(?:tour|walk(?:through)?|visit)|toured|"
+    r"in[- ]person\s+(?:w|with|at)|sat\s+down\s+(?:w|with)|"
+    r"spent\s+(?:the\s+|this\s+|a\s+|an\s+|half\s+(?:a\s+|the\s+)?)?(?:whole\s+|entire\s+|full\s+)?"
+    r"(?:morning|afternoon|day|evening|hour)|"
+    r"spent\s+(?:\d+|two|three|four|a\s+couple\s+of|a\s+few)\s*(?:hrs?|hours?|mins?|minutes)\s+(?:at|with|w)|"
+    r"all\s+day\s+(?:at|with|w)|(?:mtg|meetup|catch[- ]?up|sync|huddle)\s+(?:w|with|at)|"
+    r"had\s+a\s+(?:mtg|sync|catch[- ]?up))\b",
     re.IGNORECASE,
 )
 # "推进阿里巴巴的商机" / "update Acme's stage": a move whose stage the bot must ask for.
@@ -257,6 +307,8 @@ def understand(
             reading, date_error = find_date(scan, now=now, calendar=calendar), None
     except DateError as exc:
         reading, date_error = None, exc
+    if intent == "quiet_accounts":
+        reading, date_error = None, None  # "not touched in a month": how long the silence is, not a day to act on
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
         occurred_on = occurred_on or reading.date
         reading = None  # "今天拜访了…" says when the visit was, not when to follow up
@@ -284,7 +336,11 @@ def understand(
 # Meeting tools named after a customer's company (腾讯会议 is Tencent's product, not a meeting with Tencent).
 _MAY_NAME_A_TOOL = re.compile(r"腾讯|钉钉|飞书|微信")
 _TOOLS = re.compile(r"腾讯(?:视频)?会议|钉钉(?:会议|视频)?|飞书(?:会议)?|企业微信(?:会议)?|微信(?:视频|电话|语音)")
-_DONE = re.compile(r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee)\b", re.IGNORECASE)
+_DONE = re.compile(
+    r"了|\b(?:visited|met|had|called|phoned|lunch|dinner|coffee|spent|dropped|popped|swung|f2f|on[- ]?site|"
+    r"(?:call|zoom|meeting|mtg|lunch|dinner)\s+(?:with|w/?))\b",
+    re.IGNORECASE,
+)
 _SUBMIT = re.compile(
     # a digit counts unless it is a date's (12月10号前给她发合同草稿 names a day, not a sum)
     r"提交|审批|金额|合同额|总价|\d(?!\d*\s*(?:月|号|日|[./]\d))|万|submit|approv|worth|amount|[$¥￥€]",
@@ -317,12 +373,15 @@ _ZH_APPOINTED = re.compile(r"\s*约")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|caught|"
-    r"transferred|chatted|hosted|swung|presented|pitched|walked|arrived|landed|cleared|remitted|deposited|credited)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked|arrived|landed|cleared|remitted|deposited|credited|"
+    r"popped|sat|collected|f2f|mtg|on[- ]?site|grabbed|hopped|touched)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
-    r"\b(?:follow(?:ing)?[ -]?up|f/u|fu|next\s+step|send|circle\s+back|call\s+back|ring\s+back|get\s+back|"
-    r"touch\s+base|reconnect|check\s+in|ping|want|wants|remind|call\s+them|"
+    r"\b(?:follow(?:ing)?[ -]?up|f/u|fu|next\s+step|send|circle\s+back|check\s+in|ping|want|wants|remind|call\s+them|"
+    # 2026-12-08 set: "call back on dec 5", "check back on the 14th", "revisit on the 1st"
+    r"(?:call|check|get|ring|circle|come|go)\s+back|revisit|re-visit|touch\s+base|reconnect|reconvene|try\s+again|chase|"
+    r"see\s+them|"
     r"again|due|schedule|plan|need|next|nxt|tomorrow|tmrw|coming|upcoming)\b",
     re.IGNORECASE,
 )
@@ -336,7 +395,7 @@ _NOT_DATES = re.compile(
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
 )
 _SPENT_TODAY = re.compile(
-    r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bspent\s+(?:the|this)\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
     re.IGNORECASE,
 )
@@ -361,6 +420,16 @@ def _occurred(
         if context is None:
             continue  # "3月2日再联系": a follow-up said in the past, refused as such by the date reader
         past = day < today or (day == today and context)
+        if not past and context and _ORDINAL_ONLY.fullmatch(reading.text.strip()):
+            # "zoom w X on the 20th, follow up on the 30th": a day of the month said of a past activity is the last
+            # such day (the date reader gives the next one)
+            day = _month_before(day)
+            if day <= today:
+                blanked = text[: reading.start] + " " * (reading.end - reading.start) + text[reading.end :]
+                return day, blanked, (reading.start, reading.end)
+            continue
+        if not past and context and (day - today).days >= 7:
+            continue  # "called X, call back on dec 5": a day named ahead is no weekday read ahead, not the call's
         if not past and context:
             past = True
             while day > today:
@@ -373,6 +442,20 @@ def _occurred(
     if _SPENT_TODAY.search(text):
         return today, text, None
     return None, text, None
+
+
+_ORDINAL_ONLY = re.compile(r"(?:on\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)|\d{1,2}\s*[号日]", re.IGNORECASE)
+
+
+def _month_before(day: date) -> date:
+    """The same day a month earlier (the month's last day where that day does not exist)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    return date(year, month, 28)
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -419,6 +502,8 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("inbound", r"来访|来我们|来我司|来公司|来拜访(?:我们|我司|公司)|来了我们|到我们公司|到访|接待|\bhosted\b|"
+                    r"\bcame\s+(?:by|to|into|in\s+to|over\s+to)\s+(?:the|our)\s+(?:office|hq|showroom)\b|"
+                    r"\b(?:dropped|popped|came)\s+(?:in|over|round)\b(?!\s+(?:on|at|to)\b)|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|吃了[个顿]?(?:饭|便饭|火锅|烧烤|夜宵|大餐|工作餐)|撸了?个?串|"
@@ -513,6 +598,9 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
             core = _core_words(text)
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
+            if core == "reminder" and found in _ONLY_ANSWER:
+                # "remind me monday 10am to review the team pipeline": the question is what to be reminded of
+                return core, None
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
                 # A contract named with its amount and no word of change is a contract submitted ("contract for
                 # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.

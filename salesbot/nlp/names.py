@@ -27,14 +27,60 @@ _CJK_TAIL = re.compile(
 _LATIN_TAIL = re.compile(
     r"\s+(?P<tail>foods?|labs?|media|systems|health|cloud|music|capital|bank|motors|energy|software|tech|studios|"
     r"games|pharma|retail|ventures|solutions|digital|finance|insurance|airlines|networks|security|partners|"
-    r"consulting|electronics|solar|dental|aviation|logistics|pharmaceuticals|biotech|robotics|analytics|"
-    r"mining|steel|telecom|marine)(?![A-Za-z])",  # Hooli Labs今天: no \b
+    r"consulting|electronics|foods|aviation|"
+    # 2026-12-08 set: "stark logistics" is not Stark Industries, "acme robotics" not Acme: an industry after the
+    # shared first word names another company.
+    r"logistics|robotics|marine|grain|mining|steel|solar|shipping|freight|trading|holdings|industries|manufacturing|"
+    r"chemicals?|textiles|pharmaceuticals|biotech|farms|automotive|aerospace|construction|telecom|technologies|"
+    r"dynamics|analytics|devices|instruments|materials|semiconductors?|airways|hotels|resorts|apparel|brewing|"
+    r"beverages|utilities|agri(?:culture)?|fisheries|plastics|metals|minerals|petroleum|realty|properties|"
+    r"bakery|dental|clinic|hospital|pharmacy|restaurants?|"
+    r"cafe|hotel|academy|university|college|farm|dairy|brewery|winery|outfitters|supply|supplies|works|builders|"
+    r"interiors|furniture|fashion|cosmetics|packaging|printing|logistic|transport|express|couriers|imports|exports)(?![A-Za-z])",  # Hooli Labs今天: no \b
     re.IGNORECASE,
+)
+# A customer matched by its first word only (harbor for Harbor Freight Lines) with other words after it that end
+# in a company-name tail (harbor lane bakery): another company, up to two words in between.
+_LATIN_LONGER = re.compile(r"(?P<mid>(?:\s+[A-Za-z][A-Za-z&-]*){1,2}?)" + _LATIN_TAIL.pattern, re.IGNORECASE)
+# Reps type names in lower case ("called tidewater grain no answer", "new lead bluepeak foods", "add sable ridge
+# mining as a lead"): after a verb that puts a company next, the words up to the first that no name holds.
+_LOWER_NAME = re.compile(
+    r"(?:\b(?:visited|visit\s+@|visit\s+at|met(?:\s+(?:with|w/?))?|meeting\s+with|call\s+with|(?:cold[\s-]+)?called|phoned|rang|"
+    r"(?:spoke|talked|chatted)\s+(?:with|w/?|to)|emailed|saw|(?:guys|folks|team|people)\s+(?:at|from)|"
+    r"(?:lunch|dinner|coffee|zoom|f2f|mtg|meeting|call)\s+(?:with|w/?)|went\s+to|on\s+site\s+at|"
+    r"new\s+(?:lead|prospect|customer|client|account)\s*[:,-]?|add(?:ed)?|create[d]?|log(?:ged)?|"
+    r"enter(?:ed)?|mark(?:ed)?|flag(?:ged)?|"
+    # a reminder's, a payment's or a question's company: "remind me to call bluefin analytics", "got 20k from
+    # ashford dental", "did cobalt ridge pay yet", "contract for greystone labs"
+    r"(?:to|and)\s+(?:call|email|visit|ping|chase|text)|chase|from|(?:contract|invoice|quote|proposal)\s+for|"
+    r"^\s*(?:did|has|have)|^\s*(?:how\s+much\s+)?(?:does|do))\s+)"
+    # in a lookahead, so that a verb's words do not hide the next verb ("called the guys at redfern logistics")
+    r"(?=(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,3}))"
+)
+_NOT_IN_A_LOWER_NAME = frozenset(
+    " ".join(
+        (
+            "a an the my our their his her him them they us we i you it this that these those there here",
+            "for to at in on of from with w about re by abt as and but so or then lol pls",
+            "today yesterday yday tmrw tomorrow tonight morning afternoon evening week month year next last",
+            "mon tue tues wed thu thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday",
+            "is was are were be been said says want wants wanted need needs asked has have had will would can could",
+            "again back up no not new yet just already also too all still",
+            "team people guys folks procurement purchasing cfo ceo cto coo buyer boss contact office site hq",
+            "reminder note lead leads prospect customer client account deal visit call meeting follow",
+            "left got sent gave took told showed discussed talked spoke went came signed paid wants",
+            "pay pays owe owes sign wire wired anyone anybody someone everyone nobody me marketing legal finance",
+            "still yet ever any some every more most much many lately recently recent earlier later soon",
+            "who which after before its mom dad home",
+        )
+    ).split()
 )
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
+    rf"(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催|"
+    # "New lead from the exhibition: 星辰网络科技": a new lead's name after a colon
+    rf"(?i:\b(?:lead|prospect|线索|新客户))[^:：,，。]{{0,30}}[:：]\s*)(?P<n>{_CJK}{{2,8}}?)"
     rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|总部|公司|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"
     rf"|{_CJK}总(?!部)"  # a person by title right after the company, no space: 拜访了星辰科技王总
     # a run-on sentence: the follow-up's day right after the name (拜访了星河软件过两天再跟进)
@@ -62,21 +108,6 @@ _LEAD_COLON = re.compile(
     rf"(?i:\b(?:new\s+)?(?:lead|prospect|opportunity)\b[^:：,.]{{0,30}}[:：])\s*"
     rf"(?P<n>{_CJK}{{2,10}}|[A-Za-z][A-Za-z0-9&'-]*(?:\s+[A-Za-z][A-Za-z0-9&'-]*){{0,3}})(?=\s*(?:[,.;]|$))"
 )
-# Lower-case names after a verb of calling on them (cold called brightpath dental they have 12 locations): the
-# name ends at the first word no name holds.
-_LATIN_LOWER = re.compile(
-    r"\b(?:cold[\s-]+called|called|rang|phoned|visited|met\s+with)\s+"
-    r"(?P<n>[a-z][a-z0-9&-]*(?:\s+[a-z][a-z0-9&-]*){0,2})"
-)
-_LATIN_STOP = frozenset(
-    " ".join(
-        (
-            "they we he she it i you them us him her and to for about re today yesterday this that back again",
-            "on at in with from who which after before tomorrow the a an our their my his its some all everyone",
-            "procurement purchasing finance cfo ceo cto boss team customer client prospect mom dad home",
-        )
-    ).split()
-)
 _LATIN_NAME = re.compile(
     r"\b(?:visited|met\s+with|met|meeting\s+with|call\s+with|lunch\s+with|dinner\s+with|dropped\s+by|"
     r"stopped\s+by|zoom\s+with|contract\s+for|from|chase|call)\s+"
@@ -96,8 +127,9 @@ _NOT_IN_A_NAME = re.compile(
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
     r"Oct|Nov|Dec|Today|Tomorrow|Yesterday|I|We|They|Them|Him|Procurement|CFO|CTO|CEO|"
-    # question words and pronouns that open a question (What's the total still outstanding?)
-    r"What|Who|Where|When|Why|How|Which|It|He|She|There|Here|Everyone|Everybody|Someone|Somebody|Nobody|Let)\b"
+    # a question, a pronoun or a request opening the sentence ("What's the total still outstanding")
+    r"What|Who|Which|Where|When|Why|How|Is|Are|Did|Does|Do|Has|Have|Can|Could|Should|Please|Kindly|Sorry|Show|"
+    r"Remind|It|He|She|There|Here|Everyone|Everybody|Someone|Somebody|Nobody|Let)\b"
 )
 
 
@@ -110,6 +142,10 @@ def look_alike(text: str, resolution: Resolution) -> Resolution:
     mention = text[match.start : match.end]
     cjk = mention[-1:] and "\u4e00" <= mention[-1] <= "\u9fff"
     tail = _CJK_TAIL.match(rest) if cjk else _LATIN_TAIL.match(rest)
+    if tail is None and not cjk and match.how == "prefix":
+        longer_tail = _LATIN_LONGER.match(rest)
+        if longer_tail is not None and not any(w.lower() in _NOT_IN_A_LOWER_NAME for w in longer_tail["mid"].split()):
+            tail = longer_tail
     if tail is None or tail.group(0).strip().lower() in match.customer.name.lower():
         return resolution
     if not cjk and mention[:1].isupper() and tail["tail"][:1].islower():
@@ -138,11 +174,14 @@ def unknown_name(text: str) -> str | None:
         name = re.sub(r"'s$", "", m["n"] or m["s"]).strip()
         if not _NOT_A_NAME.match(name):
             return name
-    for m in _LATIN_LOWER.finditer(text):
-        words = m["n"].split()
-        cut = next((i for i, w in enumerate(words) if w in _LATIN_STOP), len(words))
-        if cut:
-            return " ".join(words[:cut])
+    for m in _LOWER_NAME.finditer(text):
+        words = []
+        for word in m["n"].split():
+            if word in _NOT_IN_A_LOWER_NAME:
+                break
+            words.append(word)
+        if words:
+            return " ".join(words)
     return None
 
 

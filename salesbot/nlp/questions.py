@@ -23,7 +23,10 @@ _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
     r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
     r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b"
-    r"|\bwalked\b.{1,30}\bthrough\b|\bpresented\b|\bpitched\b|\bcaught\s+up\b|\bphoned\b|\bgrabbed\s+(?:coffee|lunch|dinner|drinks)\b",
+    r"|\bwalked\b.{1,30}\bthrough\b|\bpresented\b|\bpitched\b|\bcaught\s+up\b|\bphoned\b|\bgrabbed\s+(?:coffee|lunch|dinner|drinks)\b"
+    # "fabrikam visit done follow up next week": an activity reported over, with its next step
+    r"|\b(?:visit|call|meeting|demo|mtg|lunch|dinner)\s+(?:is\s+|was\s+)?(?:done|over|finished|complete[d]?|went\s+well)\b"
+    r"|\b(?:done|finished)\s+(?:with\s+)?(?:the\s+|my\s+)?(?:visit|call|meeting|demo)\b",
     _I,
 )
 _ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)", _I)
@@ -52,7 +55,25 @@ _AGENDA = re.compile(
     r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
     r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
     r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b"
-    r"|\bwhat'?s on my (?:schedule|calendar|list)\b",
+    r"|\bwhat'?s on my (?:schedule|calendar|list)\b"
+    # 2026-12-08 set: "whats on tmrw", "what's on for today", "anything on this week", "what's on my calendar"
+    r"|\b(?:what'?s|what\s+is|whats|anything|what\s+do\s+i\s+have)\s+(?:on|planned|scheduled|lined\s+up)\s+"
+    r"(?:for\s+)?(?:me\s+)?(?:today|tonight|tomorrow|tmrw|tmr|this\s+week|next\s+week|this\s+afternoon|"
+    r"(?:on\s+)?(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    r"|\bwhat'?s\s+on\s+(?:my\s+)?(?:calendar|schedule|plate|agenda)\b|\bwhats\s+on\s+(?:my\s+)?(?:calendar|schedule|plate)\b"
+    r"|(?:\bmy|^\s*(?:any|the))\s+(?:schedule|calendar|plans?|to-?dos?|meetings?|appointments?|"
+    r"follow[- ]?ups?)\s+(?:for\s+|on\s+)?(?:today|tomorrow|tmrw|this\s+week|next\s+week|"
+    r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    # literal spaces: the derived gate (prefilter) then looks for these rare phrases, not for "today" or "meeting"
+    r"|^\s*(?:any calls?|any visits?|my calls|my visits)\s+(?:for\s+|on\s+)?"
+    r"(?:today|tomorrow|tmrw|this\s+week|next\s+week|"
+    r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    r"|^\s*(?:to-?dos?|plans?) for\s+(?:today|tomorrow|tmrw)\b|\bwho am i\s+(?:seeing|meeting|visiting|calling)\b"
+    r"|\banything\s+(?:due|on|scheduled|planned)\s+(?:for\s+|on\s+)?(?:today|tomorrow|tmrw|this\s+week|next\s+week|"
+    r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
+    r"|\bwho\s+(?:do|should|must)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:follow\s+up|f/u|call|visit|see|chase|contact)"
+    r"|\bwhich\s+(?:customers?|clients?|accounts?)\s+(?:should\s+i|i\s+should|do\s+i|must\s+i|i\s+must|i\s+need\s+to)\s+"
+    r"(?:need\s+to\s+)?(?:follow|visit|call|see|contact)",
     _I,
 )
 _WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
@@ -69,7 +90,14 @@ _TEAM = re.compile(
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
-    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
+    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b"
+    # 2026-12-08 set: "whats been going on with X lately", "catch me up on X", "any news from X", "fill me in on X"
+    r"|\b(?:what'?s|whats|what\s+has)\s+(?:been\s+)?(?:going\s+on|happening|new|up)\s+(?:with|at|over\s+at)\b"
+    r"|\b(?:catch|fill)\s+me\s+(?:up|in)\s+on\b|\bany\s+(?:news|updates?)\s+(?:on|from|with|about)\b"
+    r"|\bgive\s+me\s+(?:the\s+|a\s+)?(?:rundown|lowdown|background|overview|summary)\s+(?:on|of)\b"
+    r"|\blatest\s+(?:on|with|w/?)\s|\btell\s+me\s+abt\b|\bhow(?:s|'s)\s+(?!it\b|things\b|everything\b|life\b).+\s+(?:doing|going)\b"
+    r"|\bwhere\s+(?:do\s+)?(?:things|we)\s+stand\s+(?:with|on)\b|^\s*status\s+(?:on|of|for|with)\b"
+    r"|\bstatus\s+update\s+(?:on|for)\b|^\s*[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*)?\s+updates?\s*\?\s*$|\bwhat\s+do\s+(?:we|i)\s+know\s+about\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b",
     _I,
 )
 

@@ -46,7 +46,8 @@ _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
     r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
-    r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
+    r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward|"
+    r"defer(?:red|s)?)\b",
     re.IGNORECASE,
 )
 
@@ -106,9 +107,25 @@ _DUE_THING = re.compile(
 )
 
 
+# "hooli payment now due dec 15", "the deposit is now due on the 20th": a due day said anew, a change without a
+# change verb.
+_NOW_DUE = re.compile(
+    r"\b(?:payment|deposit|installment|instalment|invoice|balance|tranche)s?\s+(?:is\s+|are\s+)?now\s+due\b|"
+    r"\bdue\s+date\s+(?:is\s+)?now\b|\bnew\s+due\s+date\b|"
+    # "push the initech payment to 12/20": a payment moved (a payment reported is never pushed or postponed)
+    r"\b(?:move|push|postpone|reschedule|delay|bump)(?:s|ed|d)?\b[^.,;!?]{0,30}?\bpayments?\b|"
+    r"\bpayments?\b[^.,;!?]{0,20}?\b(?:moved|pushed|postponed|rescheduled|delayed|bumped)\b|"
+    # "umbrella wants to pay on jan 15 instead": a new day for a payment
+    r"\bpay(?:ing|ment)?\b[^.!?]{0,30}?\binstead\b",
+    re.IGNORECASE,
+)
+
+
 def names_schedule_change(text: str) -> bool:
     """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
     it (not "第二期还欠多少")."""
+    if _NOW_DUE.search(text):
+        return True
     if not SCHEDULE_CHANGE.search(text):
         return False
     return installment_number(text) is not None or bool(_DUE_THING.search(text))

@@ -12,7 +12,26 @@ from salesbot.nlp import prefilter
 _QUIET = re.compile(
     r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
-    r"\bhaven'?t\s+(?:heard\s+from|contacted|talked\s+to)\b",
+    r"\bhaven'?t\s+(?:we\s+|i\s+)?(?:heard\s+from|contacted|talked\s+to)\b|"
+    r"\b(?:going|gone|went|gotten|getting)\s+(?:cold|quiet|dark|silent)\b|"
+    # 2026-12-08 set: "which accounts havent i touched in a while", "customers i haven't called in a month",
+    # "accounts with no contact for 30 days", "who have i neglected"
+    r"\b(?:haven'?t|have not|hasn'?t|didn'?t)\s+(?:i\s+|we\s+|been\s+)?(?:touched|contacted|visited|called|"
+    r"seen|spoken\s+to|talked\s+to|reached\s+out\s+to|followed\s+up(?:\s+with)?)\b"
+    r"[^.?!]{0,30}\b(?:in|for)\s+(?:over\s+|more\s+than\s+)?(?:a\s+while|ages|a\s+long\s+time|long\s+time|a\s+month|"
+    r"a\s+week|\w+\s+(?:days|weeks|months))\b|"
+    r"\b(?:haven'?t|have not|hasn'?t|didn'?t)\s+(?:i\s+|we\s+|been\s+)?(?:touched|contacted|visited|called|seen|"
+    r"spoken\s+to|talked\s+to)\b[^.?!]{0,30}\b(?:lately|recently)\b|"
+    # "which clients have we not spoken to in over a month", "which customers nobody contact for long time"
+    r"\b(?:have we|have i|has anyone|has nobody) not\s+"
+    r"(?:touched|contacted|visited|called|seen|spoken\s+to|talked\s+to)[^.?!]{0,30}\b"
+    r"(?:(?:in|for)\s+(?:over\s+|more\s+than\s+)?(?:a\s+while|ages|a\s+long\s+time|long\s+time|a\s+month|"
+    r"\w+\s+(?:days|weeks|months))|lately|recently)\b|"
+    r"\b(?:nobody|no one|no-one)\s+(?:has\s+)?(?:contact(?:ed)?|visit(?:ed)?|call(?:ed)?|touch(?:ed)?|talk(?:ed)?\s+to)"
+    r"\b[^.?!]{0,30}\b(?:for|in)\s+(?:a\s+)?(?:long\s+time|while|ages|\w+\s+(?:days|weeks|months))\b|"
+    r"\b(?:no contact|no touch(?:es|points?)?|no activity|no visits?)\s+(?:in|for)\s+"
+    r"(?:a\s+while|ages|\w+\s+(?:days|weeks|months))\b|"
+    r"\b(?:neglected|dormant|stale|cold)\s+(?:accounts?|customers?|clients?)\b|\bwho\s+have\s+i\s+neglected\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(r"^\s*(?:我要|我来)?认领|^\s*(?:i(?:'ll| will)?\s+)?claim\b", re.IGNORECASE)

@@ -20,7 +20,7 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "qualify",
     ),
     "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
-    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
+    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiations", "negotiating", "negotiate"),
     "won": (
         "赢单",
         "赢了",
@@ -58,8 +58,20 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "closed-lost",
         "lost",
         "deal is dead",
+        # 2026-12-08 sets: "deal's dead", "went w/ the other guys", "dead."
+        "deal's dead",
+        "deal dead",
+        "dead deal",
+        "it's dead",
+        "went w/ the other guys",
+        "went with the other guys",
+        "went w/ another vendor",
+        "went w/ a competitor",
+        "went w/ someone else",
+        "went with someone else",
         "deal died",
         "fell through",
+        "fell thru",
         # Round 2 (issue 17): a deal not won is lost.
         "没拿下",
         "没签下来",
@@ -87,14 +99,28 @@ MOVE_PATTERNS = (
     r"(进入|推进到|推进至|推到|转到|转入|到了|进到|改为|改成|变成|升级到|移到|挪到)\s*{stage}",
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
-    r"\b(to|into)\s+{stage}",
-    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
-    r"→\s*{stage}",
+    r"\b(to|into)\s+(?:the\s+)?{stage}",
+    r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?(new\s+|hot\s+|warm\s+|good\s+)?{stage}\b",
+    r"(?:→|-+>|=>)\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
     # 2026-12-07 set: 已经到商务谈判了, 确认需求了, 需求确认了: a stage reached, said with 到 or a closing 了.
     r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
     r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
+    # 2026-12-08 set: "new lead X", "add X as a lead", "mark X as qualified", "X qualified, budget confirmed",
+    # "quote out to X" / "proposal sent to X".
+    r"^\s*(?:(?:got\s+)?(?:a\s+)?new|fresh)\s+{stage}\b",
+    r"\b(?:add(?:ed)?|log(?:ged)?|create[d]?|enter(?:ed)?|put|mark(?:ed)?|flag(?:ged)?|tag(?:ged)?|set|list(?:ed)?)\b"
+    r"[^,.;!?]{{0,40}}?\bas\s+(?:a\s+|an\s+)?(?:new\s+)?{stage}\b",
+    r"\b(?:mark(?:ed)?|flag(?:ged)?|tag(?:ged)?)\b[^,.;!?]{{1,40}}?\b{stage}\b",
+    r"^[^,.;!?]{{1,40}}?\s(?:is\s+|now\s+|just\s+|got\s+|has\s+been\s+|been\s+)?(?<!not\s)(?<!un)qualified\b"
+    r"(?!\s+(?:lead|leads|prospects?|deals?|for|to|by|or)\b|\s*\?)",
+    r"\b{stage}\s+(?:is\s+|was\s+|went\s+)?(?:out|sent|submitted|delivered|emailed)\s+(?:to|for)\b",
+    r"^\s*(?:just\s+)?(?:sent|emailed|submitted)\s+(?:over\s+)?(?:the\s+|a\s+|our\s+)?{stage}\s+(?:to|over)\b",
+    r"^\s*(?:just\s+)?(?:qualified|quoted)\s+(?=[a-z])",
+    r"^\s*(?:just\s+)?(?:sent|emailed|submitted)\s+[a-z][\w&-]*(?:\s+[a-z][\w&-]*)?\s+(?:the\s+|a\s+|our\s+)?{stage}\b",
+    r"^[^,.;!?]{{1,40}}?\s(?:is\s+|are\s+|now\s+)?negotiating\b",
+    r"\b(?:add(?:ed)?|put)\b[^,.;!?]{{1,40}}?\b(?:to|into|in)\s+(?:my\s+|the\s+|our\s+)?{stage}\b",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}

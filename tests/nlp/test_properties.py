@@ -184,9 +184,11 @@ def check_reading(text: str, outcome: object) -> None:
 
 def check_resolution(text: str, outcome: object) -> None:
     assert isinstance(outcome, Resolution)
-    assert outcome.kind in ("one", "choose", "none")
+    # "confirm": understand's guess inside a longer name (Hooli Labs, acme robotics), asked about (issue 17).
+    assert outcome.kind in ("one", "choose", "none", "confirm")
     assert (outcome.kind == "none") == (not outcome.matches)
-    assert outcome.kind != "one" or len(outcome.matches) == 1
+    assert outcome.kind not in ("one", "confirm") or len(outcome.matches) == 1
+    assert outcome.kind != "confirm" or bool(outcome.unknown_name)
     for match in outcome.matches:
         assert match.start is not None and match.end is not None
         assert 0 <= match.start < match.end <= len(text)
