@@ -46,7 +46,8 @@ _LATIN_NAME = re.compile(
     r"moved|wired|sent|settled|still))"
 )
 # Not names: people, pronouns, time words, a rep's own side.
-_NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现")
+# 完 / 过 finish a verb (拜访完了, 去过了): no name starts there.
+_NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现完过")
 # Words no company name holds: the rep, a verb of the sentence, a measure of time.
 _NOT_IN_A_NAME = re.compile(
     r"[我你他她们]|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
