@@ -119,7 +119,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "payment",
             r"回款|到账|打款|收款|汇款|转账|付了|付款了|已付|已支付|支付了|已还款|还款了|"
             r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
-            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
+            # not 打了电话 预算200万: a call, and a budget is no money received
+            r"(?:打|转|汇)了(?!(?:个|一个|一通|通|几个|两个)?电话)(?:(?!预算|报价|估值)[^,.;!?]){0,8}?"
+            r"(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
@@ -160,6 +162,9 @@ _VISIT = re.compile(
     # 2026-12-07 hand-written set: 喝了个茶, 待了两个小时, 汇报了方案, 约了…去他们公司, 讲了方案.
     r"喝了?个?茶|喝了?(?:[一两几]杯|点?酒)|喝酒|聊得|开了一?(?:上午|下午|整天|天)的?会|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|[待呆坐]了(?:半天|一会儿?|一阵)|汇报|讲了?(?:一下|一遍)?方案|"
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
+    # v3 set (2026-12-08): 一起吃的饭, 吃了顿晚饭, 周一去过了, 周二来过我们办公室, "spent the whole morning at X".
+    r"吃(?:了|的|过)?[个顿餐]?(?:[早午晚中便]|一顿)?饭|一起吃|(?<![没再要])(?:去|来|见)过(?![吗来去])|"
+    r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
@@ -240,6 +245,8 @@ def understand(
                 reading = replace(reading, time=None)
         else:
             reading, date_error = find_date(scan, now=now, calendar=calendar), None
+            if intent == "visit":
+                reading = _the_day_we_act(scan, reading, now, calendar)
     except DateError as exc:
         reading, date_error = None, exc
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
@@ -314,7 +321,7 @@ _NOT_DATES = re.compile(
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
 )
 _SPENT_TODAY = re.compile(
-    r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
+    r"\bspent\s+the\s+(?:(?:whole|entire)\s+)?(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
     re.IGNORECASE,
 )
@@ -353,6 +360,8 @@ def _occurred(
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
 _ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
+# 过 after a verb says it happened, like 了 (周一去过了, 周二来过我们办公室); 过来 / 过去 / 过两天 do not.
+_ZH_PAST_ASPECT = re.compile(r"[去来见访到聊谈吃]过(?![来去两几吗])")
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
@@ -374,7 +383,12 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
         # 周一到账: money that arrived on that day (only a payment is read for its day this way, see understand).
         if _ZH_ARRIVED.match(after):
             return True
-        return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
+        return (
+            "了" in after
+            or "来访" in after
+            or bool(_ZH_PAST_ASPECT.search(after))
+            or (bool(_ZH_ACTIVITY.search(after)) and later)
+        )
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
     if future and (not past or max(future) > max(past)):
@@ -382,15 +396,32 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
     return bool(past)
 
 
+# The follow-up's day: a date right before 再 / 跟进 (下周四再问问) is the day the rep acts on.
+_ZH_ACT_AFTER = re.compile(r"\s*(?:再|跟进|回访|去跟|催)")
+
+
+def _the_day_we_act(
+    text: str, reading: DateReading | None, now: datetime, calendar: WorkCalendar | None
+) -> DateReading | None:
+    """Of two days ahead, the one the rep acts on: in "他们下周三内部评审 下周四再问问" Wednesday is the customer's
+    own event, Thursday the follow-up. Looked at only where a 再 comes after the first date read."""
+    if reading is None or _ZH_ACT_AFTER.match(text, reading.end) or "再" not in text[reading.end :]:
+        return reading
+    for other in find_dates(text, now=now, calendar=calendar):
+        if other.start >= reading.end and other.date >= now.date() and _ZH_ACT_AFTER.match(text, other.end):
+            return other
+    return reading
+
+
 # ---- the kind of activity a visit sentence reports
 
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来我们|来我司|来公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+        ("inbound", r"来访|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了[个顿]?饭|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
+        ("meal", r"吃饭|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
