@@ -464,9 +464,10 @@ def _amount(
     taken = [(m.start, m.end) for m in customer.matches if m.start is not None and m.end is not None]
     if reading is not None:
         taken.append((reading.start, reading.end))
-    # A move to an open stage names the deal's value ("华为终端有个200万的项目,进入方案阶段"); a closing one may name a
-    # competitor's price ("lost, went with a competitor at 50k").
-    opens_deal = intent == "stage" and (stage is None or stage.stage not in ("won", "lost"))
+    # A move to an open stage names the deal's value ("华为终端有个200万的项目,进入方案阶段"), and so does a deal won
+    # (字节跳动 赢单 180万: what it was won for); a lost one may name a competitor's price ("lost, went with a
+    # competitor at 50k").
+    opens_deal = intent == "stage" and (stage is None or stage.stage != "lost")
     return find_amount(text, exclude=taken, explicit=intent not in _MONEY_INTENTS and not opens_deal)
 
 

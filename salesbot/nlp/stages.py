@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 # Words reps use for the default stages, beyond the configured labels.
 BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
-    "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
+    "lead": ("线索", "潜在客户", "lead", "leads", "prospect", *("新线索", "新商机", "新客户线索")),
     "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
-    "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+    "proposal": (
+        *("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+        # v3 set (2026-12-08): a quote given, said as done (哔哩哔哩报了价 68000, 阿里健康 报价发了).
+        *("报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了", "发了报价单", "报价发过去了"),
+    ),
     "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
     "won": (
         "赢单",
@@ -78,6 +82,12 @@ MOVE_PATTERNS = (
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}
+# Phrases that say the move by themselves, whatever their stage: a new lead come in (新线索：远景能源), a quote given
+# (报了价, 报价发了).
+SELF_SUFFICIENT_PHRASES = frozenset(
+    ("新线索", "新商机", "新客户线索", "报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了")
+    + ("发了报价单", "报价发过去了")
+)
 
 BUILTIN_REASON_WORDS: dict[str, tuple[str, ...]] = {
     "price": (
@@ -203,7 +213,7 @@ class StageLexicon:
                     stage, s, e = found[-1]
                     return StageMention(stage, move.start() + s, move.start() + e, is_move=True)
         for stage, s, e in mentions:
-            if stage in SELF_SUFFICIENT:
+            if stage in SELF_SUFFICIENT or text[s:e].lower() in SELF_SUFFICIENT_PHRASES:
                 return StageMention(stage, s, e, is_move=True)
         stage, s, e = mentions[0]
         return StageMention(stage, s, e, is_move=False)
