@@ -71,6 +71,7 @@ INTENTS = (
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
 _FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
 _END = r"\s*[.!。！]*\s*$"
+_LOOK = r"(?:看看|看一下|看下|查看|查一下|查下|列出|列一下|显示|打开|给我看看?|发我|调出)"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -89,7 +90,15 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
         ),
+        (
+            "help",
+            # v3 set (2026-12-08): 不会用 求教程, 有没有使用指南
+            r"不会用|教程|使用指南|操作指南|用户手册|新手(?:指南|入门)|怎么上手",
+        ),
         ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
+        # A list asked with a verb of looking (看看我的客户列表, 查一下我的商机).
+        ("my_customers", rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?客户(?:列表|名单|清单)?|客户(?:列表|名单|清单)){_END}"),
+        ("my_deals", rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}"),
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
@@ -113,7 +122,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
-            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|"
+            # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
+            r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？]?\s*$|"
+            r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)",
         ),
         (
             "payment",
@@ -135,6 +147,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
+            # v3 set (2026-12-08): 钱今天到了, 上周五打过来15万
+            r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)\s*[\d一二三四五六七八九十两]|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"

@@ -51,7 +51,12 @@ _AGENDA = re.compile(
     r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
     _I,
 )
-_WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
+_WHICH_TO_SEE = re.compile(
+    r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)"
+    # v3 set (2026-12-08): the customers first, the verb after (今天有哪些客户要跟, 哪几家该去拜访)
+    r"|(?:哪些|哪几个?|哪几家|哪家|什么)(?:客户|公司|人)?(?:我)?(?:要|该|得|需要)(?:去)?(?:跟|联系|拜访|见|回访)",
+    _I,
+)
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
 # The team named with a question about it: "和华为团队吃饭" names a team, and is a visit.
 _TEAM = re.compile(
@@ -64,6 +69,8 @@ _TEAM = re.compile(
 )
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
+    # v3 set (2026-12-08): X的背景介绍一下, X什么来头, X的简介
+    r"|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
     _I,
