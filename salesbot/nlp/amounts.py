@@ -225,6 +225,8 @@ _COUNT_WORDS = _words(
 _NOT_PLURAL = _words(
     "is was as has does this thus plus minus less unless its his hers ours yours theirs us yes thanks across",
     "towards afterwards always besides perhaps whereas gross dollars bucks euros",
+    # chat shorthand after a sum ("120万 pls approve")
+    "pls plz thx tks",
 )
 _MONTH_BEFORE = re.compile(
     r"(?i:\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"

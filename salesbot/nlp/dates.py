@@ -1036,7 +1036,8 @@ _DOTTED_UNIT = re.compile(
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _CJK_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")
-_DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to"))
+# "remind me 12.20 to chase 腾讯": the day a reminder is for, right after "remind me".
+_DAY_WORDS_BEFORE = frozenset(("on", "by", "until", "till", "before", "after", "due", "from", "for", "to", "me"))
 
 
 def _dot_context(m: re.Match[str]) -> object:
