@@ -148,7 +148,9 @@ _MULTIPLIERS = {
 # Words after a number that make it a count, a date or a time rather than money. 多/余/来/几 may sit
 # in between ("10多次").
 _CLASSIFIERS = (
-    "个|家|人|位|名|次|天|日|号|月|年|"
+    "个|家|人|位|名|次|天|日|号|"
+    # 月底 / 年底 after a sum is a day (预算100万 月底再跟进, 50万月底到), not a count of months.
+    "月(?![底初中])|年(?![底初中前后])|"
     # 周一 / 星期五 after a sum is the day it came (¥36,000周一到账), not a count of weeks.
     "周(?![一二三四五六日天末])|星期(?![一二三四五六日天])|礼拜(?![一二三四五六日天])|"
     "小时|钟|分|秒|点|时|期|台|套|件|条|份|张|单|笔|批|箱|"

@@ -375,9 +375,10 @@ def _occurred(
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来)")
-# 过 after a verb says it happened, like 了 (周一去过了, 周二来过我们办公室); 过来 / 过去 / 过两天 do not.
-_ZH_PAST_ASPECT = re.compile(r"[去来见访到聊谈吃]过(?![来去两几吗])")
+_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来|[打转汇](?:了|过)?(?:过|回|进)来)")
+# 过 after a verb says it happened, like 了 (周一去过了, 周二来过我们办公室); 过来 / 过去 / 过两天 do not. So does
+# 吃的饭 (周一一起吃的午饭: 是…的 tells of a meal had).
+_ZH_PAST_ASPECT = re.compile(r"[去来见访到聊谈吃]过(?![来去两几吗])|吃的[早午晚中便]?饭")
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
