@@ -1769,8 +1769,9 @@ def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = N
     return found
 
 
-# Typing slips inside a date phrase, read as meant: spaces (下 周 二, 下 下 周 三, 12 月 8 号) and a same-sound character in a
-# date word (下州一 -> 下周一, 下五3点 -> 下午3点, 星其五 -> 星期五). The replacements keep the length, so spans stay.
+# Typing slips inside a date phrase, read as meant: spaces (下 周 二, 下 下 周 三, 12 月 8 号) and a same-sound
+# character in a date word (下州一 -> 下周一, 下五3点 -> 下午3点, 星其五 -> 星期五). The replacements keep the length,
+# so spans stay.
 # A 下 or 上 that ends a word before the space is no half of 下下 / 上上: 考虑一下 下周二, 看下 下周, 晚上 上周.
 _SPACED = re.compile(
     r"(?<=[下上这本])[ \t\u3000]+(?=[周星礼个月])|(?<=(?<![一看等问查想聊试商量论虑])下)[ \t\u3000]+(?=下)"

@@ -97,8 +97,14 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
         # A list asked with a verb of looking (看看我的客户列表, 查一下我的商机).
-        ("my_customers", rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?客户(?:列表|名单|清单)?|客户(?:列表|名单|清单)){_END}"),
-        ("my_deals", rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}"),
+        (
+            "my_customers",
+            rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?客户(?:列表|名单|清单)?|客户(?:列表|名单|清单)){_END}",
+        ),
+        (
+            "my_deals",
+            rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}",
+        ),
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
@@ -438,7 +444,8 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("inbound", r"来访|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
+        ("meal", r"吃饭|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
+                 r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"

@@ -85,8 +85,10 @@ SELF_SUFFICIENT = {"won", "lost"}
 # Phrases that say the move by themselves, whatever their stage: a new lead come in (新线索：远景能源), a quote given
 # (报了价, 报价发了).
 SELF_SUFFICIENT_PHRASES = frozenset(
-    ("新线索", "新商机", "新客户线索", "报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了")
-    + ("发了报价单", "报价发过去了")
+    (
+        *("新线索", "新商机", "新客户线索"),
+        *("报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了", "发了报价单", "报价发过去了"),
+    )
 )
 
 BUILTIN_REASON_WORDS: dict[str, tuple[str, ...]] = {
