@@ -130,10 +130,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
             r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|"
             # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
-            r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？]?\s*$|"
+            r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？。.!！]*\s*$|"
             r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)|"
             # a question by its opening, without "yet" or "?" ("did 比亚迪 pay the 尾款 in full")
-            r"^\s*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
+            r"^\s*(?:嗯|哦|那个|so|hey|hi)?[\s,]*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
         ),
         (
             "payment",
