@@ -93,9 +93,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "help",
             # v3 set (2026-12-08): 不会用 求教程, 有没有使用指南
-            r"不会用|教程|使用指南|操作指南|用户手册|新手(?:指南|入门)|怎么上手",
+            r"不会用|教程|使用指南|操作指南|用户手册|说明书|新手(?:指南|入门)|怎么上手|怎么玩",
         ),
         ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
+        ("my_customers", rf"{_FILLER}我(?:有|手上有|手里有|负责)?(?:哪些|哪几个|多少)客户[?？]?{_END}"),
+        ("my_customers", rf"{_FILLER}(?:我名下|我负责)的?(?:所有)?客户[?？]?{_END}"),
         # A list asked with a verb of looking (看看我的客户列表, 查一下我的商机).
         (
             "my_customers",
@@ -132,6 +134,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
             r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？。.!！]*\s*$|"
             r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)|"
+            r"还?差(?:我们|咱们)多少|(?:钱|款|账)什么时候(?:能|会)?(?:给|打|转)|(?:账|款)(?:都|已经)?清了?[吗没]|"
             # a question by its opening, without "yet" or "?" ("did 比亚迪 pay the 尾款 in full")
             r"^\s*(?:嗯|哦|那个|so|hey|hi)?[\s,]*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
         ),
@@ -157,6 +160,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bwired\b|\bremitted\b|"
             # v3 set (2026-12-08): 钱今天到了, 上周五打过来15万
             r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)\s*[\d一二三四五六七八九十两]|"
+            r"(?:进账|入账|到位)了?(?![吗没])|结了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
@@ -186,6 +190,7 @@ _VISIT = re.compile(
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
     # v3 set (2026-12-08): 一起吃的饭, 吃了顿晚饭, 周一去过了, 周二来过我们办公室, "spent the whole morning at X".
     r"吃(?:了|的|过)?[个顿餐]?(?:[早午晚中便]|一顿)?饭|一起吃|(?<![没再要])(?:去|来|见)过(?![吗来去])|"
+    r"碰了?个?面|碰头|见了个面|喝了?(?:个|杯)?(?:下午|早)茶|来人了|派人来|"
     r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
@@ -251,7 +256,7 @@ def understand(
     if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
-    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
+    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean or "茶" in clean else clean
     if intent in ("visit", "payment"):
         occurred_on, scan, span = _occurred(scan, now, calendar)
     try:
@@ -337,10 +342,10 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 
 
 # Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
-# long a visit took.
+# long a visit took; 下午茶 is a meal.
 _NOT_DATES = re.compile(
     r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
-    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶"
 )
 _SPENT_TODAY = re.compile(
     r"\bspent\s+the\s+(?:(?:whole|entire)\s+)?(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
@@ -441,10 +446,10 @@ def _the_day_we_act(
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
+        ("inbound", r"来访|来人了|派人来|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
+        ("meal", r"吃饭|喝了?(?:个|杯)?(?:下午|早)茶|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
                  r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),

@@ -70,7 +70,7 @@ _TEAM = re.compile(
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     # v3 set (2026-12-08): X的背景介绍一下, X什么来头, X的简介
-    r"|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下"
+    r"|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下|^\s*(?:请|帮我|给我)?介绍一?下(?!午|产品|方案|我们)"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
     _I,

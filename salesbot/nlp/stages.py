@@ -79,6 +79,9 @@ MOVE_PATTERNS = (
     r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
     r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
+    # v3 set (2026-12-08): handed over, said as done (报价给美团了, 方案已经提交给小米, 报价发给京东了)
+    # ("下周五把方案发过去" is a next step: no 了, no 已)
+    r"{stage}\s*(?:已经|已)(?:提交|发|交|给)|{stage}\s*(?:都)?(?:提交|发|交)?(?:给|过去|到)[^,，。;；\s]{{0,12}}?了(?![吗没])",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}
