@@ -23,7 +23,7 @@ _REPORT = re.compile(
     r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
-_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款", _I)
+_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|[款钱账](?:现在)?(?:啥|什么)情况", _I)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -54,7 +54,9 @@ _AGENDA = re.compile(
 _WHICH_TO_SEE = re.compile(
     r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)"
     # v3 set (2026-12-08): the customers first, the verb after (今天有哪些客户要跟, 哪几家该去拜访)
-    r"|(?:哪些|哪几个?|哪几家|哪家|什么)(?:客户|公司|人)?(?:我)?(?:要|该|得|需要)(?:去)?(?:跟|联系|拜访|见|回访)",
+    r"|(?:哪些|哪几个?|哪几家|哪家|什么)(?:客户|公司|人)?(?:我)?(?:要|该|得|需要)(?:去)?(?:跟|联系|拜访|见|回访)"
+    r"|(?:要|该|得|需要)去(?:哪些|哪几|哪个|哪家)|^(?:今天|明天|这周|本周|下周)?我?(?:要|该|得)?(?:跟|见|拜访|联系)谁[?？]?$"
+    r"|^(?:今天|明天|这周|本周|下周)(?:的|有什么|有啥)(?:任务|待办)[?？]?$",
     _I,
 )
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
@@ -70,7 +72,7 @@ _TEAM = re.compile(
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     # v3 set (2026-12-08): X的背景介绍一下, X什么来头, X的简介
-    r"|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下|^\s*(?:请|帮我|给我)?介绍一?下(?!午|产品|方案|我们)"
+    r"|啥情况|的(?:资料|档案)[?？]?$|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下|^\s*(?:请|帮我|给我)?介绍一?下(?!午|产品|方案|我们)"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
     _I,
