@@ -1698,6 +1698,30 @@ def _reading(group: _Group, phrase: str, ctx: _Ctx, *, allow_past: bool) -> Date
     return DateReading(day, resolved.time, group.start, group.end, original, moved_from)
 
 
+# understand reads a visit's sentence twice: find_dates for the day the visit happened, then find_date for the
+# follow-up, on the same text when no day was taken out of it. The groups of the last text read are kept for the
+# second read (a tuple: nobody can change them under the other caller). One entry, replaced whole: safe to share.
+_last_read: tuple[str, _Ctx, tuple[_Group, ...]] | None = None
+
+
+def _sentence_groups(text: str, ctx: _Ctx) -> tuple[_Group, ...]:
+    global _last_read
+    last = _last_read
+    if (
+        last is not None
+        and last[0] == text
+        and last[1].now == ctx.now
+        and last[1].now.fold == ctx.now.fold  # naive equality ignores it
+        and last[1].day_first == ctx.day_first
+        and last[1].tzinfo is ctx.tzinfo
+        and last[1].calendar is ctx.calendar
+    ):
+        return last[2]
+    groups = tuple(_groups(text, ctx))
+    _last_read = (text, ctx, groups)
+    return groups
+
+
 def find_date(
     text: str,
     *,
@@ -1721,7 +1745,7 @@ def find_date(
     # not depend on where it stands, so a date said many times is resolved once.
     best: tuple[int, _Group, _Resolved | None, str | None] | None = None
     outcomes: dict[tuple[Any, ...], tuple[_Resolved | None, str | None]] = {}
-    for group in _groups(text, ctx):
+    for group in _sentence_groups(text, ctx):
         if group.ambiguous:
             continue
         outcome = outcomes.get(group[2:])
@@ -1756,7 +1780,7 @@ def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = N
     ctx = _context(now, False, calendar)
     compact, positions = _compact(text)
     found: list[DateReading] = []
-    for group in _groups(compact, ctx):
+    for group in _sentence_groups(compact, ctx):
         if group.ambiguous:
             continue
         try:

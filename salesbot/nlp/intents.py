@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from salesbot.nlp import leave, questions, receivables, retention, steering, targets
+from salesbot.nlp import leave, prefilter, questions, receivables, retention, steering, targets
 from salesbot.nlp.amounts import Money, Terms, find_amount, find_terms
 from salesbot.nlp.contracts import asks_my_approvals
 from salesbot.nlp.customers import CustomerIndex, Resolution
@@ -174,6 +174,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
     )
 )
+# A visit holds none of the words above: one search says so (nlp/prefilter.py) before the dozen patterns.
+_ANY_KEYWORD = prefilter.gate(pattern for _, pattern in _KEYWORDS)
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
     # Issue 17: activities not called a visit: a call, an online meeting, a meal, the customer coming to us.
@@ -564,9 +566,10 @@ def _core_words(text: str) -> str | None:
         return "export"
     if receivables.names_schedule_change(text):
         return "schedule"  # "华为第二期的回款推迟到6月30日" moves a due date; it reports no payment
-    for intent, pattern in _KEYWORDS:
-        if pattern.search(text):
-            return intent
+    if _ANY_KEYWORD.search(text):
+        for intent, pattern in _KEYWORDS:
+            if pattern.search(text):
+                return intent
     return None
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from salesbot.nlp import prefilter
+
 # The text is lowered once and the patterns are case-sensitive: IGNORECASE costs every pattern its literal
 # prefix scan, and every message passes here.
 _I = re.NOFLAG
@@ -79,21 +81,33 @@ _STORY = re.compile(
 )
 
 
+# The questions in the order tried: these decide alone; the next ones only where the sentence reports no work.
+_ASKED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("forecast", _FORECAST),
+    ("funnel", _FUNNEL),
+    ("silent_reps", _SILENT),
+    ("rep_activity", _ACTIVITY),
+    ("agenda", _WHICH_TO_SEE),  # "这周要拜访哪些客户" asks whom to see, though it names a visit
+)
+_ASKED_UNLESS_REPORTED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("agenda", _AGENDA),
+    ("team_report", _TEAM),
+    ("customer_brief", _STORY),
+)
+# Most messages report work and ask nothing: one search for the words every question above needs.
+_ANY_QUESTION = prefilter.gate(pattern for _, pattern in _ASKED + _ASKED_UNLESS_REPORTED)
+
+
 def intent(text: str) -> str | None:
     """The question a message asks, or None: agenda, customer_brief, team_report, silent_reps, rep_activity,
     funnel, forecast."""
     text = text.lower()
-    if _FORECAST.search(text):
-        return "forecast"
-    if _FUNNEL.search(text):
-        return "funnel"
-    if _SILENT.search(text):
-        return "silent_reps"
-    if _ACTIVITY.search(text):
-        return "rep_activity"
-    if _WHICH_TO_SEE.search(text):
-        return "agenda"  # "这周要拜访哪些客户" asks whom to see, though it names a visit
-    for asked, pattern in (("agenda", _AGENDA), ("team_report", _TEAM), ("customer_brief", _STORY)):
+    if not _ANY_QUESTION.search(text):
+        return None
+    for asked, pattern in _ASKED:
+        if pattern.search(text):
+            return asked
+    for asked, pattern in _ASKED_UNLESS_REPORTED:
         if pattern.search(text):
             if asked == "customer_brief" and _ABOUT_MONEY.search(text):
                 return None  # "X的款收得怎么样了" asks what X owes: the receivables' words decide

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from salesbot.nlp import prefilter
+
 _QUIET = re.compile(
     r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
@@ -65,6 +67,18 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# In the order tried; most messages hold none of their words, and one search says so (nlp/prefilter.py).
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("claim_customer", _CLAIM),
+    ("item_close", _CLOSE),
+    ("why_lost", _WHY_LOST),
+    ("complaint", _COMPLAINT),
+    ("need", _NEED),
+    ("quiet_accounts", _QUIET),
+)
+_ANY_INTENT = prefilter.gate(pattern for _, pattern in _INTENTS)
+
+
 def asks_quiet(text: str) -> bool:
     return _QUIET.search(text) is not None
 
@@ -72,18 +86,11 @@ def asks_quiet(text: str) -> bool:
 def intent(text: str) -> str | None:
     """The retention intent a message carries, or None: quiet_accounts, claim_customer, item_close, why_lost,
     complaint, need. A handled item is read before a new one: "华为的投诉处理完了" names a complaint too."""
-    if _CLAIM.search(text):
-        return "claim_customer"
-    if _CLOSE.search(text):
-        return "item_close"
-    if _WHY_LOST.search(text):
-        return "why_lost"
-    if _COMPLAINT.search(text):
-        return "complaint"
-    if _NEED.search(text):
-        return "need"
-    if _QUIET.search(text):
-        return "quiet_accounts"
+    if not _ANY_INTENT.search(text):
+        return None
+    for found, pattern in _INTENTS:
+        if pattern.search(text):
+            return found
     return None
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from salesbot.nlp import prefilter
 from salesbot.nlp.amounts import Money, find_amounts
 
 _SET = (
@@ -78,8 +79,14 @@ class TargetSaid:
     money: Money
 
 
+# Every pattern intent() tries: a message holding none of their words is none of these (nlp/prefilter.py).
+_ANY_TARGET_WORD = prefilter.gate((*_SET, *_COMMENT, *_REPORT, _USAGE, _ASK))
+
+
 def intent(text: str) -> str | None:
     """`set_target`, `attainment` or `adoption` (who is using the bot), or None."""
+    if not _ANY_TARGET_WORD.search(text):
+        return None
     if any(p.search(text) for p in _SET) and find_amounts(text):
         return "set_target"
     if comment(text) is not None:
