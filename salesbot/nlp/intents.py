@@ -93,10 +93,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "help",
             # v3 set (2026-12-08): 不会用 求教程, 有没有使用指南
-            r"不会用|教程|使用指南|操作指南|用户手册|说明书|新手(?:指南|入门)|怎么上手|怎么玩",
+            r"不会用|教程|使用指南|操作指南|用户手册|说明书|新手(?:指南|入门)|怎么上手|怎么玩|"
+            r"(?:应该|该|要)怎么(?:输入|弄|记|录|填|操作)|怎么输入",
         ),
         ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
-        ("my_customers", rf"{_FILLER}我(?:有|手上有|手里有|负责)?(?:哪些|哪几个|多少)客户[?？]?{_END}"),
+        ("my_customers", rf"{_FILLER}我(?:名下|手上|手里)?(?:有|负责)?(?:哪些|哪几个|多少)客户[?？]?{_END}"),
         ("my_customers", rf"{_FILLER}(?:我名下|我负责)的?(?:所有)?客户[?？]?{_END}"),
         # A list asked with a verb of looking (看看我的客户列表, 查一下我的商机).
         (
@@ -105,12 +106,16 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "my_deals",
+            rf"{_FILLER}我(?:手上|手里|名下)?的(?:单子|商机|pipeline)(?:都)?(?:给我)?\s*(?:{_LOOK}|列出来|列一下|都列一下){_END}",
+        ),
+        (
+            "my_deals",
             rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}",
         ),
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -134,7 +139,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
             r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？。.!！]*\s*$|"
             r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)|"
-            r"还?差(?:我们|咱们)多少|(?:回款|[款钱账])(?:现在)?(?:啥|什么)情况|(?:钱|款|账)什么时候(?:能|会)?(?:给|打|转)|(?:账|款)(?:都|已经)?清了?[吗没]|"
+            r"还?差(?:我们|咱们)多少|欠(?:咱们|我司)|欠(?:我们|咱们)?多少|多少钱?没(?:回来|回|付|给|收回来|收)|"
+            r"(?:回来|收回来|收回|到了|收了)多少|什么时候(?:能|会|可以)?(?:收齐|收回来|收到|还|给)|(?:回款|[款钱账])(?:现在)?(?:啥|什么)情况|(?:钱|款|账)什么时候(?:能|会)?(?:给|打|转)|(?:账|款)(?:都|已经)?清了?[吗没]|"
             # a question by its opening, without "yet" or "?" ("did 比亚迪 pay the 尾款 in full")
             r"^\s*(?:嗯|哦|那个|so|hey|hi)?[\s,]*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
         ),
@@ -161,6 +167,10 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # v3 set (2026-12-08): 钱今天到了, 上周五打过来15万
             r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)\s*[\d一二三四五六七八九十两]|"
             r"(?:进账|入账|到位)了?(?![吗没])|结了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|"
+            # 尾款总算收回来了, 质保金今天收回来了, 首付款¥88,000已到 (the comma of a sum is no clause break)
+            r"[款钱账金](?:[^,，。;；吗]|(?<=\d),(?=\d)){0,8}?(?:收回来|收回|要回来)了(?![吗没])|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|(?<=\d),(?=\d)){0,12}(?:到了|到账|已到)|"
+            r"(?<![再要会])打来\s*[\d一二三四五六七八九十两]|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
@@ -172,6 +182,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable|\bbalance\b|\boverdue\b"),
         ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
+        # tune4 set (2026-12-08): an invoice named after a Chinese word (X的invoice要开), 增值税专票, and an agreement
+        # sent for approval (补充协议要走法务审批): a contract's paperwork.
+        ("contract", r"(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|专票|普票|增值税|协议[^,，。;；]{0,12}审批"),
     )
 )
 # A visit holds none of the words above: one search says so (nlp/prefilter.py) before the dozen patterns.
@@ -193,6 +206,9 @@ _VISIT = re.compile(
     # v3 set (2026-12-08): 一起吃的饭, 吃了顿晚饭, 周一去过了, 周二来过我们办公室, "spent the whole morning at X".
     r"吃(?:了|的|过)?[个顿餐]?(?:[早午晚中便]|一顿)?饭|一起吃|(?<![没再要])(?:去|来|见)过(?![吗来去])|"
     r"碰了?个?面|碰头|见了个面|喝了?(?:个|杯)?(?:下午|早)茶|来人了|派人来|"
+    r"坐了坐|喝了杯|看了一?下现场|初访|首访|现场调试|调试了|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?:做|了|过)|"
+    r"(?:对|看|谈|聊|弄|改|讲|磨)了一?(?:上午|下午|整天|天)|到了[^,，。]{1,12}(?:项目部|办公室|工厂|厂里|总部)|"
+    r"高尔夫|打了?(?:一)?(?:上午|下午)?的?球|"
     r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
@@ -347,7 +363,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 # long a visit took; 下午茶 is a meal.
 _NOT_DATES = re.compile(
     r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
-    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶|(?<=了)一(?:上午|下午|整天|天)(?=\s)"
 )
 _SPENT_TODAY = re.compile(
     r"\bspent\s+the\s+(?:(?:whole|entire)\s+)?(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
@@ -573,9 +589,21 @@ def _core_words(text: str) -> str | None:
     return None
 
 
+# A quote named with its sum and nothing else (网易 报价 45万元): the quote given, a move to proposal.
+_QUOTED_SUM = re.compile(r"\s*(?:[:：是]\s*)?[¥￥$]?\s*[\d一二三四五六七八九十两]")
+
+
 def _core_fallback(text: str, stage: StageMention | None) -> str:
     if receivables.question(text) in ("aging", "top") and not _VISIT.search(text):
         return "receivables"  # "账龄" / "二八客户" ask about the book; "拜访大客户华为" is a visit
+    if (
+        stage is not None
+        and stage.stage == "proposal"
+        and _QUOTED_SUM.match(text, stage.end)
+        and not _VISIT.search(text)
+        and text[stage.start : stage.end] in ("报价", "quote")
+    ):
+        return "stage"
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
         return "stage"
     if _VISIT.search(text):

@@ -25,13 +25,14 @@ _CJK_TAIL = re.compile(
 _LATIN_TAIL = re.compile(
     r"\s+(?P<tail>foods?|labs?|media|systems|health|cloud|music|capital|bank|motors|energy|software|tech|studios|"
     r"games|pharma|retail|ventures|solutions|digital|finance|insurance|airlines|networks|security|partners|"
-    r"consulting|electronics|foods)\b",
+    r"consulting|electronics|foods)(?![A-Za-z])",  # "Hooli Labs今天…": a Chinese word may follow it
     re.IGNORECASE,
 )
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"(?:新线索|新商机|新客户)[\s:：,，]*(?P<l>{_CJK}{{2,8}}?)(?=[\s,，。.!！?？:：;；的有在想要]|$)"
+    rf"^(?P<l2>{_CJK}{{2,8}}?)\s*(?=新线索|新商机)"
+    rf"|(?:新线索|新商机|新客户)[\s:：,，]*(?P<l>{_CJK}{{2,8}}?)(?=[\s,，。.!！?？:：;；的有在想要]|$)"
     rf"|(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
     rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|总部|公司|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"
     rf"|{_CJK}总(?!部)"  # a person by title right after the company, no space: 拜访了星辰科技王总
@@ -77,7 +78,7 @@ def look_alike(text: str, resolution: Resolution) -> Resolution:
 def unknown_name(text: str) -> str | None:
     """A company name where the sentence puts one, for a sentence whose customer the list does not have."""
     for m in _CJK_NAME.finditer(text):
-        name = m["n"] or m["s"] or m["l"]
+        name = m["n"] or m["s"] or m["l"] or m["l2"]
         if name and name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name):
             return name
     for m in _LATIN_NAME.finditer(text):

@@ -25,7 +25,7 @@ _REPORT = re.compile(
     r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
-_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|[款钱账](?:现在)?(?:啥|什么)情况", _I)
+_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)", _I)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -58,7 +58,9 @@ _WHICH_TO_SEE = re.compile(
     # v3 set (2026-12-08): the customers first, the verb after (今天有哪些客户要跟, 哪几家该去拜访)
     r"|(?:哪些|哪几个?|哪几家|哪家|什么)(?:客户|公司|人)?(?:我)?(?:要|该|得|需要)(?:去)?(?:跟|联系|拜访|见|回访)"
     r"|(?:要|该|得|需要)去(?:哪些|哪几|哪个|哪家)|^(?:今天|明天|这周|本周|下周)?我?(?:要|该|得)?(?:跟|见|拜访|联系)谁[?？]?$"
-    r"|^(?:今天|明天|这周|本周|下周)(?:的|有什么|有啥)(?:任务|待办)[?？]?$",
+    r"|^(?:今天|明天|这周|本周|下周)(?:的|有什么|有啥)(?:任务|待办)[?？]?$"
+    r"|^(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日])\s*的?\s*(?:安排|日程|行程|任务)[?？]?$"
+    r"|(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日])(?:都|还)?有(?:啥|什么)(?:事|要跟|要做|要联系|要拜访)",
     _I,
 )
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
@@ -106,6 +108,8 @@ def intent(text: str) -> str | None:
         return None
     for asked, pattern in _ASKED:
         if pattern.search(text):
+            if asked == "rep_activity" and _ABOUT_MONEY.search(text):
+                return None  # "小王负责的那几个客户谁拖款最久" asks who owes: the receivables' words decide
             return asked
     for asked, pattern in _ASKED_UNLESS_REPORTED:
         if pattern.search(text):

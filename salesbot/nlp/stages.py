@@ -64,6 +64,11 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
+        # tune4 set (2026-12-08): 输给了友商, 被截胡了, 凉了
+        "输给了",
+        "输给",
+        "截胡",
+        "凉了",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
@@ -79,6 +84,8 @@ MOVE_PATTERNS = (
     r"(?:已经|已|都)?(?:谈|走|做)?到\s*{stage}",
     r"{stage}\s*了(?![吗没])",
     r"\bback\s+(to|into)\s+(the\s+)?{stage}",
+    # a lead come in (新进来一个线索, 来了个新线索)
+    r"新(?:进来|来)了?(?:一|几)?个?\s*{stage}|来了(?:一|几)?个新?\s*{stage}",
     # v3 set (2026-12-08): handed over, said as done (报价给美团了, 方案已经提交给小米, 报价发给京东了)
     # ("下周五把方案发过去" is a next step: no 了, no 已)
     r"{stage}\s*(?:已经|已)(?:提交|发|交|给)|{stage}\s*(?:都)?(?:提交|发|交)?(?:给|过去|到)[^,，。;；\s]{{0,12}}?了(?![吗没])",
