@@ -363,7 +363,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 # long a visit took; 下午茶 is a meal.
 _NOT_DATES = re.compile(
     r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
-    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶|(?<=了)一(?:上午|下午|整天|天)(?=\s)"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶|(?<=了)一(?:上午|下午|整天|天)(?![后前以之])"
 )
 _SPENT_TODAY = re.compile(
     r"\bspent\s+the\s+(?:(?:whole|entire)\s+)?(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
@@ -467,13 +467,13 @@ _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("inbound", r"来访|来人了|派人来|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|喝了?(?:个|杯)?(?:下午|早)茶|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
+        ("meal", r"吃饭|喝了?(?:个|杯)?(?:下午|早)茶|喝了杯|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
                  r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
                     r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
-        ("call", r"电话|打给|通话|致电|语音|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
+        ("call", r"电话|打给|通话|致电|语音|(?<![a-z])call(?:了|过)|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
     )
 )  # fmt: skip
 

@@ -37,7 +37,7 @@ _SILENT = re.compile(
     _I,
 )
 _ACTIVITY = re.compile(
-    r"拜访了?(?:几|多少)|见了?(?:几|多少)|(?:几|多少)(?:个|家)?客户|多少(?:次)?拜访|的(?:活动|动态|工作量)"
+    r"拜访了?(?:几|多少)|见了?(?:几|多少)|(?<!哪)(?:几|多少)(?:个|家)?客户|多少(?:次)?拜访|的(?:活动|动态|工作量)"
     r"|\bhow many (?:visits|customers|calls)\b|'s activity\b|\bactivity (?:of|for)\b"
     r"|\bwhat has .+ (?:done|been up to)\b",
     _I,
