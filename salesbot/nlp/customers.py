@@ -162,7 +162,7 @@ _NONE = Resolution("none", ())
 # suffix as written after the slip (华闰集团, 华闰股份), and the money, the news or the visit right after it
 # (找华闰收款, 找格历要钱, 格历没戏了, 华闰也签了, 华闰都付了, 去华闰拜访, 腾迅尾款到了).
 _NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟")
-_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团集股收没也都拜要尾首定")
+_NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团现目集股收没也都拜要尾首定")
 # A run-on sentence: the follow-up's day right after the name (去了趟恒锐下周三再约).
 _DAY_AFTER_NAME = re.compile(r"下(?:周|个|月|礼拜|星期)|明天|后天|周[一二三四五六日天]|月底|过两天")
 
@@ -609,7 +609,7 @@ class _Hit(NamedTuple):
     start: int  # in the text searched; hits are always located
     end: int
     exact: bool  # the whole key matched literally (exact, alias, region-less core)
-    # Latin-window fuzzy hits may outweigh an exact shorter name inside them ("Acme Logistcs"
+    # Latin-window fuzzy hits outweigh an exact shorter name inside them ("Acme Logistcs"
     # names Acme Logistics, not Acme); Chinese ones may not (华为终于 is not 华为终端).
     contests: bool = False
     contested: bool = False  # an exact hit inside such a fuzzy hit: no longer beats everything
@@ -1247,7 +1247,10 @@ def _drop_shadowed(hits: list[_Hit], exact: _SpanIndex) -> list[_Hit]:
         if h.exact:
             rivals = [rival_score[span] for span in rivals_at.containing(h.start, h.end)]
             if rivals:
-                # Both readings are plausible; rank the one explaining more text first.
-                h = h._replace(score=min(h.score, max(rivals) - 0.01), contested=True)
+                # "Acme Logistcs" with Acme and Acme Logistics customers: the misspelt longer name explains the
+                # whole span typed, the exact Acme only its first word and leaves "Logistcs" unexplained. The
+                # longer name wins outright (past the margin, so no choice is offered); its score still says
+                # whether the slip is sure enough to take without asking.
+                h = h._replace(score=min(h.score, max(rivals) - MARGIN - 0.01), contested=True)
         out.append(h)
     return out

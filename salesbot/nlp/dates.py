@@ -326,7 +326,7 @@ _EN_NUMBERS |= {
 }  # fmt: skip
 _EN_DAY_WORDS = {
     "today": 0, "tonight": 0, "tomorrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1,
-    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1,
+    "tmrw": 1, "tmr": 1, "2morrow": 1, "yesterday": -1, "yday": -1,
 }  # fmt: skip
 _EN_PERIODS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night"}
 
@@ -570,7 +570,7 @@ def _cn_day_and_period(m: re.Match[str], ctx: _Ctx) -> _Value:
 
 
 @_rule(rf"{_W}(?:(?P<after>(?:the\s+)?day\s+after\s+tomorrow)|(?P<before>(?:the\s+)?day\s+before\s+yesterday)"
-       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye")  # fmt: skip
+       rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|ye|yd")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
     clock = _Clock(None, period="night") if (m["word"] or "").lower() == "tonight" else None
@@ -673,6 +673,41 @@ def _cn_week(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_week_day(ctx.today, _CN_WEEK_SHIFT[m["which"]], 0))
 
 
+# "下周的今天", "一周后的今天", "下个月的今天", "明年的今天": today's date moved by that period, as 一周后. Read as one
+# phrase, or 下周 (its Monday) and 今天 would be two days and the first would win.
+_SAME_DAY = r"\s*的?\s*(?:今天|今日|今儿|这天|这一天|同一天|这个时候)"
+
+
+@_rule(rf"(?P<which>下下个|下下|下个|下|明|后)\s*(?P<u>周|星期|礼拜|月|年){_SAME_DAY}", needs="今|这|同",
+       also="周|期|拜|月|年")  # fmt: skip
+def _cn_same_day_next(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    which, unit = m["which"], _CN_UNITS[m["u"]]
+    if (unit == "year") != (which in ("明", "后")):
+        return None  # 明周 / 下年 are no words
+    amount = 2 if which in ("后", "下下", "下下个") else 1
+    return _shift(ctx, amount, unit)
+
+
+@_rule(rf"(?P<n>{_COUNT}|半)\s*(?P<ge>个)?\s*(?P<u>天|周|星期|礼拜|月|年)\s*(?:以后|之后|过后|后){_SAME_DAY}",
+       needs="今|这|同", also="后")  # fmt: skip
+def _cn_same_day_after(m: re.Match[str], ctx: _Ctx) -> _Value | None:
+    unit = _CN_UNITS[m["u"]]
+    if m["n"] == "半":
+        return _shift(ctx, 15, "day") if unit == "month" else _shift(ctx, 6, "month") if unit == "year" else None
+    amount = _cn_int(m["n"])
+    return None if amount is None else _shift(ctx, amount, unit)
+
+
+# "next week today", "a week from today", "today next week", "a week today", "same day next week", "a week from
+# tomorrow": that day plus a week. ("next week" alone is its Monday.)
+@_rule(rf"{_W}(?:(?:next|nxt)\s+week[\s,]+(?P<d1>today|tomorrow)|(?P<d2>today|tomorrow)\s+(?:a\s+|next\s+)week"
+       rf"|(?:(?:a|one)\s+)?week\s+(?:from\s+)?(?P<d3>today|tomorrow)|(?:this|same)\s+day\s+next\s+week){_E}",
+       needs="week")  # fmt: skip
+def _en_same_day_next_week(m: re.Match[str], ctx: _Ctx) -> _Value:
+    base = 1 if (m["d1"] or m["d2"] or m["d3"] or "").lower() == "tomorrow" else 0
+    return _Value(day=ctx.today + dt.timedelta(7 + base), relative=True)
+
+
 def _weekend(today: dt.date, weeks: int | None) -> dt.date:
     if weeks is None or weeks == 0:
         return today if today.weekday() == 6 else _on_or_after(today, 5)
@@ -709,9 +744,10 @@ def _en_weekend(m: re.Match[str], ctx: _Ctx) -> _Value:
     return _Value(day=_weekend(ctx.today, _EN_SHIFT[which] if which else None))
 
 
-@_rule(rf"{_W}(?P<which>next|nxt|last)\s+(?P<u>week|month|year){_E}", needs="next|nxt|last")
+@_rule(rf"{_W}(?P<which>next|nxt|last)\s+(?P<u>week|wk|month|mo|year|yr){_E}", needs="next|nxt|last")
 def _en_next_period(m: re.Match[str], ctx: _Ctx) -> _Value:
-    shift, unit = _EN_SHIFT[m["which"].lower()], m["u"].lower()
+    shift = _EN_SHIFT[m["which"].lower()]
+    unit = {"wk": "week", "mo": "month", "yr": "year"}.get(m["u"].lower(), m["u"].lower())
     # A period with no day means its first day: Monday, the 1st, January 1st.
     if unit == "week":
         return _Value(day=_week_day(ctx.today, shift, 0))
@@ -960,6 +996,12 @@ def _cn_lunar_year_edge(m: re.Match[str], ctx: _Ctx) -> _Value:
         if day >= ctx.today:
             return _Value(day=day)
     return _Value(error="no Spring Festival ahead")
+
+
+# 过完年 / 过了年 / 年过完: after the Spring Festival break, as 年后.
+@_rule(r"过完(?:春节|年)|过了年(?![底初末])|年过完", needs="过")
+def _cn_after_new_year(m: re.Match[str], ctx: _Ctx) -> _Value:
+    return _festival_day(ctx, "spring", after=True)
 
 
 # 上旬 / 中旬 / 下旬: the 1st (early month, as 月初), the 15th (as 月中), the 21st.
@@ -1757,10 +1799,17 @@ def find_date(
             outcomes[group[2:]] = outcome
         resolved, error = outcome
         tier = 5 if resolved is None else resolved.tier
+        if tier == 1 and best is not None and best[0] == 1:
+            # A second named day: the one the rep's own step hangs on (12月3号前把资质发过去, 下周一再去) beats
+            # one that only tells the customer's plans (他们下个月要招标).
+            if _STEP_AFTER.match(text, group.end):
+                best = (tier, group, resolved, error)
+                break
+            continue
         if tier is not None and (best is None or tier < best[0]):
             best = (tier, group, resolved, error)
-            if tier == 1:
-                break  # nothing beats the first named day
+            if tier == 1 and _STEP_AFTER.match(text, group.end):
+                break  # nothing beats the first named day the rep's step hangs on
     if best is None:
         return None
     _, group, resolved, error = best
@@ -1772,6 +1821,10 @@ def find_date(
     day, moved_from = _off_day_moved(group, resolved, ctx)
     start, end = _original_span(positions, group.start, group.end)
     return DateReading(day, resolved.time, start, end, original_text[start:end], moved_from)
+
+
+# After a day, words that make it the day of the rep's next step: a deadline (前) or a follow-up (再).
+_STEP_AFTER = re.compile(r"\s*(?:之前|以前|前|再|跟进|回访)")
 
 
 def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = None) -> list[DateReading]:

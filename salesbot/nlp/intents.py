@@ -69,7 +69,7 @@ INTENTS = (
 # must not make it a payment. 报价 (a quote) is a stage word, not a contract; an invoice goes with the contract it
 # bills.
 # A one-word request may come with a filler before it and a full stop after it ("嗯 帮助", "我的客户。").
-_FILLER = r"^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,]*"
+_FILLER = r"^\s*(?:(?:嗯|哦|那个|hi|hello|hey|你好|ok(?:ay)?|so|um)(?![a-z])[\s,，]*){0,2}"
 _END = r"\s*[.!。！]*\s*$"
 _LOOK = r"(?:看看|看一下|看下|查看|查一下|查下|列出|列一下|显示|打开|给我看看?|发我|调出)"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -81,8 +81,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
             r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"怎么把[^,，。]{0,12}?(?:记|录|提交|设|加|导出|登记|标)|怎么(?:改|修改|删除|删|取消|撤销|撤回)|你都?(?:能|会|可以)(?:帮我)?(?:干|做)(?:些|点)?(?:什么|啥|嘛)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
-            r"^\s*help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
+            rf"{_FILLER}help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
             r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
@@ -115,7 +116,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -124,17 +125,22 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"欠多少|欠我们|还欠|没回款|未回款|没付|未付|没有付|没给钱|逾期|\bunpaid\b|\boverdue\b|"
             # Everyday forms (issue 17): 尾款收齐了吗, 谁欠钱最多, 账还剩多少没结, 回了多少 还差多少,
             # "open balance on X".
-            r"收齐了?[吗没]|收齐没|回了多少|还差多少|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
-            r"余款|还剩多少|回款情况|拖得最久|拖欠|拖款|欠得最久|[款钱账]收得(?:怎么样|如何)|"
+            r"收齐了?[吗没]|收齐没|回了多少|还差多少|多少(?:钱|款)?没(?:回|收|付|给|结|到)|款没回|没收回|没结|欠钱|谁欠|欠得|欠的最|没给|还有多少尾款|尾款还有多少|"
+            r"余款|还剩多少|回款(?:情况|进度|进展)|拖得最久|拖欠|拖款|欠得最久|[款钱账]收得(?:怎么样|如何)|"
             r"\blate\s+on\s+(?:the\s+|their\s+|its\s+)?(?:pay|invoice)|(?:结清|付清|还清)了?[吗没]|应收款?(?:还有|有|是)?多少|多少应收|\bhow\s+much\s+is\b.{1,40}\bbehind\b|\bbiggest\s+balance|\bwho\s+owes\b|"
-            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
-            r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bpaid\s+up\b|\bhaven't\s+paid\b|"
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?(?:到|到账|收到|收回来|回来|收回|结)了?[吗没]|\bopen\s+balance\b|\bbalance\s+due\b|"
+            r"\bbehind\s+on\s+(?:the\s+|their\s+|its\s+)?(?:\w+\s+)?(?:pay|invoice|installment|instalment|bill)|\bhaven't\s+paid\b|"
+            # Session of 2026-12-08, in one branch (one word-edge test a position): has X paid up, what's left on X,
+            # still open for X, how much is open / did X pay, did we get anything from X, up to date on payments.
+            r"\b(?:(?:has|have|is|are|was)\b[^.!?]{0,40}\bpaid\s+up\b|paid\s+up\s*\?|what'?s\s+(?:still\s+)?(?:left|open)\s+on\b|"
+            r"still\s+open\s+(?:for|on)\b|how\s+much\s+(?:is\s+(?:still\s+)?open\b|(?:did|has)\b.{1,30}\bpa(?:y|id)\b)|"
+            r"did\s+we\s+(?:get|receive)\s+(?:anything|any\s+money|any\s+payment|paid)\b|up\s+to\s+date\s+on\b)|"
             r"(?:\bnot|n't|\bnever)\s+(?:yet\s+)?(?:been\s+)?pa(?:id|y)\b|\bstill\s+owes?\b|"
             # 2026-12-07 set: asked, not told: 什么时候能回来, 到了没, "has X paid … yet", "did the money come in?"
-            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|付款|打款|转过来)了?没有?(?:[?？]|$)|"
+            r"什么时候(?:能|会|可以)?(?:回来|回款|到账|付|结|收回|给钱|给|还|打款)|是不是(?:又|还)?(?:拖|欠|逾期|没付|没给)|(?:回来|到账|收到|付款|打款|转过来)了?没有?(?:[?？]|[。.!！]?\s*$)|"
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
-            r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
+            rf"{_FILLER}(?:has|have|did|any)\b[^.!?]{{0,60}}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
             r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|"
             # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
             r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？。.!！]*\s*$|"
@@ -150,17 +156,17 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
             # not 打了电话 预算200万: a call, and a budget is no money received
             r"(?:打|转|汇)了(?!(?:个|一个|一通|通|几个|两个)?电话)(?:(?!预算|报价|估值)[^,.;!?]){0,8}?"
-            r"(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
+            r"(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|[打转汇付]了一半|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
-            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
+            r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\b(?:money|funds)\b.{0,30}\b(?:came\s+in|landed|arrived)\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
-            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
+            r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?(?:in\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
@@ -172,7 +178,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|(?<=\d),(?=\d)){0,12}(?:到了|到账|已到)|"
             r"(?<![再要会])打来\s*[\d一二三四五六七八九十两]|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
-            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer)\s+(?:has\s+)?cleared\b|"
+            r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer|funds|money)\s+(?:(?:has\s+)?cleared|(?:came|went)\s+through)\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
             r"(?:account|customer|client|deal|lead|ownership|call|file)s?\b)|"
             r"\breceived\b(?!\s+(?:the\s+|a\s+|an\s+|their\s+|our\s+|his\s+|her\s+)?"
@@ -192,8 +198,8 @@ _ANY_KEYWORD = prefilter.gate(pattern for _, pattern in _KEYWORDS)
 _VISIT = re.compile(
     r"拜访|去了|见了|见面|约见|面谈|沟通|聊了|开会|电话|打给|上门|跟进|回访|演示|"
     # Issue 17: activities not called a visit: a call, an online meeting, a meal, the customer coming to us.
-    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?饭|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
-    r"视频(?:了|一下|沟通|聊)|过来我们|刚从[^,，。]{1,12}出来|"
+    r"开了个?(?:线上|视频|电话)?会|线上会|视频会|会议|通话|吃饭|吃了[个顿餐]?(?:饭|便饭|午饭|晚饭|早饭|火锅|烧烤|夜宵|大餐|工作餐)|饭局|请[^,，。]{0,8}吃|喝茶|来访|到访|参观|"
+    r"视频(?:了|一下|沟通|聊|完)|碰了?(?:个|一下)?(?:头|面)|碰面|撸了?个?串|(?:聊|谈|开)完(?:会|了)?|(?:做|搞|进行)了?(?:个|一次|一场)?(?:技术)?交流|技术交流|过来我们|刚从[^,，。]{1,12}出来|"
     r"来我们|来我司|来公司|坐了一?(?:上午|下午|天)|顺路去|去[^,，。]{1,12}(?:看了看|转了转|坐了)|"
     # Round 2: 约了…喝咖啡, 在X待了一下午, 去了趟X, 通了个电话.
     r"喝(?:了个?)?咖啡|(?<!签)约了|接待|看了看|\bhosted\b|\bwent\s+to\s+see\b|\bswung\s+by\b|过了一[下遍]|"
@@ -211,7 +217,7 @@ _VISIT = re.compile(
     r"高尔夫|打了?(?:一)?(?:上午|下午)?的?球|"
     r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
-    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
+    r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+(?:by|in)|caught\s+up|presented|pitched|walked\s+\w+(?:\s+\w+){0,2}\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
     re.IGNORECASE,
 )
@@ -290,8 +296,6 @@ def understand(
                 reading = replace(reading, time=None)
         else:
             reading, date_error = find_date(scan, now=now, calendar=calendar), None
-            if intent == "visit":
-                reading = _the_day_we_act(scan, reading, now, calendar)
     except DateError as exc:
         reading, date_error = None, exc
     if intent == "visit" and reading is not None and reading.time is None and reading.date == now.date():
@@ -347,7 +351,7 @@ def _visit_with_a_contract_step(text: str) -> bool:
 _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记得|之前|前)")
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
-    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
+    r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|caught|"
     r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
     re.IGNORECASE,
 )
@@ -403,8 +407,16 @@ def _occurred(
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-_AHEAD_PHRASE = re.compile(r"\b(?:next|nxt|coming|tomorrow|tmrw|in)\b|下(?!午)|明|后天|以后|之后|后$", re.IGNORECASE)
-_ZH_ARRIVED = re.compile(r"\s*[已都也]?(?:到账|到了|收到|回款|打款|转来|汇来|打来|[打转汇](?:了|过)?(?:过|回|进)来)")
+_AHEAD_PHRASE = re.compile(
+    r"\b(?:next|nxt|coming|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|2morrow|in)\b|下(?!午)|明|后天|以后|之后|后$",
+    re.IGNORECASE,
+)
+# 周二华为已经到账: the payer's name may stand between the day and the word of arrival, a word of the future may not.
+# 周一转过来8万: money sent over arrived that day.
+_ZH_ARRIVED = re.compile(
+    r"(?:(?!会|要|将|准备|能|再)[^,，。;；\d\s]){0,8}?\s*(?:已经|[已都也])?"
+    r"(?:到账|到了|收到|回款|打款|转来|汇来|打来|[打转汇](?:了|过)?(?:过|回|进)来)"
+)
 # 过 after a verb says it happened, like 了 (周一去过了, 周二来过我们办公室); 过来 / 过去 / 过两天 do not. So does
 # 吃的饭 (周一一起吃的午饭: 是…的 tells of a meal had).
 _ZH_PAST_ASPECT = re.compile(r"[去来见访到聊谈吃]过(?![来去两几吗])|吃的[早午晚中便]?饭")
@@ -442,37 +454,21 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
     return bool(past)
 
 
-# The follow-up's day: a date right before 再 / 跟进 (下周四再问问) is the day the rep acts on.
-_ZH_ACT_AFTER = re.compile(r"\s*(?:再|跟进|回访|去跟|催)")
-
-
-def _the_day_we_act(
-    text: str, reading: DateReading | None, now: datetime, calendar: WorkCalendar | None
-) -> DateReading | None:
-    """Of two days ahead, the one the rep acts on: in "他们下周三内部评审 下周四再问问" Wednesday is the customer's
-    own event, Thursday the follow-up. Looked at only where a 再 comes after the first date read."""
-    if reading is None or _ZH_ACT_AFTER.match(text, reading.end) or "再" not in text[reading.end :]:
-        return reading
-    for other in find_dates(text, now=now, calendar=calendar):
-        if other.start >= reading.end and other.date >= now.date() and _ZH_ACT_AFTER.match(text, other.end):
-            return other
-    return reading
-
-
 # ---- the kind of activity a visit sentence reports
 
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来人了|派人来|来过?我们|来过?我司|来过?公司|来了我们|到我们公司|到访|接待|\bhosted\b|"
-                    r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
+        ("inbound", r"来访|来人了|派人来|来过?我们|来过?我司|来过?公司|来拜访(?:我们|我司|公司)|来了我们|"
+                    r"到我们公司|到访|接待|\bhosted\b|\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
         ("meal", r"吃饭|喝了?(?:个|杯)?(?:下午|早)茶|喝了杯|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
+                 r"吃了[个顿]?(?:饭|便饭|火锅|烧烤|夜宵|大餐|工作餐)|撸了?个?串|"
                  r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
-        ("meeting", r"会议|开会|开了个会|开了一?(?:上午|下午|整天|天)的?会|"
-                    r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b"),
+        ("meeting", r"会议|开(?:了(?:个|一个|一次|场)?|完)?会(?![员计])|开了一?(?:上午|下午|整天|天)的?会|"
+                    r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b|\bvideo\s+(?:call|chat)\b"),
         ("call", r"电话|打给|通话|致电|语音|(?<![a-z])call(?:了|过)|\bcall(?:ed)?\b|\bphone(?:d)?\b|\brang\b"),
     )
 )  # fmt: skip
@@ -511,9 +507,8 @@ def _amount(
     taken = [(m.start, m.end) for m in customer.matches if m.start is not None and m.end is not None]
     if reading is not None:
         taken.append((reading.start, reading.end))
-    # A move to an open stage names the deal's value ("华为终端有个200万的项目,进入方案阶段"), and so does a deal won
-    # (字节跳动 赢单 180万: what it was won for); a lost one may name a competitor's price ("lost, went with a
-    # competitor at 50k").
+    # A move to an open stage or to won names the deal's value ("华为终端有个200万的项目,进入方案阶段", "京东这单签了
+    # 80万"); a lost one may name a competitor's price ("lost, went with a competitor at 50k").
     opens_deal = intent == "stage" and (stage is None or stage.stage != "lost")
     return find_amount(text, exclude=taken, explicit=intent not in _MONEY_INTENTS and not opens_deal)
 

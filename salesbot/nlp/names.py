@@ -52,7 +52,7 @@ _LATIN_NAME = re.compile(
 _NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现完过")
 # Words no company name holds: the rep, a verb of the sentence, a measure of time.
 _NOT_IN_A_NAME = re.compile(
-    r"[我你他她们]|外面|总共|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
+    r"[我你他她们]|外面|总共|现在|目前|一共|到底|提醒|开会|一趟|一下|看看|合同|客户|采购|老板|拜访|回访|跟进|明天|今天|昨天|下周|上午|下午"
 )
 _NOT_A_NAME = re.compile(
     r"^(?:The|This|That|Our|My|Their|His|Her|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
@@ -71,6 +71,9 @@ def look_alike(text: str, resolution: Resolution) -> Resolution:
     tail = _CJK_TAIL.match(rest) if cjk else _LATIN_TAIL.match(rest)
     if tail is None or tail.group(0).strip().lower() in match.customer.name.lower():
         return resolution
+    if not cjk and mention[:1].isupper() and tail["tail"][:1].islower():
+        return resolution  # "met the Gekko partners": a name written with a capital keeps it on every word it has
+
     longer = (mention + tail.group(0)).strip()
     return replace(resolution, kind="confirm", unknown_name=longer)
 

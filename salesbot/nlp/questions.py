@@ -22,10 +22,13 @@ _I = re.NOFLAG
 _REPORT = re.compile(
     r"拜访|见了|去了|聊了|开会|签了|吃饭|吃了|电话|了解了|问了|演示|上门"
     r"|\bvisited\b|\bmet\b|\bcalled\b|\bspoke\b|\blunch\b|\bdinner\b|\bdemo(?:ed)?\b|\bgave\b|\bsent\b"
-    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
+    r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b"
+    r"|\bwalked\b.{1,30}\bthrough\b|\bpresented\b|\bpitched\b|\bcaught\s+up\b|\bphoned\b|\bgrabbed\s+(?:coffee|lunch|dinner|drinks)\b",
     _I,
 )
-_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)", _I)
+_ABOUT_MONEY = re.compile(
+    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)", _I
+)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -50,7 +53,8 @@ _AGENDA = re.compile(
     # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
     r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
     r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
-    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
+    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b"
+    r"|\bwhat'?s on my (?:schedule|calendar|list)\b",
     _I,
 )
 _WHICH_TO_SEE = re.compile(

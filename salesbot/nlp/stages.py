@@ -9,7 +9,16 @@ from dataclasses import dataclass
 # Words reps use for the default stages, beyond the configured labels.
 BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("线索", "潜在客户", "lead", "leads", "prospect", *("新线索", "新商机", "新客户线索")),
-    "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
+    "qualified": (
+        "确认需求",
+        "需求确认",
+        "已确认需求",
+        "需求确认完",
+        "有效商机",
+        "qualified",
+        "qualification",
+        "qualify",
+    ),
     "proposal": (
         *("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
         # v3 set (2026-12-08): a quote given, said as done (哔哩哔哩报了价 68000, 阿里健康 报价发了).
@@ -36,6 +45,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         # 2026-12-07 set: 那单成了, 单子成了.
         "单成了",
         "单子成了",
+        "done deal",
+        "chose us",
+        "went with us",
     ),
     "lost": (
         "丢单",
@@ -64,11 +76,16 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
-        # tune4 set (2026-12-08): 输给了友商, 被截胡了, 凉了
-        "输给了",
-        "输给",
+        # Session of 2026-12-08: 谈崩了, 被对手截胡了, 被竞品抢走了, 没成, "backed out"; 输给了友商, 凉了 (tune4).
+        "谈崩",
         "截胡",
+        "抢走",
+        "没成",
+        "输给",
         "凉了",
+        "backed out",
+        "pulled out",
+        "walked away",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").

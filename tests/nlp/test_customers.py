@@ -242,16 +242,32 @@ TEXT_CASES = [
     # -- typos and homophones
     pytest.param("main", "今天拜访了比亚弟", "one", ("比亚迪",), "homophone", "比亚弟", id="homophone-比亚弟"),
     pytest.param("main", "met initec's cto", "one", ("Initech",), "typo", "initec", id="typo-latin"),
-    # A misspelt longer name around an exact shorter one: both readings are plausible.
+    # A misspelt longer name around an exact shorter one: the longer name explains the whole span typed, the
+    # shorter leaves a word unexplained.
     pytest.param(
         "main",
         "见了 Acme Logistcs 的人",
-        "choose",
-        ("Acme Logistics", "Acme"),
-        None,
-        None,
+        "one",
+        ("Acme Logistics",),
+        "typo",
+        "Acme Logistcs",
         id="typo-contests-exact",
     ),
+    pytest.param(
+        "main",
+        "visited Acme Logistcs yesterday, follow up tomorrow",
+        "one",
+        ("Acme Logistics",),
+        "typo",
+        "Acme Logistcs",
+        id="typo-of-longer-name-beats-exact-part",
+    ),
+    pytest.param(
+        "main", "call with acme logistic this morning", "one", ("Acme Logistics",), "typo", None, id="typo-plural"
+    ),
+    # The word after an exact name that is near nothing longer stays outside it.
+    pytest.param("main", "met Acme logistics team", "one", ("Acme Logistics",), "exact", None, id="exact-long"),
+    pytest.param("main", "met Acme lately", "one", ("Acme",), "exact", "Acme", id="exact-short-then-word"),
     # ...but a Chinese one-char-off window does not outweigh the exact name inside it.
     pytest.param("hw", "华为终于签了", "one", ("华为",), "exact", "华为", id="cjk-typo-does-not-contest"),
     # The longest short form wins over the two-char one shared with 华为技术.

@@ -109,3 +109,51 @@ def test_on_the_first_inside_a_sentence_is_a_date() -> None:
 )
 def test_more_everyday_date_words(phrase: str, expected: str) -> None:
     assert parse_date(phrase, now=NOW, calendar=CN).date.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("下周的今天", "2026-12-02"),  # today's date a week on, not next week's Monday
+        ("下周今天", "2026-12-02"),
+        ("下礼拜的今天", "2026-12-02"),
+        ("一周后的今天", "2026-12-02"),
+        ("两周后的今天", "2026-12-09"),
+        ("下下周的今天", "2026-12-09"),
+        ("下个月的今天", "2026-12-25"),
+        ("明年的今天", "2027-11-25"),
+        ("下周的今天下午3点", "2026-12-02 15:00"),
+        ("next week today", "2026-12-02"),
+        ("today next week", "2026-12-02"),
+        ("a week from today", "2026-12-02"),
+        ("a week today", "2026-12-02"),
+        ("same day next week", "2026-12-02"),
+        ("a week from tomorrow", "2026-12-03"),
+    ],
+)
+def test_the_same_day_a_period_on(phrase: str, expected: str) -> None:
+    reading = parse_date(phrase, now=NOW, calendar=CN)
+    assert reading.date.isoformat() + (f" {reading.time:%H:%M}" if reading.time else "") == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("过完年", "2027-02-11"),  # after the Spring Festival break, as 年后
+        ("过了年", "2027-02-11"),
+        ("nxt wk", "2026-11-30"),
+        ("next wk", "2026-11-30"),
+    ],
+)
+def test_more_abbreviations_and_new_year_words(phrase: str, expected: str) -> None:
+    reading = parse_date(phrase, now=NOW, calendar=CN)
+    assert reading.date.isoformat() + (f" {reading.time:%H:%M}" if reading.time else "") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["阿里下周的今天再跟进", "提醒我下周今天给阿里打电话", "visited Alibaba today, follow up next week today"],
+)
+def test_the_same_day_next_week_inside_a_sentence(sentence: str) -> None:
+    reading = find_date(sentence, now=NOW, calendar=CN)
+    assert reading is not None and reading.date == dt.date(2026, 12, 2)
