@@ -171,12 +171,12 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\breceived\s+(?:a\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?payments?\b|"
             r"\bwired\b|\bremitted\b|"
             # v3 set (2026-12-08): 钱今天到了, 上周五打过来15万
-            r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)\s*[\d一二三四五六七八九十两]|"
+            r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)[\s,，]*[\d一二三四五六七八九十两]|"
             r"(?:进账|入账|到位)了?(?![吗没])|结了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|"
             # 尾款总算收回来了, 质保金今天收回来了, 首付款¥88,000已到 (the comma of a sum is no clause break)
             r"[款钱账金](?:[^,，。;；吗]|(?<=\d),(?=\d)){0,8}?(?:收回来|收回|要回来)了(?![吗没])|"
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|(?<=\d),(?=\d)){0,12}(?:到了|到账|已到)|"
-            r"(?<![再要会])打来\s*[\d一二三四五六七八九十两]|"
+            r"(?<![再要会])打来[\s,，]*[\d一二三四五六七八九十两]|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer|funds|money)\s+(?:(?:has\s+)?cleared|(?:came|went)\s+through)\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
@@ -585,7 +585,7 @@ def _core_words(text: str) -> str | None:
 
 
 # A quote named with its sum and nothing else (网易 报价 45万元): the quote given, a move to proposal.
-_QUOTED_SUM = re.compile(r"\s*(?:[:：是]\s*)?[¥￥$]?\s*[\d一二三四五六七八九十两]")
+_QUOTED_SUM = re.compile(r"[\s,，:：]*(?:是\s*)?[¥￥$]?\s*[\d一二三四五六七八九十两]")
 
 
 def _core_fallback(text: str, stage: StageMention | None) -> str:

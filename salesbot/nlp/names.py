@@ -31,7 +31,7 @@ _LATIN_TAIL = re.compile(
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"^(?P<l2>{_CJK}{{2,8}}?)\s*(?=新线索|新商机)"
+    rf"^(?:嗯|哦|那个)?\s*(?P<l2>{_CJK}{{2,8}}?)[\s,，:：]*(?=新线索|新商机)"
     rf"|(?:新线索|新商机|新客户)[\s:：,，]*(?P<l>{_CJK}{{2,8}}?)(?=[\s,，。.!！?？:：;；的有在想要]|$)"
     rf"|(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催)(?P<n>{_CJK}{{2,8}}?)"
     rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|总部|公司|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"

@@ -46,7 +46,7 @@ _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
     r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
-    r"延到|延至|推至|改至|改期|宽限到|往后延|(?:回款|付款|到期)日期?\s*改|"
+    r"延到|延至|推至|改至|改期|宽限到|往后延|(?:回款|付款|到期)日期?[\s,，]*改|"
     r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
     re.IGNORECASE,
 )
