@@ -117,6 +117,7 @@ _SUFFIX_CURRENCY = {
     "cny": "CNY",
     "美元": "USD",
     "美金": "USD",
+    "刀": "USD",
     "usd": "USD",
     "dollar": "USD",
     "dollars": "USD",
@@ -161,11 +162,14 @@ _MULTIPLIERS = {
 # Words after a number that make it a count, a date or a time rather than money. 多/余/来/几 may sit
 # in between ("10多次").
 _CLASSIFIERS = (
-    "个|家|人|位|名|次|天|日|号|月|年|"
+    "个|家|人|位|名|次|天|日|号|"
+    # 月底 / 年底 after a sum is a day (预算100万 月底再跟进, 50万月底到), not a count of months.
+    "月(?![底初中])|年(?![底初中前后])|"
     # 周一 / 星期五 after a sum is the day it came (¥36,000周一到账), not a count of weeks.
     "周(?![一二三四五六日天末])|星期(?![一二三四五六日天])|礼拜(?![一二三四五六日天])|"
     "小时|钟|分|秒|点|时|期|台|套|件|条|份|张|单|笔|批|箱|"
-    "瓶|只|辆|部|本|页|项|种|层|楼|倍|成(?![交功])|折|岁|度|米|吨|斤|克|公斤|公里|寸|级|轮|遍|趟|季|届|栋|间|场|回|版|"
+    # 成 is a tenth (三成), not 成交 / 成了 after a sum (88万 成交了)
+    "瓶|只|辆|部|本|页|项|种|层|楼|倍|成(?![交了功])|折|岁|度|米|吨|斤|克|公斤|公里|寸|级|轮|遍|趟|季|届|栋|间|场|回|版|"
     "集|处|所|座|支|双|对|组|册|节|门|款|户|例|起|盒|包|袋|桌|头|码|股|元旦"
 )
 # 块 is also a classifier (3块屏幕); it is money only before 钱, a particle, punctuation or the end.
@@ -176,7 +180,8 @@ _PREFIX = (
     r"人民币|美元|欧元|港币|港元|港幣|英镑"
 )
 _SUFFIX = (
-    rf"{_KUAI}|元(?!旦)|圆|人民币|美元|美金|欧元|港币|港元|港幣|英镑|刀|"
+    # 刀 is chat for dollars (50k刀), not a knife after a sum: only right after the number
+    rf"{_KUAI}|元(?!旦)|圆|人民币|美元|美金|欧元|港币|港元|港幣|英镑|(?<=[\dkKwW万千])刀|"
     r"(?i:rmb|cny|usd|hkd|eur|dollars?|bucks|euros?|yuan|pounds?|quid)(?![A-Za-z])"
 )
 _MULT = (
@@ -249,7 +254,8 @@ _MONTH_BEFORE = re.compile(
 _NEVER_AFTER = re.compile(
     r"(?:(?i:\b(?:net|no\.|number|ext\.?|id|tel|phone|mobile|cell|call|fax|wechat|whatsapp|qq|stage|phase|step|"
     r"round|version|level|tier|room|floor|line|item|page|section|clause|chapter|week|day|batch|part))|"
-    r"电话|手机|号码|微信|传真|单号|编号|工号|尾号|邮编|阶段|版本|第|#)\s*[:：]?\s*$"
+    # 第三阶段 3 is a reference; 报价阶段 50万 names the deal's value
+    r"电话|手机|号码|微信|传真|单号|编号|工号|尾号|邮编|第[一二三四五六七八九十\d]{1,3}阶段|版本|第|#)\s*[:：]?\s*$"
 )
 _ID_AFTER = re.compile(
     r"(?:(?i:\binvoice|\border|\bpo|\bticket|\bcase|\bref)|发票|订单|合同号)\s*(?:(?i:no\.?|number|#))?\s*[:：]?\s*$"

@@ -1884,7 +1884,7 @@ def find_date(
 
 
 # After a day, words that make it the day of the rep's next step: a deadline (前) or a follow-up (再).
-_STEP_AFTER = re.compile(r"\s*(?:之前|以前|前|再)")
+_STEP_AFTER = re.compile(r"\s*(?:之前|以前|前|再|跟进|回访)")
 
 
 def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = None) -> list[DateReading]:
@@ -1906,10 +1906,13 @@ def find_dates(text: str, *, now: dt.datetime, calendar: WorkCalendar | None = N
     return found
 
 
-# Typing slips inside a date phrase, read as meant: spaces (下 周 二, 下 下 周 三, 12 月 8 号) and a same-sound character in a
-# date word (下州一 -> 下周一, 下五3点 -> 下午3点, 星其五 -> 星期五). The replacements keep the length, so spans stay.
+# Typing slips inside a date phrase, read as meant: spaces (下 周 二, 下 下 周 三, 12 月 8 号) and a same-sound
+# character in a date word (下州一 -> 下周一, 下五3点 -> 下午3点, 星其五 -> 星期五). The replacements keep the length,
+# so spans stay.
+# A 下 or 上 that ends a word before the space is no half of 下下 / 上上: 考虑一下 下周二, 看下 下周, 晚上 上周.
 _SPACED = re.compile(
-    r"(?<=[下上这本])[ \t\u3000]+(?=[周星礼个月])|(?<=下)[ \t\u3000]+(?=下)|(?<=上)[ \t\u3000]+(?=上)|(?<=[周期拜])[ \t\u3000]+(?=[一二三四五六日天末])"
+    r"(?<=[下上这本])[ \t\u3000]+(?=[周星礼个月])|(?<=(?<![一看等问查想聊试商量论虑])下)[ \t\u3000]+(?=下)"
+    r"|(?<=(?<![晚早马路线以身手])上)[ \t\u3000]+(?=上)|(?<=[周期拜])[ \t\u3000]+(?=[一二三四五六日天末])"
     r"|(?<=\d)[ \t\u3000]+(?=[月号日天个周])|(?<=月)[ \t\u3000]+(?=\d)|(?<=[明后今昨])[ \t\u3000]+(?=[天早晚])"
     r"|(?<=[天周月])[ \t\u3000]+(?=[后前])|(?<=个)[ \t\u3000]+(?=[月工])"
 )

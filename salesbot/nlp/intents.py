@@ -77,6 +77,7 @@ _SHOW = (
     r"(?:all\s+(?:of\s+)?)?|what'?s\s+in\s+|all\s+(?:of\s+)?|"
     r"(?:看看|看一下|查看|列出|显示)\s*)?"
 )
+_LOOK = r"(?:看看|看一下|看下|查看|查一下|查下|列出|列一下|显示|打开|给我看看?|发我|调出)"
 _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern, re.IGNORECASE))
     for intent, pattern in (
@@ -98,6 +99,12 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bshow\s+me\s+how\b|\bhow\s+does\s+(?:this|it|the)\s+(?:bot\s+|thing\s+|app\s+)?work\b",
         ),
         (
+            "help",
+            # v3 set (2026-12-08): 不会用 求教程, 有没有使用指南
+            r"不会用|教程|使用指南|操作指南|用户手册|说明书|新手(?:指南|入门)|怎么上手|怎么玩|"
+            r"(?:应该|该|要)怎么(?:输入|弄|记|录|填|操作)|怎么输入",
+        ),
+        (
             "my_customers",
             rf"{_FILLER}{_SHOW}(我的客户|客户列表|my customers|my accounts|my clients|list customers|"
             rf"my (?:customer|client|account) list){_END}",
@@ -109,9 +116,24 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         # "how many deals do I have open", "what deals do i have": the rep's deals asked for in a sentence
         ("my_deals", r"\b(?:how\s+many|what|which)\s+(?:open\s+|active\s+)?deals\s+(?:do|have)\s+i\b"),
+        ("my_customers", rf"{_FILLER}我(?:名下|手上|手里)?(?:有|负责)?(?:哪些|哪几个|多少)客户[?？]?{_END}"),
+        ("my_customers", rf"{_FILLER}(?:我名下|我负责)的?(?:所有)?客户[?？]?{_END}"),
+        # A list asked with a verb of looking (看看我的客户列表, 查一下我的商机).
+        (
+            "my_customers",
+            rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?客户(?:列表|名单|清单)?|客户(?:列表|名单|清单)){_END}",
+        ),
+        (
+            "my_deals",
+            rf"{_FILLER}我(?:手上|手里|名下)?的(?:单子|商机|pipeline)(?:都)?(?:给我)?\s*(?:{_LOOK}|列出来|列一下|都列一下){_END}",
+        ),
+        (
+            "my_deals",
+            rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}",
+        ),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -151,13 +173,22 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             rf"{_FILLER}(?:has|have|did|any)\b[^.!?]{{0,60}}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
-            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|"
+            # v3 set (2026-12-08): 账上还挂着多少, 第二期款付了没, 付没付, 有没有打款
+            r"挂着?多少|还挂着|挂账|账上还?(?:有|剩)多少|付了?(?:吗|没有?)\s*[?？。.!！]*\s*$|"
+            r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)|"
+            r"还?差(?:我们|咱们)多少|欠(?:咱们|我司)|欠(?:我们|咱们)?多少|多少钱?没(?:回来|回|付|给|收回来|收)|"
+            r"(?:回来|收回来|收回|到了|收了)多少|什么时候(?:能|会|可以)?(?:收齐|收回来|收到|还|给)|(?:回款|[款钱账])(?:现在)?(?:啥|什么)情况|(?:钱|款|账)什么时候(?:能|会)?(?:给|打|转)|(?:账|款)(?:都|已经)?清了?[吗没]|"
+            # a question by its opening, without "yet" or "?" ("did 比亚迪 pay the 尾款 in full")
+            r"^\s*(?:嗯|哦|那个|so|hey|hi)?[\s,]*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
         ),
         (
             "payment",
             r"回款|到账|打款|收款|汇款|转账|付了|付款了|已付|已支付|支付了|已还款|还款了|"
             r"(?:已|都)?(?:付清|结清|还清)了|已(?:付清|结清|还清)|"
-            r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|[打转汇付]了一半|"
+            # not 打了电话 预算200万: a call, and a budget is no money received
+            r"(?:打|转|汇)了(?!(?:个|一个|一通|通|几个|两个)?电话)(?:(?!预算|报价|估值)[^,.;!?]){0,8}?"
+            r"(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|[打转汇付]了一半|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
             r"\bgot\s+paid\b|(?<!be )\bpaid\b(?!\s+(?:us\s+)?(?:a\s+)?visit)|\bcoughed\s+up\b|\bpayments?\s+of\b|"
@@ -177,6 +208,13 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:money|payment|pmt|funds|cash|wire|transfer)\b[^.?!]{0,30}?\b(?:came|went)\s+(?:thru|through)\b|"
             r"\b(?:money|payment|funds|cash|wire)s?(?:\s+is|'s)?\s+in from\b|"
             r"\bcollected\s+(?:[$¥￥€]\s*)?\d|\bcollected\s+(?:the\s+|their\s+)?(?:payment|deposit|balance|installment|instalment|money|invoice)\b|"
+            # v3 set (2026-12-08): 钱今天到了, 上周五打过来15万
+            r"钱[^,，。;；吗]{0,8}?到(?:账)?了(?![吗没])|[打转汇](?:过来|回来|进来)[\s,，]*[\d一二三四五六七八九十两]|"
+            r"(?:进账|入账|到位)了?(?![吗没])|结了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|"
+            # 尾款总算收回来了, 质保金今天收回来了, 首付款¥88,000已到 (the comma of a sum is no clause break)
+            r"[款钱账金](?:[^,，。;；吗]|(?<=\d),(?=\d)){0,8}?(?:收回来|收回|要回来)了(?![吗没])|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|(?<=\d),(?=\d)){0,12}(?:到了|到账|已到)|"
+            r"(?<![再要会])打来[\s,，]*[\d一二三四五六七八九十两]|"
             # 2026-12-07 set: 转过来了, 打过来了, 已经到了, "cheque cleared".
             r"\b(?:cheque|check|wire|transfer|payment)\b[^.?!]{0,30}?\bcleared\b|[打转汇付](?:过来|回来|进来)了|回了[^,，。;；]{0,6}?(?:万|元|块|\d{3,})|\bgot\s+(?:the\s+|a\s+|their\s+)?(?:wire|transfer|cheque|check|funds)\b|\bsent\s+(?:us\s+)?(?:over\s+)?(?:the\s+)?(?:remaining|rest|balance|final|last)\b|[已都]经?到(?:账)?了(?![吗没])|\b(?:cheque|check|wire|transfer|funds|money)\s+(?:(?:has\s+)?cleared|(?:came|went)\s+through)\b|"
             r"\btransferred\b(?!\s+(?:the\s+|this\s+|that\s+|my\s+|his\s+|her\s+)?"
@@ -188,6 +226,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable|\bbalance\b|\boverdue\b"),
         ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
+        # tune4 set (2026-12-08): an invoice named after a Chinese word (X的invoice要开), 增值税专票, and an agreement
+        # sent for approval (补充协议要走法务审批): a contract's paperwork.
+        ("contract", r"(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|专票|普票|增值税|协议[^,，。;；]{0,12}审批"),
     )
 )
 # A visit holds none of the words above: one search says so (nlp/prefilter.py) before the dozen patterns.
@@ -206,6 +247,13 @@ _VISIT = re.compile(
     # 2026-12-07 hand-written set: 喝了个茶, 待了两个小时, 汇报了方案, 约了…去他们公司, 讲了方案.
     r"喝了?个?茶|喝了?(?:[一两几]杯|点?酒)|喝酒|聊得|开了一?(?:上午|下午|整天|天)的?会|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|[待呆坐]了(?:半天|一会儿?|一阵)|汇报|讲了?(?:一下|一遍)?方案|"
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
+    # v3 set (2026-12-08): 一起吃的饭, 吃了顿晚饭, 周一去过了, 周二来过我们办公室, "spent the whole morning at X".
+    r"吃(?:了|的|过)?[个顿餐]?(?:[早午晚中便]|一顿)?饭|一起吃|(?<![没再要])(?:去|来|见)过(?![吗来去])|"
+    r"碰了?个?面|碰头|见了个面|喝了?(?:个|杯)?(?:下午|早)茶|来人了|派人来|"
+    r"坐了坐|喝了杯|看了一?下现场|初访|首访|现场调试|调试了|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?:做|了|过)|"
+    r"(?:对|看|谈|聊|弄|改|讲|磨)了一?(?:上午|下午|整天|天)|到了[^,，。]{1,12}(?:项目部|办公室|工厂|厂里|总部)|"
+    r"高尔夫|打了?(?:一)?(?:上午|下午)?的?球|"
+    r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+(?:by|in)|caught\s+up|presented|pitched|walked\s+\w+(?:\s+\w+){0,2}\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee|"
@@ -282,7 +330,7 @@ def understand(
     if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
-    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
+    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean or "茶" in clean else clean
     if intent in ("visit", "payment"):
         occurred_on, scan, span = _occurred(scan, now, calendar)
     try:
@@ -389,10 +437,10 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 
 
 # Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
-# long a visit took.
+# long a visit took; 下午茶 is a meal.
 _NOT_DATES = re.compile(
     r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
-    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
+    r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶|(?<=了)一(?:上午|下午|整天|天)(?![后前以之])"
 )
 _SPENT_TODAY = re.compile(
     r"\bspent\s+(?:the|this)\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
@@ -464,9 +512,14 @@ _AHEAD_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # 周二华为已经到账: the payer's name may stand between the day and the word of arrival, a word of the future may not.
+# 周一转过来8万: money sent over arrived that day.
 _ZH_ARRIVED = re.compile(
-    r"(?:(?!会|要|将|准备|能|再)[^,，。;；\d\s]){0,8}?\s*(?:已经|[已都也])?(?:到账|到了|收到|回款|打款|转来|汇来|打来)"
+    r"(?:(?!会|要|将|准备|能|再)[^,，。;；\d\s]){0,8}?\s*(?:已经|[已都也])?"
+    r"(?:到账|到了|收到|回款|打款|转来|汇来|打来|[打转汇](?:了|过)?(?:过|回|进)来)"
 )
+# 过 after a verb says it happened, like 了 (周一去过了, 周二来过我们办公室); 过来 / 过去 / 过两天 do not. So does
+# 吃的饭 (周一一起吃的午饭: 是…的 tells of a meal had).
+_ZH_PAST_ASPECT = re.compile(r"[去来见访到聊谈吃]过(?![来去两几吗])|吃的[早午晚中便]?饭")
 _ZH_ACTIVITY = re.compile(
     r"拜访|上门|来访|接待|现场|看了看|请[^,，。]{0,8}吃|吃饭|开会|见了?|去了?|来(?:我司|我们|公司)|交流|[待呆]了|(?<!签)约了"
 )
@@ -488,7 +541,12 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
         # 周一到账: money that arrived on that day (only a payment is read for its day this way, see understand).
         if _ZH_ARRIVED.match(after):
             return True
-        return "了" in after or "来访" in after or (bool(_ZH_ACTIVITY.search(after)) and later)
+        return (
+            "了" in after
+            or "来访" in after
+            or bool(_ZH_PAST_ASPECT.search(after))
+            or (bool(_ZH_ACTIVITY.search(after)) and later)
+        )
     past = [m.end() for m in _EN_PAST.finditer(before)]
     future = [m.end() for m in _EN_FUTURE.finditer(before)]
     if future and (not past or max(future) > max(past)):
@@ -501,20 +559,22 @@ def _past_context(text: str, start: int, end: int, later: bool = False) -> bool 
 _ACTIVITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("inbound", r"来访|来我们|来我司|来公司|来拜访(?:我们|我司|公司)|来了我们|到我们公司|到访|接待|\bhosted\b|"
+        ("inbound", r"来访|来人了|派人来|来过?我们|来过?我司|来过?公司|来拜访(?:我们|我司|公司)|来了我们|"
+                    r"到我们公司|到访|接待|\bhosted\b|"
                     r"\bcame\s+(?:by|to|into|in\s+to|over\s+to)\s+(?:the|our)\s+(?:office|hq|showroom)\b|"
                     r"\b(?:dropped|popped|came)\s+(?:in|over|round)\b(?!\s+(?:on|at|to)\b)|"
                     r"\bcame\s+(?:to|by|in)\b.*\b(?:our|us)\b|"
                     r"\bvisited\s+us\b|\bcame\s+to\s+(?:our|the)\s+office"),
-        ("meal", r"吃饭|吃了[个顿]?(?:饭|便饭|火锅|烧烤|夜宵|大餐|工作餐)|撸了?个?串|"
+        ("meal", r"吃饭|喝了?(?:个|杯)?(?:下午|早)茶|喝了杯|吃(?:了|的|过)?[个顿]?(?:[早午晚中便]|一顿)?饭|一起吃|"
+                 r"吃了[个顿]?(?:饭|便饭|火锅|烧烤|夜宵|大餐|工作餐)|撸了?个?串|"
                  r"饭局|午饭|晚饭|午餐|晚餐|请[^,，。]{0,8}吃|喝了?个?茶|喝咖啡|"
                  r"喝了?(?:[一两几]杯|点?酒)|喝酒|"
                  r"\b(?:lunch|dinner|breakfast|coffee|drinks|tea)\b"),
         ("meeting", r"会议|开(?:了(?:个|一个|一次|场)?|完)?会(?![员计])|开了一?(?:上午|下午|整天|天)的?会|"
                     r"线上|视频|腾讯会议|钉钉会议|\bzoom\b|\bteams\b|\bmeeting\b|\bwebinar\b|\bvideo\s+(?:call|chat)\b"),
-        # "call back mon" is the next step, not what happened
-        ("call", r"电话|打给|通话|致电|语音|\bcalled\b|\bcall\b(?!\s+(?:back|them|him|her)\b)|\bphone(?:d)?\b|"
-                 r"\brang\b"),
+        # "call back mon" is the next step, not what happened; call了 / call过 with a Chinese word touching it
+        ("call", r"电话|打给|通话|致电|语音|(?<![a-z])call(?:了|过)|\bcalled\b|\bcall\b(?!\s+(?:back|them|him|her)\b)|"
+                 r"\bphone(?:d)?\b|\brang\b"),
     )
 )  # fmt: skip
 
@@ -632,9 +692,21 @@ def _core_words(text: str) -> str | None:
     return None
 
 
+# A quote named with its sum and nothing else (网易 报价 45万元): the quote given, a move to proposal.
+_QUOTED_SUM = re.compile(r"[\s,，:：]*(?:是\s*)?[¥￥$]?\s*[\d一二三四五六七八九十两]")
+
+
 def _core_fallback(text: str, stage: StageMention | None) -> str:
     if receivables.question(text) in ("aging", "top") and not _VISIT.search(text):
         return "receivables"  # "账龄" / "二八客户" ask about the book; "拜访大客户华为" is a visit
+    if (
+        stage is not None
+        and stage.stage == "proposal"
+        and _QUOTED_SUM.match(text, stage.end)
+        and not _VISIT.search(text)
+        and text[stage.start : stage.end] in ("报价", "quote")
+    ):
+        return "stage"
     if stage is not None and stage.is_move and stage.stage not in ("won", "lost"):
         return "stage"
     if _VISIT.search(text):

@@ -78,7 +78,9 @@ _NOT_IN_A_LOWER_NAME = frozenset(
 _CJK = r"[\u4e00-\u9fff]"
 # Where a sentence names a company: after a verb of meeting it, or at the start before 的合同 and the like.
 _CJK_NAME = re.compile(
-    rf"(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催|"
+    rf"^(?:嗯|哦|那个)?\s*(?P<l2>{_CJK}{{2,8}}?)[\s,，:：]*(?=新线索|新商机)"
+    rf"|(?:新线索|新商机|新客户)[\s:：,，]*(?P<l>{_CJK}{{2,8}}?)(?=[\s,，。.!！?？:：;；的有在想要]|$)"
+    rf"|(?:拜访了?|去了?一?趟|去了?(?!拜访|见|找|约|一?趟)|见了|约了|(?<!再)(?:和|跟)(?!进)|给|请|陪|来自|找|催|"
     # "New lead from the exhibition: 星辰网络科技": a new lead's name after a colon
     rf"(?i:\b(?:lead|prospect|线索|新客户))[^:：,，。]{{0,30}}[:：]\s*)(?P<n>{_CJK}{{2,8}}?)"
     rf"(?=的|开|聊|吃|打|见|谈|沟通|视频|签|合同|了|那边|总部|公司|来|送|拿|收|要|催|确认|对接|,|，|。|、|\s|$"
@@ -116,7 +118,8 @@ _LATIN_NAME = re.compile(
     r"moved|wired|sent|settled|still))"
 )
 # Not names: people, pronouns, time words, a rep's own side.
-_NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现")
+# 完 / 过 finish a verb (拜访完了, 去过了): no name starts there.
+_NOT_A_NAME_START = set("我你他她它们这那客老对今明昨后前上下周每一二三四五六七八九十两几个再又也就都还刚趟谁现完过")
 _NOT_A_COMPANY_START = set("我你他她它们这那客老对今明昨后前每谁现再又也就都还刚")
 # Words no company name holds: the rep, a verb of the sentence, a measure of time.
 _NOT_IN_A_NAME = re.compile(
@@ -167,7 +170,7 @@ def unknown_name(text: str) -> str | None:
             if name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name) and not _NOT_A_NAME.match(name):
                 return name
     for m in _CJK_NAME.finditer(text):
-        name = m["n"] or m["s"]
+        name = m["n"] or m["s"] or m["l"] or m["l2"]
         if name and name[0] not in _NOT_A_NAME_START and not _NOT_IN_A_NAME.search(name):
             return name
     for m in _LATIN_NAME.finditer(text):

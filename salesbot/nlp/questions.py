@@ -29,7 +29,9 @@ _REPORT = re.compile(
     r"|\b(?:done|finished)\s+(?:with\s+)?(?:the\s+|my\s+)?(?:visit|call|meeting|demo)\b",
     _I,
 )
-_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)", _I)
+_ABOUT_MONEY = re.compile(
+    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)", _I
+)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -41,7 +43,7 @@ _SILENT = re.compile(
     _I,
 )
 _ACTIVITY = re.compile(
-    r"拜访了?(?:几|多少)|见了?(?:几|多少)|(?:几|多少)(?:个|家)?客户|多少(?:次)?拜访|的(?:活动|动态|工作量)"
+    r"拜访了?(?:几|多少)|见了?(?:几|多少)|(?<!哪)(?:几|多少)(?:个|家)?客户|多少(?:次)?拜访|的(?:活动|动态|工作量)"
     r"|\bhow many (?:visits|customers|calls)\b|'s activity\b|\bactivity (?:of|for)\b"
     r"|\bwhat has .+ (?:done|been up to)\b",
     _I,
@@ -76,7 +78,19 @@ _AGENDA = re.compile(
     r"(?:need\s+to\s+)?(?:follow|visit|call|see|contact)",
     _I,
 )
-_WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
+_WHICH_TO_SEE = re.compile(
+    r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)"
+    # v3 set (2026-12-08): the customers first, the verb after (今天有哪些客户要跟, 哪几家该去拜访)
+    r"|(?:哪些|哪几个?|哪几家|哪家|什么)(?:客户|公司|人)?(?:我)?(?:要|该|得|需要)(?:去)?(?:跟|联系|拜访|见|回访)"
+    # (a filler before and a full stop after are kept: 嗯 今天跟谁。)
+    r"|(?:要|该|得|需要)去(?:哪些|哪几|哪个|哪家)"
+    r"|^\s*(?:嗯|哦|那个)?[\s,，]*(?:今天|明天|这周|本周|下周)?我?(?:要|该|得)?(?:跟|见|拜访|联系)谁[?？。.!！]*\s*$"
+    r"|^\s*(?:嗯|哦|那个)?[\s,，]*(?:今天|明天|这周|本周|下周)(?:的|有什么|有啥)(?:任务|待办)[?？。.!！]*\s*$"
+    r"|^\s*(?:嗯|哦|那个)?[\s,，]*(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日])[\s,，]*的?[\s,，]*"
+    r"(?:安排|日程|行程|任务)[?？。.!！]*\s*$"
+    r"|(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日])(?:都|还)?有(?:啥|什么)(?:事|要跟|要做|要联系|要拜访)",
+    _I,
+)
 _OVERDUE_ONLY = re.compile(r"逾期|过期|超期|没跟进的|\boverdue\b|\blate\b", _I)
 # The team named with a question about it: "和华为团队吃饭" names a team, and is a visit.
 _TEAM = re.compile(
@@ -89,6 +103,8 @@ _TEAM = re.compile(
 )
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
+    # v3 set (2026-12-08): X的背景介绍一下, X什么来头, X的简介
+    r"|啥情况|的(?:资料|档案)[?？。.!！]*\s*$|背景|简介|什么来头|底细|基本信息|的(?:资料|情况)?介绍一下|^\s*(?:嗯|哦|那个)?[\s,，]*(?:请|帮我|给我)?介绍一?下(?!午|产品|方案|我们)"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
     r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b"
     # 2026-12-08 set: "whats been going on with X lately", "catch me up on X", "any news from X", "fill me in on X"
@@ -127,6 +143,8 @@ def intent(text: str) -> str | None:
         return None
     for asked, pattern in _ASKED:
         if pattern.search(text):
+            if asked == "rep_activity" and _ABOUT_MONEY.search(text):
+                return None  # "小王负责的那几个客户谁拖款最久" asks who owes: the receivables' words decide
             return asked
     for asked, pattern in _ASKED_UNLESS_REPORTED:
         if pattern.search(text):

@@ -46,6 +46,7 @@ _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
     r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
+    r"延到|延至|推至|改至|改期|宽限到|往后延|(?:回款|付款|到期)日期?[\s,，]*改|"
     r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward|"
     r"defer(?:red|s)?)\b",
     re.IGNORECASE,
@@ -101,7 +102,8 @@ def is_split(text: str) -> bool:
 # A payment due named without its number (2026-12-07 set): 尾款, 付款日, 定金, "the deposit", "final payment". The
 # handler asks which installment.
 _DUE_THING = re.compile(
-    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|"
+    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|(?<=[的期])款|货款|"
+    r"[这那]笔[\u4e00-\u9fff]{0,4}?[款钱]|回款日|付款日|"
     r"\b(?:deposit|down\s*payment|final\s+payment|balance\s+payment|payment\s+date|due\s+date|installment|instalment)s?\b",
     re.IGNORECASE,
 )

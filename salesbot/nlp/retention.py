@@ -11,6 +11,7 @@ from salesbot.nlp import prefilter
 
 _QUIET = re.compile(
     r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
+    r"(?:一个多月|一个月|两个月|几个月|[一二三四五六七八九十两几\d]+(?:个多?月|周|星期))(?:都|了)?没(?:人|有人)?(?:联系|跟进|跟|拜访|去)|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
     r"\bhaven'?t\s+(?:we\s+|i\s+)?(?:heard\s+from|contacted|talked\s+to)\b|"
     r"\b(?:going|gone|went|gotten|getting)\s+(?:cold|quiet|dark|silent)\b|"

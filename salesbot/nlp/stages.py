@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # Words reps use for the default stages, beyond the configured labels.
 BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
-    "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
+    "lead": ("线索", "潜在客户", "lead", "leads", "prospect", *("新线索", "新商机", "新客户线索")),
     "qualified": (
         "确认需求",
         "需求确认",
@@ -19,7 +19,11 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "qualification",
         "qualify",
     ),
-    "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+    "proposal": (
+        *("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+        # v3 set (2026-12-08): a quote given, said as done (哔哩哔哩报了价 68000, 阿里健康 报价发了).
+        *("报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了", "发了报价单", "报价发过去了"),
+    ),
     "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiations", "negotiating", "negotiate"),
     "won": (
         "赢单",
@@ -84,11 +88,13 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
-        # Session of 2026-12-08: 谈崩了, 被对手截胡了, 被竞品抢走了, 没成, "backed out".
+        # Session of 2026-12-08: 谈崩了, 被对手截胡了, 被竞品抢走了, 没成, "backed out"; 输给了友商, 凉了 (tune4).
         "谈崩",
         "截胡",
         "抢走",
         "没成",
+        "输给",
+        "凉了",
         "backed out",
         "pulled out",
         "walked away",
@@ -121,9 +127,22 @@ MOVE_PATTERNS = (
     r"^\s*(?:just\s+)?(?:sent|emailed|submitted)\s+[a-z][\w&-]*(?:\s+[a-z][\w&-]*)?\s+(?:the\s+|a\s+|our\s+)?{stage}\b",
     r"^[^,.;!?]{{1,40}}?\s(?:is\s+|are\s+|now\s+)?negotiating\b",
     r"\b(?:add(?:ed)?|put)\b[^,.;!?]{{1,40}}?\b(?:to|into|in)\s+(?:my\s+|the\s+|our\s+)?{stage}\b",
+    # a lead come in (新进来一个线索, 来了个新线索)
+    r"新(?:进来|来)了?(?:一|几)?个?\s*{stage}|来了(?:一|几)?个新?\s*{stage}",
+    # v3 set (2026-12-08): handed over, said as done (报价给美团了, 方案已经提交给小米, 报价发给京东了)
+    # ("下周五把方案发过去" is a next step: no 了, no 已)
+    r"{stage}\s*(?:已经|已)(?:提交|发|交|给)|{stage}\s*(?:都)?(?:提交|发|交)?(?:给|过去|到)[^,，。;；\s]{{0,12}}?了(?![吗没])",
 )
 # Closing words that carry the move by themselves ("京东赢单了", "Initech is lost").
 SELF_SUFFICIENT = {"won", "lost"}
+# Phrases that say the move by themselves, whatever their stage: a new lead come in (新线索：远景能源), a quote given
+# (报了价, 报价发了).
+SELF_SUFFICIENT_PHRASES = frozenset(
+    (
+        *("新线索", "新商机", "新客户线索"),
+        *("报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了", "发了报价单", "报价发过去了"),
+    )
+)
 
 BUILTIN_REASON_WORDS: dict[str, tuple[str, ...]] = {
     "price": (
@@ -249,7 +268,7 @@ class StageLexicon:
                     stage, s, e = found[-1]
                     return StageMention(stage, move.start() + s, move.start() + e, is_move=True)
         for stage, s, e in mentions:
-            if stage in SELF_SUFFICIENT:
+            if stage in SELF_SUFFICIENT or text[s:e].lower() in SELF_SUFFICIENT_PHRASES:
                 return StageMention(stage, s, e, is_move=True)
         stage, s, e = mentions[0]
         return StageMention(stage, s, e, is_move=False)

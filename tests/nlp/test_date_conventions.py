@@ -50,6 +50,21 @@ def test_phrases_read_as_the_conventions_say(phrase: str, expected: str) -> None
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("说要再考虑一下 下周二再问问", dt.date(2026, 12, 1)),
+        ("让我等一下 下周一再联系", dt.date(2026, 11, 30)),
+        ("他们要再商量一下 下周三回复", dt.date(2026, 12, 2)),
+        ("拜访完了 下 下 周二再去", dt.date(2026, 12, 8)),
+    ],
+)
+def test_a_word_ending_in_xia_before_a_space_is_no_half_of_xiaxia(text: str, expected: dt.date) -> None:
+    # 一下 下周二 is "a moment" then next Tuesday: only 下 下 周二 written apart is the week after next.
+    reading = find_date(text, now=NOW, calendar=CN)
+    assert reading is not None and reading.date == expected
+
+
 def test_a_month_day_is_the_nearest_one_so_a_recent_one_is_past() -> None:
     with pytest.raises(DateError) as info:
         parse_date("11月20日", now=NOW)

@@ -160,8 +160,10 @@ UTTERANCES = [
     ("BYD moved to proposal, quoted ¥300k", "stage", "比亚迪", "300000", "CNY"),
     ("Initech is lost, went with a competitor at 50k", "stage", "Initech", "-", "-"),
     ("华为技术进入方案阶段", "stage", "华为技术", "-", "-"),
-    # -- a quote is not a contract
-    ("给京东报价50万", "unknown", "京东", "500000", "-"),
+    # -- a quote is not a contract: with its sum and no visit it is the quote given, a move to proposal (v3 and tune4
+    # sets, 2026-12-08: 哔哩哔哩报了价 68000, 网易 报价 45万元); in a visit's report it stays the visit's
+    ("给京东报价50万", "stage", "京东", "500000", "-"),
+    ("给京东打了个电话 报价50万", "visit", "京东", "500000", "-"),
     ("help", "help", "-", "-", "-"),
 ]
 
