@@ -134,7 +134,6 @@ _SUFFIX_CURRENCY = {
     "港幣": "HKD",
     "hkd": "HKD",
     "yuan": "CNY",
-    "刀": "USD",  # chat slang for dollars (50k刀)
     "英镑": "GBP",
 }
 _MULTIPLIERS = {
@@ -275,7 +274,8 @@ _PART_BEFORE = re.compile(
 _LABEL_AFTER = re.compile(
     r"(?:金额|报价|预算|价格|总价|总额|合同额|合同金额|单价|售价|价钱|费用|"
     r"(?i:amount|budget|price[ds]?|priced at|quoted?|quote of|worth|valued at|value|deal size|fee))"
-    r"(?:\s*(?:是|为|约|大约|大概|在|批了|(?i:of|at|is|about|around|roughly|abt|approx\.?|approved|confirmed|signed off|ok'?d)|:|~|≈))*\s*$"
+    r"(?:\s*(?:是|为|约|大约|大概|在|批了|"
+    r"(?i:of|at|is|about|around|roughly|abt|approx\.?|approved|confirmed|signed off|ok'?d)|:|~|≈))*\s*$"
 )
 # Said after a sum, a money label makes it money too ("200k budget", "a 1.5m deal", "50万的预算"); so does a round-off
 # word before a Latin multiplier ("abt 1.5m", "around 300k"): a rep's estimate of a deal, not a count.

@@ -158,9 +158,9 @@ _EXACT_HOWS = frozenset(("exact", "alias"))
 
 _NONE = Resolution("none", ())
 # Where a short name may stand in a sentence: after these characters (拜访了X, 和X, 给X) and before these (X的, X那边).
-# 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it. 2026-12-08 sets: after 的 too (的浪朝那个
-# 项目); a company suffix as written after the slip (华闰集团, 华闰股份), and the money, the news or the visit right
-# after it (找华闰收款, 找格历要钱, 格历没戏了, 华闰也签了, 华闰都付了, 去华闰拜访, 腾迅尾款到了).
+# 去了趟安塔总部 (2026-12-07 set): 趟 before a name, 总部 / 公司 / 团队 after it. 2026-12-08 sets: after 的 too
+# (的浪朝那个项目); a company suffix as written after the slip (华闰集团, 华闰股份), and the money, the news or the
+# visit right after it (找华闰收款, 找格历要钱, 格历没戏了, 华闰也签了, 华闰都付了, 去华闰拜访, 腾迅尾款到了).
 _NAME_BEFORE = frozenset("了和跟给约到在访见去与同问找催帮趟的")
 _NAME_AFTER = frozenset("的了那这签还打进开来说聊谈合欠回付已赢输丢黄拿总公团现目集股收没也都拜要尾首定")
 # A run-on sentence: the follow-up's day right after the name (去了趟恒锐下周三再约).

@@ -583,7 +583,8 @@ _YESTERDAY = _alternation({w: 1 for w, n in _EN_DAY_WORDS.items() if n == -1})
        rf"|(?P<word>{_alternation(_EN_DAY_WORDS)})){_E}", needs="to|tm|2m|2d|2n|ye|yd|td")  # fmt: skip
 def _en_day_word(m: re.Match[str], ctx: _Ctx) -> _Value:
     offset = 2 if m["after"] else -2 if m["before"] else _EN_DAY_WORDS[m["word"].lower()]
-    clock = _Clock(None, period="night") if (m["word"] or "").lower() in ("tonight", "tonite", "2nite", "2night") else None
+    night = (m["word"] or "").lower() in ("tonight", "tonite", "2nite", "2night")
+    clock = _Clock(None, period="night") if night else None
     return _Value(day=ctx.today + dt.timedelta(offset), clock=clock, named=offset != 0)
 
 

@@ -36,7 +36,9 @@ _LATIN_TAIL = re.compile(
     r"beverages|utilities|agri(?:culture)?|fisheries|plastics|metals|minerals|petroleum|realty|properties|"
     r"bakery|dental|clinic|hospital|pharmacy|restaurants?|"
     r"cafe|hotel|academy|university|college|farm|dairy|brewery|winery|outfitters|supply|supplies|works|builders|"
-    r"interiors|furniture|fashion|cosmetics|packaging|printing|logistic|transport|express|couriers|imports|exports)(?![A-Za-z])",  # Hooli Labs今天: no \b
+    # no \b at the end: a Chinese word may follow ("Hooli Labs今天")
+    r"interiors|furniture|fashion|cosmetics|packaging|printing|logistic|transport|express|couriers|imports|exports)"
+    r"(?![A-Za-z])",
     re.IGNORECASE,
 )
 # A customer matched by its first word only (harbor for Harbor Freight Lines) with other words after it that end
