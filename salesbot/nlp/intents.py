@@ -79,21 +79,40 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
-            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"怎么(?:记录|提交|设|登记|录入|输入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
             r"^\s*help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
             r"\bhow\s+(?:do|can|should)\s+i\b|\bhow\s+to\s+(?:use|log|submit|add|set)\b|"
             r"(?:能|会|可以)(?:干|做)(?:嘛|啥)|\bwhat\s+commands\b|\bwhat\s+does\s+(?:this|the)\s+bot\s+do\b|"
             r"有(?:什么|哪些)命令|命令(?:有哪些|列表)|^\s*commands\s*\??\s*$|\bhow\s+do\s+you\s+use\b|"
             r"\bwhat\s+can\s+i\s+(?:ask|say|do)\b|"
-            r"\bwhat\s+can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
-            r"\bshow\s+me\s+how\b|\bhow\s+does\s+this\s+(?:bot\s+)?work\b",
+            r"\bwhat\s+(?:exactly\s+)?can\s+(?:you|this\s+bot|it|the\s+bot)\s+do\b|"
+            r"\bshow\s+me\s+how\b|\bhow\s+does\s+(?:this|the|it)\s*(?:bot|thing|app|tool)?\s+work\b|"
+            # tune4: help asked around a record to make: 我想记一笔回款应该怎么输入, 要记拜访该怎么弄.
+            r"(?:记|录|登记|输入|提交|填)[^,，。;；]{0,8}?(?:应该|该|要)?怎么(?:弄|搞|输入|操作|做|填|记)",
         ),
         ("my_customers", rf"{_FILLER}(我的客户|客户列表|my customers|my accounts|list customers){_END}"),
         ("my_deals", rf"{_FILLER}(我的商机|我的单子|商机列表|my deals|my pipeline|my opportunities|pipeline){_END}"),
+        # tune4: the lists asked in a sentence: 我名下有哪些客户, 我手上的单子都列一下, "show me all of my accounts".
+        (
+            "my_customers",
+            r"我(?:名下|手上|手里|负责)的?(?:有|都有)?(?:哪些|哪几个|哪几家|几个|几家|多少家?|多少个)客户|"
+            r"(?:列|看|查|给我看)(?:一下|下|看)?(?:我的|我名下的?|我手上的?|我手里的?)(?:全部|所有)?客户|"
+            r"我(?:的|名下的?|手上的?|手里的?)(?:全部|所有)?客户(?:都)?(?:有哪些|有谁|都有谁|列一下|列出来|给我看看?|有多少)|"
+            r"\b(?:list|show(?:\s+me)?|see|view|pull\s+up|give\s+me)\s+(?:all\s+)?(?:of\s+)?my\s+"
+            r"(?:customers|accounts|clients)\b|\bwho\s+are\s+my\s+(?:customers|accounts|clients)\b",
+        ),
+        (
+            "my_deals",
+            r"我(?:的|名下的?|手上的?|手里的?)(?:全部|所有)?(?:单子|商机|pipeline|deals?|订单)(?:都|给我)?"
+            r"(?:列|看|有哪些|有多少|有几个)|(?:列|看|查)(?:一下|下)?我(?:的|手上的?|手里的?)(?:单子|商机|pipeline)|"
+            r"\b(?:list|show(?:\s+me)?|see|view|pull\s+up)\s+(?:all\s+)?(?:of\s+)?my\s+(?:open\s+|active\s+)?"
+            r"(?:deals|opportunities|pipeline)\b|\bwhat'?s\s+in\s+my\s+pipeline\b|"
+            r"\bhow\s+many\s+(?:open\s+|active\s+)?deals\s+(?:do\s+i\s+have|have\s+i\s+got)\b|\bmy\s+open\s+deals\b",
+        ),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|^\s*(?:请|麻烦)?提醒\s|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -113,7 +132,12 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:has|have|did)\s+[^.?!]{1,40}?\bpa(?:id|y)\b[^.!]{0,30}?(?:\byet\b|\?)|"
             r"\bdid\b[^.?!]{1,40}?\b(?:come|came)\s+in\b|"
             r"^\s*(?:has|have|did|any)\b[^.!?]{0,60}?\b(?:payment|money|wire|transfer)\b[^.!]*(?:\?|\byet\b)|"
-            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]",
+            r"(?:回款|款|钱|尾款|账)(?:都|已经|全部?|也)?收了?[吗没]|"
+            # tune4: 还有多少钱没回来, 账还挂着多少, 回来多少了 还差几笔, 欠的钱…收齐, 欠咱们多少, "ar for X",
+            # "what's left to collect", "all received or not?".
+            r"多少(?:钱|款)?(?:还)?没(?:回来|回|收回|收|到|付)|挂着?多少|挂账|回来(?:了)?多少|还差几笔|欠的钱|欠(?:咱们|咱|我们)|"
+            r"什么时候(?:能|会|可以)?收齐|(?<![a-z])a/?r\s+(?:for|on|from)\b|\b(?:left|still)\s+to\s+collect\b|"
+            r"\b(?:received|arrived|paid|come\s+in|came\s+in)\s+or\s+not\b",
         ),
         (
             "payment",
@@ -122,12 +146,18 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:打|转|汇)了[^,.;!?]{0,8}?(?:万|元(?![旦宵])|块|钱|款|[$¥￥€]|\d{3,})|"
             r"收到(?:(?!合同)[^,.;!?]){0,12}?(?:款|钱|万|元|块|[$¥￥€]|\d{3,})|"
             r"[款钱](?:已|都|也)?(?:收到|到了|已到|已收|收了)|"
-            r"\bgot\s+paid\b|(?<!be )\bpaid\b|\bpayments?\s+of\b|"
+            r"\bgot\s+paid\b|(?<!be )\bpaid\b(?!\s+(?:a\s+)?visits?\b)|\bpayments?\s+of\b|"
             # Issue 17: "got payment from X", "X settled their invoice", "X sent the second installment, 60k".
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\bmoney\b.{0,30}\bcame\s+in\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
-            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|,(?=\d)){0,14}(?:到了|到账|已到)|"
+            # tune4: 打过来十二万, 打来 7万, 收回来了, 把上个月的账结了, 进账了.
+            r"[打转汇](?:过来|进来|来)了?\s*[^,，。;；]{0,3}?(?:[\d¥￥$€]|[一二两三四五六七八九十百千]+万)|"
+            r"收回来了(?![吗没])|把[^,，。;；]{0,8}?(?:账|款|钱)(?:给)?(?:结|付|还)(?:清)?了|进账了?|入账了|"
+            r"\bremittance\b|\bmoney\b[^.;!?]{0,20}?\barriv(?:e|ed|es)\b|\bpa(?:y|id)\s+us\b|\bcoughed\s+up\b|"
+            r"\btransfer(?:red)?\b[^.;!?]{0,30}?\bto\s+our\s+(?:account|bank)\b|"
+            r"\b(?:pmt|payment|money|funds|wire)\b[^.;!?]{0,30}?\b(?:came\s+(?:thru|through|in)|arriv(?:e|ed|es)|landed)\b|"
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
             r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万)?\s*(?:[A-Z]{3}\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
@@ -143,7 +173,14 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"document|message|reply|response)s?\b)",
         ),
         ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable|\bbalance\b|\boverdue\b"),
-        ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
+        # A Latin word right after a Chinese one has no \b before it (Cyberdyne的invoice). "contract negotiations"
+        # is the stage, and 协议 / "services agreement" a contract (tune4).
+        (
+            "contract",
+            r"合同|(?<![a-z])contracts?(?![a-z])(?!\s+negotiat)|(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|开票|发票|专票|普票|"
+            r"补充协议|协议[^,，。;；]{0,6}?(?:审批|盖章|签字|提交)|(?:提交|审批|走)[^,，。;；]{0,6}?协议|"
+            r"\b(?:services?|master|framework|purchase|sales|supply|license|licence)\s+agreement\b|\bmsa\b",
+        ),
     )
 )
 # A visit holds none of the words above: one search says so (nlp/prefilter.py) before the dozen patterns.
