@@ -25,7 +25,7 @@ _REPORT = re.compile(
     r"|\b(?:stopped|dropped|swung)\s+by\b|\bhosted\b|\bwent\s+to\s+see\b|\bchatted\b|\bcame\s+(?:by|in|to)\b|\bhad\s+(?:a\s+)?(?:call|meeting|coffee)\b",
     _I,
 )
-_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款", _I)
+_ABOUT_MONEY = re.compile(r"[款钱账]收得|欠款|应收|尾款|拖款|拖欠|欠钱|欠的钱", _I)
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
 _FUNNEL = re.compile(r"漏斗|销售管道|\bfunnel\b|^\s*pipeline\s*[?？]?\s*$|\bteam'?s? pipeline\b", _I)
@@ -50,7 +50,18 @@ _AGENDA = re.compile(
     # 2026-12-07 set: 今天我要跟哪些客户, 明天有什么安排, "what do i have tomorrow".
     r"|(?:要|该|得|需要)(?:跟|联系|拜访|见)(?:哪些|哪几个|哪个|谁)|有(?:什么|啥|哪些)(?:安排|日程|行程)"
     r"|(?:今天|明天|后天|这周|本周|下周)的(?:日程|安排|行程)"
-    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b",
+    r"|\bwhat (?:do i have|have i got)\b.{0,10}\b(?:today|tomorrow|this week|next week)\b"
+    # tune4: 今天有啥要跟的, 周五都有啥事, 明天 安排, 哪些客户要跟, "who do i need to f/u w tmrw", "anything due
+    # on monday?", "today which customer i should follow?".
+    r"|有(?:啥|什么|哪些)(?:要|需要|该|得)(?:跟|做|办|联系|拜访|见)"
+    r"|(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天])"
+    r"\s*(?:都|还)?有(?:啥|什么|哪些)(?:事|安排|要做|活)"
+    r"|^\s*(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末])\s*的?\s*(?:安排|日程|行程|待办)\s*[?？]?\s*$"
+    r"|哪(?:些|几个|几家|个)(?:客户|人)?(?:要|需要|该|得)(?:跟|联系|拜访|见)"
+    r"|\bwho (?:do|should) i (?:need to |have to )?(?:follow up|f/u|call|visit|see|chase)\b"
+    r"|^\s*anything (?:due|on|scheduled|planned)\b"
+    r"|\bwhich (?:customers?|clients?|accounts?) (?:do |should |must )?i (?:should |need to |have to )?"
+    r"(?:follow|f/u|call|visit|see|chase)",
     _I,
 )
 _WHICH_TO_SEE = re.compile(r"(?:要|该|得|需要)(?:跟|联系|拜访|见|跟进)(?:哪些|哪几|哪个|谁)", _I)
@@ -67,7 +78,10 @@ _TEAM = re.compile(
 _STORY = re.compile(
     r"的情况|什么情况|(?<!回款)(?<!欠款)(?<!应收)(?<!付款)情况(?:怎么样|如何)|怎么样了|进展(?:如何|怎么样)|什么进展|最新进展|近况|概况"
     r"|\btell me about\b|\bbrief (?:me )?on\b|\bwhat'?s (?:up|new|happening) with\b|\bwhat'?s the status (?:of|with)\b"
-    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b",
+    r"|\bhow(?:'s| is) .+ (?:doing|going)\b|\bwhere are we with\b"
+    # tune4: "what's the story with X", "where we are with X", "the rundown on X", "X recent situation how?".
+    r"|\bwhat'?s the (?:story|latest|situation|deal) (?:with|on)\b|\bwhere (?:we are|we stand|do we stand) with\b"
+    r"|\b(?:rundown|run-down|lowdown|low-down) on\b|\brecent situation\b|\bsituation how\b",
     _I,
 )
 
@@ -97,6 +111,8 @@ def intent(text: str) -> str | None:
         return None
     for asked, pattern in _ASKED:
         if pattern.search(text):
+            if asked == "rep_activity" and _ABOUT_MONEY.search(text):
+                return None  # "那几个客户谁拖款最久" asks who owes: the receivables' words decide
             return asked
     for asked, pattern in _ASKED_UNLESS_REPORTED:
         if pattern.search(text):

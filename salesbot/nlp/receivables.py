@@ -45,7 +45,7 @@ _FIRST = re.compile(r"首期|首付款|首笔", re.IGNORECASE)
 _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
-    r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
+    r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|延到|拖到|改\s*(?=\d)|"
     r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward)\b",
     re.IGNORECASE,
 )
@@ -100,8 +100,20 @@ def is_split(text: str) -> bool:
 # A payment due named without its number (2026-12-07 set): 尾款, 付款日, 定金, "the deposit", "final payment". The
 # handler asks which installment.
 _DUE_THING = re.compile(
-    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|"
+    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔[^,，。;；]{0,8}?(?:款|钱)|货款|设备款|到期日|账期|"
     r"\b(?:deposit|down\s*payment|final\s+payment|balance\s+payment|payment\s+date|due\s+date|installment|instalment)s?\b",
+    re.IGNORECASE,
+)
+
+
+# tune4: a payment moved said around it: "move their payment to the 15th", "payment need postpone to 12.20",
+# "instalment be deferred until…", "wants to pay on jan 15 instead", 要延到12月20号才能付.
+_MOVED_PAYMENT = re.compile(
+    r"\b(?:move|push|postpone|delay|defer|reschedule|shift|bump)(?:e?[ds]|ing)?\b[^.;!?]{0,30}?"
+    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,12}?\b(?:to|until|till|back|out)\b|"
+    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,30}?\b(?:postpone|delay|defer|push|move)(?:e?[ds])?\b|"
+    r"\bpay\s+(?:on|by|in)\b[^.;!?]{1,20}?\binstead\b|"
+    r"(?:延到|推到|拖到|改到|挪到|推迟到)[^,，。;；]{1,14}?(?:才|再)(?:能|可以)?(?:付|打|结|给钱)",
     re.IGNORECASE,
 )
 
@@ -109,6 +121,8 @@ _DUE_THING = re.compile(
 def names_schedule_change(text: str) -> bool:
     """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
     it (not "第二期还欠多少")."""
+    if _MOVED_PAYMENT.search(text):
+        return True
     if not SCHEDULE_CHANGE.search(text):
         return False
     return installment_number(text) is not None or bool(_DUE_THING.search(text))

@@ -12,7 +12,12 @@ from salesbot.nlp import prefilter
 _QUIET = re.compile(
     r"(?:很久|好久|长时间|一直|好长时间|挺久)没(?:有)?(?:联系|跟进|跟|拜访|动静|去|见)|沉睡客户|休眠客户|沉默客户|"
     r"\bquiet\s+(?:accounts?|customers?|clients?)\b|\bgone\s+quiet\b|\bgoing\s+quiet\b|"
-    r"\bhaven'?t\s+(?:heard\s+from|contacted|talked\s+to)\b",
+    r"\bhaven'?t\s+(?:heard\s+from|contacted|talked\s+to)\b|"
+    # tune4: which customers, then how long nobody reached them: 哪些客户一个多月没人联系了, "which accounts
+    # havent been touched in a while", "which clients have we not spoken to", "which customers nobody contact".
+    r"哪(?:些|几个|几家|个)客户[^,，。?？]{0,12}?没(?:人|有人)?(?:联系|跟进|跟|拜访|去|见|碰|动)|"
+    r"\bwhich\s+(?:customers?|clients?|accounts?)\b[^.?!]{0,30}?(?:\bnot\b|n'?t\b|\bnobody\b|\bno\s+one\b)"
+    r"[^.?!]{0,12}?\b(?:touched|contact(?:ed)?|spoken|talked|visited|called|heard)\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(r"^\s*(?:我要|我来)?认领|^\s*(?:i(?:'ll| will)?\s+)?claim\b", re.IGNORECASE)

@@ -10,8 +10,21 @@ from dataclasses import dataclass
 BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "lead": ("线索", "潜在客户", "lead", "leads", "prospect"),
     "qualified": ("确认需求", "需求确认", "已确认需求", "有效商机", "qualified", "qualification", "qualify"),
-    "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
-    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiating", "negotiate"),
+    "proposal": ("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted", "quotation"),
+    "negotiation": (
+        "商务谈判",
+        "商务阶段",
+        "谈判",
+        "议价",
+        "negotiation",
+        "negotiating",
+        "negotiate",
+        # tune4: "in contract negotiations", "business negotiation stage".
+        "negotiations",
+        "contract negotiation",
+        "contract negotiations",
+        "business negotiation",
+    ),
     "won": (
         "赢单",
         "赢了",
@@ -60,6 +73,17 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "选了别家",
         "选了别人",
         "选了竞品",
+        # tune4: lost to another vendor (输给了友商, 被截胡了, "went w/ the other guys"), or gone cold (凉了,
+        # "deal's dead").
+        "输给",
+        "截胡",
+        "凉了",
+        "went w/ the other",
+        "went with the other",
+        "went w/ another",
+        "went w/ a competitor",
+        "deal's dead",
+        "deal dead",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
@@ -67,7 +91,20 @@ MOVE_PATTERNS = (
     r"(进入|推进到|推进至|推到|转到|转入|到了|进到|改为|改成|变成|升级到|移到|挪到)\s*{stage}",
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
-    r"\b(to|into)\s+{stage}",
+    r"\b(to|into)\s+(?:the\s+)?{stage}",
+    # tune4: a quote sent (报价已发, 发了报价, "quote sent", "sent the quote", "already send quotation"), a quote's sum
+    # (报价 45万元), a lead that is new (新线索, 新进来一个线索, "new lead"), "enter negotiation stage", "can be
+    # qualified".
+    r"{stage}\s*(?:已经?|都)(?:发|给|提交|递交|报|出)|{stage}\s*(?:发|提交|递交)(?:过去|出去)?了",
+    r"(?:发|提交|递交|(?<!汇)报)了(?:个|一份|份|一版|版)?(?:新的?)?{stage}",
+    r"(?<![a-z]){stage}\s+(?:sent|submitted|delivered|went\s+out|is\s+out)\b",
+    # sent, not "send a quote tmrw" (a next step); "already send" is sent in the writers' Chinglish
+    r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:them\s+)?(?:the\s+|a\s+|our\s+)?"
+    r"(?:\w+\s+)?{stage}",
+    r"{stage}\s*[:：]?\s*[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb)",
+    r"新(?:进来)?的?(?:一个|个|一条|条)?{stage}|\bnew\s+{stage}",
+    r"{stage}\s+stage\b|\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
+    r"\b(?:can|could|should|will)\s+be\s+{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
     r"→\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
