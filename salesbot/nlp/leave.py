@@ -154,7 +154,7 @@ def _days(
 
 
 def _count(text: str, readings: list[DateReading]) -> int | None:
-    """ "请假三天" / "for two days": how many working days; never a date's own words ("3天后")."""
+    """"请假三天" / "for two days": how many working days; never a date's own words ("3天后")."""
     m = next(
         (m for m in _DAYS.finditer(text) if not any(r.start < m.end() and m.start() < r.end for r in readings)), None
     )

@@ -91,8 +91,6 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[,，。;；!！]|\s(?:and|the|to|with|for|because|but)\s", re.IGNORECASE)
-
-
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 

@@ -165,7 +165,7 @@ def period(text: str, *, today: date) -> tuple[date, date]:
 
 
 def comment(text: str) -> tuple[str, str] | None:
-    """ "点评张伟:方案周四前给我" / "comment on Tom's report: good call": (who, the comment), or None."""
+    """"点评张伟:方案周四前给我" / "comment on Tom's report: good call": (who, the comment), or None."""
     for pattern in _COMMENT:
         match = pattern.match(text)
         if match and match["text"].strip():
