@@ -95,8 +95,6 @@ _PREFIX_CURRENCY = {
     "港元": "HKD",
     "港幣": "HKD",
 }
-
-
 def currency_named(text: str) -> str | None:
     """The currency a short answer names ("美元", "usd", "$", "港币"), or None."""
     word = text.strip().lower()
