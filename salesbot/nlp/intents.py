@@ -199,6 +199,17 @@ _VISIT = re.compile(
     # 2026-12-07 hand-written set: 喝了个茶, 待了两个小时, 汇报了方案, 约了…去他们公司, 讲了方案.
     r"喝了?个?茶|喝了?(?:[一两几]杯|点?酒)|喝酒|聊得|开了一?(?:上午|下午|整天|天)的?会|[待呆坐聊谈]了(?:[一两三四五六七八九十半几\d]|一个多|个把)?个?多?(?:小时|钟头)|[待呆坐]了(?:半天|一会儿?|一阵)|汇报|讲了?(?:一下|一遍)?方案|"
     r"介绍了?(?:一下)?(?:产品|方案|我们)|去(?:他们|对方|客户)(?:公司|那边|那里)|"
+    # tune4: time spent with the customer on something (对了一上午图纸, 调试了一天, 打了一上午高尔夫), 坐了坐, 初访,
+    # 看了下现场, 转了一圈, call了, demo done, 去X了; "came into", "spent this morning at", mtg, "stopped at",
+    # "walked into", "popped in", "phone conversation", "come to our", "on site", "plant tour".
+    r"(?:对|看|改|讨论|过|聊|谈|打|调试|陪|测|测试|培训|忙|泡|跑|逛|开)了一?整?个?(?:上午|下午|晚上|整天|天)|"
+    r"坐了坐|初访|复访|走访|拜会|看了?一?下现场|转了一?圈|现场(?:调试|勘察|勘测|踏勘|支持|培训|服务)|"
+    r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[\u4e00-\u9fff])|"
+    r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?:[\s,，。]|$)|"
+    r"\bcame\s+(?:into|over|our)\b|\bcome?\s+to\s+our\b|\bspent\s+(?:the|this|that|yesterday|all)\s+"
+    r"(?:morning|afternoon|day|evening)\b|\bmtg\b|\bstopped\s+(?:at|in)\b|\bwalked\s+(?:into|the\s+floor)\b|"
+    r"\bpopped\s+(?:in|by|over)\b|\bphone\s+(?:conversation|chat)\b|\bconversation\s+with\b|\bon[- ]?site\b|"
+    r"\b(?:plant|site|factory|office)\s+(?:tour|visit|walk(?:through)?)\b|\bdropped\s+off\b|\bleft\s+samples\b|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+by|presented|pitched|walked\s+\w+(?:\s+\w+)?\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee)\b",
