@@ -527,6 +527,8 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
             if found == "stage" and words is steering and _reports_an_activity(text):
                 continue  # "met Gekko yesterday, deal size about 1.2M": a visit that says the deal's size
             core = _core_words(text)
+            if core == "reminder" and _ASKS_A_REMINDER.match(text):
+                return core, None  # "remind me monday to review the team pipeline": what to do then is its text
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
@@ -535,8 +537,21 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
                 return core, None
             return found, core
     if (core := _core_words(text)) is not None:
+        if core == "contract" and stage is not None and stage.stage == "won" and not _TO_APPROVE.search(text):
+            return "stage", None  # "终于签了合同金额180万", "we win!! contract value 380万": a deal won (tune4)
         return core, None
     return _core_fallback(text, stage), None
+
+
+# A contract handed in for approval, not a deal reported signed.
+_TO_APPROVE = re.compile(r"审批|提交|报批|盖章|走流程|\bsubmit|\bapprov|\breview", re.IGNORECASE)
+
+
+# A sentence that opens by asking for a reminder (tune4): whatever it names after is what to be reminded of.
+_ASKS_A_REMINDER = re.compile(
+    r"\s*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?remind\s+me\b|\s*(?:请|麻烦)?(?:你)?提醒(?:我|一下)",
+    re.IGNORECASE,
+)
 
 
 def _reports_an_activity(text: str) -> bool:

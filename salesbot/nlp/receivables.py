@@ -109,9 +109,11 @@ _DUE_THING = re.compile(
 # tune4: a payment moved said around it: "move their payment to the 15th", "payment need postpone to 12.20",
 # "instalment be deferred until…", "wants to pay on jan 15 instead", 要延到12月20号才能付.
 _MOVED_PAYMENT = re.compile(
-    r"\b(?:move|push|postpone|delay|defer|reschedule|shift|bump)(?:e?[ds]|ing)?\b[^.;!?]{0,30}?"
+    r"\b(?:move[ds]?|moving|push(?:ed|es|ing)?|postpone[ds]?|delay(?:ed|s)?|defer(?:red|s)?|reschedule[ds]?|"
+    r"shift(?:ed|s)?|bump(?:ed|s)?)\b[^.;!?]{0,30}?"
     r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,12}?\b(?:to|until|till|back|out)\b|"
-    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,30}?\b(?:postpone|delay|defer|push|move)(?:e?[ds])?\b|"
+    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,30}?"
+    r"\b(?:postpone[ds]?|delay(?:ed)?|defer(?:red)?|push(?:ed)?|moved?)\b|"
     r"\bpay\s+(?:on|by|in)\b[^.;!?]{1,20}?\binstead\b|"
     r"(?:延到|推到|拖到|改到|挪到|推迟到)[^,，。;；]{1,14}?(?:才|再)(?:能|可以)?(?:付|打|结|给钱)",
     re.IGNORECASE,

@@ -41,7 +41,9 @@ _NEED = re.compile(
     # 2026-12-07 set: 记一下这个需求, "log a need".
     r"(?:记|记录|登记)(?:一下|下)?[^,，。;；:：]{0,12}?需求|需求(?:记|记录|登记)(?:一下|下)|"
     r"\b(?:log|note|record)\s+(?:a|this|the|their)\s+(?:need|request|feature\s+request)\b|"
-    r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|that|to)\b|\braised\s+a\s+(?:need|request)\b|"
+    r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|to)\b|"
+    # not "requested that their instalment be deferred": a payment moved (tune4)
+    r"\brequested\s+that\b(?![^.;]*\b(?:deferred|postponed|moved|delayed|pushed|rescheduled)\b)|\braised\s+a\s+(?:need|request)\b|"
     r"\basked\s+(?:us\s+)?for\s+(?:a|an)\s+(?:feature|integration|new)\b",
     re.IGNORECASE,
 )

@@ -45,6 +45,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         # 2026-12-07 set: 那单成了, 单子成了.
         "单成了",
         "单子成了",
+        # tune4: "this project we win!!"
+        "we win",
+        "we won",
     ),
     "lost": (
         "丢单",

@@ -25,7 +25,9 @@ _CORRECT = re.compile(
     r"(?:不对|错了|说错了|搞错了|写错了|不是)\s*[,，。!！]\s*(?:应该)?(?:是|改成|改为|换成)?"
     r"|(?:不对|错了|说错了|搞错了|写错了)\s*(?:应该)?(?:是|改成|改为|换成)"
     r"|(?:改成|改为|换成|应该是)"
-    r"|(?:no|nope|sorry|oops|wait)\s*[,.!]\s*(?:make\s+it|change\s+it\s+to|it'?s|it\s+was|i\s+meant|should\s+be)?"
+    # not "Sorry, how do I set a reminder?": a question after the apology (tune4)
+    r"|(?:no|nope|sorry|oops|wait)\s*[,.!]\s*(?!\s*(?:how|what|where|why|can|could)\b)"
+    r"(?:make\s+it|change\s+it\s+to|it'?s|it\s+was|i\s+meant|should\s+be)?"
     r"|actually\b[,\s]*(?:make\s+it|change\s+it\s+to|it'?s|it\s+was|i\s+meant|should\s+be)?"
     r"|(?:make\s+it|change\s+it\s+to|i\s+meant|it\s+should\s+be)\b"
     r")\s*[:：,，]?\s*(?P<rest>.+?)\s*$",
