@@ -274,7 +274,7 @@ def understand(
     if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
-    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean else clean
+    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if _MAY_NOT_BE_DATES.search(clean) else clean
     if intent in ("visit", "payment"):
         occurred_on, scan, span = _occurred(scan, now, calendar)
     try:
@@ -346,7 +346,7 @@ _ZH_FUTURE_AFTER = re.compile(r"^\s*(?:再|要|准备|打算|会|将|提醒|记�
 _EN_PAST = re.compile(
     r"\b(?:visited|met|had|called|phoned|rang|spoke|talked|zoom(?:ed)?|lunch|dinner|breakfast|coffee|came|dropped|"
     r"stopped|took|spent|went|meeting|call\s+with|saw|demoed|demo'd|showed|paid|wired|sent|settled|got|received|"
-    r"transferred|chatted|hosted|swung|presented|pitched|walked)\b",
+    r"transferred|chatted|hosted|swung|presented|pitched|walked|arrived|landed|remitted|popped)\b",
     re.IGNORECASE,
 )
 _EN_FUTURE = re.compile(
@@ -360,9 +360,12 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 # Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
 # long a visit took.
 _NOT_DATES = re.compile(
-    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
+    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊对看改谈打陪测跑逛开试训泡过论]了)一(?:上午|下午|整天|天)"
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)"
+    # the month a bill is for, not the day it was paid: 把上个月的账结了 (tune4)
+    r"|[上这本]个?月的(?=账|款|货款|钱)"
 )
+_MAY_NOT_BE_DATES = re.compile(r"一|月的")
 _SPENT_TODAY = re.compile(
     r"\bspent\s+the\s+(?:morning|afternoon|day)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
