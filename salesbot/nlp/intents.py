@@ -202,7 +202,7 @@ _VISIT = re.compile(
     # tune4: time spent with the customer on something (对了一上午图纸, 调试了一天, 打了一上午高尔夫), 坐了坐, 初访,
     # 看了下现场, 转了一圈, call了, demo done, 去X了; "came into", "spent this morning at", mtg, "stopped at",
     # "walked into", "popped in", "phone conversation", "come to our", "on site", "plant tour".
-    r"(?:对|看|改|讨论|过|聊|谈|打|调试|陪|测|测试|培训|忙|泡|跑|逛|开)了一?整?个?(?:上午|下午|晚上|整天|天)|"
+    r"(?:对|看|改|讨论|过|聊|谈|打|试|调试|陪|测|测试|培训|忙|泡|跑|逛|开|研究)了一?整?个?(?:上午|下午|晚上|整天|天)|"
     r"坐了坐|初访|复访|走访|拜会|看了?一?下现场|转了一?圈|现场(?:调试|勘察|勘测|踏勘|支持|培训|服务)|"
     r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[\u4e00-\u9fff])|"
     r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?:[\s,，。]|$)|"
@@ -534,13 +534,15 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
                 return core, None  # "remind me monday to review the team pipeline": what to do then is its text
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
+            if found == "stage" and core == "contract" and _won_by_contract(text, stage):
+                return found, None  # "we won Globex!! contract worth $90k": a deal won, its contract signed
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
                 # A contract named with its amount and no word of change is a contract submitted ("contract for
                 # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.
                 return core, None
             return found, core
     if (core := _core_words(text)) is not None:
-        if core == "contract" and stage is not None and stage.stage == "won" and not _TO_APPROVE.search(text):
+        if core == "contract" and _won_by_contract(text, stage):
             return "stage", None  # "终于签了合同金额180万", "we win!! contract value 380万": a deal won (tune4)
         return core, None
     return _core_fallback(text, stage), None
@@ -548,6 +550,12 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
 
 # A contract handed in for approval, not a deal reported signed.
 _TO_APPROVE = re.compile(r"审批|提交|报批|盖章|走流程|\bsubmit|\bapprov|\breview", re.IGNORECASE)
+
+
+def _won_by_contract(text: str, stage: StageMention | None) -> bool:
+    """A deal reported won whose contract is named (签了合同, "we won … contract worth"), handed in for no approval:
+    the deal is won; the contract is submitted when the rep asks for that (docs/understanding.md)."""
+    return stage is not None and stage.stage == "won" and not _TO_APPROVE.search(text)
 
 
 # A sentence that opens by asking for a reminder (tune4): whatever it names after is what to be reminded of.

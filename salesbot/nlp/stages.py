@@ -102,8 +102,7 @@ MOVE_PATTERNS = (
     r"(?:发|提交|递交|(?<!汇)报)了(?:个|一份|份|一版|版)?(?:新的?)?{stage}",
     r"(?<![a-z]){stage}\s+(?:sent|submitted|delivered|went\s+out|is\s+out)\b",
     # sent, not "send a quote tmrw" (a next step); "already send" is sent in the writers' Chinglish
-    r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:them\s+)?(?:the\s+|a\s+|our\s+)?"
-    r"(?:\w+\s+)?{stage}",
+    r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:[\w'-]+\s+){{0,3}}{stage}",
     r"{stage}\s*[:：]?\s*[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb)",
     r"新(?:进来)?的?(?:一个|个|一条|条)?{stage}|\bnew\s+{stage}",
     r"{stage}\s+stage\b|\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
