@@ -553,9 +553,15 @@ _TO_APPROVE = re.compile(r"审批|提交|报批|盖章|走流程|\bsubmit|\bappr
 
 
 def _won_by_contract(text: str, stage: StageMention | None) -> bool:
-    """A deal reported won whose contract is named (签了合同, "we won … contract worth"), handed in for no approval:
-    the deal is won; the contract is submitted when the rep asks for that (docs/understanding.md)."""
-    return stage is not None and stage.stage == "won" and not _TO_APPROVE.search(text)
+    """A deal said won in a word of winning ("we win!! contract value 380万", "we won Globex, contract worth $90k"),
+    whose contract is named but not handed in: the deal is won. A contract said signed ("signed a contract for $80k",
+    签了合同 120万) is the contract, to record (docs/understanding.md)."""
+    if stage is None or stage.stage != "won" or _SIGNING.search(text[stage.start : stage.end]):
+        return False
+    return not _TO_APPROVE.search(text) and find_terms(text) is None
+
+
+_SIGNING = re.compile(r"签|sign", re.IGNORECASE)
 
 
 # A sentence that opens by asking for a reminder (tune4): whatever it names after is what to be reminded of.
