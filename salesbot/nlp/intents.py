@@ -112,7 +112,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "reminder",
-            r"提醒我|提醒一下|^\s*(?:请|麻烦)?提醒\s|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,，]*(?:请|麻烦)?提醒|[设定加]个?提醒|设置提醒|^\s*(?:嗯|哦|那个)?[\s,，]*记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -205,7 +205,7 @@ _VISIT = re.compile(
     r"(?:对|看|改|讨论|过|聊|谈|打|试|调试|陪|测|测试|培训|忙|泡|跑|逛|开|研究)了一?整?个?(?:上午|下午|晚上|整天|天)|"
     r"坐了坐|初访|复访|走访|拜会|看了?一?下现场|转了一?圈|现场(?:调试|勘察|勘测|踏勘|支持|培训|服务)|"
     r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[\u4e00-\u9fff])|"
-    r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?:[\s,，。]|$)|"
+    r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?![吗没呢])|"
     r"\bcame\s+(?:into|over|our)\b|\bcome?\s+to\s+our\b|\bspent\s+(?:the|this|that|yesterday|all)\s+"
     r"(?:morning|afternoon|day|evening)\b|\bmtg\b|\bstopped\s+(?:at|in)\b|\bwalked\s+(?:into|the\s+floor)\b|"
     r"\bpopped\s+(?:in|by|over)\b|\bphone\s+(?:conversation|chat)\b|\bconversation\s+with\b|\bon[- ]?site\b|"
@@ -566,7 +566,8 @@ _SIGNING = re.compile(r"签|sign", re.IGNORECASE)
 
 # A sentence that opens by asking for a reminder (tune4): whatever it names after is what to be reminded of.
 _ASKS_A_REMINDER = re.compile(
-    r"\s*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?remind\s+me\b|\s*(?:请|麻烦)?(?:你)?提醒(?:我|一下)",
+    r"\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?remind\s+me\b|"
+    r"\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:请|麻烦)?(?:你)?提醒",
     re.IGNORECASE,
 )
 

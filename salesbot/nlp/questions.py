@@ -56,10 +56,11 @@ _AGENDA = re.compile(
     r"|有(?:啥|什么|哪些)(?:要|需要|该|得)(?:跟|做|办|联系|拜访|见)"
     r"|(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天])"
     r"\s*(?:都|还)?有(?:啥|什么|哪些)(?:事|安排|要做|活)"
-    r"|^\s*(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末])\s*的?\s*(?:安排|日程|行程|待办)\s*[?？]?\s*$"
+    r"|^\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末])\s*的?\s*"
+    r"(?:安排|日程|行程|待办)\s*[?？.。!！]*\s*$"
     r"|哪(?:些|几个|几家|个)(?:客户|人)?(?:要|需要|该|得)(?:跟|联系|拜访|见)"
     r"|\bwho (?:do|should) i (?:need to |have to )?(?:follow up|f/u|call|visit|see|chase)\b"
-    r"|^\s*anything (?:due|on|scheduled|planned)\b"
+    r"|^\s*(?:hi|hello|hey|so|ok|okay)?[\s,]*anything (?:due|on|scheduled|planned)\b"
     r"|\bwhich (?:customers?|clients?|accounts?) (?:do |should |must )?i (?:should |need to |have to )?"
     r"(?:follow|f/u|call|visit|see|chase)",
     _I,
