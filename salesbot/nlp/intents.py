@@ -153,8 +153,8 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
             r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|,(?=\d)){0,14}(?:到了|到账|已到)|"
             # tune4: 打过来十二万, 打来 7万, 收回来了, 把上个月的账结了, 进账了.
-            r"[打转汇](?:过来|进来|来)了?\s*[^,，。;；]{0,3}?(?:[\d¥￥$€]|[一二两三四五六七八九十百千]+万)|"
-            r"收回来了(?![吗没])|把[^,，。;；]{0,8}?(?:账|款|钱)(?:给)?(?:结|付|还)(?:清)?了|进账了?|入账了|"
+            r"[打转汇](?:过来|进来|来)了?\s*(?:[\d¥￥$€]|[一二两三四五六七八九十百千]+万)|"
+            r"收回来了(?![吗没])|把[^,，。;；]{0,8}?(?:账|款|钱)(?:给)?(?:结|付|还)(?:清)?了|进账(?![吗没多])|入账了(?![吗没])|"
             r"\bremittance\b|\bmoney\b[^.;!?]{0,20}?\barriv(?:e|ed|es)\b|\bpa(?:y|id)\s+us\b|\bcoughed\s+up\b|"
             r"\btransfer(?:red)?\b[^.;!?]{0,30}?\bto\s+our\s+(?:account|bank)\b|"
             r"\b(?:pmt|payment|money|funds|wire)\b[^.;!?]{0,30}?\b(?:came\s+(?:thru|through|in)|arriv(?:e|ed|es)|landed)\b|"
@@ -178,7 +178,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "contract",
             r"合同|(?<![a-z])contracts?(?![a-z])(?!\s+negotiat)|(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|开票|发票|专票|普票|"
-            r"补充协议|协议[^,，。;；]{0,6}?(?:审批|盖章|签字|提交)|(?:提交|审批|走)[^,，。;；]{0,6}?协议|"
+            r"补充协议|协议[^,，。;；]{0,6}?(?:审批|盖章|签字|提交)|(?:提交|审批)[^,，。;；]{0,6}?协议|"
             r"\b(?:services?|master|framework|purchase|sales|supply|license|licence)\s+agreement\b|\bmsa\b",
         ),
     )
@@ -204,7 +204,7 @@ _VISIT = re.compile(
     # "walked into", "popped in", "phone conversation", "come to our", "on site", "plant tour".
     r"(?:对|看|改|讨论|过|聊|谈|打|试|调试|陪|测|测试|培训|忙|泡|跑|逛|开|研究)了一?整?个?(?:上午|下午|晚上|整天|天)|"
     r"坐了坐|初访|复访|走访|拜会|看了?一?下现场|转了一?圈|现场(?:调试|勘察|勘测|踏勘|支持|培训|服务)|"
-    r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[\u4e00-\u9fff])|"
+    r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[^,，。;；]{0,4}?(?:做|演示|了|完|过))|"
     r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?![吗没呢])|"
     r"\bcame\s+(?:into|over|our)\b|\bcome?\s+to\s+our\b|\bspent\s+(?:the|this|that|yesterday|all)\s+"
     r"(?:morning|afternoon|day|evening)\b|\bmtg\b|\bstopped\s+(?:at|in)\b|\bwalked\s+(?:into|the\s+floor)\b|"

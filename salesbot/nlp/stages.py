@@ -105,7 +105,8 @@ MOVE_PATTERNS = (
     r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:[\w'-]+\s+){{0,3}}{stage}",
     # said apart, as a note ("网易 报价 45万元", "网易报价 45万"), not "给京东报价50万" (to quote them, perhaps)
     r"(?:(?:^|[\s,，:：]){stage}\s*|{stage}\s+)[:：]?\s*[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb)",
-    r"新(?:进来)?的?(?:一个|个|一条|条)?{stage}|\bnew\s+{stage}",
+    # a lead only: 新方案 / "a new quote" is a next step, not a move
+    r"新(?:进来)?的?(?:一个|个|一条|条)?(?:线索|潜在客户)|\bnew\s+(?:leads?|prospects?)\b",
     r"{stage}\s+stage\b|\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
     r"\b(?:can|could|should|will)\s+be\s+{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
