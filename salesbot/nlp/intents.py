@@ -104,8 +104,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "my_deals",
-            r"我(?:的|名下的?|手上的?|手里的?)(?:全部|所有)?(?:单子|商机|pipeline|deals?|订单)(?:都|给我)?"
-            r"(?:列|看|有哪些|有多少|有几个)|(?:列|看|查)(?:一下|下)?我(?:的|手上的?|手里的?)(?:单子|商机|pipeline)|"
+            # (全部 / 所有 apart, so the words the prefilter needs stay "我的单子"…, not 单子 alone)
+            r"我(?:的|名下的?|手上的?|手里的?)(?:单子|商机|pipeline|deals?|订单)(?:都|给我)?(?:列|看|有哪些|有多少|有几个)|"
+            r"我的?(?:全部|所有)(?:单子|商机|订单)(?:都|给我)?(?:列|看)|(?:列|看|查)(?:一下|下)?我(?:的|手上的?|手里的?)(?:单子|商机|pipeline)|"
             r"\b(?:list|show(?:\s+me)?|see|view|pull\s+up)\s+(?:all\s+)?(?:of\s+)?my\s+(?:open\s+|active\s+)?"
             r"(?:deals|opportunities|pipeline)\b|\bwhat'?s\s+in\s+my\s+pipeline\b|"
             r"\bhow\s+many\s+(?:open\s+|active\s+)?deals\s+(?:do\s+i\s+have|have\s+i\s+got)\b|\bmy\s+open\s+deals\b",
@@ -136,7 +137,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # tune4: 还有多少钱没回来, 账还挂着多少, 回来多少了 还差几笔, 欠的钱…收齐, 欠咱们多少, "ar for X",
             # "what's left to collect", "all received or not?".
             r"多少(?:钱|款)?(?:还)?没(?:回来|回|收回|收|到|付)|挂着?多少|挂账|回来(?:了)?多少|还差几笔|欠的钱|欠(?:咱们|咱|我们)|"
-            r"什么时候(?:能|会|可以)?收齐|(?<![a-z])a/?r\s+(?:for|on|from)\b|\b(?:left|still)\s+to\s+collect\b|"
+            r"什么时候(?:能|会|可以)?收齐|(?<![a-z])a/?r (?:for|on|from)\b|\b(?:left|still)\s+to\s+collect\b|"
             r"\b(?:received|arrived|paid|come\s+in|came\s+in)\s+or\s+not\b",
         ),
         (

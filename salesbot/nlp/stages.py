@@ -95,19 +95,19 @@ MOVE_PATTERNS = (
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
     r"\b(to|into)\s+(?:the\s+)?{stage}",
-    # tune4: a quote sent (报价已发, 发了报价, "quote sent", "sent the quote", "already send quotation"), a quote's sum
-    # (报价 45万元), a lead that is new (新线索, 新进来一个线索, "new lead"), "enter negotiation stage", "can be
-    # qualified".
-    r"{stage}\s*(?:已经?|都)(?:发|给|提交|递交|报|出)|{stage}\s*(?:发|提交|递交)(?:过去|出去)?了",
+    # tune4: a quote sent, a quote's sum, a new lead, "enter negotiation stage", "can be qualified". One pattern for
+    # the words after a stage word (each pattern that opens with the stage words costs a scan): 报价已发 / 报价发过去了,
+    # "quote sent", "negotiation stage", a quote's sum said apart ("网易 报价 45万元", not "给京东报价50万": to quote
+    # them, perhaps)
+    r"{stage}(?:\s*(?:已经?|都)(?:发|给|提交|递交|报|出)|\s*(?:发|提交|递交)(?:过去|出去)?了"
+    r"|\s+(?:sent|submitted|delivered|went\s+out|is\s+out|stage)\b"
+    r"|(?:\s+|\s*[:：]\s*)[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb))",
     r"(?:发|提交|递交|(?<!汇)报)了(?:个|一份|份|一版|版)?(?:新的?)?{stage}",
-    r"(?<![a-z]){stage}\s+(?:sent|submitted|delivered|went\s+out|is\s+out)\b",
     # sent, not "send a quote tmrw" (a next step); "already send" is sent in the writers' Chinglish
     r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:[\w'-]+\s+){{0,3}}{stage}",
-    # said apart, as a note ("网易 报价 45万元", "网易报价 45万"), not "给京东报价50万" (to quote them, perhaps)
-    r"(?:(?:^|[\s,，:：]){stage}\s*|{stage}\s+)[:：]?\s*[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb)",
     # a lead only: 新方案 / "a new quote" is a next step, not a move
     r"新(?:进来)?的?(?:一个|个|一条|条)?(?:线索|潜在客户)|\bnew\s+(?:leads?|prospects?)\b",
-    r"{stage}\s+stage\b|\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
+    r"\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
     r"\b(?:can|could|should|will)\s+be\s+{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+)?{stage}\b",
     r"→\s*{stage}",
