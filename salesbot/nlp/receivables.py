@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from salesbot.nlp import prefilter
 from salesbot.nlp.dates import DateError, find_date
 from salesbot.nlp.numerals import normalize, parse_cn_int
 
@@ -118,12 +119,13 @@ _MOVED_PAYMENT = re.compile(
     r"(?:延到|推到|拖到|改到|挪到|推迟到)[^,，。;；]{1,14}?(?:才|再)(?:能|可以)?(?:付|打|结|给钱)",
     re.IGNORECASE,
 )
+_MAY_MOVE_PAYMENT = prefilter.gate((_MOVED_PAYMENT,))  # payment, 延到…: one search before the pattern
 
 
 def names_schedule_change(text: str) -> bool:
     """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
     it (not "第二期还欠多少")."""
-    if _MOVED_PAYMENT.search(text):
+    if _MAY_MOVE_PAYMENT.search(text) and _MOVED_PAYMENT.search(text):
         return True
     if not SCHEDULE_CHANGE.search(text):
         return False
