@@ -86,7 +86,7 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "help",
             r"怎么用|如何使用|使用说明|能做什么|会做什么|可以做什么|能干什么|教我|不知道怎么|有什么功能|"
-            r"怎么(?:记录|提交|设|登记|录入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
+            r"怎么(?:记录|提交|设|登记|录入|输入|添加|查|操作|新建|创建|建|录|导出|记|填|写)|你(?:会|能|可以)(?:干|做)(?:嘛|什么|啥)|"
             r"怎么把[^,，。]{0,12}?(?:记|录|提交|设|加|导出|登记|标)|怎么(?:改|修改|删除|删|取消|撤销|撤回)|你都?(?:能|会|可以)(?:帮我)?(?:干|做)(?:些|点)?(?:什么|啥|嘛)|"
             r"^\s*(?:help\s+(?:me|please)|帮帮我|求助|what\s+do\s+you\s+do)\s*[.!?？！]?\s*$|"
             rf"{_FILLER}help\s+me\s+(?:log|submit|add|set|record|enter|file)\s+(?:a|an)\s+\w+\s*[.!?]?\s*$|"
@@ -102,7 +102,9 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "help",
             # v3 set (2026-12-08): 不会用 求教程, 有没有使用指南
             r"不会用|教程|使用指南|操作指南|用户手册|说明书|新手(?:指南|入门)|怎么上手|怎么玩|"
-            r"(?:应该|该|要)怎么(?:输入|弄|记|录|填|操作)|怎么输入",
+            r"(?:应该|该|要)怎么(?:输入|弄|记|录|填|操作)|怎么输入|"
+            # tune4: help asked around a record to make: 我想记一笔回款应该怎么输入, 要记拜访该怎么弄.
+            r"(?:记|录|登记|输入|提交|填)[^,，。;；]{0,8}?(?:应该|该|要)?怎么(?:弄|搞|输入|操作|做|填|记)",
         ),
         (
             "my_customers",
@@ -131,9 +133,27 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "my_deals",
             rf"{_FILLER}{_LOOK}\s*(?:我的(?:所有|全部)?(?:商机|单子)(?:列表|清单)?|商机(?:列表|清单)){_END}",
         ),
+        # tune4: the lists asked in a sentence: 我名下有哪些客户, 我手上的单子都列一下, "show me all of my accounts".
+        (
+            "my_customers",
+            r"我(?:名下|手上|手里|负责)的?(?:有|都有)?(?:哪些|哪几个|哪几家|几个|几家|多少家?|多少个)客户|"
+            r"(?:列|看|查|给我看)(?:一下|下|看)?(?:我的|我名下的?|我手上的?|我手里的?)(?:全部|所有)?客户|"
+            r"我(?:的|名下的?|手上的?|手里的?)(?:全部|所有)?客户(?:都)?(?:有哪些|有谁|都有谁|列一下|列出来|给我看看?|有多少)|"
+            r"\b(?:list|show(?:\s+me)?|see|view|pull\s+up|give\s+me)\s+(?:all\s+)?(?:of\s+)?my\s+"
+            r"(?:customers|accounts|clients)\b|\bwho\s+are\s+my\s+(?:customers|accounts|clients)\b",
+        ),
+        (
+            "my_deals",
+            # (全部 / 所有 apart, so the words the prefilter needs stay "我的单子"…, not 单子 alone)
+            r"我(?:的|名下的?|手上的?|手里的?)(?:单子|商机|pipeline|deals?|订单)(?:都|给我)?(?:列|看|有哪些|有多少|有几个)|"
+            r"我的?(?:全部|所有)(?:单子|商机|订单)(?:都|给我)?(?:列|看)|(?:列|看|查)(?:一下|下)?我(?:的|手上的?|手里的?)(?:单子|商机|pipeline)|"
+            r"\b(?:list|show(?:\s+me)?|see|view|pull\s+up)\s+(?:all\s+)?(?:of\s+)?my\s+(?:open\s+|active\s+)?"
+            r"(?:deals|opportunities|pipeline)\b|\bwhat'?s\s+in\s+my\s+pipeline\b|"
+            r"\bhow\s+many\s+(?:open\s+|active\s+)?deals\s+(?:do\s+i\s+have|have\s+i\s+got)\b|\bmy\s+open\s+deals\b",
+        ),
         (
             "reminder",
-            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
+            r"提醒我|提醒一下|[设定加]个?提醒|设置提醒|^\s*提醒\s+|^\s*(?:嗯|哦|那个|hi|hello|你好)?[\s,，]*(?:请|麻烦)?提醒|^\s*(?:(?:嗯|哦|那个)[\s,，]*){0,2}记得|(?:^|\s)提醒\s*:|别忘了|"
             r"remind me|reminder|\bping\s+me\b|\bnudge\s+me\b|"
             r"\bdon't\s+let\s+me\s+forget\b",
         ),
@@ -179,6 +199,11 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:付|打|转|给|回)没(?:付|打|转|给|回)|有没有(?:付|打款|打钱|转账|到账|回款|给钱|结清?)|"
             r"还?差(?:我们|咱们)多少|欠(?:咱们|我司)|欠(?:我们|咱们)?多少|多少钱?没(?:回来|回|付|给|收回来|收)|"
             r"(?:回来|收回来|收回|到了|收了)多少|什么时候(?:能|会|可以)?(?:收齐|收回来|收到|还|给)|(?:回款|[款钱账])(?:现在)?(?:啥|什么)情况|(?:钱|款|账)什么时候(?:能|会)?(?:给|打|转)|(?:账|款)(?:都|已经)?清了?[吗没]|"
+            # tune4: 还有多少钱没回来, 账还挂着多少, 回来多少了 还差几笔, 欠的钱…收齐, 欠咱们多少, "ar for X",
+            # "what's left to collect", "all received or not?".
+            r"多少(?:钱|款)?(?:还)?没(?:回来|回|收回|收|到|付)|挂着?多少|挂账|回来(?:了)?多少|还差几笔|欠的钱|欠(?:咱们|咱|我们)|"
+            r"什么时候(?:能|会|可以)?收齐|(?<![a-z])a/?r (?:for|on|from)\b|\b(?:left|still)\s+to\s+collect\b|"
+            r"\b(?:received|arrived|paid|come\s+in|came\s+in)\s+or\s+not\b|"
             # a question by its opening, without "yet" or "?" ("did 比亚迪 pay the 尾款 in full")
             r"^\s*(?:嗯|哦|那个|so|hey|hi)?[\s,]*(?:did|has|have)\s+[^.!?]{1,40}?\bpa(?:id|y)\b",
         ),
@@ -196,7 +221,13 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bgot\s+(?:a\s+|the\s+)?payment\b|\bsettled\b|\bcleared\s+(?:their|the|its|our)\b|\b(?:money|funds)\b.{0,30}\b(?:came\s+in|landed|arrived)\b|\bpayment\s+from\b|"
             r"\bsent\s+(?:the\s+|their\s+|us\s+)?(?:\w+\s+)?(?:installment|instalment|payment|tranche|money)\b|"
             r"把钱付了|钱付了|款[^,，。;；]{0,12}到了|(?:万|元|块|钱|款|\d{3,})(?:已经|已|都)收到|"
-            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)[^,，。;；]{0,12}(?:到了|到账|已到)|"
+            r"(?:首付|定金|预付|尾款|[一二三四两]期|第.期)(?:[^,，。;；]|,(?=\d)){0,14}(?:到了|到账|已到)|"
+            # tune4: 打过来十二万, 打来 7万, 收回来了, 把上个月的账结了, 进账了.
+            r"[打转汇](?:过来|进来|来)了?\s*(?:[\d¥￥$€]|[一二两三四五六七八九十百千]+万)|"
+            r"收回来了(?![吗没])|把[^,，。;；]{0,8}?(?:账|款|钱)(?:给)?(?:结|付|还)(?:清)?了|进账(?![吗没多])|入账了(?![吗没])|"
+            r"\bremittance\b|\bmoney\b[^.;!?]{0,20}?\barriv(?:e|ed|es)\b|\bpa(?:y|id)\s+us\b|\bcoughed\s+up\b|"
+            r"\btransfer(?:red)?\b[^.;!?]{0,30}?\bto\s+our\s+(?:account|bank)\b|"
+            r"\b(?:pmt|payment|money|funds|wire)\b[^.;!?]{0,30}?\b(?:came\s+(?:thru|through|in)|arriv(?:e|ed|es)|landed)\b|"
             r"\bsent\s+(?:us\s+|over\s+)?(?:[a-z]{3}\s*)?[$¥￥€]?\d|[打转汇]了[^,，。;；]{0,12}过来|"
             r"\bgot\s+[$¥￥€]?\d[\d,.]*\s*(?:k|m|万|grand|thousand|bucks)?\s*(?:[A-Z]{3}\s+)?(?:in\s+)?from\b|"
             r"\bpayments?\s+(?:received|came\s+in|arrived|landed|cleared|went\s+through)\b|"
@@ -225,10 +256,14 @@ _KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"document|message|reply|response)s?\b)",
         ),
         ("receivables", r"欠款|欠了|应收|\bowes?\b|\bowing\b|\bowed\b|outstanding|receivable|\bbalance\b|\boverdue\b"),
-        ("contract", r"合同|\bcontracts?\b|\binvoic(?:e|es|ed|ing)\b|开票|发票"),
-        # tune4 set (2026-12-08): an invoice named after a Chinese word (X的invoice要开), 增值税专票, and an agreement
-        # sent for approval (补充协议要走法务审批): a contract's paperwork.
-        ("contract", r"(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|专票|普票|增值税|协议[^,，。;；]{0,12}审批"),
+        # A Latin word right after a Chinese one has no \b before it (Cyberdyne的invoice). "contract negotiations"
+        # is the stage, and 协议 / "services agreement" a contract (tune4).
+        (
+            "contract",
+            r"合同|(?<![a-z])contracts?(?![a-z])(?!\s+negotiat)|(?<![a-z])invoic(?:e|es|ed|ing)(?![a-z])|开票|发票|专票|普票|"
+            r"增值税|补充协议|协议[^,，。;；]{0,12}审批|协议[^,，。;；]{0,6}?(?:审批|盖章|签字|提交)|(?:提交|审批)[^,，。;；]{0,6}?协议|"
+            r"\b(?:services?|master|framework|purchase|sales|supply|license|licence)\s+agreement\b|\bmsa\b",
+        ),
     )
 )
 # A visit holds none of the words above: one search says so (nlp/prefilter.py) before the dozen patterns.
@@ -254,6 +289,13 @@ _VISIT = re.compile(
     r"(?:对|看|谈|聊|弄|改|讲|磨)了一?(?:上午|下午|整天|天)|到了[^,，。]{1,12}(?:项目部|办公室|工厂|厂里|总部)|"
     r"高尔夫|打了?(?:一)?(?:上午|下午)?的?球|"
     r"\bspent\s+(?:the\s+)?(?:whole|entire)\s+(?:morning|afternoon|day|evening)\b|"
+    # tune4: time spent with the customer on something (对了一上午图纸, 调试了一天, 打了一上午高尔夫), 坐了坐, 初访,
+    # 看了下现场, 转了一圈, call了, demo done, 去X了; "came into", "spent this morning at", mtg, "stopped at",
+    # "walked into", "popped in", "phone conversation", "come to our", "on site", "plant tour" (in the \b group).
+    r"(?:对|看|改|讨论|过|聊|谈|打|试|调试|陪|测|测试|培训|忙|泡|跑|逛|开|研究)了一?整?个?(?:上午|下午|晚上|整天|天)|"
+    r"坐了坐|初访|复访|走访|拜会|看了?一?下现场|转了一?圈|现场(?:调试|勘察|勘测|踏勘|支持|培训|服务)|"
+    r"打(?:了)?(?:场|一场)?(?:高尔夫|球)|钓(?:了)?鱼|(?<![a-z])call(?:了|过)|(?<![a-z])demo(?=[^,，。;；]{0,4}?(?:做|演示|了|完|过))|"
+    r"(?:今天|昨天|前天|上午|下午|刚才?|刚刚)去(?:了)?[^,，。;；\s]{2,12}?(?:那边|那儿|那里)?了(?![吗没呢])|"
     r"\b(visit(ed|ing)?|met|meet(ing)?|call(ed)?|spoke|talked|demo(ed|'d)?|lunch|dinner|follow(ed)?[ -]?up|"
     r"phoned|rang|zoom(ed)?|dropped\s+by|stopped\s+(?:by|in)|caught\s+up|presented|pitched|walked\s+\w+(?:\s+\w+){0,2}\s+through|tea|drinks|came\s+(?:to|by|in)|spent\s+the\s+(?:morning|afternoon|day)|"
     r"breakfast|coffee|"
@@ -268,7 +310,12 @@ _VISIT = re.compile(
     r"(?:morning|afternoon|day|evening|hour)|"
     r"spent\s+(?:\d+|two|three|four|a\s+couple\s+of|a\s+few)\s*(?:hrs?|hours?|mins?|minutes)\s+(?:at|with|w)|"
     r"all\s+day\s+(?:at|with|w)|(?:mtg|meetup|catch[- ]?up|sync|huddle)\s+(?:w|with|at)|"
-    r"had\s+a\s+(?:mtg|sync|catch[- ]?up))\b",
+    r"had\s+a\s+(?:mtg|sync|catch[- ]?up)|"
+    # tune4 (inside this \b group: a branch of its own would cost a try at every character)
+    r"came\s+(?:into|over|our)|come?\s+to\s+our|spent\s+(?:the|this|that|yesterday|all)\s+"
+    r"(?:morning|afternoon|day|evening)|mtg|stopped\s+(?:at|in)|walked\s+(?:into|the\s+floor)|"
+    r"popped\s+(?:in|by|over)|phone\s+(?:conversation|chat)|conversation\s+with|on[- ]?site|"
+    r"(?:plant|site|factory|office)\s+(?:tour|visit|walk(?:through)?)|dropped\s+off|left\s+samples)\b",
     re.IGNORECASE,
 )
 # "推进阿里巴巴的商机" / "update Acme's stage": a move whose stage the bot must ask for.
@@ -330,7 +377,7 @@ def understand(
     if intent in ("help", "my_customers", "my_deals", "export", "unknown", "set_target") and customer.kind == "none":
         customer = Resolution("none")  # no name to offer in "能教我怎么提交合同吗"
     span: tuple[int, int] | None = None
-    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if "一" in clean or "茶" in clean else clean
+    occurred_on, scan = None, _NOT_DATES.sub(_blank, clean) if _MAY_NOT_BE_DATES.search(clean) else clean
     if intent in ("visit", "payment"):
         occurred_on, scan, span = _occurred(scan, now, calendar)
     try:
@@ -439,9 +486,12 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[，。;；!！?？\n]")  # 
 # Words that hold a date word but name no date: 提醒一下月底 is "remind me: end of month", not 下月底; 坐了一上午 is how
 # long a visit took; 下午茶 is a meal.
 _NOT_DATES = re.compile(
-    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊]了)一(?:上午|下午|整天|天)"
+    r"(?<=提醒)一下(?=下)|一下(?=[下上]?(?:周|月|星期|礼拜))|(?<=[坐待呆忙聊对看改谈打陪测跑逛开试训泡过论]了)一(?:上午|下午|整天|天)"
     r"|(?<=[坐待呆忙聊])一(?:上午|下午|整天|天)|下午茶|早茶|(?<=了)一(?:上午|下午|整天|天)(?![后前以之])"
+    # the month a bill is for, not the day it was paid: 把上个月的账结了 (tune4)
+    r"|[上这本]个?月的(?=账|款|货款|钱)"
 )
+_MAY_NOT_BE_DATES = re.compile(r"一|月的|茶")
 _SPENT_TODAY = re.compile(
     r"\bspent\s+(?:the|this)\s+(?:whole\s+|entire\s+|full\s+)?(?:morning|afternoon|day)\b|\ball\s+(?:day|morning|afternoon)\b|坐了一?(?:上午|下午|整天)|刚(?:刚|才)?(?:从|去|见|拜访|和|跟)|"
     r"\bjust\s+(?:left|visited|met|got\s+off|had)\b",
@@ -656,19 +706,49 @@ def readings(text: str, stage: StageMention | None) -> tuple[str, str | None]:
             if found == "stage" and words is steering and _reports_an_activity(text):
                 continue  # "met Gekko yesterday, deal size about 1.2M": a visit that says the deal's size
             core = _core_words(text)
+            if core == "reminder" and _ASKS_A_REMINDER.match(text):
+                return core, None  # "remind me monday to review the team pipeline": what to do then is its text
             if core in (None, found) or (found in _ONLY_ANSWER and core in _ONLY_ANSWER):
                 return found, None
             if core == "reminder" and found in _ONLY_ANSWER:
                 # "remind me monday 10am to review the team pipeline": the question is what to be reminded of
                 return core, None
+            if found == "stage" and core == "contract" and _won_by_contract(text, stage):
+                return found, None  # "we won Globex!! contract worth $90k": a deal won, its contract signed
             if found == "stage" and core == "contract" and not _VALUE_CHANGE.search(text):
                 # A contract named with its amount and no word of change is a contract submitted ("contract for
                 # Initech worth 60k, net 30"): decided, not asked. With a change word both readings stand.
                 return core, None
             return found, core
     if (core := _core_words(text)) is not None:
+        if core == "contract" and _won_by_contract(text, stage):
+            return "stage", None  # "终于签了合同金额180万", "we win!! contract value 380万": a deal won (tune4)
         return core, None
     return _core_fallback(text, stage), None
+
+
+# A contract handed in for approval, not a deal reported signed.
+_TO_APPROVE = re.compile(r"审批|提交|报批|盖章|走流程|\bsubmit|\bapprov|\breview", re.IGNORECASE)
+
+
+def _won_by_contract(text: str, stage: StageMention | None) -> bool:
+    """A deal said won in a word of winning ("we win!! contract value 380万", "we won Globex, contract worth $90k"),
+    whose contract is named but not handed in: the deal is won. A contract said signed ("signed a contract for $80k",
+    签了合同 120万) is the contract, to record (docs/understanding.md)."""
+    if stage is None or stage.stage != "won" or _SIGNING.search(text[stage.start : stage.end]):
+        return False
+    return not _TO_APPROVE.search(text) and find_terms(text) is None
+
+
+_SIGNING = re.compile(r"签|sign", re.IGNORECASE)
+
+
+# A sentence that opens by asking for a reminder (tune4): whatever it names after is what to be reminded of.
+_ASKS_A_REMINDER = re.compile(
+    r"\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?remind\s+me\b|"
+    r"\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:请|麻烦)?(?:你)?提醒",
+    re.IGNORECASE,
+)
 
 
 def _reports_an_activity(text: str) -> bool:

@@ -30,7 +30,7 @@ _REPORT = re.compile(
     _I,
 )
 _ABOUT_MONEY = re.compile(
-    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)", _I
+    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)|欠的钱", _I
 )
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.
@@ -75,7 +75,19 @@ _AGENDA = re.compile(
     r"(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)(?:day|nesday|sday|urday)?)\b"
     r"|\bwho\s+(?:do|should|must)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:follow\s+up|f/u|call|visit|see|chase|contact)"
     r"|\bwhich\s+(?:customers?|clients?|accounts?)\s+(?:should\s+i|i\s+should|do\s+i|must\s+i|i\s+must|i\s+need\s+to)\s+"
-    r"(?:need\s+to\s+)?(?:follow|visit|call|see|contact)",
+    r"(?:need\s+to\s+)?(?:follow|visit|call|see|contact)"
+    # tune4: 今天有啥要跟的, 周五都有啥事, 明天 安排, 哪些客户要跟, "who do i need to f/u w tmrw", "anything due
+    # on monday?", "today which customer i should follow?".
+    r"|有(?:啥|什么|哪些)(?:要|需要|该|得)(?:跟|做|办|联系|拜访|见)"
+    r"|(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天])"
+    r"\s*(?:都|还)?有(?:啥|什么|哪些)(?:事|安排|要做|活)"
+    r"|^\s*(?:嗯|哦|那个|hi|hello|hey|你好)?[\s,，]*(?:今天|明天|后天|这周|本周|下周|周[一二三四五六日天末])\s*的?\s*"
+    r"(?:安排|日程|行程|待办)\s*[?？.。!！]*\s*$"
+    r"|哪(?:些|几个|几家|个)(?:客户|人)?(?:要|需要|该|得)(?:跟|联系|拜访|见)"
+    r"|\bwho (?:do|should) i (?:need to |have to )?(?:follow up|f/u|call|visit|see|chase)\b"
+    r"|^\s*(?:hi|hello|hey|so|ok|okay)?[\s,]*anything (?:due|on|scheduled|planned)\b"
+    r"|\bwhich (?:customers?|clients?|accounts?) (?:do |should |must )?i (?:should |need to |have to )?"
+    r"(?:follow|f/u|call|visit|see|chase)",
     _I,
 )
 _WHICH_TO_SEE = re.compile(
@@ -113,7 +125,10 @@ _STORY = re.compile(
     r"|\bgive\s+me\s+(?:the\s+|a\s+)?(?:rundown|lowdown|background|overview|summary)\s+(?:on|of)\b"
     r"|\blatest\s+(?:on|with|w/?)\s|\btell\s+me\s+abt\b|\bhow(?:s|'s)\s+(?!it\b|things\b|everything\b|life\b).+\s+(?:doing|going)\b"
     r"|\bwhere\s+(?:do\s+)?(?:things|we)\s+stand\s+(?:with|on)\b|^\s*status\s+(?:on|of|for|with)\b"
-    r"|\bstatus\s+update\s+(?:on|for)\b|^\s*[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*)?\s+updates?\s*\?\s*$|\bwhat\s+do\s+(?:we|i)\s+know\s+about\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b",
+    r"|\bstatus\s+update\s+(?:on|for)\b|^\s*[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*)?\s+updates?\s*\?\s*$|\bwhat\s+do\s+(?:we|i)\s+know\s+about\b|\bwhat'?s\s+the\s+(?:story|scoop|situation)\s+(?:with|on|at)\b"
+    # tune4: "what's the story with X", "where we are with X", "the rundown on X", "X recent situation how?".
+    r"|\bwhat'?s the (?:story|latest|situation|deal) (?:with|on)\b|\bwhere (?:we are|we stand|do we stand) with\b"
+    r"|\b(?:rundown|run-down|lowdown|low-down) on\b|\brecent situation\b|\bsituation how\b",
     _I,
 )
 

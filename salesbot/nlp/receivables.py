@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from salesbot.nlp import prefilter
 from salesbot.nlp.dates import DateError, find_date
 from salesbot.nlp.numerals import normalize, parse_cn_int
 
@@ -46,7 +47,7 @@ _SPLIT = re.compile(r"拆|分成两|分两笔|\bsplit\b", re.IGNORECASE)
 # A schedule change names an installment and a change: moved, pushed back, split.
 SCHEDULE_CHANGE = re.compile(
     r"改到|改成|改为|推迟|延期|延后|顺延|推到|挪到|调整|提前到|拆|往后推|往后挪|推后|延迟|"
-    r"延到|延至|推至|改至|改期|宽限到|往后延|(?:回款|付款|到期)日期?[\s,，]*改|"
+    r"延到|延至|推至|改至|改期|宽限到|往后延|拖到|改\s*(?=\d)|(?:回款|付款|到期)日期?[\s,，]*改|"
     r"\b(?:move[ds]?|moving|push(?:ed)?|postpone[ds]?|reschedule[ds]?|delay(?:ed)?|split|change[ds]?|bring\s+forward|"
     r"defer(?:red|s)?)\b",
     re.IGNORECASE,
@@ -102,8 +103,8 @@ def is_split(text: str) -> bool:
 # A payment due named without its number (2026-12-07 set): 尾款, 付款日, 定金, "the deposit", "final payment". The
 # handler asks which installment.
 _DUE_THING = re.compile(
-    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|(?<=[的期])款|货款|"
-    r"[这那]笔[\u4e00-\u9fff]{0,4}?[款钱]|回款日|付款日|"
+    r"尾款|定金|订金|首付|预付款|付款|回款|款项|[这那]笔款|到期日|账期|(?<=[的期])款|货款|设备款|"
+    r"[这那]笔[\u4e00-\u9fff]{0,4}?[款钱]|[这那]笔[^,，。;；]{0,8}?(?:款|钱)|回款日|付款日|"
     r"\b(?:deposit|down\s*payment|final\s+payment|balance\s+payment|payment\s+date|due\s+date|installment|instalment)s?\b",
     re.IGNORECASE,
 )
@@ -121,12 +122,25 @@ _NOW_DUE = re.compile(
     r"\bpay(?:ing|ment)?\b[^.!?]{0,30}?\binstead\b",
     re.IGNORECASE,
 )
+# tune4: a payment moved said around it: "move their payment to the 15th", "payment need postpone to 12.20",
+# "instalment be deferred until…", "wants to pay on jan 15 instead", 要延到12月20号才能付.
+_MOVED_PAYMENT = re.compile(
+    r"\b(?:move[ds]?|moving|push(?:ed|es|ing)?|postpone[ds]?|delay(?:ed|s)?|defer(?:red|s)?|reschedule[ds]?|"
+    r"shift(?:ed|s)?|bump(?:ed|s)?)\b[^.;!?]{0,30}?"
+    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,12}?\b(?:to|until|till|back|out)\b|"
+    r"\b(?:payments?|installments?|instalments?|deposit)\b[^.;!?]{0,30}?"
+    r"\b(?:postpone[ds]?|delay(?:ed)?|defer(?:red)?|push(?:ed)?|moved?)\b|"
+    r"\bpay\s+(?:on|by|in)\b[^.;!?]{1,20}?\binstead\b|"
+    r"(?:延到|推到|拖到|改到|挪到|推迟到)[^,，。;；]{1,14}?(?:才|再)(?:能|可以)?(?:付|打|结|给钱)",
+    re.IGNORECASE,
+)
+_MAY_MOVE_PAYMENT = prefilter.gate((_MOVED_PAYMENT,))  # payment, 延到…: one search before the pattern
 
 
 def names_schedule_change(text: str) -> bool:
     """ "华为第二期改到6月30日", "美团的付款日改成12.15", "reschedule Stark's deposit": a payment due and a change to
     it (not "第二期还欠多少")."""
-    if _NOW_DUE.search(text):
+    if _NOW_DUE.search(text) or (_MAY_MOVE_PAYMENT.search(text) and _MOVED_PAYMENT.search(text)):
         return True
     if not SCHEDULE_CHANGE.search(text):
         return False

@@ -32,7 +32,12 @@ _QUIET = re.compile(
     r"\b[^.?!]{0,30}\b(?:for|in)\s+(?:a\s+)?(?:long\s+time|while|ages|\w+\s+(?:days|weeks|months))\b|"
     r"\b(?:no contact|no touch(?:es|points?)?|no activity|no visits?)\s+(?:in|for)\s+"
     r"(?:a\s+while|ages|\w+\s+(?:days|weeks|months))\b|"
-    r"\b(?:neglected|dormant|stale|cold)\s+(?:accounts?|customers?|clients?)\b|\bwho\s+have\s+i\s+neglected\b",
+    r"\b(?:neglected|dormant|stale|cold)\s+(?:accounts?|customers?|clients?)\b|\bwho\s+have\s+i\s+neglected\b|"
+    # tune4: which customers, then how long nobody reached them: 哪些客户一个多月没人联系了, "which accounts
+    # havent been touched in a while", "which clients have we not spoken to", "which customers nobody contact".
+    r"哪(?:些|几个|几家|个)客户[^,，。?？]{0,12}?没(?:人|有人)?(?:联系|跟进|跟|拜访|去|见|碰|动)|"
+    r"\bwhich\s+(?:customers?|clients?|accounts?)\b[^.?!]{0,30}?(?:\bnot\b|n'?t\b|\bnobody\b|\bno\s+one\b)"
+    r"[^.?!]{0,12}?\b(?:touched|contact(?:ed)?|spoken|talked|visited|called|heard)\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(r"^\s*(?:我要|我来)?认领|^\s*(?:i(?:'ll| will)?\s+)?claim\b", re.IGNORECASE)
@@ -56,7 +61,9 @@ _NEED = re.compile(
     # 2026-12-07 set: 记一下这个需求, "log a need".
     r"(?:记|记录|登记)(?:一下|下)?[^,，。;；:：]{0,12}?需求|需求(?:记|记录|登记)(?:一下|下)|"
     r"\b(?:log|note|record)\s+(?:a|this|the|their)\s+(?:need|request|feature\s+request)\b|"
-    r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|that|to)\b|\braised\s+a\s+(?:need|request)\b|"
+    r"\bfeature\s+requests?\b|\brequested\s+(?:a|an|to)\b|"
+    # not "requested that their instalment be deferred": a payment moved (tune4)
+    r"\brequested\s+that\b(?![^.;]*\b(?:deferred|postponed|moved|delayed|pushed|rescheduled)\b)|\braised\s+a\s+(?:need|request)\b|"
     r"\basked\s+(?:us\s+)?for\s+(?:a|an)\s+(?:feature|integration|new)\b",
     re.IGNORECASE,
 )

@@ -20,11 +20,15 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "qualify",
     ),
     "proposal": (
-        *("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted"),
+        *("方案阶段", "方案", "报价阶段", "报价", "proposal", "quote", "quoting", "quoted", "quotation"),
         # v3 set (2026-12-08): a quote given, said as done (哔哩哔哩报了价 68000, 阿里健康 报价发了).
         *("报了价", "报过价", "报价发了", "报价已发", "发了报价", "报价单发了", "发了报价单", "报价发过去了"),
     ),
-    "negotiation": ("商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiations", "negotiating", "negotiate"),
+    "negotiation": (
+        "商务谈判", "商务阶段", "谈判", "议价", "negotiation", "negotiations", "negotiating", "negotiate",
+        # tune4: "in contract negotiations", "business negotiation stage".
+        *("contract negotiation", "contract negotiations", "business negotiation"),
+    ),
     "won": (
         "赢单",
         "赢了",
@@ -48,6 +52,9 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "done deal",
         "chose us",
         "went with us",
+        # tune4: "this project we win!!"
+        "we win",
+        "we won",
     ),
     "lost": (
         "丢单",
@@ -98,6 +105,14 @@ BUILTIN_STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "backed out",
         "pulled out",
         "walked away",
+        # tune4: lost to another vendor (输给了友商, 被截胡了, "went w/ the other guys"), or gone cold (凉了,
+        # "deal's dead").
+        "went w/ the other",
+        "went with the other",
+        "went w/ another",
+        "went w/ a competitor",
+        "deal's dead",
+        "deal dead",
     ),
 }
 # Verbs that make a stage word a move ("进入方案阶段", "moved to negotiation") rather than a mention ("给方案").
@@ -106,6 +121,20 @@ MOVE_PATTERNS = (
     r"{stage}\s*阶段",
     r"\b(moved?|moving|advance[ds]?|progress(?:ed)?|push(?:ed)?|set|change[ds]?|update[ds]?)\b.{{0,40}}?"
     r"\b(to|into)\s+(?:the\s+)?{stage}",
+    # tune4: a quote sent, a quote's sum, a new lead, "enter negotiation stage", "can be qualified". One pattern for
+    # the words after a stage word (each pattern that opens with the stage words costs a scan): 报价已发 / 报价发过去了,
+    # "quote sent", "negotiation stage", a quote's sum said apart ("网易 报价 45万元", not "给京东报价50万": to quote
+    # them, perhaps)
+    r"{stage}(?:\s*(?:已经?|都)(?:发|给|提交|递交|报|出)|\s*(?:发|提交|递交)(?:过去|出去)?了"
+    r"|\s+(?:sent|submitted|delivered|went\s+out|is\s+out|stage)\b"
+    r"|(?:\s+|\s*[:：]\s*)[$¥￥€]?\d[\d,.]*\s*(?:万|w|k|元|块|千|美元|usd|rmb))",
+    r"(?:发|提交|递交|(?<!汇)报)了(?:个|一份|份|一版|版)?(?:新的?)?{stage}",
+    # sent, not "send a quote tmrw" (a next step); "already send" is sent in the writers' Chinglish
+    r"\b(?:sent|submitted|delivered|emailed|already\s+send)\s+(?:over\s+)?(?:[\w'-]+\s+){{0,3}}{stage}",
+    # a lead only: 新方案 / "a new quote" is a next step, not a move
+    r"新(?:进来)?的?(?:一个|个|一条|条)?(?:线索|潜在客户)|\bnew\s+(?:leads?|prospects?)\b",
+    r"\benter(?:s|ed|ing)?\s+(?:into\s+)?(?:the\s+)?{stage}",
+    r"\b(?:can|could|should|will)\s+be\s+{stage}",
     r"\b(is|are|now|at|in)\s+(now\s+)?(in\s+|at\s+)?(the\s+|a\s+|an\s+)?(new\s+|hot\s+|warm\s+|good\s+)?{stage}\b",
     r"(?:→|-+>|=>)\s*{stage}",
     r"(回到|退回到?|返回到?|恢复到?|重新进入)\s*{stage}",
