@@ -30,7 +30,8 @@ _REPORT = re.compile(
     _I,
 )
 _ABOUT_MONEY = re.compile(
-    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)|欠的钱", _I
+    r"[款钱账]收得|欠款|应收|尾款|回款(?:进度|进展|情况)|[款钱账](?:现在)?(?:啥|什么)情况|拖款|拖欠|欠(?:钱|多少)|欠的钱",
+    _I,
 )
 _FORECAST = re.compile(r"预测|预估|加权|\bforecast\b|\bweighted\b", _I)
 # "pipeline" alone: a rep's own deals (as before), a manager's or admin's team funnel; see docs/asking.md.

@@ -6,10 +6,10 @@ intent, customer, date, occurred_on, amount, currency and stage are all as expec
 - heldout.tsv is "heldout v1": held out until the session of 2026-12-07, when its misses were looked at and their
   causes fixed; it is seen now, and kept as a floor against going back.
 - heldout2.tsv is "held-out v2": 137 rows of a hand-written set of 300 (162 were handed to tuning, and one the tuners
-  wrote too), never seen while tuning. It read 84.1% before that tuning, 90.5% after (2026-12-07) and 94.9% after the
+  wrote too), never seen while tuning. It read 84.1% before that tuning, 90.5% after (2026-12-07) and 94.2% after the
   session of 2026-12-08.
 - heldout3.tsv is "held-out v3": 204 rows of 416 written on 2026-12-08 by writers who neither read nor ran the code
-  (the other 212 are in tune.tsv, split by a hash of the text), never seen while tuning: 80.4% before, 89.7% after.
+  (the other 212 are in tune.tsv, split by a hash of the text), never seen while tuning: 80.4% before, 90.7% after.
   dates_heldout3.tsv is the blind half of 114 date phrases written the same way: 45/51 before, 46/51 after.
 The 95% (and 98% for dates) is not reached on the blind parts, so their floors are what was measured, against going
 back; bench/nlp.py prints the targets beside them.
@@ -23,7 +23,7 @@ from tests.nlp.reading import BLINDS, CORPUS, corpus_parts, date_parts, date_row
 
 SEEN_FLOOR = 0.95  # heldout v1, seen during tuning
 # The blind parts, at what was measured (floors against going back); issue 17's target is 95%, printed by bench/nlp.py.
-BLIND_FLOORS = {"heldout2": 0.94, "heldout3": 0.89}
+BLIND_FLOORS = {"heldout2": 0.94, "heldout3": 0.90}
 ASK_RATE_CEILING = 0.10
 # The held-out date phrases: v1 at issue 17's 98%; v3 (blind) at what was measured, against going back.
 DATE_FLOORS = {"heldout": 0.98, "heldout3": 0.90}
